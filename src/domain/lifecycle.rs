@@ -1,0 +1,611 @@
+//! The order's lifecycle: how a port request becomes an order, and what each event
+//! does to it. Pure: every function takes the order as it is and returns it as it
+//! becomes, with the timeline text and any notice for staff, or says why not.
+
+use super::bill::{AccountDetails, Bill};
+use super::email::EmailAddress;
+use super::order::{NumberStatus, Order, OrderKind, OrderNumber, OrderState, Pin, Rejection};
+use super::order_ref::OrderRef;
+use super::phone::PhoneNumber;
+use super::reject::RejectCode;
+use super::route::{NumberType, Route, RouteError};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// What the customer (or staff on their behalf) asks to port.
+#[derive(Debug, Clone)]
+pub struct PortRequest {
+    pub customer: String,
+    pub carrier: String,
+    pub numbers: Vec<PhoneNumber>,
+    pub number_type: NumberType,
+    pub kind: Option<OrderKind>,
+    pub contacts: Vec<EmailAddress>,
+    pub account: AccountDetails,
+    pub pin: Option<Pin>,
+    pub authorized_name: Option<String>,
+    pub contract_end: Option<NaiveDate>,
+    pub time_zone: Tz,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    #[error("name the customer account (e.g. ACME-001)")]
+    NoCustomer,
+    #[error("name the losing carrier (e.g. \"Comcast Business\")")]
+    NoCarrier,
+    #[error("list at least one number to port")]
+    NoNumbers,
+    #[error("add at least one contact e-mail: contacts are the only people told about the order")]
+    NoContacts,
+    #[error("toll-free numbers go on their own order: open one order for {toll_free} and another for {local}")]
+    MixedKinds { toll_free: String, local: String },
+    #[error("the order is for {wanted} numbers but {number} is {actual}")]
+    WrongKind {
+        wanted: OrderKind,
+        number: String,
+        actual: OrderKind,
+    },
+}
+
+impl PortRequest {
+    /// Checks the seed rules and gives the order as it opens, in `awaiting_documents`.
+    pub fn open(self, reference: OrderRef, now: DateTime<Utc>) -> Result<Order, RequestError> {
+        let customer = self.customer.trim().to_string();
+        let carrier = self.carrier.trim().to_string();
+        if customer.is_empty() {
+            return Err(RequestError::NoCustomer);
+        }
+        if carrier.is_empty() {
+            return Err(RequestError::NoCarrier);
+        }
+        let first = *self.numbers.first().ok_or(RequestError::NoNumbers)?;
+        if self.contacts.is_empty() {
+            return Err(RequestError::NoContacts);
+        }
+        let (toll_free, local): (Vec<_>, Vec<_>) =
+            self.numbers.iter().partition(|n| n.is_toll_free());
+        if !toll_free.is_empty() && !local.is_empty() {
+            let show =
+                |v: &[&PhoneNumber]| v.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", ");
+            return Err(RequestError::MixedKinds {
+                toll_free: show(&toll_free),
+                local: show(&local),
+            });
+        }
+        let actual = OrderKind::of(&first);
+        let kind = self.kind.unwrap_or(actual);
+        if kind != actual {
+            return Err(RequestError::WrongKind {
+                wanted: kind,
+                number: first.e164(),
+                actual,
+            });
+        }
+        let mut contacts = self.contacts;
+        contacts.dedup();
+        Ok(Order {
+            reference,
+            version: 0,
+            state: OrderState::AwaitingDocuments,
+            customer,
+            carrier,
+            kind,
+            numbers: self
+                .numbers
+                .iter()
+                .map(|n| OrderNumber {
+                    number: *n,
+                    number_type: self.number_type,
+                    status: NumberStatus::Pending,
+                    route: None,
+                })
+                .collect(),
+            contacts,
+            account: self.account,
+            pin: self.pin,
+            authorized_name: self.authorized_name,
+            contract_end: self.contract_end,
+            time_zone: self.time_zone,
+            loa_signed_at: None,
+            bill: None,
+            bill_received_at: None,
+            submitted_at: None,
+            foc_date: None,
+            rejection: None,
+            opened_at: now,
+            updated_at: now,
+        })
+    }
+}
+
+/// A detail of the order that staff (or a corrected request) can change.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    AccountNumber(String),
+    Pin(Pin),
+    Btn(PhoneNumber),
+    AccountName(String),
+    ServiceAddress(String),
+    AuthorizedName(String),
+    ContractEnd(NaiveDate),
+    Contacts(Vec<EmailAddress>),
+}
+
+impl Detail {
+    /// Contacts and the contract date can change while the order is open; the account
+    /// details only before submission or to correct a rejection.
+    fn changes_the_submission(&self) -> bool {
+        !matches!(self, Detail::Contacts(_) | Detail::ContractEnd(_))
+    }
+}
+
+/// Which numbers a routing command is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Numbers {
+    All,
+    One(PhoneNumber),
+}
+
+/// Everything that can happen to an order after it opens.
+#[derive(Debug, Clone)]
+pub enum Event {
+    LoaSigned,
+    BillReceived(Bill),
+    DetailSet(Detail),
+    Submitted,
+    FocConfirmed(NaiveDate),
+    Rejected {
+        code: RejectCode,
+        reason: String,
+        numbers: Vec<PhoneNumber>,
+    },
+    Completed,
+    Cancelled {
+        reason: String,
+    },
+    Routed {
+        numbers: Numbers,
+        route: Route,
+    },
+    Noted(String),
+}
+
+/// What staff must hear about, beside the timeline entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    BillMismatch,
+    Rejection,
+    FocSet,
+    Completed,
+    Cancelled,
+}
+
+/// An applied event: the order as it now is, its timeline entry, and any notice.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub order: Order,
+    pub event: &'static str,
+    pub text: String,
+    pub notice: Option<Notice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAllowed {
+    #[error("{reference} is {state}: {action} is not possible now. {hint}")]
+    WrongState {
+        reference: OrderRef,
+        state: &'static str,
+        action: &'static str,
+        hint: String,
+    },
+    #[error("{reference} cannot be submitted yet: {missing}")]
+    NotReady {
+        reference: OrderRef,
+        missing: String,
+    },
+    #[error("the FOC date {date} is in the past: check the date (today is {today})")]
+    FocInPast { date: NaiveDate, today: NaiveDate },
+    #[error("{number} is not on {reference}: its numbers are {numbers}")]
+    UnknownNumber {
+        number: String,
+        reference: OrderRef,
+        numbers: String,
+    },
+    #[error(transparent)]
+    Route(#[from] RouteError),
+    #[error("{0}")]
+    Empty(&'static str),
+}
+
+/// Applies `event` to `order` at `now`, or says why it does not fit.
+pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied, NotAllowed> {
+    use OrderState as S;
+    let mut next = order.clone();
+    next.updated_at = now;
+    let state = order.state;
+    // A new LOA, a new bill or changed account details correct a rejected order.
+    let mut corrects = false;
+    let (name, text, notice) = match event {
+        Event::Noted(text) => {
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                return Err(NotAllowed::Empty("a note needs some text"));
+            }
+            ("note", text, None)
+        }
+        Event::LoaSigned => {
+            guard(
+                order,
+                &[S::AwaitingDocuments, S::Ready, S::Rejected],
+                "recording a signed LOA",
+            )?;
+            if order.loa_signed_at.is_some() && state != S::Rejected {
+                return Err(wrong_state(
+                    order,
+                    "recording a signed LOA",
+                    "The LOA was already signed.",
+                ));
+            }
+            next.loa_signed_at = Some(now);
+            corrects = true;
+            ("loa_signed", "LOA signed".to_string(), None)
+        }
+        Event::BillReceived(bill) => {
+            guard(
+                order,
+                &[S::AwaitingDocuments, S::Ready, S::Rejected],
+                "taking a new bill",
+            )?;
+            next.bill = Some(bill);
+            next.bill_received_at = Some(now);
+            corrects = true;
+            let mismatches = next.mismatches();
+            let text = if mismatches.is_empty() {
+                "bill received: it matches the order".to_string()
+            } else {
+                let fields: Vec<&str> = mismatches.iter().map(|m| m.field.label()).collect();
+                format!("bill received: it differs in {}", fields.join(", "))
+            };
+            (
+                "bill_received",
+                text,
+                (!mismatches.is_empty()).then_some(Notice::BillMismatch),
+            )
+        }
+        Event::DetailSet(detail) => {
+            if detail.changes_the_submission() {
+                guard(
+                    order,
+                    &[S::AwaitingDocuments, S::Ready, S::Rejected],
+                    "changing the account details",
+                )?;
+                corrects = true;
+            } else {
+                guard(
+                    order,
+                    &[
+                        S::AwaitingDocuments,
+                        S::Ready,
+                        S::Submitted,
+                        S::Rejected,
+                        S::FocConfirmed,
+                    ],
+                    "changing it",
+                )?;
+            }
+            let text = set_detail(&mut next, detail)?;
+            let text = match next.mismatches().len() {
+                0 if next.bill.is_some() => format!("{text}; it now matches the bill"),
+                0 => text,
+                n => format!("{text}; {n} mismatch(es) with the bill remain"),
+            };
+            ("detail_set", text, None)
+        }
+        Event::Submitted => {
+            guard(
+                order,
+                &[S::AwaitingDocuments, S::Ready, S::Rejected],
+                "submitting",
+            )?;
+            if state == S::Rejected {
+                return Err(wrong_state(order, "submitting again", "Correct the details first (set, a new bill or a new LOA); the order is then ready to submit."));
+            }
+            if state != S::Ready {
+                let missing: Vec<String> = order.blockers().into_iter().map(|b| b.what).collect();
+                return Err(NotAllowed::NotReady {
+                    reference: order.reference.clone(),
+                    missing: missing.join("; "),
+                });
+            }
+            next.state = S::Submitted;
+            next.submitted_at = Some(now);
+            next.rejection = None;
+            ("submitted", format!("submitted to {}", order.carrier), None)
+        }
+        Event::FocConfirmed(date) => {
+            guard(
+                order,
+                &[S::Submitted, S::FocConfirmed],
+                "setting an FOC date",
+            )?;
+            let today = now.with_timezone(&order.time_zone).date_naive();
+            if date < today {
+                return Err(NotAllowed::FocInPast { date, today });
+            }
+            next.state = S::FocConfirmed;
+            next.foc_date = Some(date);
+            match order.foc_date {
+                Some(old) if old == date => {
+                    ("foc_confirmed", format!("FOC {date} confirmed again"), None)
+                }
+                Some(old) => (
+                    "foc_changed",
+                    format!("FOC moved from {old} to {date}"),
+                    Some(Notice::FocSet),
+                ),
+                None => ("foc_confirmed", format!("FOC {date}"), Some(Notice::FocSet)),
+            }
+        }
+        Event::Rejected {
+            code,
+            reason,
+            numbers,
+        } => {
+            guard(
+                order,
+                &[S::Submitted, S::FocConfirmed],
+                "recording a rejection",
+            )?;
+            for n in &numbers {
+                on_order(order, n)?;
+            }
+            if code == RejectCode::PhoneNumberNotPortable {
+                for line in next
+                    .numbers
+                    .iter_mut()
+                    .filter(|l| numbers.contains(&l.number))
+                {
+                    line.status = NumberStatus::NotPortable;
+                }
+            }
+            next.state = S::Rejected;
+            next.foc_date = None;
+            next.rejection = Some(Rejection {
+                code,
+                reason: reason.trim().to_string(),
+            });
+            let about = if numbers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    numbers
+                        .iter()
+                        .map(|n| n.e164())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            (
+                "rejected",
+                format!("rejected {code}{about}: {}", reason.trim()),
+                Some(Notice::Rejection),
+            )
+        }
+        Event::Completed => {
+            guard(order, &[S::Submitted, S::FocConfirmed], "completing")?;
+            next.state = S::Completed;
+            let mut ported = 0;
+            for line in next
+                .numbers
+                .iter_mut()
+                .filter(|l| l.status == NumberStatus::Pending)
+            {
+                line.status = NumberStatus::Ported;
+                ported += 1;
+            }
+            (
+                "completed",
+                format!("port completed: {ported} number(s) ported"),
+                Some(Notice::Completed),
+            )
+        }
+        Event::Cancelled { reason } => {
+            guard(
+                order,
+                &[
+                    S::AwaitingDocuments,
+                    S::Ready,
+                    S::Submitted,
+                    S::Rejected,
+                    S::FocConfirmed,
+                ],
+                "cancelling",
+            )?;
+            next.state = S::Cancelled;
+            let reason = reason.trim();
+            let text = if reason.is_empty() {
+                "cancelled".to_string()
+            } else {
+                format!("cancelled: {reason}")
+            };
+            ("cancelled", text, Some(Notice::Cancelled))
+        }
+        Event::Routed { numbers, route } => {
+            guard(
+                order,
+                &[
+                    S::AwaitingDocuments,
+                    S::Ready,
+                    S::Submitted,
+                    S::Rejected,
+                    S::FocConfirmed,
+                    S::Completed,
+                ],
+                "routing",
+            )?;
+            let text = route_numbers(&mut next, numbers, route)?;
+            ("routed", text, None)
+        }
+    };
+    settle(&mut next, corrects);
+    Ok(Applied {
+        order: next,
+        event: name,
+        text,
+        notice,
+    })
+}
+
+/// Before submission, and after a correction to a rejected order, the state follows
+/// the documents: complete and consistent is `ready`, else `awaiting_documents`.
+fn settle(order: &mut Order, corrects: bool) {
+    let follows_documents = match order.state {
+        OrderState::AwaitingDocuments | OrderState::Ready => true,
+        OrderState::Rejected => corrects,
+        _ => false,
+    };
+    if follows_documents {
+        order.state = if order.documents_complete() {
+            OrderState::Ready
+        } else {
+            OrderState::AwaitingDocuments
+        };
+    }
+}
+
+fn set_detail(order: &mut Order, detail: Detail) -> Result<String, NotAllowed> {
+    let non_empty = |s: String, what: &'static str| {
+        let s = s.trim().to_string();
+        if s.is_empty() {
+            Err(NotAllowed::Empty(what))
+        } else {
+            Ok(s)
+        }
+    };
+    Ok(match detail {
+        Detail::AccountNumber(v) => {
+            let v = non_empty(v, "the account number cannot be empty")?;
+            order.account.account_number = Some(v);
+            "account number changed".to_string()
+        }
+        Detail::Pin(pin) => {
+            order.pin = Some(pin);
+            "PIN changed".to_string()
+        }
+        Detail::Btn(n) => {
+            order.account.btn = Some(n);
+            format!("BTN set to {n}")
+        }
+        Detail::AccountName(v) => {
+            let v = non_empty(v, "the account name cannot be empty")?;
+            let text = format!("account name set to '{v}'");
+            order.account.account_name = Some(v);
+            text
+        }
+        Detail::ServiceAddress(v) => {
+            let v = non_empty(v, "the service address cannot be empty")?;
+            let text = format!("service address set to '{v}'");
+            order.account.service_address = Some(v);
+            text
+        }
+        Detail::AuthorizedName(v) => {
+            let v = non_empty(v, "the authorized name cannot be empty")?;
+            let text = format!("authorized person set to '{v}'");
+            order.authorized_name = Some(v);
+            text
+        }
+        Detail::ContractEnd(d) => {
+            order.contract_end = Some(d);
+            format!("contract end set to {d}")
+        }
+        Detail::Contacts(list) => {
+            if list.is_empty() {
+                return Err(NotAllowed::Empty("an order needs at least one contact"));
+            }
+            let text = format!(
+                "contacts set to {}",
+                list.iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            order.contacts = list;
+            text
+        }
+    })
+}
+
+fn route_numbers(order: &mut Order, which: Numbers, route: Route) -> Result<String, NotAllowed> {
+    let targets: Vec<PhoneNumber> = match which {
+        Numbers::All => order
+            .numbers
+            .iter()
+            .filter(|l| l.is_live())
+            .map(|l| l.number)
+            .collect(),
+        Numbers::One(n) => vec![on_order(order, &n)?.number],
+    };
+    if targets.is_empty() {
+        return Err(NotAllowed::Empty("no number on the order can be routed"));
+    }
+    for line in order
+        .numbers
+        .iter_mut()
+        .filter(|l| targets.contains(&l.number))
+    {
+        route.fits(line.number_type, &line.number.e164())?;
+        line.route = Some(route.clone());
+    }
+    let which = match which {
+        Numbers::All => format!("all {} number(s)", targets.len()),
+        Numbers::One(n) => n.e164(),
+    };
+    Ok(format!("{which} will ring {route}"))
+}
+
+fn on_order<'o>(order: &'o Order, n: &PhoneNumber) -> Result<&'o OrderNumber, NotAllowed> {
+    order.number(n).ok_or_else(|| NotAllowed::UnknownNumber {
+        number: n.e164(),
+        reference: order.reference.clone(),
+        numbers: order
+            .numbers
+            .iter()
+            .map(|l| l.number.e164())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
+fn guard(order: &Order, allowed: &[OrderState], action: &'static str) -> Result<(), NotAllowed> {
+    if allowed.contains(&order.state) {
+        return Ok(());
+    }
+    let hint = match order.state {
+        OrderState::Completed => "The numbers are already ported.",
+        OrderState::Cancelled => {
+            "A cancelled order stays closed: open a new order if the customer still wants to port."
+        }
+        OrderState::Submitted | OrderState::FocConfirmed => {
+            "The order is with the carrier: wait for its answer, or cancel."
+        }
+        OrderState::AwaitingDocuments => "It has not been submitted yet.",
+        OrderState::Ready => "It has not been submitted yet: submit it first.",
+        OrderState::Rejected => "Correct the details first, then submit again.",
+    };
+    Err(wrong_state(order, action, hint))
+}
+
+fn wrong_state(order: &Order, action: &'static str, hint: &str) -> NotAllowed {
+    NotAllowed::WrongState {
+        reference: order.reference.clone(),
+        state: order.state.as_str(),
+        action,
+        hint: hint.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[path = "lifecycle_tests.rs"]
+mod tests;

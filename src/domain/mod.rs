@@ -1,0 +1,24 @@
+//! The porting desk's vocabulary and rules, pure: no I/O, no clock, no database.
+
+pub mod bill;
+pub mod calendar;
+pub mod email;
+pub mod lifecycle;
+pub mod order;
+pub mod order_ref;
+pub mod phone;
+pub mod reject;
+pub mod route;
+
+pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
+pub use email::EmailAddress;
+pub use lifecycle::{
+    Applied, Detail, Event, NotAllowed, Notice, Numbers, PortRequest, RequestError,
+};
+pub use order::{
+    Blocker, NumberStatus, Order, OrderKind, OrderNumber, OrderState, Party, Pin, Rejection,
+};
+pub use order_ref::OrderRef;
+pub use phone::{parse_number_list, PhoneNumber};
+pub use reject::RejectCode;
+pub use route::{NumberType, Route};

@@ -1,0 +1,317 @@
+//! The port order: one losing carrier, one kind of number, one customer account, and
+//! what the desk knows about it. The facts that follow from it (mismatches, routing
+//! confirmed, the fee, what blocks it) are computed, never stored.
+
+use super::bill::{check_against_bill, AccountDetails, Bill, Mismatch};
+use super::email::EmailAddress;
+use super::order_ref::OrderRef;
+use super::phone::PhoneNumber;
+use super::reject::RejectCode;
+use super::route::{NumberType, Route};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// The porting fee, charged for every number on the order, portable or not.
+pub const FEE_PER_NUMBER_CENTS: i64 = 2500;
+
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                Self::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
+                    let words: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("'{}' is not one of {}", s.trim(), words.join(", "))
+                })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// Where the order is in its lifecycle (design.md's table).
+    OrderState {
+        AwaitingDocuments = "awaiting_documents",
+        Ready = "ready",
+        Submitted = "submitted",
+        Rejected = "rejected",
+        FocConfirmed = "foc_confirmed",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+);
+
+word_enum!(
+    /// Local numbers and toll-free numbers never share an order.
+    OrderKind { Local = "local", TollFree = "toll_free" }
+);
+
+word_enum!(
+    /// What became of one number on the order.
+    NumberStatus { Pending = "pending", Ported = "ported", NotPortable = "not_portable", Removed = "removed" }
+);
+
+impl OrderState {
+    /// Completed and cancelled orders are closed: their numbers are free again.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Completed | Self::Cancelled)
+    }
+
+    /// The state in plain words, for staff and customers.
+    pub fn plain(self) -> &'static str {
+        match self {
+            Self::AwaitingDocuments => "waiting for documents",
+            Self::Ready => "ready to submit",
+            Self::Submitted => "submitted, waiting for the carrier",
+            Self::Rejected => "rejected by the carrier, needs a correction",
+            Self::FocConfirmed => "port date confirmed",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl OrderKind {
+    pub fn of(number: &PhoneNumber) -> Self {
+        if number.is_toll_free() {
+            Self::TollFree
+        } else {
+            Self::Local
+        }
+    }
+}
+
+/// The customer's PIN or passcode at the losing carrier: kept for the submission, never
+/// shown or logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pin(String);
+
+impl Pin {
+    pub fn new(pin: &str) -> Result<Self, String> {
+        let pin = pin.trim();
+        if pin.is_empty() || pin.len() > 20 || pin.chars().any(char::is_whitespace) {
+            return Err("a PIN is 1 to 20 characters without spaces".to_string());
+        }
+        Ok(Self(pin.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pin(****)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderNumber {
+    pub number: PhoneNumber,
+    pub number_type: NumberType,
+    pub status: NumberStatus,
+    pub route: Option<Route>,
+}
+
+impl OrderNumber {
+    /// Numbers still being ported or already ported (not dropped, not unportable).
+    pub fn is_live(&self) -> bool {
+        matches!(self.status, NumberStatus::Pending | NumberStatus::Ported)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: RejectCode,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub reference: OrderRef,
+    /// Bumped by every saved change; a save that expected another version is refused.
+    pub version: i64,
+    pub state: OrderState,
+    pub customer: String,
+    pub carrier: String,
+    pub kind: OrderKind,
+    pub numbers: Vec<OrderNumber>,
+    pub contacts: Vec<EmailAddress>,
+    pub account: AccountDetails,
+    pub pin: Option<Pin>,
+    pub authorized_name: Option<String>,
+    pub contract_end: Option<NaiveDate>,
+    pub time_zone: Tz,
+    pub loa_signed_at: Option<DateTime<Utc>>,
+    pub bill: Option<Bill>,
+    pub bill_received_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub foc_date: Option<NaiveDate>,
+    pub rejection: Option<Rejection>,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Something that keeps an order from moving on, and who must act on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    pub what: String,
+    pub who: Party,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    Customer,
+    Staff,
+    Carrier,
+}
+
+impl Order {
+    pub fn phone_numbers(&self) -> Vec<PhoneNumber> {
+        self.numbers.iter().map(|n| n.number).collect()
+    }
+
+    pub fn mismatches(&self) -> Vec<Mismatch> {
+        match &self.bill {
+            Some(bill) => check_against_bill(&self.account, &self.phone_numbers(), bill),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every number that will port has a confirmed place to ring.
+    pub fn routing_confirmed(&self) -> bool {
+        let mut live = self.numbers.iter().filter(|n| n.is_live()).peekable();
+        live.peek().is_some() && live.all(|n| n.route.is_some())
+    }
+
+    /// $25 for every number on the order, also those that turn out not portable.
+    pub fn fee_total_cents(&self) -> i64 {
+        let charged = self
+            .numbers
+            .iter()
+            .filter(|n| n.status != NumberStatus::Removed)
+            .count() as i64;
+        charged * FEE_PER_NUMBER_CENTS
+    }
+
+    /// The account details the carrier checks and that the order lacks.
+    pub fn missing_details(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.account.account_number.is_none() {
+            missing.push("account");
+        }
+        if self.account.account_name.is_none() {
+            missing.push("name");
+        }
+        if self.account.service_address.is_none() {
+            missing.push("address");
+        }
+        missing
+    }
+
+    /// What stands between the order and its next step, and who must act.
+    pub fn blockers(&self) -> Vec<Blocker> {
+        let r = &self.reference;
+        let mut out = Vec::new();
+        let mut add = |who, what: String| out.push(Blocker { what, who });
+        match self.state {
+            OrderState::AwaitingDocuments | OrderState::Ready | OrderState::Rejected => {
+                if let (OrderState::Rejected, Some(rej)) = (self.state, &self.rejection) {
+                    add(
+                        Party::Customer,
+                        format!("fix the rejection: {} ({})", rej.code.meaning(), rej.reason),
+                    );
+                }
+                if self.loa_signed_at.is_none() {
+                    add(Party::Customer, "sign the e-LOA".to_string());
+                }
+                if self.bill.is_none() {
+                    add(
+                        Party::Customer,
+                        "send the latest bill from the losing carrier".to_string(),
+                    );
+                }
+                for m in self.mismatches() {
+                    add(
+                        Party::Staff,
+                        format!(
+                            "{} differs from the bill: order '{}', bill '{}'",
+                            m.field.label(),
+                            m.order,
+                            m.invoice
+                        ),
+                    );
+                }
+                for key in self.missing_details() {
+                    add(
+                        Party::Staff,
+                        format!("the {key} is missing: set {r} {key} ..."),
+                    );
+                }
+                if self.state == OrderState::Ready {
+                    add(
+                        Party::Staff,
+                        format!("submit it to {}: submit {r}", self.carrier),
+                    );
+                }
+            }
+            OrderState::Submitted => add(
+                Party::Carrier,
+                format!("{} to send the FOC date or a rejection", self.carrier),
+            ),
+            OrderState::FocConfirmed => {
+                if !self.routing_confirmed() {
+                    add(
+                        Party::Customer,
+                        "confirm where each number will ring".to_string(),
+                    );
+                }
+                add(
+                    Party::Carrier,
+                    format!("{} to port the numbers on the FOC date", self.carrier),
+                );
+            }
+            OrderState::Completed | OrderState::Cancelled => {}
+        }
+        out
+    }
+
+    /// Documents in, details complete and consistent: the order may be submitted.
+    pub fn documents_complete(&self) -> bool {
+        self.loa_signed_at.is_some()
+            && self.bill.is_some()
+            && self.mismatches().is_empty()
+            && self.missing_details().is_empty()
+    }
+
+    pub fn number(&self, n: &PhoneNumber) -> Option<&OrderNumber> {
+        self.numbers.iter().find(|x| x.number == *n)
+    }
+}

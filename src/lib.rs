@@ -1,0 +1,3 @@
+//! portbot: the bot that runs a VoIP provider's number-porting desk.
+
+pub mod domain;
