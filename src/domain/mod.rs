@@ -3,6 +3,7 @@
 pub mod bill;
 pub mod calendar;
 pub mod email;
+pub mod journal;
 pub mod lifecycle;
 pub mod order;
 pub mod order_ref;
@@ -12,6 +13,7 @@ pub mod route;
 
 pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
 pub use email::EmailAddress;
+pub use journal::{Channel, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL};
 pub use lifecycle::{
     Applied, Detail, Event, NotAllowed, Notice, Numbers, PortRequest, RequestError,
 };
@@ -19,6 +21,6 @@ pub use order::{
     Blocker, NumberStatus, Order, OrderKind, OrderNumber, OrderState, Party, Pin, Rejection,
 };
 pub use order_ref::OrderRef;
-pub use phone::{parse_number_list, PhoneNumber};
+pub use phone::{leading_number, parse_number_list, PhoneNumber};
 pub use reject::RejectCode;
 pub use route::{NumberType, Route};

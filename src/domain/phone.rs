@@ -128,6 +128,15 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
     }
 }
 
+/// Reads one number at the start of `text` and returns it with the text after it:
+/// `(305) 555-0100 ext 201` → `+13055550100` and `ext 201`.
+pub fn leading_number(text: &str) -> Result<(PhoneNumber, &str), PhoneError> {
+    let trimmed = text.trim_start();
+    let mut scan = Scanner::new(trimmed);
+    let number = scan.number()?;
+    Ok((number, scan.rest()))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberListError {
     #[error(transparent)]
@@ -464,6 +473,13 @@ mod tests {
         assert_eq!(list("305-555-0100 through 305-555-0101").len(), 2);
         assert_eq!(list("305 555 0108-09"), ["+13055550108", "+13055550109"]);
         assert_eq!(list("305-555-0100 al 0101").len(), 2);
+    }
+
+    #[test]
+    fn a_number_can_lead_a_longer_text() {
+        let (n, rest) = leading_number(" (305) 555-0100 ext 201").unwrap();
+        assert_eq!((n.e164().as_str(), rest), ("+13055550100", " ext 201"));
+        assert!(leading_number("all ext 201").is_err());
     }
 
     #[test]

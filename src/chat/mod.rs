@@ -1,0 +1,160 @@
+//! The chat core: one staff command in, one reply out. The terminal (local mode), the
+//! command line (`portbot chat`) and Discord are thin faces over it; none of them holds
+//! porting logic.
+
+pub mod command;
+
+use crate::desk::{Desk, DeskError};
+use crate::domain::{Event, OrderRef, OrderState, Source};
+use crate::store::OrderFilter;
+use crate::views::order_card;
+use chrono_tz::Tz;
+use command::{Command, CommandError, Target};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// How many orders `list` shows.
+pub const LIST_LIMIT: i64 = 25;
+
+/// Who typed the command, and whether they may change orders.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub name: String,
+    pub is_staff: bool,
+}
+
+impl Caller {
+    pub fn staff(name: &str) -> Self {
+        Self { name: name.to_string(), is_staff: true }
+    }
+}
+
+/// The answer to one command.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reply {
+    pub ok: bool,
+    pub text: String,
+    /// The order the command was about, when there is one.
+    #[serde(rename = "ref")]
+    pub order: Option<String>,
+    /// True when the command failed because a dependency (the database) did.
+    #[serde(skip)]
+    pub dependency_failed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ChatError {
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error(transparent)]
+    Desk(#[from] DeskError),
+    #[error("{0} may only read: changing an order needs the staff role")]
+    NotPermitted(String),
+}
+
+/// Only staff change orders; anyone in the channel may read.
+pub fn permitted(command: &Command, caller: &Caller) -> bool {
+    caller.is_staff || !command.changes_an_order()
+}
+
+pub struct ChatCore {
+    desk: Arc<Desk>,
+    default_tz: Tz,
+}
+
+impl ChatCore {
+    pub fn new(desk: Arc<Desk>, default_tz: Tz) -> Self {
+        Self { desk, default_tz }
+    }
+
+    pub async fn handle(&self, caller: &Caller, text: &str) -> Reply {
+        let span = tracing::info_span!("chat", user = %caller.name);
+        let _enter = span.enter();
+        match self.run(caller, text).await {
+            Ok((text, order)) => Reply { ok: true, text, order: order.map(|o| o.to_string()), dependency_failed: false },
+            Err(e) => {
+                let dependency_failed = matches!(&e, ChatError::Desk(d) if d.is_dependency_failure());
+                if dependency_failed {
+                    tracing::error!(error = ?e, "chat command failed");
+                }
+                Reply { ok: false, text: e.to_string(), order: None, dependency_failed }
+            }
+        }
+    }
+
+    async fn run(&self, caller: &Caller, text: &str) -> Result<(String, Option<OrderRef>), ChatError> {
+        let command = command::parse(text, self.default_tz)?;
+        if !permitted(&command, caller) {
+            return Err(ChatError::NotPermitted(caller.name.clone()));
+        }
+        let source = Source::Chat(caller.name.clone());
+        let act = |order: OrderRef, event: Event| self.act(order, event, source.clone());
+        match command {
+            Command::Help => Ok((self.help()?, None)),
+            Command::Status(Target::Order(r)) => Ok((self.card(&r).await?, Some(r))),
+            Command::Status(Target::Number(n)) => {
+                let orders = self.desk.orders_with_number(&n).await?;
+                let mut text = self.card(&orders[0].reference).await?;
+                if orders.len() > 1 {
+                    let others: Vec<String> = orders[1..].iter().map(|o| format!("{} ({})", o.reference, o.state)).collect();
+                    text.push_str(&format!("\nAlso on: {}", others.join(", ")));
+                }
+                Ok((text, Some(orders[0].reference.clone())))
+            }
+            Command::List(state) => Ok((self.list(state).await?, None)),
+            Command::Open(request) => {
+                let order = self.desk.open_order(*request, source).await?;
+                let r = order.reference.clone();
+                Ok((format!("Opened {r}.\n{}", self.card(&r).await?), Some(r)))
+            }
+            Command::Set(r, detail) => act(r, Event::DetailSet(detail)).await,
+            Command::LoaSigned(r) => act(r, Event::LoaSigned).await,
+            Command::Submit(r) => act(r, Event::Submitted).await,
+            Command::Foc(r, date) => act(r, Event::FocConfirmed(date)).await,
+            Command::Reject { order, code, reason, numbers } => act(order, Event::Rejected { code, reason, numbers }).await,
+            Command::Route(r, numbers, route) => act(r, Event::Routed { numbers, route }).await,
+            Command::Complete(r) => act(r, Event::Completed).await,
+            Command::Cancel(r, reason) => act(r, Event::Cancelled { reason }).await,
+            Command::Note(r, text) => act(r, Event::Noted(text)).await,
+        }
+    }
+
+    async fn act(&self, r: OrderRef, event: Event, source: Source) -> Result<(String, Option<OrderRef>), ChatError> {
+        let outcome = self.desk.act(&r, event, source).await?;
+        let card = order_card(&outcome.order, Vec::new());
+        let text = self
+            .desk
+            .texts()
+            .render("chat/done", minijinja::context! { order => card, done => outcome.text })
+            .map_err(DeskError::Text)?;
+        Ok((text, Some(r)))
+    }
+
+    async fn card(&self, r: &OrderRef) -> Result<String, ChatError> {
+        let file = self.desk.order_file(r).await?;
+        let card = order_card(&file.order, file.timeline);
+        Ok(self.desk.texts().render("chat/order_card", minijinja::context! { order => card }).map_err(DeskError::Text)?)
+    }
+
+    async fn list(&self, state: Option<OrderState>) -> Result<String, ChatError> {
+        let orders = self.desk.list(&OrderFilter { state, limit: LIST_LIMIT }).await?;
+        let rows: Vec<_> = orders
+            .iter()
+            .map(|o| {
+                minijinja::context! {
+                    reference => o.reference.to_string(), state => o.state.as_str(), customer => o.customer,
+                    carrier => o.carrier, count => o.numbers.len(), foc_date => o.foc_date.map(|d| d.to_string()),
+                }
+            })
+            .collect();
+        let state = state.map(|s| s.as_str());
+        Ok(self.desk.texts().render("chat/order_list", minijinja::context! { orders => rows, state }).map_err(DeskError::Text)?)
+    }
+
+    fn help(&self) -> Result<String, ChatError> {
+        let states: Vec<&str> = OrderState::ALL.iter().map(|s| s.as_str()).collect();
+        let codes: Vec<&str> = crate::domain::RejectCode::ALL.iter().map(|c| c.code()).collect();
+        let context = minijinja::context! { states => states.join(", "), codes => codes.join(", "), fields => command::SET_FIELDS };
+        Ok(self.desk.texts().render("chat/help", context).map_err(DeskError::Text)?)
+    }
+}

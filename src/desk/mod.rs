@@ -1,0 +1,167 @@
+//! The desk: every input becomes an event on an order. It loads the order, lets the
+//! pure lifecycle decide, and has the store save the new order with its timeline entry
+//! and outbox messages in one transaction. Staff posts are rendered here from `prompts/`.
+
+use crate::clock::Clock;
+use crate::domain::{
+    Event, NotAllowed, Notice, Order, OrderRef, OutboxDraft, OutboxMessage, PhoneNumber, PortRequest, RequestError,
+    Source, TimelineEntry, STAFF_CHANNEL,
+};
+use crate::store::{OrderChange, OrderFilter, Store, StoreError};
+use crate::texts::Texts;
+use crate::views::order_card;
+use std::sync::Arc;
+
+/// How often a save that lost a race with another writer is tried again.
+const SAVE_ATTEMPTS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("{0} does not exist: check the reference (`list` shows the latest orders)")]
+    UnknownOrder(OrderRef),
+    #[error("no order has the number {0}")]
+    NoOrderForNumber(String),
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    #[error(transparent)]
+    NotAllowed(#[from] NotAllowed),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a text could not be rendered: {0:#}")]
+    Text(anyhow::Error),
+}
+
+impl DeskError {
+    /// A failure of something the desk depends on (the database), not of the input.
+    pub fn is_dependency_failure(&self) -> bool {
+        matches!(self, DeskError::Store(StoreError::Unavailable(_)) | DeskError::Text(_))
+    }
+}
+
+/// An order with its whole timeline.
+#[derive(Debug, Clone)]
+pub struct OrderFile {
+    pub order: Order,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// What an applied event did, for the reply to whoever caused it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub order: Order,
+    pub text: String,
+}
+
+pub struct Desk {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    texts: Texts,
+}
+
+impl Desk {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock, texts: Texts::new() }
+    }
+
+    pub fn texts(&self) -> &Texts {
+        &self.texts
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Opens an order for a port request, with the "new order" post for staff.
+    pub async fn open_order(&self, request: PortRequest, source: Source) -> Result<Order, DeskError> {
+        let now = self.clock.now();
+        // Check the request before a reference is spent on it.
+        request.clone().open(OrderRef::from_number(0), now)?;
+        let reference = self.store.reserve_ref().await?;
+        let order = request.open(reference, now)?;
+        let text = format!(
+            "opened: {} number(s) from {} for {}",
+            order.numbers.len(),
+            order.carrier,
+            order.customer
+        );
+        let entry = TimelineEntry { at: now, source: source.to_string(), event: "opened".into(), text };
+        let post = self.staff_post("chat/new_order", &order, &[entry.clone()])?;
+        self.store.insert_order(OrderChange { order: order.clone(), entry, outbox: vec![post], inbound: None }).await?;
+        Ok(self.store.order(&order.reference).await?.unwrap_or(order))
+    }
+
+    /// Applies an event to an order and saves it, trying again if another writer
+    /// changed the order meanwhile.
+    pub async fn act(&self, reference: &OrderRef, event: Event, source: Source) -> Result<Outcome, DeskError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let order = self.order(reference).await?;
+            let now = self.clock.now();
+            let applied = crate::domain::lifecycle::apply(&order, event.clone(), now)?;
+            let entry = TimelineEntry { at: now, source: source.to_string(), event: applied.event.into(), text: applied.text.clone() };
+            let outbox = match applied.notice {
+                Some(notice) => vec![self.staff_post(notice_template(notice), &applied.order, &[entry.clone()])?],
+                None => Vec::new(),
+            };
+            let change = OrderChange { order: applied.order, entry, outbox, inbound: None };
+            match self.store.save(change).await {
+                Ok(()) => {
+                    let order = self.order(reference).await?;
+                    return Ok(Outcome { order, text: applied.text });
+                }
+                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    pub async fn order(&self, reference: &OrderRef) -> Result<Order, DeskError> {
+        self.store.order(reference).await?.ok_or_else(|| DeskError::UnknownOrder(reference.clone()))
+    }
+
+    pub async fn order_file(&self, reference: &OrderRef) -> Result<OrderFile, DeskError> {
+        let order = self.order(reference).await?;
+        let timeline = self.store.timeline(reference).await?;
+        Ok(OrderFile { order, timeline })
+    }
+
+    /// The orders a number is (or was) on, open ones first.
+    pub async fn orders_with_number(&self, number: &PhoneNumber) -> Result<Vec<Order>, DeskError> {
+        let orders = self.store.orders_with_number(number).await?;
+        if orders.is_empty() {
+            return Err(DeskError::NoOrderForNumber(number.pretty()));
+        }
+        Ok(orders)
+    }
+
+    pub async fn list(&self, filter: &OrderFilter) -> Result<Vec<Order>, DeskError> {
+        Ok(self.store.list_orders(filter).await?)
+    }
+
+    pub async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, DeskError> {
+        Ok(self.store.outbox(include_sent).await?)
+    }
+
+    fn staff_post(&self, template: &str, order: &Order, timeline: &[TimelineEntry]) -> Result<OutboxDraft, DeskError> {
+        let card = order_card(order, timeline.to_vec());
+        let rendered = self.texts.message(template, minijinja::context! { order => card }).map_err(DeskError::Text)?;
+        Ok(OutboxDraft {
+            channel: crate::domain::Channel::Chat,
+            to: STAFF_CHANNEL.to_string(),
+            template: template.to_string(),
+            subject: rendered.subject,
+            body: rendered.body,
+        })
+    }
+}
+
+fn notice_template(notice: Notice) -> &'static str {
+    match notice {
+        Notice::BillMismatch => "chat/bill_mismatch",
+        Notice::Rejection => "chat/rejection",
+        Notice::FocSet => "chat/foc_set",
+        Notice::Completed => "chat/completed",
+        Notice::Cancelled => "chat/cancelled",
+    }
+}

@@ -1,0 +1,127 @@
+//! What an order leaves behind: timeline entries, messages for the outbox, and the key
+//! of the inbound message that caused a change.
+
+use super::order_ref::OrderRef;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::fmt;
+
+/// Who or what caused an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Cli,
+    Chat(String),
+    Email(String),
+    Scheduler,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Cli => f.write_str("cli"),
+            Source::Chat(user) => write!(f, "chat:{user}"),
+            Source::Email(from) => write!(f, "email:{from}"),
+            Source::Scheduler => f.write_str("scheduler"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub source: String,
+    pub event: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Chat,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "email" => Some(Channel::Email),
+            "chat" => Some(Channel::Chat),
+            _ => None,
+        }
+    }
+}
+
+/// The staff channel, as the recipient of chat posts.
+pub const STAFF_CHANNEL: &str = "staff";
+
+/// A message to send, queued in the same transaction as the change that caused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxDraft {
+    pub channel: Channel,
+    pub to: String,
+    /// The file under `prompts/` that rendered it, without extension.
+    pub template: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(OutboxStatus::Pending),
+            "sent" => Some(OutboxStatus::Sent),
+            "failed" => Some(OutboxStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A queued message as the outbox holds it (the keys of `outbox --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub channel: Channel,
+    pub to: String,
+    pub order_ref: Option<OrderRef>,
+    pub template: String,
+    pub subject: String,
+    #[serde(skip)]
+    pub body: String,
+    pub status: OutboxStatus,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Where an inbound message came from, recorded with its effects so it is applied once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundKey {
+    pub mailbox: String,
+    pub uidvalidity: i64,
+    pub uid: i64,
+    pub message_id: String,
+}

@@ -1,0 +1,38 @@
+//! The team store: PostgreSQL, for several bot replicas on one database.
+
+use super::sql::impl_store;
+use super::sqlite::{applied, newly_applied};
+use super::StoreError;
+use crate::domain::OrderRef;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::time::Duration;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+        Ok(Self { pool })
+    }
+
+    async fn run_migrations(&self) -> Result<Vec<String>, StoreError> {
+        let before = applied(&self.pool).await;
+        MIGRATOR.run(&self.pool).await?;
+        Ok(newly_applied(&MIGRATOR, &before))
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    async fn next_ref(&self) -> Result<OrderRef, StoreError> {
+        let id: i64 = sqlx::query_scalar("SELECT nextval('order_refs')").fetch_one(&self.pool).await?;
+        Ok(OrderRef::from_number(id))
+    }
+}
+
+impl_store!(PgStore, sqlx::Postgres);

@@ -1,0 +1,210 @@
+//! Rows as the database holds them, and their conversion to and from the domain.
+//! Plain data: the same for every backend.
+
+use crate::domain::{
+    AccountDetails, Bill, Channel, EmailAddress, NumberStatus, NumberType, Order, OrderKind, OrderNumber, OrderRef,
+    OrderState, OutboxMessage, OutboxStatus, Pin, RejectCode, Rejection, Route, TimelineEntry,
+};
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderRow {
+    pub id: i64,
+    pub version: i64,
+    pub state: String,
+    pub customer: String,
+    pub carrier: String,
+    pub kind: String,
+    pub account_number: Option<String>,
+    pub btn: Option<String>,
+    pub pin: Option<String>,
+    pub account_name: Option<String>,
+    pub service_address: Option<String>,
+    pub authorized_name: Option<String>,
+    pub contract_end: Option<NaiveDate>,
+    pub time_zone: String,
+    pub loa_signed_at: Option<DateTime<Utc>>,
+    pub bill: Option<String>,
+    pub bill_received_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub foc_date: Option<NaiveDate>,
+    pub reject_code: Option<String>,
+    pub reject_reason: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NumberRow {
+    pub order_id: i64,
+    pub position: i64,
+    pub number: String,
+    pub number_type: String,
+    pub status: String,
+    pub route: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactRow {
+    pub order_id: i64,
+    pub position: i64,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TimelineRow {
+    pub at: DateTime<Utc>,
+    pub source: String,
+    pub event: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub order_id: Option<i64>,
+    pub template: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// The store's id of an order: the digits of its reference.
+pub fn order_id(reference: &OrderRef) -> Option<i64> {
+    reference.number()
+}
+
+impl OrderRow {
+    pub fn from_order(order: &Order) -> anyhow::Result<Self> {
+        Ok(Self {
+            id: order_id(&order.reference).ok_or_else(|| anyhow!("{} is not a reference this desk issued", order.reference))?,
+            version: order.version,
+            state: order.state.as_str().to_string(),
+            customer: order.customer.clone(),
+            carrier: order.carrier.clone(),
+            kind: order.kind.as_str().to_string(),
+            account_number: order.account.account_number.clone(),
+            btn: order.account.btn.map(|n| n.e164()),
+            pin: order.pin.as_ref().map(|p| p.expose().to_string()),
+            account_name: order.account.account_name.clone(),
+            service_address: order.account.service_address.clone(),
+            authorized_name: order.authorized_name.clone(),
+            contract_end: order.contract_end,
+            time_zone: order.time_zone.name().to_string(),
+            loa_signed_at: order.loa_signed_at,
+            bill: order.bill.as_ref().map(serde_json::to_string).transpose()?,
+            bill_received_at: order.bill_received_at,
+            submitted_at: order.submitted_at,
+            foc_date: order.foc_date,
+            reject_code: order.rejection.as_ref().map(|r| r.code.code().to_string()),
+            reject_reason: order.rejection.as_ref().map(|r| r.reason.clone()),
+            opened_at: order.opened_at,
+            updated_at: order.updated_at,
+        })
+    }
+
+    /// Rebuilds the order; a row this code cannot read is an error, never a guess.
+    pub fn into_order(self, numbers: Vec<NumberRow>, contacts: Vec<ContactRow>) -> anyhow::Result<Order> {
+        let id = self.id;
+        let ctx = || format!("order PORT-{id} in the database is unreadable");
+        let rejection = match (self.reject_code, self.reject_reason) {
+            (Some(code), reason) => Some(Rejection { code: code.parse::<RejectCode>()?, reason: reason.unwrap_or_default() }),
+            (None, _) => None,
+        };
+        let order = Order {
+            reference: OrderRef::from_number(id),
+            version: self.version,
+            state: self.state.parse::<OrderState>().map_err(|e| anyhow!(e)).with_context(ctx)?,
+            customer: self.customer,
+            carrier: self.carrier,
+            kind: self.kind.parse::<OrderKind>().map_err(|e| anyhow!(e)).with_context(ctx)?,
+            numbers: numbers.into_iter().map(NumberRow::into_line).collect::<anyhow::Result<_>>().with_context(ctx)?,
+            contacts: contacts.into_iter().map(|c| c.email.parse::<EmailAddress>()).collect::<Result<_, _>>().with_context(ctx)?,
+            account: AccountDetails {
+                account_number: self.account_number,
+                btn: self.btn.map(|b| b.parse()).transpose().with_context(ctx)?,
+                account_name: self.account_name,
+                service_address: self.service_address,
+            },
+            pin: self.pin.map(|p| Pin::new(&p).map_err(|e| anyhow!(e))).transpose().with_context(ctx)?,
+            authorized_name: self.authorized_name,
+            contract_end: self.contract_end,
+            time_zone: self.time_zone.parse().map_err(|e| anyhow!("{e}")).with_context(ctx)?,
+            loa_signed_at: self.loa_signed_at,
+            bill: self.bill.map(|b| serde_json::from_str::<Bill>(&b)).transpose().with_context(ctx)?,
+            bill_received_at: self.bill_received_at,
+            submitted_at: self.submitted_at,
+            foc_date: self.foc_date,
+            rejection,
+            opened_at: self.opened_at,
+            updated_at: self.updated_at,
+        };
+        Ok(order)
+    }
+}
+
+impl NumberRow {
+    pub fn from_line(order: &Order, position: usize, line: &OrderNumber) -> anyhow::Result<Self> {
+        Ok(Self {
+            order_id: order_id(&order.reference).ok_or_else(|| anyhow!("{} has no store id", order.reference))?,
+            position: position as i64,
+            number: line.number.e164(),
+            number_type: line.number_type.as_str().to_string(),
+            status: line.status.as_str().to_string(),
+            route: line.route.as_ref().map(Route::to_string),
+            active: order.state.is_open(),
+        })
+    }
+
+    fn into_line(self) -> anyhow::Result<OrderNumber> {
+        Ok(OrderNumber {
+            number: self.number.parse()?,
+            number_type: self.number_type.parse::<NumberType>().map_err(|e| anyhow!(e))?,
+            status: self.status.parse::<NumberStatus>().map_err(|e| anyhow!(e))?,
+            route: self.route.map(|r| r.parse::<Route>()).transpose()?,
+        })
+    }
+}
+
+impl From<TimelineRow> for TimelineEntry {
+    fn from(r: TimelineRow) -> Self {
+        TimelineEntry { at: r.at, source: r.source, event: r.event, text: r.text }
+    }
+}
+
+impl OutboxRow {
+    pub fn into_message(self) -> anyhow::Result<OutboxMessage> {
+        Ok(OutboxMessage {
+            id: self.id,
+            channel: Channel::parse(&self.channel).ok_or_else(|| anyhow!("outbox row {} has channel '{}'", self.id, self.channel))?,
+            to: self.recipient,
+            order_ref: self.order_id.map(OrderRef::from_number),
+            template: self.template,
+            subject: self.subject,
+            body: self.body,
+            status: OutboxStatus::parse(&self.status).ok_or_else(|| anyhow!("outbox row {} has status '{}'", self.id, self.status))?,
+            attempts: self.attempts,
+            last_error: self.last_error,
+            created_at: self.created_at,
+            sent_at: self.sent_at,
+        })
+    }
+}
+
+/// Groups child rows by order id, keeping their positions.
+pub fn group_by_order<T, F: Fn(&T) -> (i64, i64)>(mut rows: Vec<T>, key: F) -> std::collections::HashMap<i64, Vec<T>> {
+    rows.sort_by_key(|r| key(r));
+    let mut out: std::collections::HashMap<i64, Vec<T>> = std::collections::HashMap::new();
+    for row in rows {
+        out.entry(key(&row).0).or_default().push(row);
+    }
+    out
+}

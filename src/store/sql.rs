@@ -1,0 +1,307 @@
+//! The SQL both backends share (`$N` placeholders mean the same on SQLite and
+//! PostgreSQL) and the body of their `Store` implementations, written once and stamped
+//! out per backend by `impl_store!`. What differs stays in sqlite.rs and postgres.rs:
+//! connecting, migrations, how a write transaction begins, how a reference is reserved.
+
+pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier, o.kind, o.account_number, o.btn, \
+    o.pin, o.account_name, o.service_address, o.authorized_name, o.contract_end, o.time_zone, o.loa_signed_at, o.bill, \
+    o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at";
+
+/// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order.
+pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer, carrier, kind, account_number, btn, \
+    pin, account_name, service_address, authorized_name, contract_end, time_zone, loa_signed_at, bill, \
+    bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)";
+
+/// The same binds; succeeds only when the order still has the version it was loaded with.
+pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
+    kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
+    authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
+    bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
+    opened_at = $22, updated_at = $23 WHERE id = $1 AND version = $2";
+
+pub const INSERT_TIMELINE: &str = "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
+
+pub const INSERT_INBOUND: &str = "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at) \
+    VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub const TIMELINE_OF: &str = "SELECT at, source, event, text FROM timeline WHERE order_id = $1 ORDER BY id";
+
+pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, last_error, \
+    created_at, sent_at FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
+
+macro_rules! impl_store {
+    ($store:ty, $db:ty) => {
+        type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
+
+        fn bind_order(query: Query<'_>, row: crate::store::rows::OrderRow) -> Query<'_> {
+            query
+                .bind(row.id)
+                .bind(row.version)
+                .bind(row.state)
+                .bind(row.customer)
+                .bind(row.carrier)
+                .bind(row.kind)
+                .bind(row.account_number)
+                .bind(row.btn)
+                .bind(row.pin)
+                .bind(row.account_name)
+                .bind(row.service_address)
+                .bind(row.authorized_name)
+                .bind(row.contract_end)
+                .bind(row.time_zone)
+                .bind(row.loa_signed_at)
+                .bind(row.bill)
+                .bind(row.bill_received_at)
+                .bind(row.submitted_at)
+                .bind(row.foc_date)
+                .bind(row.reject_code)
+                .bind(row.reject_reason)
+                .bind(row.opened_at)
+                .bind(row.updated_at)
+        }
+
+        fn is_unique_violation(e: &sqlx::Error) -> bool {
+            matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+        }
+
+        impl $store {
+            /// Writes what every change writes: the numbers and contacts as they now
+            /// are, the timeline entry, the outbox rows and the inbound key.
+            async fn write_children(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                change: &crate::store::OrderChange,
+                id: i64,
+            ) -> Result<(), crate::store::StoreError> {
+                use crate::store::rows::NumberRow;
+                use crate::store::StoreError;
+                let order = &change.order;
+                if let Some(key) = &change.inbound {
+                    let inserted = sqlx::query(crate::store::sql::INSERT_INBOUND)
+                        .bind(&key.mailbox)
+                        .bind(key.uidvalidity)
+                        .bind(key.uid)
+                        .bind(&key.message_id)
+                        .bind(id)
+                        .bind(change.entry.at)
+                        .execute(&mut **tx)
+                        .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyApplied(key.message_id.clone())),
+                        other => other?,
+                    };
+                }
+                sqlx::query("DELETE FROM order_numbers WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
+                let rows = order
+                    .numbers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, line)| NumberRow::from_line(order, i, line))
+                    .collect::<anyhow::Result<Vec<_>>>()
+                    .map_err(StoreError::Unavailable)?;
+                for chunk in rows.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO order_numbers (order_id, position, number, number_type, status, route, active) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.order_id)
+                            .push_bind(r.position)
+                            .push_bind(r.number.clone())
+                            .push_bind(r.number_type.clone())
+                            .push_bind(r.status.clone())
+                            .push_bind(r.route.clone())
+                            .push_bind(r.active);
+                    });
+                    match q.build().execute(&mut **tx).await {
+                        Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict(order.reference.clone())),
+                        other => other?,
+                    };
+                }
+                sqlx::query("DELETE FROM order_contacts WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
+                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email) ");
+                q.push_values(order.contacts.iter().enumerate(), |mut b, (i, c)| {
+                    b.push_bind(id).push_bind(i as i64).push_bind(c.as_str().to_string());
+                });
+                if !order.contacts.is_empty() {
+                    q.build().execute(&mut **tx).await?;
+                }
+                let e = &change.entry;
+                sqlx::query(crate::store::sql::INSERT_TIMELINE)
+                    .bind(id)
+                    .bind(e.at)
+                    .bind(&e.source)
+                    .bind(&e.event)
+                    .bind(&e.text)
+                    .execute(&mut **tx)
+                    .await?;
+                for m in &change.outbox {
+                    sqlx::query(
+                        "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
+                    )
+                    .bind(m.channel.as_str())
+                    .bind(&m.to)
+                    .bind(id)
+                    .bind(&m.template)
+                    .bind(&m.subject)
+                    .bind(&m.body)
+                    .bind(e.at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Loads the numbers and contacts of these order rows and builds the orders.
+            async fn hydrate(
+                &self,
+                rows: Vec<crate::store::rows::OrderRow>,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                use crate::store::rows::{group_by_order, ContactRow, NumberRow};
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                let in_ids = |sql: &str| {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(sql);
+                    let mut sep = q.separated(", ");
+                    for id in &ids {
+                        sep.push_bind(*id);
+                    }
+                    q.push(")");
+                    q
+                };
+                let mut q = in_ids(
+                    "SELECT order_id, position, number, number_type, status, route, active FROM order_numbers WHERE order_id IN (",
+                );
+                let numbers: Vec<NumberRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                let mut q = in_ids("SELECT order_id, position, email FROM order_contacts WHERE order_id IN (");
+                let contacts: Vec<ContactRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
+                let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
+                rows.into_iter()
+                    .map(|row| {
+                        let id = row.id;
+                        row.into_order(numbers.remove(&id).unwrap_or_default(), contacts.remove(&id).unwrap_or_default())
+                            .map_err(crate::store::StoreError::Unavailable)
+                    })
+                    .collect()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::store::Store for $store {
+            async fn migrate(&self) -> Result<Vec<String>, crate::store::StoreError> {
+                self.run_migrations().await
+            }
+
+            async fn reserve_ref(&self) -> Result<crate::domain::OrderRef, crate::store::StoreError> {
+                self.next_ref().await
+            }
+
+            async fn insert_order(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
+                use crate::store::StoreError;
+                let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
+                let id = row.id;
+                let mut tx = self.begin_write().await?;
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT n.number, n.order_id, o.state FROM order_numbers n JOIN orders o ON o.id = n.order_id \
+                     WHERE n.active AND n.number IN (",
+                );
+                let mut sep = q.separated(", ");
+                for line in &change.order.numbers {
+                    sep.push_bind(line.number.e164());
+                }
+                q.push(") ORDER BY n.order_id, n.position LIMIT 1");
+                let taken: Option<(String, i64, String)> = q.build_query_as().fetch_optional(&mut *tx).await?;
+                if let Some((number, order_id, state)) = taken {
+                    return Err(StoreError::NumberTaken {
+                        number: number.parse().map_err(|e| StoreError::Unavailable(anyhow::anyhow!("{e}")))?,
+                        reference: crate::domain::OrderRef::from_number(order_id),
+                        state: state.parse().map_err(|e: String| StoreError::Unavailable(anyhow::anyhow!(e)))?,
+                    });
+                }
+                bind_order(sqlx::query(crate::store::sql::INSERT_ORDER), row).execute(&mut *tx).await?;
+                Self::write_children(&mut tx, &change, id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn save(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
+                use crate::store::StoreError;
+                let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
+                let id = row.id;
+                let mut tx = self.begin_write().await?;
+                let updated = bind_order(sqlx::query(crate::store::sql::UPDATE_ORDER), row).execute(&mut *tx).await?;
+                if updated.rows_affected() != 1 {
+                    return Err(StoreError::Conflict(change.order.reference.clone()));
+                }
+                Self::write_children(&mut tx, &change, id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn order(
+                &self,
+                reference: &crate::domain::OrderRef,
+            ) -> Result<Option<crate::domain::Order>, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(None) };
+                let sql = format!("SELECT {} FROM orders o WHERE o.id = $1", crate::store::sql::ORDER_COLUMNS);
+                let row: Option<crate::store::rows::OrderRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                Ok(self.hydrate(row.into_iter().collect()).await?.pop())
+            }
+
+            async fn orders_with_number(
+                &self,
+                number: &crate::domain::PhoneNumber,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM orders o JOIN order_numbers n ON n.order_id = o.id WHERE n.number = $1 \
+                     ORDER BY n.active DESC, o.id DESC LIMIT 50",
+                    crate::store::sql::ORDER_COLUMNS
+                );
+                let rows = sqlx::query_as(&sql).bind(number.e164()).fetch_all(&self.pool).await?;
+                self.hydrate(rows).await
+            }
+
+            async fn list_orders(
+                &self,
+                filter: &crate::store::OrderFilter,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM orders o WHERE ($1 IS NULL OR o.state = $1) ORDER BY o.id DESC LIMIT $2",
+                    crate::store::sql::ORDER_COLUMNS
+                );
+                let rows = sqlx::query_as(&sql)
+                    .bind(filter.state.map(|s| s.as_str().to_string()))
+                    .bind(filter.limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                self.hydrate(rows).await
+            }
+
+            async fn timeline(
+                &self,
+                reference: &crate::domain::OrderRef,
+            ) -> Result<Vec<crate::domain::TimelineEntry>, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(Vec::new()) };
+                let rows: Vec<crate::store::rows::TimelineRow> =
+                    sqlx::query_as(crate::store::sql::TIMELINE_OF).bind(id).fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn outbox(
+                &self,
+                include_sent: bool,
+            ) -> Result<Vec<crate::domain::OutboxMessage>, crate::store::StoreError> {
+                let rows: Vec<crate::store::rows::OutboxRow> =
+                    sqlx::query_as(crate::store::sql::OUTBOX).bind(include_sent).fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|r| r.into_message().map_err(crate::store::StoreError::Unavailable))
+                    .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

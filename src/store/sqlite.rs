@@ -1,0 +1,65 @@
+//! The embedded store: one SQLite file in WAL mode. Writes take the write lock at
+//! BEGIN (IMMEDIATE), so two processes on one file wait for each other, never deadlock.
+
+use super::sql::impl_store;
+use super::StoreError;
+use crate::domain::OrderRef;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file of a `sqlite://FILE` URL.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(Self { pool })
+    }
+
+    async fn run_migrations(&self) -> Result<Vec<String>, StoreError> {
+        let before = applied(&self.pool).await;
+        MIGRATOR.run(&self.pool).await?;
+        Ok(newly_applied(&MIGRATOR, &before))
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    async fn next_ref(&self) -> Result<OrderRef, StoreError> {
+        let id: i64 = sqlx::query_scalar("INSERT INTO order_refs DEFAULT VALUES RETURNING id").fetch_one(&self.pool).await?;
+        Ok(OrderRef::from_number(id))
+    }
+}
+
+/// The versions already applied (none before the first migration).
+pub(super) async fn applied<'e, E>(executor: E) -> Vec<i64>
+where
+    E: sqlx::Executor<'e>,
+    i64: sqlx::Type<E::Database> + for<'r> sqlx::Decode<'r, E::Database>,
+    for<'q> <E::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, E::Database>,
+    usize: sqlx::ColumnIndex<<E::Database as sqlx::Database>::Row>,
+{
+    sqlx::query_scalar("SELECT version FROM _sqlx_migrations").fetch_all(executor).await.unwrap_or_default()
+}
+
+pub(super) fn newly_applied(migrator: &sqlx::migrate::Migrator, before: &[i64]) -> Vec<String> {
+    migrator
+        .iter()
+        .filter(|m| !before.contains(&m.version))
+        .map(|m| format!("{} {}", m.version, m.description))
+        .collect()
+}
+
+impl_store!(SqliteStore, sqlx::Sqlite);
