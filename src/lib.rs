@@ -1,9 +1,13 @@
 //! portbot: the bot that runs a VoIP provider's number-porting desk.
 
-pub mod domain;
-pub mod store;
+pub mod app;
+pub mod chat;
+pub mod cli;
 pub mod clock;
+pub mod config;
+pub mod desk;
+pub mod domain;
+pub mod run;
+pub mod store;
 pub mod texts;
 pub mod views;
-pub mod desk;
-pub mod chat;

@@ -40,7 +40,8 @@ impl Texts {
         env.set_trim_blocks(false);
         env.set_keep_trailing_newline(true);
         for (name, source) in TEMPLATES {
-            env.add_template(name, source).unwrap_or_else(|e| panic!("template prompts/{name} does not parse: {e}"));
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("template prompts/{name} does not parse: {e}"));
         }
         Self { env }
     }
@@ -55,7 +56,10 @@ impl Texts {
     pub fn message(&self, name: &str, context: impl Serialize) -> anyhow::Result<Rendered> {
         let text = self.render(name, context)?;
         let (subject, body) = text.split_once('\n').unwrap_or((&text, ""));
-        Ok(Rendered { subject: subject.trim().to_string(), body: body.trim().to_string() })
+        Ok(Rendered {
+            subject: subject.trim().to_string(),
+            body: body.trim().to_string(),
+        })
     }
 }
 

@@ -106,7 +106,7 @@ pub fn order_view(order: &Order, timeline: Vec<TimelineEntry>) -> OrderView {
         authorized_name: order.authorized_name.clone(),
         contract_end: order.contract_end.map(|d| d.to_string()),
         time_zone: order.time_zone.name().to_string(),
-        opened_at: order.opened_at.to_rfc3339(),
+        opened_at: order.opened_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         blockers: order.blockers(),
         timeline,
     }
@@ -149,7 +149,11 @@ pub fn order_card(order: &Order, timeline: Vec<TimelineEntry>) -> OrderCard {
         fee: format!("${:.2}", view.fee_total),
         account_masked,
         reject_meaning: order.rejection.as_ref().map(|r| r.code.meaning()),
-        ported: order.numbers.iter().filter(|n| n.status == crate::domain::NumberStatus::Ported).count(),
+        ported: order
+            .numbers
+            .iter()
+            .filter(|n| n.status == crate::domain::NumberStatus::Ported)
+            .count(),
         recent,
         view,
     }

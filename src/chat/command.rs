@@ -25,7 +25,12 @@ pub enum Command {
     LoaSigned(OrderRef),
     Submit(OrderRef),
     Foc(OrderRef, NaiveDate),
-    Reject { order: OrderRef, code: RejectCode, reason: String, numbers: Vec<PhoneNumber> },
+    Reject {
+        order: OrderRef,
+        code: RejectCode,
+        reason: String,
+        numbers: Vec<PhoneNumber>,
+    },
     Route(OrderRef, Numbers, Route),
     Complete(OrderRef),
     Cancel(OrderRef, String),
@@ -52,7 +57,8 @@ pub const SET_FIELDS: &str = "account, pin, btn, name, address, authorized, cont
 
 const USAGE_STATUS: &str = "status PORT-1042 | status 305-555-0100";
 const USAGE_LIST: &str = "list [STATE]";
-const USAGE_OPEN: &str = "open customer=ACME-001 carrier=\"Comcast Business\" numbers=\"305-555-0100 thru 0103\" contact=ops@acme.example";
+const USAGE_OPEN: &str =
+    "open customer=ACME-001 carrier=\"Comcast Business\" numbers=\"305-555-0100 thru 0103\" contact=ops@acme.example";
 const USAGE_SET: &str = "set PORT-1042 FIELD VALUE";
 const USAGE_FOC: &str = "foc PORT-1042 YYYY-MM-DD";
 const USAGE_REJECT: &str = "reject PORT-1042 CODE [numbers=\"...\"] reason";
@@ -74,7 +80,9 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
             if rest.is_empty() {
                 return Ok(Command::List(None));
             }
-            rest.parse::<OrderState>().map(|s| Command::List(Some(s))).map_err(|p| usage(p, USAGE_LIST))
+            rest.parse::<OrderState>()
+                .map(|s| Command::List(Some(s)))
+                .map_err(|p| usage(p, USAGE_LIST))
         }
         "open" => parse_open(rest, default_tz).map(|r| Command::Open(Box::new(r))),
         "set" => {
@@ -99,7 +107,10 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
                     (Numbers::One(n), tail)
                 }
             };
-            let route = target.trim().parse::<Route>().map_err(|e| usage(e.to_string(), USAGE_ROUTE))?;
+            let route = target
+                .trim()
+                .parse::<Route>()
+                .map_err(|e| usage(e.to_string(), USAGE_ROUTE))?;
             Ok(Command::Route(order, numbers, route))
         }
         "cancel" => {
@@ -115,7 +126,10 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
 }
 
 fn usage(problem: impl Into<String>, usage: &'static str) -> CommandError {
-    CommandError::Usage { problem: problem.into(), usage }
+    CommandError::Usage {
+        problem: problem.into(),
+        usage,
+    }
 }
 
 fn split_word(text: &str) -> (&str, &str) {
@@ -135,7 +149,10 @@ fn order_and_rest<'t>(text: &'t str, usage_line: &'static str) -> Result<(OrderR
 fn only_ref(text: &str, usage_line: &'static str) -> Result<OrderRef, CommandError> {
     let (order, rest) = order_and_rest(text, usage_line)?;
     if !rest.trim().is_empty() {
-        return Err(usage(format!("'{}' is more than the command takes", rest.trim()), usage_line));
+        return Err(usage(
+            format!("'{}' is more than the command takes", rest.trim()),
+            usage_line,
+        ));
     }
     Ok(order)
 }
@@ -149,9 +166,10 @@ fn parse_target(text: &str) -> Result<Target, CommandError> {
     }
     match text.parse::<PhoneNumber>() {
         Ok(n) => Ok(Target::Number(n)),
-        Err(_) if text.to_ascii_lowercase().starts_with("port") => {
-            Err(usage(format!("'{text}' is not an order reference: write it as PORT-1042"), USAGE_STATUS))
-        }
+        Err(_) if text.to_ascii_lowercase().starts_with("port") => Err(usage(
+            format!("'{text}' is not an order reference: write it as PORT-1042"),
+            USAGE_STATUS,
+        )),
         Err(e) => Err(usage(e.to_string(), USAGE_STATUS)),
     }
 }
@@ -160,8 +178,12 @@ fn parse_date(text: &str, usage_line: &'static str) -> Result<NaiveDate, Command
     if text.is_empty() {
         return Err(usage("give the date", usage_line));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| usage(format!("'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-12-03"), usage_line))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        usage(
+            format!("'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-12-03"),
+            usage_line,
+        )
+    })
 }
 
 fn parse_detail(field: &str, value: &str) -> Result<Detail, CommandError> {
@@ -176,7 +198,11 @@ fn parse_detail(field: &str, value: &str) -> Result<Detail, CommandError> {
     Ok(match field_key.as_str() {
         "account" | "account-number" => Detail::AccountNumber(value.to_string()),
         "pin" | "passcode" => Detail::Pin(Pin::new(value).map_err(bad)?),
-        "btn" | "billing-number" => Detail::Btn(value.parse().map_err(|e: crate::domain::phone::PhoneError| bad(e.to_string()))?),
+        "btn" | "billing-number" => Detail::Btn(
+            value
+                .parse()
+                .map_err(|e: crate::domain::phone::PhoneError| bad(e.to_string()))?,
+        ),
         "name" | "account-name" => Detail::AccountName(value.to_string()),
         "address" | "service-address" => Detail::ServiceAddress(value.to_string()),
         "authorized" | "authorized-name" => Detail::AuthorizedName(value.to_string()),
@@ -200,7 +226,9 @@ fn parse_reject(text: &str) -> Result<Command, CommandError> {
     if code_word.is_empty() {
         return Err(usage("give the reject code", USAGE_REJECT));
     }
-    let code = code_word.parse::<RejectCode>().map_err(|e| usage(e.to_string(), USAGE_REJECT))?;
+    let code = code_word
+        .parse::<RejectCode>()
+        .map_err(|e| usage(e.to_string(), USAGE_REJECT))?;
     let mut numbers = Vec::new();
     if let Some(after) = rest.trim_start().strip_prefix("numbers=") {
         let (list, tail) = take_value(after);
@@ -211,7 +239,12 @@ fn parse_reject(text: &str) -> Result<Command, CommandError> {
     if reason.is_empty() {
         return Err(usage("give the carrier's reason", USAGE_REJECT));
     }
-    Ok(Command::Reject { order, code, reason, numbers })
+    Ok(Command::Reject {
+        order,
+        code,
+        reason,
+        numbers,
+    })
 }
 
 /// A value after `key=`: up to the closing quote when quoted, else up to white space.
@@ -235,10 +268,16 @@ fn key_values(text: &str) -> Result<Vec<(String, String)>, CommandError> {
     let mut rest = text.trim_start();
     while !rest.is_empty() {
         let Some((key, after)) = rest.split_once('=') else {
-            return Err(usage(format!("'{}' is not a key=value pair", split_word(rest).0), USAGE_OPEN));
+            return Err(usage(
+                format!("'{}' is not a key=value pair", split_word(rest).0),
+                USAGE_OPEN,
+            ));
         };
         if key.contains(char::is_whitespace) {
-            return Err(usage(format!("'{}' is not a key=value pair", split_word(key).0), USAGE_OPEN));
+            return Err(usage(
+                format!("'{}' is not a key=value pair", split_word(key).0),
+                USAGE_OPEN,
+            ));
         }
         let (value, tail) = take_value(after);
         pairs.push((key.to_ascii_lowercase().replace('_', "-"), value));
@@ -266,18 +305,30 @@ fn parse_open(text: &str, default_tz: Tz) -> Result<PortRequest, CommandError> {
         match key.as_str() {
             "customer" => request.customer = value,
             "carrier" => request.carrier = value,
-            "numbers" | "number" => request.numbers.extend(parse_number_list(&value).map_err(|e| bad(e.to_string()))?),
+            "numbers" | "number" => request
+                .numbers
+                .extend(parse_number_list(&value).map_err(|e| bad(e.to_string()))?),
             "contact" | "contacts" => request.contacts.extend(parse_contacts(&value).map_err(bad)?),
             "type" => request.number_type = value.parse().map_err(bad)?,
             "kind" => request.kind = Some(value.parse::<OrderKind>().map_err(bad)?),
             "account" | "account-number" => request.account.account_number = Some(value),
             "pin" => request.pin = Some(Pin::new(&value).map_err(bad)?),
-            "btn" => request.account.btn = Some(value.parse().map_err(|e: crate::domain::phone::PhoneError| bad(e.to_string()))?),
+            "btn" => {
+                request.account.btn = Some(
+                    value
+                        .parse()
+                        .map_err(|e: crate::domain::phone::PhoneError| bad(e.to_string()))?,
+                )
+            }
             "name" | "account-name" => request.account.account_name = Some(value),
             "address" | "service-address" => request.account.service_address = Some(value),
             "authorized" | "authorized-name" => request.authorized_name = Some(value),
             "contract-end" => request.contract_end = Some(parse_date(&value, USAGE_OPEN)?),
-            "tz" | "time-zone" => request.time_zone = value.parse().map_err(|_| bad(format!("'{value}' is not an IANA time zone such as America/New_York")))?,
+            "tz" | "time-zone" => {
+                request.time_zone = value
+                    .parse()
+                    .map_err(|_| bad(format!("'{value}' is not an IANA time zone such as America/New_York")))?
+            }
             other => return Err(bad(format!("'{other}' is not an order detail"))),
         }
     }

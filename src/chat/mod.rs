@@ -25,7 +25,10 @@ pub struct Caller {
 
 impl Caller {
     pub fn staff(name: &str) -> Self {
-        Self { name: name.to_string(), is_staff: true }
+        Self {
+            name: name.to_string(),
+            is_staff: true,
+        }
     }
 }
 
@@ -71,13 +74,23 @@ impl ChatCore {
         let span = tracing::info_span!("chat", user = %caller.name);
         let _enter = span.enter();
         match self.run(caller, text).await {
-            Ok((text, order)) => Reply { ok: true, text, order: order.map(|o| o.to_string()), dependency_failed: false },
+            Ok((text, order)) => Reply {
+                ok: true,
+                text,
+                order: order.map(|o| o.to_string()),
+                dependency_failed: false,
+            },
             Err(e) => {
                 let dependency_failed = matches!(&e, ChatError::Desk(d) if d.is_dependency_failure());
                 if dependency_failed {
                     tracing::error!(error = ?e, "chat command failed");
                 }
-                Reply { ok: false, text: e.to_string(), order: None, dependency_failed }
+                Reply {
+                    ok: false,
+                    text: e.to_string(),
+                    order: None,
+                    dependency_failed,
+                }
             }
         }
     }
@@ -96,7 +109,10 @@ impl ChatCore {
                 let orders = self.desk.orders_with_number(&n).await?;
                 let mut text = self.card(&orders[0].reference).await?;
                 if orders.len() > 1 {
-                    let others: Vec<String> = orders[1..].iter().map(|o| format!("{} ({})", o.reference, o.state)).collect();
+                    let others: Vec<String> = orders[1..]
+                        .iter()
+                        .map(|o| format!("{} ({})", o.reference, o.state))
+                        .collect();
                     text.push_str(&format!("\nAlso on: {}", others.join(", ")));
                 }
                 Ok((text, Some(orders[0].reference.clone())))
@@ -111,7 +127,12 @@ impl ChatCore {
             Command::LoaSigned(r) => act(r, Event::LoaSigned).await,
             Command::Submit(r) => act(r, Event::Submitted).await,
             Command::Foc(r, date) => act(r, Event::FocConfirmed(date)).await,
-            Command::Reject { order, code, reason, numbers } => act(order, Event::Rejected { code, reason, numbers }).await,
+            Command::Reject {
+                order,
+                code,
+                reason,
+                numbers,
+            } => act(order, Event::Rejected { code, reason, numbers }).await,
             Command::Route(r, numbers, route) => act(r, Event::Routed { numbers, route }).await,
             Command::Complete(r) => act(r, Event::Completed).await,
             Command::Cancel(r, reason) => act(r, Event::Cancelled { reason }).await,
@@ -133,11 +154,21 @@ impl ChatCore {
     async fn card(&self, r: &OrderRef) -> Result<String, ChatError> {
         let file = self.desk.order_file(r).await?;
         let card = order_card(&file.order, file.timeline);
-        Ok(self.desk.texts().render("chat/order_card", minijinja::context! { order => card }).map_err(DeskError::Text)?)
+        Ok(self
+            .desk
+            .texts()
+            .render("chat/order_card", minijinja::context! { order => card })
+            .map_err(DeskError::Text)?)
     }
 
     async fn list(&self, state: Option<OrderState>) -> Result<String, ChatError> {
-        let orders = self.desk.list(&OrderFilter { state, limit: LIST_LIMIT }).await?;
+        let orders = self
+            .desk
+            .list(&OrderFilter {
+                state,
+                limit: LIST_LIMIT,
+            })
+            .await?;
         let rows: Vec<_> = orders
             .iter()
             .map(|o| {
@@ -148,13 +179,21 @@ impl ChatCore {
             })
             .collect();
         let state = state.map(|s| s.as_str());
-        Ok(self.desk.texts().render("chat/order_list", minijinja::context! { orders => rows, state }).map_err(DeskError::Text)?)
+        Ok(self
+            .desk
+            .texts()
+            .render("chat/order_list", minijinja::context! { orders => rows, state })
+            .map_err(DeskError::Text)?)
     }
 
     fn help(&self) -> Result<String, ChatError> {
         let states: Vec<&str> = OrderState::ALL.iter().map(|s| s.as_str()).collect();
         let codes: Vec<&str> = crate::domain::RejectCode::ALL.iter().map(|c| c.code()).collect();
         let context = minijinja::context! { states => states.join(", "), codes => codes.join(", "), fields => command::SET_FIELDS };
-        Ok(self.desk.texts().render("chat/help", context).map_err(DeskError::Text)?)
+        Ok(self
+            .desk
+            .texts()
+            .render("chat/help", context)
+            .map_err(DeskError::Text)?)
     }
 }

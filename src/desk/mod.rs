@@ -60,7 +60,11 @@ pub struct Desk {
 
 impl Desk {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, texts: Texts::new() }
+        Self {
+            store,
+            clock,
+            texts: Texts::new(),
+        }
     }
 
     pub fn texts(&self) -> &Texts {
@@ -84,9 +88,21 @@ impl Desk {
             order.carrier,
             order.customer
         );
-        let entry = TimelineEntry { at: now, source: source.to_string(), event: "opened".into(), text };
+        let entry = TimelineEntry {
+            at: now,
+            source: source.to_string(),
+            event: "opened".into(),
+            text,
+        };
         let post = self.staff_post("chat/new_order", &order, &[entry.clone()])?;
-        self.store.insert_order(OrderChange { order: order.clone(), entry, outbox: vec![post], inbound: None }).await?;
+        self.store
+            .insert_order(OrderChange {
+                order: order.clone(),
+                entry,
+                outbox: vec![post],
+                inbound: None,
+            })
+            .await?;
         Ok(self.store.order(&order.reference).await?.unwrap_or(order))
     }
 
@@ -99,16 +115,29 @@ impl Desk {
             let order = self.order(reference).await?;
             let now = self.clock.now();
             let applied = crate::domain::lifecycle::apply(&order, event.clone(), now)?;
-            let entry = TimelineEntry { at: now, source: source.to_string(), event: applied.event.into(), text: applied.text.clone() };
+            let entry = TimelineEntry {
+                at: now,
+                source: source.to_string(),
+                event: applied.event.into(),
+                text: applied.text.clone(),
+            };
             let outbox = match applied.notice {
                 Some(notice) => vec![self.staff_post(notice_template(notice), &applied.order, &[entry.clone()])?],
                 None => Vec::new(),
             };
-            let change = OrderChange { order: applied.order, entry, outbox, inbound: None };
+            let change = OrderChange {
+                order: applied.order,
+                entry,
+                outbox,
+                inbound: None,
+            };
             match self.store.save(change).await {
                 Ok(()) => {
                     let order = self.order(reference).await?;
-                    return Ok(Outcome { order, text: applied.text });
+                    return Ok(Outcome {
+                        order,
+                        text: applied.text,
+                    });
                 }
                 Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
                 Err(e) => return Err(e.into()),
@@ -117,7 +146,10 @@ impl Desk {
     }
 
     pub async fn order(&self, reference: &OrderRef) -> Result<Order, DeskError> {
-        self.store.order(reference).await?.ok_or_else(|| DeskError::UnknownOrder(reference.clone()))
+        self.store
+            .order(reference)
+            .await?
+            .ok_or_else(|| DeskError::UnknownOrder(reference.clone()))
     }
 
     pub async fn order_file(&self, reference: &OrderRef) -> Result<OrderFile, DeskError> {
@@ -145,7 +177,10 @@ impl Desk {
 
     fn staff_post(&self, template: &str, order: &Order, timeline: &[TimelineEntry]) -> Result<OutboxDraft, DeskError> {
         let card = order_card(order, timeline.to_vec());
-        let rendered = self.texts.message(template, minijinja::context! { order => card }).map_err(DeskError::Text)?;
+        let rendered = self
+            .texts
+            .message(template, minijinja::context! { order => card })
+            .map_err(DeskError::Text)?;
         Ok(OutboxDraft {
             channel: crate::domain::Channel::Chat,
             to: STAFF_CHANNEL.to_string(),

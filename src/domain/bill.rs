@@ -62,24 +62,19 @@ pub struct Mismatch {
 /// in account numbers, case and spacing in names, case, punctuation, common
 /// abbreviations and ZIP+4 in addresses. Order numbers missing from the bill's list are
 /// a mismatch; bill numbers not on the order are not (a partial port).
-pub fn check_against_bill(
-    order: &AccountDetails,
-    numbers: &[PhoneNumber],
-    bill: &Bill,
-) -> Vec<Mismatch> {
+pub fn check_against_bill(order: &AccountDetails, numbers: &[PhoneNumber], bill: &Bill) -> Vec<Mismatch> {
     let mut found = Vec::new();
-    let mut compare =
-        |field, ours: &Option<String>, theirs: &Option<String>, same: fn(&str, &str) -> bool| {
-            if let (Some(o), Some(b)) = (ours, theirs) {
-                if !same(o, b) {
-                    found.push(Mismatch {
-                        field,
-                        order: o.clone(),
-                        invoice: b.clone(),
-                    });
-                }
+    let mut compare = |field, ours: &Option<String>, theirs: &Option<String>, same: fn(&str, &str) -> bool| {
+        if let (Some(o), Some(b)) = (ours, theirs) {
+            if !same(o, b) {
+                found.push(Mismatch {
+                    field,
+                    order: o.clone(),
+                    invoice: b.clone(),
+                });
             }
-        };
+        }
+    };
     compare(
         MismatchField::AccountNumber,
         &order.account_number,
@@ -110,12 +105,7 @@ pub fn check_against_bill(
             found.push(Mismatch {
                 field: MismatchField::Numbers,
                 order: format!("not on the bill: {}", missing.join(", ")),
-                invoice: bill
-                    .numbers
-                    .iter()
-                    .map(|n| n.e164())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                invoice: bill.numbers.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", "),
             });
         }
     }
@@ -267,14 +257,9 @@ mod tests {
             account_number: Some("877410123456789".into()),
             btn: Some("+13055550100".parse().unwrap()),
             account_name: Some("CORAL GABLES  DENTAL GROUP".into()),
-            service_address: Some(
-                "2100 Ponce De Leon Boulevard, Coral Gables, Florida 33134-4321".into(),
-            ),
+            service_address: Some("2100 Ponce De Leon Boulevard, Coral Gables, Florida 33134-4321".into()),
             invoice_date: None,
-            numbers: vec![
-                "+13055550100".parse().unwrap(),
-                "+13055550101".parse().unwrap(),
-            ],
+            numbers: vec!["+13055550100".parse().unwrap(), "+13055550101".parse().unwrap()],
         }
     }
 
@@ -298,26 +283,17 @@ mod tests {
                 |d| d.account_number = Some("8774 1012 3456 788".into()),
                 MismatchField::AccountNumber,
             ),
-            (
-                |d| d.btn = Some("305-555-0101".parse().unwrap()),
-                MismatchField::Btn,
-            ),
+            (|d| d.btn = Some("305-555-0101".parse().unwrap()), MismatchField::Btn),
             (
                 |d| d.account_name = Some("Coral Gables Dental Group LLC".into()),
                 MismatchField::AccountName,
             ),
             (
-                |d| {
-                    d.service_address =
-                        Some("2110 Ponce de Leon Blvd, Coral Gables, FL 33134".into())
-                },
+                |d| d.service_address = Some("2110 Ponce de Leon Blvd, Coral Gables, FL 33134".into()),
                 MismatchField::ServiceAddress,
             ),
             (
-                |d| {
-                    d.service_address =
-                        Some("2100 Ponce de Leon Blvd, Coral Gables, FL 33146".into())
-                },
+                |d| d.service_address = Some("2100 Ponce de Leon Blvd, Coral Gables, FL 33146".into()),
                 MismatchField::ServiceAddress,
             ),
         ];
@@ -325,10 +301,7 @@ mod tests {
             let mut order = details();
             change(&mut order);
             let found = check_against_bill(&order, &numbers("305-555-0100"), &bill());
-            assert_eq!(
-                found.iter().map(|m| m.field).collect::<Vec<_>>(),
-                vec![field]
-            );
+            assert_eq!(found.iter().map(|m| m.field).collect::<Vec<_>>(), vec![field]);
         }
     }
 
@@ -337,31 +310,20 @@ mod tests {
         let found = check_against_bill(&details(), &numbers("305-555-0101 thru 0102"), &bill());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].field, MismatchField::Numbers);
-        assert!(
-            found[0].order.contains("+13055550102") && !found[0].order.contains("+13055550101")
-        );
+        assert!(found[0].order.contains("+13055550102") && !found[0].order.contains("+13055550101"));
     }
 
     #[test]
     fn what_one_side_does_not_show_cannot_disagree() {
         let empty = Bill::default();
-        assert_eq!(
-            check_against_bill(&details(), &numbers("305-555-0109"), &empty),
-            vec![]
-        );
-        assert_eq!(
-            check_against_bill(&AccountDetails::default(), &[], &bill()),
-            vec![]
-        );
+        assert_eq!(check_against_bill(&details(), &numbers("305-555-0109"), &empty), vec![]);
+        assert_eq!(check_against_bill(&AccountDetails::default(), &[], &bill()), vec![]);
     }
 
     #[test]
     fn addresses_are_compared_by_what_identifies_the_place() {
         let same = [
-            (
-                "100 Main St, Miami, FL 33130",
-                "100 MAIN STREET, MIAMI, FL 33130-1234",
-            ),
+            ("100 Main St, Miami, FL 33130", "100 MAIN STREET, MIAMI, FL 33130-1234"),
             (
                 "100 Main St., Suite 200, Miami, FL 33130",
                 "100 Main Street #200 Miami Florida 33130",
@@ -375,22 +337,13 @@ mod tests {
             assert_eq!(address_key(a), address_key(b), "{a} / {b}");
         }
         let different = [
-            (
-                "100 Main St, Miami, FL 33130",
-                "100 Main Ave, Miami, FL 33130",
-            ),
-            (
-                "100 Main St, Miami, FL 33130",
-                "100 Main St, Miami Beach, FL 33130",
-            ),
+            ("100 Main St, Miami, FL 33130", "100 Main Ave, Miami, FL 33130"),
+            ("100 Main St, Miami, FL 33130", "100 Main St, Miami Beach, FL 33130"),
             (
                 "100 Main St, Suite 200, Miami, FL 33130",
                 "100 Main St, Suite 210, Miami, FL 33130",
             ),
-            (
-                "100 N Main St, Miami, FL 33130",
-                "100 S Main St, Miami, FL 33130",
-            ),
+            ("100 N Main St, Miami, FL 33130", "100 S Main St, Miami, FL 33130"),
         ];
         for (a, b) in different {
             assert_ne!(address_key(a), address_key(b), "{a} / {b}");

@@ -17,18 +17,11 @@ pub const WINDOW_CLOSES: NaiveTime = match NaiveTime::from_hms_opt(18, 0, 0) {
 
 /// The federal holidays of a year, each on the day it is observed.
 pub fn federal_holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
-    let fixed =
-        |month, day| NaiveDate::from_ymd_opt(year, month, day).expect("fixed holiday is a date");
+    let fixed = |month, day| NaiveDate::from_ymd_opt(year, month, day).expect("fixed holiday is a date");
     let mut days = vec![
         (observed(fixed(1, 1)), "New Year's Day"),
-        (
-            nth_weekday(year, 1, Weekday::Mon, 3),
-            "Martin Luther King Jr. Day",
-        ),
-        (
-            nth_weekday(year, 2, Weekday::Mon, 3),
-            "Washington's Birthday",
-        ),
+        (nth_weekday(year, 1, Weekday::Mon, 3), "Martin Luther King Jr. Day"),
+        (nth_weekday(year, 2, Weekday::Mon, 3), "Washington's Birthday"),
         (last_weekday(year, 5, Weekday::Mon), "Memorial Day"),
         (observed(fixed(6, 19)), "Juneteenth"),
         (observed(fixed(7, 4)), "Independence Day"),
@@ -39,8 +32,7 @@ pub fn federal_holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
         (observed(fixed(12, 25)), "Christmas Day"),
     ];
     // New Year's Day on a Saturday is observed on 31 December of the year before.
-    let next_new_year =
-        observed(NaiveDate::from_ymd_opt(year + 1, 1, 1).expect("1 January is a date"));
+    let next_new_year = observed(NaiveDate::from_ymd_opt(year + 1, 1, 1).expect("1 January is a date"));
     if next_new_year.year() == year {
         days.push((next_new_year, "New Year's Day"));
     }
@@ -63,11 +55,7 @@ pub fn is_business_day(date: NaiveDate) -> bool {
 /// `date` moved by `n` business days (backwards when `n` is negative). Counting starts
 /// from the next business day, so adding 1 to a Friday gives the Monday.
 pub fn add_business_days(date: NaiveDate, n: i32) -> NaiveDate {
-    let step = if n >= 0 {
-        Duration::days(1)
-    } else {
-        Duration::days(-1)
-    };
+    let step = if n >= 0 { Duration::days(1) } else { Duration::days(-1) };
     let mut day = date;
     let mut left = n.unsigned_abs();
     while left > 0 {
@@ -81,11 +69,7 @@ pub fn add_business_days(date: NaiveDate, n: i32) -> NaiveDate {
 
 /// Business days from `from` to `to`: 0 for the same day, 1 from a Friday to the Monday.
 pub fn business_days_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    let (start, end, sign) = if from <= to {
-        (from, to, 1)
-    } else {
-        (to, from, -1)
-    };
+    let (start, end, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
     let count = start
         .iter_days()
         .skip(1)
@@ -120,10 +104,7 @@ pub fn local_time(tz: Tz, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     let naive = day.and_time(time);
     tz.from_local_datetime(&naive)
         .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(naive + Duration::hours(1)))
-                .earliest()
-        })
+        .or_else(|| tz.from_local_datetime(&(naive + Duration::hours(1))).earliest())
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
 }
@@ -137,8 +118,7 @@ fn observed(date: NaiveDate) -> NaiveDate {
 }
 
 fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u8) -> NaiveDate {
-    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n)
-        .expect("every month has its first four weekdays")
+    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n).expect("every month has its first four weekdays")
 }
 
 fn last_weekday(year: i32, month: u32, weekday: Weekday) -> NaiveDate {
@@ -172,12 +152,12 @@ mod tests {
             ("2026-11-11", "Veterans Day"),
             ("2026-11-26", "Thanksgiving Day"),
             ("2026-12-25", "Christmas Day"),
-            ("2027-06-18", "Juneteenth"),    // Saturday, observed Friday
-            ("2027-12-24", "Christmas Day"), // Saturday, observed Friday
-            ("2027-12-31", "New Year's Day"), // 1 January 2028 is a Saturday
-            ("2023-01-02", "New Year's Day"), // Sunday, observed Monday
+            ("2027-06-18", "Juneteenth"),       // Saturday, observed Friday
+            ("2027-12-24", "Christmas Day"),    // Saturday, observed Friday
+            ("2027-12-31", "New Year's Day"),   // 1 January 2028 is a Saturday
+            ("2023-01-02", "New Year's Day"),   // Sunday, observed Monday
             ("2021-07-05", "Independence Day"), // Sunday, observed Monday
-            ("2028-11-10", "Veterans Day"),  // Saturday, observed Friday
+            ("2028-11-10", "Veterans Day"),     // Saturday, observed Friday
         ];
         for (date, name) in cases {
             assert_eq!(holiday_on(d(date)), Some(name), "{date}");

@@ -83,10 +83,7 @@ mod tests {
         assert_eq!(a.as_str(), "maria.lopez@acme.example");
         assert_eq!(a.domain(), "acme.example");
         assert_eq!(
-            "mailto:ops+port@acme.example"
-                .parse::<EmailAddress>()
-                .unwrap()
-                .as_str(),
+            "mailto:ops+port@acme.example".parse::<EmailAddress>().unwrap().as_str(),
             "ops+port@acme.example"
         );
     }

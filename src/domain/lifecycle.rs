@@ -63,11 +63,9 @@ impl PortRequest {
         if self.contacts.is_empty() {
             return Err(RequestError::NoContacts);
         }
-        let (toll_free, local): (Vec<_>, Vec<_>) =
-            self.numbers.iter().partition(|n| n.is_toll_free());
+        let (toll_free, local): (Vec<_>, Vec<_>) = self.numbers.iter().partition(|n| n.is_toll_free());
         if !toll_free.is_empty() && !local.is_empty() {
-            let show =
-                |v: &[&PhoneNumber]| v.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", ");
+            let show = |v: &[&PhoneNumber]| v.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", ");
             return Err(RequestError::MixedKinds {
                 toll_free: show(&toll_free),
                 local: show(&local),
@@ -200,10 +198,7 @@ pub enum NotAllowed {
         hint: String,
     },
     #[error("{reference} cannot be submitted yet: {missing}")]
-    NotReady {
-        reference: OrderRef,
-        missing: String,
-    },
+    NotReady { reference: OrderRef, missing: String },
     #[error("the FOC date {date} is in the past: check the date (today is {today})")]
     FocInPast { date: NaiveDate, today: NaiveDate },
     #[error("{number} is not on {reference}: its numbers are {numbers}")]
@@ -303,13 +298,13 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("detail_set", text, None)
         }
         Event::Submitted => {
-            guard(
-                order,
-                &[S::AwaitingDocuments, S::Ready, S::Rejected],
-                "submitting",
-            )?;
+            guard(order, &[S::AwaitingDocuments, S::Ready, S::Rejected], "submitting")?;
             if state == S::Rejected {
-                return Err(wrong_state(order, "submitting again", "Correct the details first (set, a new bill or a new LOA); the order is then ready to submit."));
+                return Err(wrong_state(
+                    order,
+                    "submitting again",
+                    "Correct the details first (set, a new bill or a new LOA); the order is then ready to submit.",
+                ));
             }
             if state != S::Ready {
                 let missing: Vec<String> = order.blockers().into_iter().map(|b| b.what).collect();
@@ -324,11 +319,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("submitted", format!("submitted to {}", order.carrier), None)
         }
         Event::FocConfirmed(date) => {
-            guard(
-                order,
-                &[S::Submitted, S::FocConfirmed],
-                "setting an FOC date",
-            )?;
+            guard(order, &[S::Submitted, S::FocConfirmed], "setting an FOC date")?;
             let today = now.with_timezone(&order.time_zone).date_naive();
             if date < today {
                 return Err(NotAllowed::FocInPast { date, today });
@@ -336,9 +327,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             next.state = S::FocConfirmed;
             next.foc_date = Some(date);
             match order.foc_date {
-                Some(old) if old == date => {
-                    ("foc_confirmed", format!("FOC {date} confirmed again"), None)
-                }
+                Some(old) if old == date => ("foc_confirmed", format!("FOC {date} confirmed again"), None),
                 Some(old) => (
                     "foc_changed",
                     format!("FOC moved from {old} to {date}"),
@@ -347,25 +336,13 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
                 None => ("foc_confirmed", format!("FOC {date}"), Some(Notice::FocSet)),
             }
         }
-        Event::Rejected {
-            code,
-            reason,
-            numbers,
-        } => {
-            guard(
-                order,
-                &[S::Submitted, S::FocConfirmed],
-                "recording a rejection",
-            )?;
+        Event::Rejected { code, reason, numbers } => {
+            guard(order, &[S::Submitted, S::FocConfirmed], "recording a rejection")?;
             for n in &numbers {
                 on_order(order, n)?;
             }
             if code == RejectCode::PhoneNumberNotPortable {
-                for line in next
-                    .numbers
-                    .iter_mut()
-                    .filter(|l| numbers.contains(&l.number))
-                {
+                for line in next.numbers.iter_mut().filter(|l| numbers.contains(&l.number)) {
                     line.status = NumberStatus::NotPortable;
                 }
             }
@@ -378,14 +355,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             let about = if numbers.is_empty() {
                 String::new()
             } else {
-                format!(
-                    " ({})",
-                    numbers
-                        .iter()
-                        .map(|n| n.e164())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!(" ({})", numbers.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", "))
             };
             (
                 "rejected",
@@ -397,11 +367,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             guard(order, &[S::Submitted, S::FocConfirmed], "completing")?;
             next.state = S::Completed;
             let mut ported = 0;
-            for line in next
-                .numbers
-                .iter_mut()
-                .filter(|l| l.status == NumberStatus::Pending)
-            {
+            for line in next.numbers.iter_mut().filter(|l| l.status == NumberStatus::Pending) {
                 line.status = NumberStatus::Ported;
                 ported += 1;
             }
@@ -526,10 +492,7 @@ fn set_detail(order: &mut Order, detail: Detail) -> Result<String, NotAllowed> {
             }
             let text = format!(
                 "contacts set to {}",
-                list.iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
             );
             order.contacts = list;
             text
@@ -539,22 +502,13 @@ fn set_detail(order: &mut Order, detail: Detail) -> Result<String, NotAllowed> {
 
 fn route_numbers(order: &mut Order, which: Numbers, route: Route) -> Result<String, NotAllowed> {
     let targets: Vec<PhoneNumber> = match which {
-        Numbers::All => order
-            .numbers
-            .iter()
-            .filter(|l| l.is_live())
-            .map(|l| l.number)
-            .collect(),
+        Numbers::All => order.numbers.iter().filter(|l| l.is_live()).map(|l| l.number).collect(),
         Numbers::One(n) => vec![on_order(order, &n)?.number],
     };
     if targets.is_empty() {
         return Err(NotAllowed::Empty("no number on the order can be routed"));
     }
-    for line in order
-        .numbers
-        .iter_mut()
-        .filter(|l| targets.contains(&l.number))
-    {
+    for line in order.numbers.iter_mut().filter(|l| targets.contains(&l.number)) {
         route.fits(line.number_type, &line.number.e164())?;
         line.route = Some(route.clone());
     }

@@ -97,14 +97,10 @@ fn reject() -> Event {
     }
 }
 fn cancel() -> Event {
-    Event::Cancelled {
-        reason: String::new(),
-    }
+    Event::Cancelled { reason: String::new() }
 }
 fn set_address() -> Event {
-    Event::DetailSet(Detail::ServiceAddress(
-        "100 Main St, Miami, FL 33130".into(),
-    ))
+    Event::DetailSet(Detail::ServiceAddress("100 Main St, Miami, FL 33130".into()))
 }
 fn route_all() -> Event {
     Event::Routed {
@@ -117,11 +113,7 @@ fn route_all() -> Event {
 fn every_transition_follows_the_design_table() {
     let table: Vec<(OrderState, fn() -> Event, Expect)> = vec![
         // Documents in, consistent: ready. Anything else stays waiting.
-        (
-            S::AwaitingDocuments,
-            || Event::LoaSigned,
-            Goes(S::AwaitingDocuments),
-        ),
+        (S::AwaitingDocuments, || Event::LoaSigned, Goes(S::AwaitingDocuments)),
         (
             S::AwaitingDocuments,
             || Event::BillReceived(matching_bill()),
@@ -134,11 +126,7 @@ fn every_transition_follows_the_design_table() {
         ),
         (S::AwaitingDocuments, foc, Refused("awaiting_documents")),
         (S::AwaitingDocuments, reject, Refused("awaiting_documents")),
-        (
-            S::AwaitingDocuments,
-            || Event::Completed,
-            Refused("awaiting_documents"),
-        ),
+        (S::AwaitingDocuments, || Event::Completed, Refused("awaiting_documents")),
         (S::AwaitingDocuments, cancel, Goes(S::Cancelled)),
         (S::AwaitingDocuments, route_all, Goes(S::AwaitingDocuments)),
         (S::Ready, || Event::Submitted, Goes(S::Submitted)),
@@ -155,11 +143,7 @@ fn every_transition_follows_the_design_table() {
         (S::Submitted, reject, Goes(S::Rejected)),
         (S::Submitted, || Event::Completed, Goes(S::Completed)),
         (S::Submitted, || Event::Submitted, Refused("submitted")),
-        (
-            S::Submitted,
-            set_address,
-            Refused("changing the account details"),
-        ),
+        (S::Submitted, set_address, Refused("changing the account details")),
         (
             S::Submitted,
             || Event::BillReceived(matching_bill()),
@@ -178,17 +162,9 @@ fn every_transition_follows_the_design_table() {
             || Event::DetailSet(Detail::AccountNumber("999".into())),
             Goes(S::AwaitingDocuments),
         ),
-        (
-            S::Rejected,
-            || Event::BillReceived(matching_bill()),
-            Goes(S::Ready),
-        ),
+        (S::Rejected, || Event::BillReceived(matching_bill()), Goes(S::Ready)),
         (S::Rejected, || Event::LoaSigned, Goes(S::Ready)),
-        (
-            S::Rejected,
-            || Event::Submitted,
-            Refused("Correct the details first"),
-        ),
+        (S::Rejected, || Event::Submitted, Refused("Correct the details first")),
         (
             S::Rejected,
             || Event::Noted("called the customer".into()),
@@ -252,18 +228,12 @@ fn an_order_is_ready_only_with_the_loa_the_bill_and_no_mismatch() {
 
     let fixed = apply(
         &applied.order,
-        Event::DetailSet(Detail::ServiceAddress(
-            "200 Main Street, Miami, FL 33130".into(),
-        )),
+        Event::DetailSet(Detail::ServiceAddress("200 Main Street, Miami, FL 33130".into())),
         now(),
     )
     .unwrap();
     assert_eq!(fixed.order.state, S::Ready);
-    assert!(
-        fixed.text.contains("now matches the bill"),
-        "{}",
-        fixed.text
-    );
+    assert!(fixed.text.contains("now matches the bill"), "{}", fixed.text);
 }
 
 #[test]
@@ -274,7 +244,7 @@ fn submitting_an_unsigned_order_names_what_is_missing() {
     o.account.account_name = None;
     let err = apply(&o, Event::Submitted, now()).unwrap_err().to_string();
     assert!(
-        err.contains("sign the e-LOA") && err.contains("name is missing"),
+        err.contains("sign the e-LOA") && err.contains("account name is missing"),
         "{err}"
     );
 }
@@ -305,10 +275,7 @@ fn the_seed_rules_hold_when_an_order_opens() {
     let mut toll_free = request();
     toll_free.numbers = vec![n("1-800-555-0199")];
     assert_eq!(
-        toll_free
-            .open(OrderRef::from_number(1), now())
-            .unwrap()
-            .kind,
+        toll_free.open(OrderRef::from_number(1), now()).unwrap().kind,
         OrderKind::TollFree
     );
 
@@ -337,28 +304,13 @@ fn a_number_that_cannot_port_is_still_charged() {
 #[test]
 fn a_later_foc_replaces_the_earlier_one_and_says_so() {
     let o = order_in(S::FocConfirmed);
-    let moved = apply(
-        &o,
-        Event::FocConfirmed("2026-12-08".parse().unwrap()),
-        now(),
-    )
-    .unwrap();
+    let moved = apply(&o, Event::FocConfirmed("2026-12-08".parse().unwrap()), now()).unwrap();
     assert_eq!(moved.order.foc_date, Some("2026-12-08".parse().unwrap()));
     assert_eq!(moved.event, "foc_changed");
     assert!(moved.text.contains("2026-12-03") && moved.text.contains("2026-12-08"));
-    let again = apply(
-        &moved.order,
-        Event::FocConfirmed("2026-12-08".parse().unwrap()),
-        now(),
-    )
-    .unwrap();
+    let again = apply(&moved.order, Event::FocConfirmed("2026-12-08".parse().unwrap()), now()).unwrap();
     assert_eq!(again.notice, None);
-    let past = apply(
-        &o,
-        Event::FocConfirmed("2026-11-20".parse().unwrap()),
-        now(),
-    )
-    .unwrap_err();
+    let past = apply(&o, Event::FocConfirmed("2026-11-20".parse().unwrap()), now()).unwrap_err();
     assert!(matches!(past, NotAllowed::FocInPast { .. }));
 }
 
@@ -402,10 +354,6 @@ fn routing_is_confirmed_when_every_live_number_has_a_place_to_ring() {
 #[test]
 fn completion_ports_every_pending_number() {
     let done = apply(&order_in(S::FocConfirmed), Event::Completed, now()).unwrap();
-    assert!(done
-        .order
-        .numbers
-        .iter()
-        .all(|l| l.status == NumberStatus::Ported));
+    assert!(done.order.numbers.iter().all(|l| l.status == NumberStatus::Ported));
     assert_eq!(done.notice, Some(Notice::Completed));
 }

@@ -13,13 +13,11 @@ pub mod route;
 
 pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
 pub use email::EmailAddress;
-pub use journal::{Channel, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL};
-pub use lifecycle::{
-    Applied, Detail, Event, NotAllowed, Notice, Numbers, PortRequest, RequestError,
+pub use journal::{
+    Channel, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL,
 };
-pub use order::{
-    Blocker, NumberStatus, Order, OrderKind, OrderNumber, OrderState, Party, Pin, Rejection,
-};
+pub use lifecycle::{Applied, Detail, Event, NotAllowed, Notice, Numbers, PortRequest, RequestError};
+pub use order::{Blocker, NumberStatus, Order, OrderKind, OrderNumber, OrderState, Party, Pin, Rejection};
 pub use order_ref::OrderRef;
 pub use phone::{leading_number, parse_number_list, PhoneNumber};
 pub use reject::RejectCode;

@@ -221,17 +221,18 @@ impl Order {
         charged * FEE_PER_NUMBER_CENTS
     }
 
-    /// The account details the carrier checks and that the order lacks.
-    pub fn missing_details(&self) -> Vec<&'static str> {
+    /// The account details the carrier checks and that the order lacks, as
+    /// (the `set` field, what it is).
+    pub fn missing_details(&self) -> Vec<(&'static str, &'static str)> {
         let mut missing = Vec::new();
         if self.account.account_number.is_none() {
-            missing.push("account");
+            missing.push(("account", "account number"));
         }
         if self.account.account_name.is_none() {
-            missing.push("name");
+            missing.push(("name", "account name"));
         }
         if self.account.service_address.is_none() {
-            missing.push("address");
+            missing.push(("address", "service address"));
         }
         missing
     }
@@ -269,17 +270,11 @@ impl Order {
                         ),
                     );
                 }
-                for key in self.missing_details() {
-                    add(
-                        Party::Staff,
-                        format!("the {key} is missing: set {r} {key} ..."),
-                    );
+                for (key, what) in self.missing_details() {
+                    add(Party::Staff, format!("the {what} is missing: set {r} {key} ..."));
                 }
                 if self.state == OrderState::Ready {
-                    add(
-                        Party::Staff,
-                        format!("submit it to {}: submit {r}", self.carrier),
-                    );
+                    add(Party::Staff, format!("submit it to {}: submit {r}", self.carrier));
                 }
             }
             OrderState::Submitted => add(
@@ -288,10 +283,7 @@ impl Order {
             ),
             OrderState::FocConfirmed => {
                 if !self.routing_confirmed() {
-                    add(
-                        Party::Customer,
-                        "confirm where each number will ring".to_string(),
-                    );
+                    add(Party::Customer, "confirm where each number will ring".to_string());
                 }
                 add(
                     Party::Carrier,

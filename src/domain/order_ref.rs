@@ -16,9 +16,7 @@ pub struct OrderRefError(pub String);
 impl OrderRef {
     /// The reference of the order with this number in the store.
     pub fn from_number(n: i64) -> Self {
-        Self {
-            digits: n.to_string(),
-        }
+        Self { digits: n.to_string() }
     }
 
     /// The order's number in the store.

@@ -70,12 +70,7 @@ impl PhoneNumber {
     /// `(305) 555-0123`, the way staff read numbers.
     pub fn pretty(&self) -> String {
         let n = self.national;
-        format!(
-            "({:03}) {:03}-{:04}",
-            n / 10_000_000,
-            (n / 10_000) % 1000,
-            n % 10_000
-        )
+        format!("({:03}) {:03}-{:04}", n / 10_000_000, (n / 10_000) % 1000, n % 10_000)
     }
 
     pub fn national(&self) -> u64 {
@@ -143,9 +138,7 @@ pub enum NumberListError {
     Number(#[from] PhoneError),
     #[error("the range '{0}' runs backwards: write the lower number first")]
     Backwards(String),
-    #[error(
-        "the range '{0}' spans more than {MAX_RANGE_LEN} numbers: split it or check for a typo"
-    )]
+    #[error("the range '{0}' spans more than {MAX_RANGE_LEN} numbers: split it or check for a typo")]
     TooLong(String),
     #[error("the range '{0}' changes area code or exchange: a range keeps the first six digits")]
     CrossesExchange(String),
@@ -188,11 +181,7 @@ pub fn parse_number_list(text: &str) -> Result<Vec<PhoneNumber>, NumberListError
     Ok(numbers)
 }
 
-fn expand(
-    first: PhoneNumber,
-    last: PhoneNumber,
-    written: &str,
-) -> Result<Vec<PhoneNumber>, NumberListError> {
+fn expand(first: PhoneNumber, last: PhoneNumber, written: &str) -> Result<Vec<PhoneNumber>, NumberListError> {
     if first.national / 10_000 != last.national / 10_000 {
         return Err(NumberListError::CrossesExchange(written.to_string()));
     }
@@ -240,8 +229,7 @@ impl<'a> Scanner<'a> {
     fn skip_separators(&mut self) {
         loop {
             let rest = self.rest();
-            let trimmed =
-                rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == ';');
+            let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == ';');
             let trimmed = strip_word(trimmed, "and")
                 .or_else(|| strip_word(trimmed, "y"))
                 .unwrap_or(trimmed);
@@ -301,9 +289,7 @@ impl<'a> Scanner<'a> {
                 digits.len() + 1,
             ));
         }
-        let national = national_digits
-            .iter()
-            .fold(0u64, |acc, d| acc * 10 + u64::from(*d));
+        let national = national_digits.iter().fold(0u64, |acc, d| acc * 10 + u64::from(*d));
         self.pos = start + end;
         PhoneNumber::from_national(national, &written)
     }
@@ -391,35 +377,17 @@ mod tests {
     #[test]
     fn impossible_numbers_are_refused_with_the_reason() {
         let cases: &[(&str, fn(&PhoneError) -> bool)] = &[
-            ("(055) 555-0123", |e| {
-                matches!(e, PhoneError::BadAreaCode(_))
-            }),
-            ("(155) 555-0123", |e| {
-                matches!(e, PhoneError::BadAreaCode(_))
-            }),
-            ("(305) 055-0123", |e| {
-                matches!(e, PhoneError::BadExchange(_))
-            }),
-            ("(305) 155-0123", |e| {
-                matches!(e, PhoneError::BadExchange(_))
-            }),
-            ("(411) 555-0123", |e| {
-                matches!(e, PhoneError::ServiceCode(_))
-            }),
-            ("(305) 911-0123", |e| {
-                matches!(e, PhoneError::ServiceCode(_))
-            }),
-            ("305-555-012", |e| {
-                matches!(e, PhoneError::WrongLength(_, 9))
-            }),
-            ("30555501234", |e| {
-                matches!(e, PhoneError::WrongLength(_, 11))
-            }),
+            ("(055) 555-0123", |e| matches!(e, PhoneError::BadAreaCode(_))),
+            ("(155) 555-0123", |e| matches!(e, PhoneError::BadAreaCode(_))),
+            ("(305) 055-0123", |e| matches!(e, PhoneError::BadExchange(_))),
+            ("(305) 155-0123", |e| matches!(e, PhoneError::BadExchange(_))),
+            ("(411) 555-0123", |e| matches!(e, PhoneError::ServiceCode(_))),
+            ("(305) 911-0123", |e| matches!(e, PhoneError::ServiceCode(_))),
+            ("305-555-012", |e| matches!(e, PhoneError::WrongLength(_, 9))),
+            ("30555501234", |e| matches!(e, PhoneError::WrongLength(_, 11))),
             ("+44 20 7946 0958", |e| matches!(e, PhoneError::NotNanp(_))),
             ("call me", |e| matches!(e, PhoneError::NotANumber(_))),
-            ("305-555-0123 ext 4", |e| {
-                matches!(e, PhoneError::NotANumber(_))
-            }),
+            ("305-555-0123 ext 4", |e| matches!(e, PhoneError::NotANumber(_))),
         ];
         for (written, expected) in cases {
             let err = written.parse::<PhoneNumber>().expect_err(written);
@@ -447,11 +415,7 @@ mod tests {
     }
 
     fn list(text: &str) -> Vec<String> {
-        parse_number_list(text)
-            .unwrap()
-            .iter()
-            .map(|n| n.e164())
-            .collect()
+        parse_number_list(text).unwrap().iter().map(|n| n.e164()).collect()
     }
 
     #[test]
@@ -462,12 +426,7 @@ mod tests {
         assert_eq!(list("(954) 555-0200 to -0209")[9], "+19545550209");
         assert_eq!(
             list("3055550100-0103"),
-            [
-                "+13055550100",
-                "+13055550101",
-                "+13055550102",
-                "+13055550103"
-            ]
+            ["+13055550100", "+13055550101", "+13055550102", "+13055550103"]
         );
         assert_eq!(list("305-555-0100 - 305-555-0102").len(), 3);
         assert_eq!(list("305-555-0100 through 305-555-0101").len(), 2);
@@ -486,38 +445,21 @@ mod tests {
     fn lists_take_any_separator_and_drop_repeats() {
         assert_eq!(
             list("305-555-0100, (305) 555-0101; 305.555.0102\n3055550103 and 1-305-555-0100"),
-            [
-                "+13055550100",
-                "+13055550101",
-                "+13055550102",
-                "+13055550103"
-            ]
+            ["+13055550100", "+13055550101", "+13055550102", "+13055550103"]
         );
-        assert_eq!(
-            list("305 555 0100 305 555 0101"),
-            ["+13055550100", "+13055550101"]
-        );
+        assert_eq!(list("305 555 0100 305 555 0101"), ["+13055550100", "+13055550101"]);
     }
 
     #[test]
     fn bad_lists_say_what_is_wrong() {
         let err = |t: &str| parse_number_list(t).unwrap_err();
-        assert!(matches!(
-            err("305-555-0119 thru 0100"),
-            NumberListError::Backwards(_)
-        ));
+        assert!(matches!(err("305-555-0119 thru 0100"), NumberListError::Backwards(_)));
         assert!(matches!(
             err("305-555-0100 thru 305-556-0100"),
             NumberListError::CrossesExchange(_)
         ));
-        assert!(matches!(
-            err("305-555-0000 thru 9999"),
-            NumberListError::TooLong(_)
-        ));
-        assert!(matches!(
-            err("305-555-0100, lots more"),
-            NumberListError::Stray(_)
-        ));
+        assert!(matches!(err("305-555-0000 thru 9999"), NumberListError::TooLong(_)));
+        assert!(matches!(err("305-555-0100, lots more"), NumberListError::Stray(_)));
         assert!(matches!(err(" , "), NumberListError::Empty(_)));
         assert!(matches!(
             err("305-555-01"),

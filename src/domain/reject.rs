@@ -60,23 +60,17 @@ impl RejectCode {
     /// What the carrier's objection means, in the porting team's words.
     pub fn meaning(self) -> &'static str {
         match self {
-            Self::AccountNumberMismatch => {
-                "the account number does not match the carrier's records"
-            }
+            Self::AccountNumberMismatch => "the account number does not match the carrier's records",
             Self::PasscodePinInvalid => "the account PIN / passcode is missing or wrong",
             Self::BtnAtnMismatch => "the billing telephone number (BTN) does not match",
             Self::EntityNameMismatch => "the account / business name does not match",
-            Self::AuthPersonMismatch => {
-                "the person who signed the LOA is not authorised on the account"
-            }
+            Self::AuthPersonMismatch => "the person who signed the LOA is not authorised on the account",
             Self::LocationMismatch => "the service address does not match",
             Self::PostalCodeMismatch => "the ZIP code does not match",
             Self::PhoneNumberMismatch => "a number is not on the account",
             Self::PhoneNumberNotPortable => "a number cannot be ported",
             Self::LsrPending => "another order is pending on the account",
-            Self::MainBtnPorting => {
-                "the main billing number is in a partial port: a new BTN must be named"
-            }
+            Self::MainBtnPorting => "the main billing number is in a partial port: a new BTN must be named",
             Self::Other => "the carrier gave another reason",
         }
     }

@@ -32,9 +32,7 @@ impl FromStr for NumberType {
             "voice" => Ok(Self::Voice),
             "fax" => Ok(Self::Fax),
             "efax" => Ok(Self::Efax),
-            other => Err(format!(
-                "'{other}' is not a number type: use voice, fax or efax"
-            )),
+            other => Err(format!("'{other}' is not a number type: use voice, fax or efax")),
         }
     }
 }
@@ -102,10 +100,7 @@ impl FromStr for Route {
         let lower = text.to_ascii_lowercase();
         let keywords: [(&[&str], &'static str); 5] = [
             (&["extension", "ext.", "ext", "x"], "extension"),
-            (
-                &["ring group", "ring-group", "ringgroup", "rg"],
-                "ring group",
-            ),
+            (&["ring group", "ring-group", "ringgroup", "rg"], "ring group"),
             (&["ivr", "auto attendant", "auto-attendant"], "ivr"),
             (
                 &["fax adapter", "fax-adapter", "fax ata", "fax-ata", "ata"],
@@ -168,24 +163,11 @@ mod tests {
             ("fax adapter port 2", "fax adapter port 2"),
             ("efax Fax@Acme.example", "e-fax fax@acme.example"),
         ] {
-            assert_eq!(
-                written.parse::<Route>().unwrap().to_string(),
-                shown,
-                "{written}"
-            );
+            assert_eq!(written.parse::<Route>().unwrap().to_string(), shown, "{written}");
         }
-        assert_eq!(
-            "ext".parse::<Route>(),
-            Err(RouteError::MissingValue("extension"))
-        );
-        assert!(matches!(
-            "voicemail".parse::<Route>(),
-            Err(RouteError::Unknown(_))
-        ));
-        assert!(matches!(
-            "efax nobody".parse::<Route>(),
-            Err(RouteError::Unknown(_))
-        ));
+        assert_eq!("ext".parse::<Route>(), Err(RouteError::MissingValue("extension")));
+        assert!(matches!("voicemail".parse::<Route>(), Err(RouteError::Unknown(_))));
+        assert!(matches!("efax nobody".parse::<Route>(), Err(RouteError::Unknown(_))));
     }
 
     #[test]
@@ -203,11 +185,7 @@ mod tests {
             (NumberType::Efax, &ata, false),
         ];
         for (kind, route, fits) in table {
-            assert_eq!(
-                route.fits(kind, "+13055550100").is_ok(),
-                fits,
-                "{kind:?} → {route}"
-            );
+            assert_eq!(route.fits(kind, "+13055550100").is_ok(), fits, "{kind:?} → {route}");
         }
     }
 }

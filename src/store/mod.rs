@@ -18,7 +18,11 @@ pub use sqlite::SqliteStore;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{number} is already on {reference} ({state}): a number can be on one open order at a time")]
-    NumberTaken { number: PhoneNumber, reference: OrderRef, state: OrderState },
+    NumberTaken {
+        number: PhoneNumber,
+        reference: OrderRef,
+        state: OrderState,
+    },
     #[error("{0} was changed by someone else meanwhile: try again")]
     Conflict(OrderRef),
     #[error("message {0} was already applied")]

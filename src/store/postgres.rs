@@ -15,7 +15,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 
 impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
         Ok(Self { pool })
     }
 
@@ -30,7 +34,9 @@ impl PgStore {
     }
 
     async fn next_ref(&self) -> Result<OrderRef, StoreError> {
-        let id: i64 = sqlx::query_scalar("SELECT nextval('order_refs')").fetch_one(&self.pool).await?;
+        let id: i64 = sqlx::query_scalar("SELECT nextval('order_refs')")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(OrderRef::from_number(id))
     }
 }

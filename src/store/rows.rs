@@ -85,7 +85,8 @@ pub fn order_id(reference: &OrderRef) -> Option<i64> {
 impl OrderRow {
     pub fn from_order(order: &Order) -> anyhow::Result<Self> {
         Ok(Self {
-            id: order_id(&order.reference).ok_or_else(|| anyhow!("{} is not a reference this desk issued", order.reference))?,
+            id: order_id(&order.reference)
+                .ok_or_else(|| anyhow!("{} is not a reference this desk issued", order.reference))?,
             version: order.version,
             state: order.state.as_str().to_string(),
             customer: order.customer.clone(),
@@ -116,30 +117,57 @@ impl OrderRow {
         let id = self.id;
         let ctx = || format!("order PORT-{id} in the database is unreadable");
         let rejection = match (self.reject_code, self.reject_reason) {
-            (Some(code), reason) => Some(Rejection { code: code.parse::<RejectCode>()?, reason: reason.unwrap_or_default() }),
+            (Some(code), reason) => Some(Rejection {
+                code: code.parse::<RejectCode>()?,
+                reason: reason.unwrap_or_default(),
+            }),
             (None, _) => None,
         };
         let order = Order {
             reference: OrderRef::from_number(id),
             version: self.version,
-            state: self.state.parse::<OrderState>().map_err(|e| anyhow!(e)).with_context(ctx)?,
+            state: self
+                .state
+                .parse::<OrderState>()
+                .map_err(|e| anyhow!(e))
+                .with_context(ctx)?,
             customer: self.customer,
             carrier: self.carrier,
-            kind: self.kind.parse::<OrderKind>().map_err(|e| anyhow!(e)).with_context(ctx)?,
-            numbers: numbers.into_iter().map(NumberRow::into_line).collect::<anyhow::Result<_>>().with_context(ctx)?,
-            contacts: contacts.into_iter().map(|c| c.email.parse::<EmailAddress>()).collect::<Result<_, _>>().with_context(ctx)?,
+            kind: self
+                .kind
+                .parse::<OrderKind>()
+                .map_err(|e| anyhow!(e))
+                .with_context(ctx)?,
+            numbers: numbers
+                .into_iter()
+                .map(NumberRow::into_line)
+                .collect::<anyhow::Result<_>>()
+                .with_context(ctx)?,
+            contacts: contacts
+                .into_iter()
+                .map(|c| c.email.parse::<EmailAddress>())
+                .collect::<Result<_, _>>()
+                .with_context(ctx)?,
             account: AccountDetails {
                 account_number: self.account_number,
                 btn: self.btn.map(|b| b.parse()).transpose().with_context(ctx)?,
                 account_name: self.account_name,
                 service_address: self.service_address,
             },
-            pin: self.pin.map(|p| Pin::new(&p).map_err(|e| anyhow!(e))).transpose().with_context(ctx)?,
+            pin: self
+                .pin
+                .map(|p| Pin::new(&p).map_err(|e| anyhow!(e)))
+                .transpose()
+                .with_context(ctx)?,
             authorized_name: self.authorized_name,
             contract_end: self.contract_end,
             time_zone: self.time_zone.parse().map_err(|e| anyhow!("{e}")).with_context(ctx)?,
             loa_signed_at: self.loa_signed_at,
-            bill: self.bill.map(|b| serde_json::from_str::<Bill>(&b)).transpose().with_context(ctx)?,
+            bill: self
+                .bill
+                .map(|b| serde_json::from_str::<Bill>(&b))
+                .transpose()
+                .with_context(ctx)?,
             bill_received_at: self.bill_received_at,
             submitted_at: self.submitted_at,
             foc_date: self.foc_date,
@@ -176,7 +204,12 @@ impl NumberRow {
 
 impl From<TimelineRow> for TimelineEntry {
     fn from(r: TimelineRow) -> Self {
-        TimelineEntry { at: r.at, source: r.source, event: r.event, text: r.text }
+        TimelineEntry {
+            at: r.at,
+            source: r.source,
+            event: r.event,
+            text: r.text,
+        }
     }
 }
 
@@ -184,13 +217,15 @@ impl OutboxRow {
     pub fn into_message(self) -> anyhow::Result<OutboxMessage> {
         Ok(OutboxMessage {
             id: self.id,
-            channel: Channel::parse(&self.channel).ok_or_else(|| anyhow!("outbox row {} has channel '{}'", self.id, self.channel))?,
+            channel: Channel::parse(&self.channel)
+                .ok_or_else(|| anyhow!("outbox row {} has channel '{}'", self.id, self.channel))?,
             to: self.recipient,
             order_ref: self.order_id.map(OrderRef::from_number),
             template: self.template,
             subject: self.subject,
             body: self.body,
-            status: OutboxStatus::parse(&self.status).ok_or_else(|| anyhow!("outbox row {} has status '{}'", self.id, self.status))?,
+            status: OutboxStatus::parse(&self.status)
+                .ok_or_else(|| anyhow!("outbox row {} has status '{}'", self.id, self.status))?,
             attempts: self.attempts,
             last_error: self.last_error,
             created_at: self.created_at,

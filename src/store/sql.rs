@@ -20,14 +20,17 @@ pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, 
     bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
     opened_at = $22, updated_at = $23 WHERE id = $1 AND version = $2";
 
-pub const INSERT_TIMELINE: &str = "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
+pub const INSERT_TIMELINE: &str =
+    "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
 
-pub const INSERT_INBOUND: &str = "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at) \
+pub const INSERT_INBOUND: &str =
+    "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at) \
     VALUES ($1, $2, $3, $4, $5, $6)";
 
 pub const TIMELINE_OF: &str = "SELECT at, source, event, text FROM timeline WHERE order_id = $1 ORDER BY id";
 
-pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, last_error, \
+pub const OUTBOX: &str =
+    "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, last_error, \
     created_at, sent_at FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
 
 macro_rules! impl_store {

@@ -17,13 +17,17 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 impl SqliteStore {
     /// Opens (creating if needed) the database file of a `sqlite://FILE` URL.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        create_parent_folder(url)?;
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
         Ok(Self { pool })
     }
 
@@ -38,8 +42,28 @@ impl SqliteStore {
     }
 
     async fn next_ref(&self) -> Result<OrderRef, StoreError> {
-        let id: i64 = sqlx::query_scalar("INSERT INTO order_refs DEFAULT VALUES RETURNING id").fetch_one(&self.pool).await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO order_refs DEFAULT VALUES RETURNING id")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(OrderRef::from_number(id))
+    }
+}
+
+/// `sqlite://data/portbot.db` needs `data/` to exist before SQLite can create the file.
+fn create_parent_folder(url: &str) -> Result<(), StoreError> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(":memory:") {
+        return Ok(());
+    }
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Unavailable(anyhow::anyhow!(
+                "cannot create the folder {} for store.url: {e}",
+                dir.display()
+            ))
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -51,7 +75,10 @@ where
     for<'q> <E::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, E::Database>,
     usize: sqlx::ColumnIndex<<E::Database as sqlx::Database>::Row>,
 {
-    sqlx::query_scalar("SELECT version FROM _sqlx_migrations").fetch_all(executor).await.unwrap_or_default()
+    sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(executor)
+        .await
+        .unwrap_or_default()
 }
 
 pub(super) fn newly_applied(migrator: &sqlx::migrate::Migrator, before: &[i64]) -> Vec<String> {

@@ -1,0 +1,35 @@
+//! The wiring: the only module that knows every concrete type. It opens the store
+//! named by the settings, brings its schema up to date, and builds the desk and chat.
+
+use crate::chat::ChatCore;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::desk::Desk;
+use crate::store::{self, Store, StoreError};
+use std::sync::Arc;
+
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub desk: Arc<Desk>,
+    pub chat: ChatCore,
+    pub settings: Settings,
+}
+
+impl App {
+    /// Connects and migrates: every command sees an up-to-date schema.
+    pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let store = store::connect(settings.store_url.expose()).await?;
+        let applied = store.migrate().await?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "database migrated");
+        }
+        let desk = Arc::new(Desk::new(store.clone(), clock));
+        let chat = ChatCore::new(desk.clone(), settings.time_zone);
+        Ok(Self {
+            store,
+            desk,
+            chat,
+            settings,
+        })
+    }
+}

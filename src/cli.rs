@@ -1,0 +1,344 @@
+//! The command line of `spec/cli.md`: parsed by clap, carried out against the app,
+//! printed as text or JSON. Errors go to stderr as one sentence; the exit code is 1 for
+//! bad input and 2 for a failing dependency.
+
+use crate::app::App;
+use crate::chat::Caller;
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::config::Settings;
+use crate::desk::DeskError;
+use crate::domain::{
+    parse_number_list, AccountDetails, EmailAddress, NumberType, OrderKind, OrderRef, OrderState, Pin, PortRequest,
+    Source,
+};
+use crate::store::{OrderFilter, StoreError};
+use crate::views::{order_card, order_view};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "portbot",
+    version,
+    about = "Runs a VoIP provider's phone-number porting desk"
+)]
+pub struct Cli {
+    /// The config file (default bot.toml, or $PORTBOT_CONFIG).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Run as if the clock said so (RFC 3339, e.g. 2026-11-23T15:00:00Z).
+    #[arg(long, global = true, value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The long-running bot (local mode: the terminal is the team chat).
+    Run,
+    /// Create or upgrade the database.
+    Migrate,
+    /// Open, show and list port orders.
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// Run one staff chat command exactly as typed in the team chat.
+    Chat {
+        text: String,
+        /// Who typed it (shown on the timeline).
+        #[arg(long = "as", default_value = "cli")]
+        user: String,
+    },
+    /// Messages waiting to be sent.
+    Outbox {
+        /// Sent ones too.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrderCommand {
+    /// Open an order; prints it.
+    Open(OpenArgs),
+    /// One order with its numbers, mismatches and timeline.
+    Show { reference: String },
+    /// Orders, newest first.
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct OpenArgs {
+    #[arg(long)]
+    customer: String,
+    #[arg(long)]
+    carrier: String,
+    /// Commas or spaces, any common format, ranges allowed.
+    #[arg(long)]
+    numbers: String,
+    #[arg(long = "contact", required = true)]
+    contacts: Vec<String>,
+    /// local or toll_free (default: from the numbers).
+    #[arg(long)]
+    kind: Option<String>,
+    /// voice, fax or efax.
+    #[arg(long = "type", default_value = "voice")]
+    number_type: String,
+    #[arg(long)]
+    btn: Option<String>,
+    #[arg(long)]
+    account_number: Option<String>,
+    #[arg(long)]
+    pin: Option<String>,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long)]
+    authorized_name: Option<String>,
+    /// YYYY-MM-DD
+    #[arg(long)]
+    contract_end: Option<String>,
+    /// The customer's IANA time zone (default: desk.time_zone).
+    #[arg(long)]
+    time_zone: Option<String>,
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("'{s}' is not an RFC 3339 time: write it as 2026-11-23T15:00:00Z"))
+}
+
+/// A failure as the user sees it: one sentence and an exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    fn input(message: impl ToString) -> Self {
+        Self {
+            message: message.to_string(),
+            code: 1,
+        }
+    }
+}
+
+impl From<DeskError> for Failure {
+    fn from(e: DeskError) -> Self {
+        let code = if e.is_dependency_failure() { 2 } else { 1 };
+        Self {
+            message: e.to_string(),
+            code,
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        DeskError::from(e).into()
+    }
+}
+
+/// Carries out a parsed command line, writing what it shows to `out`.
+pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
+    let settings = Settings::load(&Settings::path(cli.config.clone())).map_err(Failure::input)?;
+    let clock: Arc<dyn Clock> = match cli.now {
+        Some(at) => Arc::new(FixedClock::new(at)),
+        None => Arc::new(SystemClock),
+    };
+    let app = App::start(settings, clock).await?;
+    let json = cli.json;
+    let print = |out: &mut (dyn Write + Send), text: String| {
+        writeln!(out, "{text}").map_err(|e| Failure {
+            message: e.to_string(),
+            code: 2,
+        })
+    };
+    match cli.command {
+        Command::Run => {
+            let shutdown = crate::run::shutdown_on_signals();
+            let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            crate::run::run(&app, shutdown, stdin, tokio::io::stdout())
+                .await
+                .map_err(|e| Failure {
+                    message: format!("{e:#}"),
+                    code: 2,
+                })
+        }
+        Command::Migrate => {
+            let applied = app.store.migrate().await?;
+            let text = if json {
+                serde_json::json!({ "applied": applied }).to_string()
+            } else {
+                "the database is up to date".to_string()
+            };
+            print(out, text)
+        }
+        Command::Order(OrderCommand::Open(args)) => {
+            let request = args.into_request(app.settings.time_zone)?;
+            let order = app.desk.open_order(request, Source::Cli).await?;
+            show(&app, &order.reference, json, out).await
+        }
+        Command::Order(OrderCommand::Show { reference }) => {
+            let reference: OrderRef = reference.parse().map_err(Failure::input)?;
+            show(&app, &reference, json, out).await
+        }
+        Command::Order(OrderCommand::List { state, limit }) => {
+            let state = state
+                .map(|s| s.parse::<OrderState>())
+                .transpose()
+                .map_err(Failure::input)?;
+            let orders = app.desk.list(&OrderFilter { state, limit }).await?;
+            for order in &orders {
+                let text = if json {
+                    serde_json::to_string(&order_view(order, app.store.timeline(&order.reference).await?))
+                        .unwrap_or_default()
+                } else {
+                    format!(
+                        "{} {} {} {} {} number(s)",
+                        order.reference,
+                        order.state,
+                        order.customer,
+                        order.carrier,
+                        order.numbers.len()
+                    )
+                };
+                print(out, text)?;
+            }
+            Ok(())
+        }
+        Command::Chat { text, user } => {
+            let reply = app.chat.handle(&Caller::staff(&user), &text).await;
+            let shown = if json {
+                serde_json::to_string(&reply).unwrap_or_default()
+            } else {
+                reply.text.clone()
+            };
+            if reply.ok || json {
+                print(out, shown)?;
+            }
+            match reply {
+                Reply { ok: true, .. } => Ok(()),
+                Reply {
+                    dependency_failed,
+                    text,
+                    ..
+                } => Err(Failure {
+                    message: text,
+                    code: if dependency_failed { 2 } else { 1 },
+                }),
+            }
+        }
+        Command::Outbox { all } => {
+            for message in app.desk.outbox(all).await? {
+                let text = if json {
+                    serde_json::to_string(&message).unwrap_or_default()
+                } else {
+                    let order = message.order_ref.as_ref().map(|r| r.to_string()).unwrap_or_default();
+                    format!(
+                        "{} {} {} {} {} {}: {}",
+                        message.id,
+                        message.status.as_str(),
+                        message.channel.as_str(),
+                        message.to,
+                        order,
+                        message.template,
+                        message.subject
+                    )
+                };
+                print(out, text)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+use crate::chat::Reply;
+
+async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
+    let file = app.desk.order_file(reference).await?;
+    let text = if json {
+        serde_json::to_string(&order_view(&file.order, file.timeline)).unwrap_or_default()
+    } else {
+        let mut card = order_card(&file.order, Vec::new());
+        card.recent = file.timeline;
+        app.desk
+            .texts()
+            .render("chat/order_card", minijinja::context! { order => card })
+            .map_err(|e| Failure {
+                message: format!("{e:#}"),
+                code: 2,
+            })?
+    };
+    writeln!(out, "{text}").map_err(|e| Failure {
+        message: e.to_string(),
+        code: 2,
+    })
+}
+
+impl OpenArgs {
+    fn into_request(self, default_tz: chrono_tz::Tz) -> Result<PortRequest, Failure> {
+        let numbers = parse_number_list(&self.numbers).map_err(Failure::input)?;
+        let contacts = self
+            .contacts
+            .iter()
+            .flat_map(|c| c.split(','))
+            .map(|c| c.parse::<EmailAddress>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Failure::input)?;
+        Ok(PortRequest {
+            customer: self.customer,
+            carrier: self.carrier,
+            numbers,
+            number_type: self
+                .number_type
+                .parse::<NumberType>()
+                .map_err(|e| Failure::input(format!("--type: {e}")))?,
+            kind: self
+                .kind
+                .map(|k| k.parse::<OrderKind>())
+                .transpose()
+                .map_err(|e| Failure::input(format!("--kind: {e}")))?,
+            contacts,
+            account: AccountDetails {
+                account_number: self.account_number,
+                btn: self.btn.map(|b| b.parse()).transpose().map_err(Failure::input)?,
+                account_name: self.name,
+                service_address: self.address,
+            },
+            pin: self
+                .pin
+                .map(|p| Pin::new(&p))
+                .transpose()
+                .map_err(|e| Failure::input(format!("--pin: {e}")))?,
+            authorized_name: self.authorized_name,
+            contract_end: self
+                .contract_end
+                .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d"))
+                .transpose()
+                .map_err(|_| Failure::input("--contract-end: write the date as YYYY-MM-DD"))?,
+            time_zone: match self.time_zone {
+                Some(tz) => tz.parse().map_err(|_| {
+                    Failure::input(format!(
+                        "--time-zone: '{tz}' is not an IANA time zone such as America/New_York"
+                    ))
+                })?,
+                None => default_tz,
+            },
+        })
+    }
+}

@@ -1,0 +1,264 @@
+//! Settings from `bot.toml`, then `PORTBOT_<SECTION>_<KEY>` environment variables (for
+//! secrets such as a database password), checked once at start-up. An error names the
+//! key and what is wrong with it. Secrets never show in `Debug`.
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where the config is looked for when neither `--config` nor `$PORTBOT_CONFIG` says.
+pub const DEFAULT_PATH: &str = "bot.toml";
+
+/// Environment variables that are about portbot itself, not config keys.
+const NOT_KEYS: &[&str] = &["PORTBOT_CONFIG", "PORTBOT_LOG"];
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub store_url: Secret,
+    /// Time zone of customers who have not given their own.
+    pub time_zone: Tz,
+    pub chat: ChatSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatSettings {
+    pub mode: ChatMode,
+    /// The name the timeline shows for commands typed at the terminal.
+    pub terminal_user: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatMode {
+    Terminal,
+}
+
+/// A value that must not be printed: the URL may hold a password.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(****)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no config file at {path}: copy bot.toml.example to bot.toml, or pass --config FILE")]
+    Missing { path: String },
+    #[error("{path} could not be read: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    store: RawStore,
+    #[serde(default)]
+    desk: RawDesk,
+    #[serde(default)]
+    chat: RawChat,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesk {
+    #[serde(default = "default_tz")]
+    time_zone: String,
+}
+
+impl Default for RawDesk {
+    fn default() -> Self {
+        Self {
+            time_zone: default_tz(),
+        }
+    }
+}
+
+fn default_tz() -> String {
+    "America/New_York".to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChat {
+    #[serde(default = "default_chat_mode")]
+    mode: String,
+    #[serde(default = "default_terminal_user")]
+    terminal_user: String,
+}
+
+impl Default for RawChat {
+    fn default() -> Self {
+        Self {
+            mode: default_chat_mode(),
+            terminal_user: default_terminal_user(),
+        }
+    }
+}
+
+fn default_chat_mode() -> String {
+    "terminal".to_string()
+}
+
+fn default_terminal_user() -> String {
+    "staff".to_string()
+}
+
+impl Settings {
+    /// The config path: `--config`, else `$PORTBOT_CONFIG`, else `bot.toml`.
+    pub fn path(flag: Option<PathBuf>) -> PathBuf {
+        flag.or_else(|| std::env::var_os("PORTBOT_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_PATH))
+    }
+
+    /// Reads the file, applies the environment, checks every value.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => ConfigError::Missing { path: shown.clone() },
+            _ => ConfigError::Unreadable {
+                path: shown.clone(),
+                source,
+            },
+        })?;
+        Self::from_toml(&text, std::env::vars(), &shown)
+    }
+
+    /// The same from text and an environment, for tests.
+    pub fn from_toml(
+        text: &str,
+        env: impl Iterator<Item = (String, String)>,
+        shown: &str,
+    ) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: shown.to_string(),
+            message,
+        };
+        let mut value: toml::Table = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
+        for (name, v) in env {
+            if let Some(rest) = name.strip_prefix("PORTBOT_") {
+                if NOT_KEYS.contains(&name.as_str()) {
+                    continue;
+                }
+                let (section, key) = rest.split_once('_').ok_or_else(|| {
+                    invalid(format!(
+                        "environment variable {name} names no key: write PORTBOT_SECTION_KEY"
+                    ))
+                })?;
+                let section = value
+                    .entry(section.to_ascii_lowercase())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                let toml::Value::Table(section) = section else {
+                    return Err(invalid(format!("environment variable {name} does not name a section")));
+                };
+                section.insert(key.to_ascii_lowercase(), toml::Value::String(v));
+            }
+        }
+        let raw: RawSettings = toml::Value::Table(value)
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid(e.message().to_string()))?;
+        let url = raw.store.url.trim().to_string();
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(invalid(
+                "store.url must start with sqlite: or postgres:// (e.g. sqlite://data/portbot.db)".into(),
+            ));
+        }
+        let time_zone = raw.desk.time_zone.parse::<Tz>().map_err(|_| {
+            invalid(format!(
+                "desk.time_zone '{}' is not an IANA time zone such as America/New_York",
+                raw.desk.time_zone
+            ))
+        })?;
+        let mode = match raw.chat.mode.as_str() {
+            "terminal" => ChatMode::Terminal,
+            other => {
+                return Err(invalid(format!(
+                    "chat.mode '{other}' is not available: use \"terminal\""
+                )))
+            }
+        };
+        let terminal_user = raw.chat.terminal_user.trim().to_string();
+        if terminal_user.is_empty() || terminal_user.contains(char::is_whitespace) {
+            return Err(invalid("chat.terminal_user must be one word, e.g. \"staff\"".into()));
+        }
+        Ok(Self {
+            store_url: Secret(url),
+            time_zone,
+            chat: ChatSettings { mode, terminal_user },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, env: &[(&str, &str)]) -> Result<Settings, String> {
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        Settings::from_toml(text, env, "bot.toml").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_example_config_loads_as_shipped() {
+        let text = include_str!("../bot.toml.example");
+        let settings = load(text, &[]).unwrap();
+        assert!(settings.store_url.expose().starts_with("sqlite:"));
+        assert_eq!(settings.time_zone, chrono_tz::America::New_York);
+        assert_eq!(settings.chat.mode, ChatMode::Terminal);
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_and_secrets_stay_hidden() {
+        let text = include_str!("../bot.toml.example");
+        let settings = load(
+            text,
+            &[
+                ("PORTBOT_STORE_URL", "postgres://bot:hunter2@db/portbot"),
+                ("PORTBOT_CONFIG", "x"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(settings.store_url.expose(), "postgres://bot:hunter2@db/portbot");
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_bad_config_names_the_key() {
+        let cases = [
+            ("[store]\nurl = \"mysql://x\"", "store.url"),
+            (
+                "[store]\nurl = \"sqlite://x.db\"\n[desk]\ntime_zone = \"Mars/Base\"",
+                "desk.time_zone",
+            ),
+            (
+                "[store]\nurl = \"sqlite://x.db\"\n[desk]\ntimezone = \"UTC\"",
+                "timezone",
+            ),
+            ("[store]\nurl = \"sqlite://x.db\"\n[chat]\nmode = \"irc\"", "chat.mode"),
+            ("[desk]\ntime_zone = \"UTC\"", "store"),
+            ("[store\nurl = 1", "bot.toml"),
+        ];
+        for (text, key) in cases {
+            let err = load(text, &[]).unwrap_err();
+            assert!(err.contains(key), "{text:?}: {err}");
+        }
+        let err = load("[store]\nurl = \"sqlite://x.db\"", &[("PORTBOT_NOSUCHKEY", "1")]).unwrap_err();
+        assert!(err.contains("PORTBOT_NOSUCHKEY"), "{err}");
+    }
+}

@@ -1,0 +1,82 @@
+//! `portbot run`: the long-running bot. Today that is the chat over the store: in local
+//! mode the terminal is the team chat. One shutdown token, cancelled by Ctrl-C or
+//! SIGTERM, stops it between two commands, never inside one.
+
+use crate::app::App;
+use crate::chat::Caller;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+/// Reads staff commands line by line from `input` and writes each reply to `output`,
+/// until the input ends or `shutdown` is cancelled.
+pub async fn run<I, O>(app: &App, shutdown: CancellationToken, input: I, mut output: O) -> anyhow::Result<()>
+where
+    I: AsyncBufRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    let caller = Caller::staff(&app.settings.chat.terminal_user);
+    let mut lines = input.lines();
+    output
+        .write_all(b"portbot is running in local mode. Type a command (`help` lists them); Ctrl-C stops.\n> ")
+        .await?;
+    output.flush().await?;
+    loop {
+        let line = tokio::select! {
+            _ = shutdown.cancelled() => {
+                tracing::info!("shutdown requested: terminal chat stopped");
+                break;
+            }
+            line = lines.next_line() => line?,
+        };
+        let Some(line) = line else {
+            tracing::info!("terminal input ended: terminal chat stopped");
+            break;
+        };
+        if line.trim().is_empty() {
+            output.write_all(b"> ").await?;
+            output.flush().await?;
+            continue;
+        }
+        if matches!(line.trim(), "quit" | "exit") {
+            break;
+        }
+        let reply = app.chat.handle(&caller, &line).await;
+        output.write_all(reply.text.as_bytes()).await?;
+        output.write_all(b"\n> ").await?;
+        output.flush().await?;
+    }
+    output.write_all(b"\nbye\n").await?;
+    output.flush().await?;
+    Ok(())
+}
+
+/// A token cancelled by the first Ctrl-C or SIGTERM.
+pub fn shutdown_on_signals() -> CancellationToken {
+    let token = CancellationToken::new();
+    let trigger = token.clone();
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    trigger.cancel();
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = ctrl_c => tracing::info!("Ctrl-C received"),
+                _ = term.recv() => tracing::info!("SIGTERM received"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+        trigger.cancel();
+    });
+    token
+}

@@ -1,0 +1,260 @@
+//! The porting story from first request to ported numbers, on both backends.
+
+use crate::harness::{Backend, TestDesk};
+use portbot::domain::{
+    parse_number_list, AccountDetails, Bill, Event, InboundKey, NumberStatus, NumberType, OrderState, PortRequest,
+    Source, TimelineEntry,
+};
+use portbot::store::{OrderChange, StoreError};
+
+fn acme_request(numbers: &str) -> PortRequest {
+    PortRequest {
+        customer: "ACME-001".into(),
+        carrier: "Comcast Business".into(),
+        numbers: parse_number_list(numbers).unwrap(),
+        number_type: NumberType::Voice,
+        kind: None,
+        contacts: vec!["ops@acme.example".parse().unwrap()],
+        account: AccountDetails {
+            account_number: Some("8774 1012 3456 789".into()),
+            btn: Some("305-555-0100".parse().unwrap()),
+            account_name: Some("Acme Dental Group".into()),
+            service_address: Some("100 Main St, Miami, FL 33130".into()),
+        },
+        pin: None,
+        authorized_name: Some("Maria Lopez".into()),
+        contract_end: None,
+        time_zone: chrono_tz::America::New_York,
+    }
+}
+
+fn bill_at(address: &str) -> Bill {
+    Bill {
+        carrier: Some("Comcast Business".into()),
+        account_number: Some("877410123456789".into()),
+        btn: Some("+13055550100".parse().unwrap()),
+        account_name: Some("ACME DENTAL GROUP".into()),
+        service_address: Some(address.into()),
+        invoice_date: Some("2026-10-28".parse().unwrap()),
+        numbers: parse_number_list("305-555-0100 thru 0105").unwrap(),
+    }
+}
+
+async fn a_port_goes_from_request_to_ported_numbers(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let desk = &t.app.desk;
+
+    let order = desk
+        .open_order(acme_request("305-555-0100 thru 0103"), Source::Cli)
+        .await
+        .unwrap();
+    let r = order.reference.clone();
+    assert_eq!(r.to_string(), "PORT-1001");
+    assert_eq!(order.state, OrderState::AwaitingDocuments);
+
+    // A second order for one of its numbers is refused while this one is open.
+    let overlap = desk
+        .open_order(acme_request("305-555-0103, 305-555-0104"), Source::Cli)
+        .await
+        .unwrap_err();
+    assert!(
+        overlap.to_string().contains("+13055550103 is already on PORT-1001"),
+        "{overlap}"
+    );
+
+    // The customer's bill shows another service address: the order shows the mismatch.
+    t.at("2026-11-24T14:00:00Z");
+    let bill = bill_at("2100 Ponce de Leon Blvd, Coral Gables, FL 33134");
+    let outcome = desk
+        .act(&r, Event::BillReceived(bill), Source::Email("ops@acme.example".into()))
+        .await
+        .unwrap();
+    let mismatches = outcome.order.mismatches();
+    assert_eq!(mismatches.len(), 1);
+    assert_eq!(mismatches[0].order, "100 Main St, Miami, FL 33130");
+
+    // Staff correct it in chat; the signed LOA makes the order ready.
+    let reply = t.staff_says("set PORT-1001 address 2100 Ponce de Leon Boulevard, Coral Gables, FL 33134").await;
+    assert!(
+        reply.ok && reply.text.contains("now matches the bill"),
+        "{}",
+        reply.text
+    );
+    let reply = t.staff_says("loa-signed PORT-1001").await;
+    assert!(reply.ok && reply.text.contains("Now ready to submit"), "{}", reply.text);
+
+    // Submitted; the carrier rejects; a correction makes it ready again; resubmitted.
+    assert!(t.staff_says("submit PORT-1001").await.ok);
+    t.at("2026-11-27T16:00:00Z");
+    let reply = t.staff_says("reject PORT-1001 ACCOUNT_NUMBER_MISMATCH acct no does not match CSR").await;
+    assert!(reply.ok, "{}", reply.text);
+    assert_eq!(desk.order(&r).await.unwrap().state, OrderState::Rejected);
+    let reply = t.staff_says("submit PORT-1001").await;
+    assert!(
+        !reply.ok && reply.text.contains("Correct the details first"),
+        "{}",
+        reply.text
+    );
+    assert!(t.staff_says("set PORT-1001 account 8774 1012 3456 789").await.ok);
+    assert_eq!(desk.order(&r).await.unwrap().state, OrderState::Ready);
+    assert!(t.staff_says("submit PORT-1001").await.ok);
+
+    // The FOC arrives; routing is confirmed; the port completes.
+    let reply = t.staff_says("foc PORT-1001 2026-12-03").await;
+    assert!(reply.ok, "{}", reply.text);
+    assert!(t.staff_says("route PORT-1001 all ring-group Front Desk").await.ok);
+    let reply = t.staff_says("route PORT-1001 (305) 555-0100 ivr Main menu").await;
+    assert!(reply.ok, "{}", reply.text);
+    t.at("2026-12-03T17:00:00Z");
+    assert!(t.staff_says("complete PORT-1001").await.ok);
+
+    let file = desk.order_file(&r).await.unwrap();
+    assert_eq!(file.order.state, OrderState::Completed);
+    assert!(file.order.routing_confirmed());
+    assert!(file.order.numbers.iter().all(|n| n.status == NumberStatus::Ported));
+    assert_eq!(file.order.fee_total_cents(), 10_000);
+    let events: Vec<&str> = file.timeline.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "opened",
+            "bill_received",
+            "detail_set",
+            "loa_signed",
+            "submitted",
+            "rejected",
+            "detail_set",
+            "submitted",
+            "foc_confirmed",
+            "routed",
+            "routed",
+            "completed"
+        ]
+    );
+    assert_eq!(file.timeline[3].source, "chat:dana");
+    assert_eq!(
+        file.timeline[1].at,
+        "2026-11-24T14:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap()
+    );
+
+    // Each moment staff must hear of was queued once, in order.
+    let posts: Vec<String> = desk
+        .outbox(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.template)
+        .collect();
+    assert_eq!(
+        posts,
+        [
+            "chat/new_order",
+            "chat/bill_mismatch",
+            "chat/rejection",
+            "chat/foc_set",
+            "chat/completed"
+        ]
+    );
+
+    // Once ported, the numbers are free for another order.
+    assert!(desk.open_order(acme_request("305-555-0103"), Source::Cli).await.is_ok());
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn a_port_goes_from_request_to_ported_numbers_on_sqlite() {
+    a_port_goes_from_request_to_ported_numbers(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_port_goes_from_request_to_ported_numbers_on_postgres() {
+    a_port_goes_from_request_to_ported_numbers(Backend::Postgres).await;
+}
+
+async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let entry = |text: &str| TimelineEntry {
+        at: t.app.desk.now(),
+        source: "test".into(),
+        event: "note".into(),
+        text: text.into(),
+    };
+    let change = |text: &str| OrderChange {
+        order: order.clone(),
+        entry: entry(text),
+        outbox: vec![],
+        inbound: None,
+    };
+    t.app.store.save(change("first writer")).await.unwrap();
+    let second = t.app.store.save(change("second writer")).await.unwrap_err();
+    assert!(matches!(second, StoreError::Conflict(_)), "{second}");
+    let timeline = t.app.store.timeline(&order.reference).await.unwrap();
+    assert_eq!(timeline.iter().filter(|e| e.event == "note").count(), 1);
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn a_change_saved_from_a_stale_copy_is_refused_on_sqlite() {
+    a_change_saved_from_a_stale_copy_is_refused(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_change_saved_from_a_stale_copy_is_refused_on_postgres() {
+    a_change_saved_from_a_stale_copy_is_refused(Backend::Postgres).await;
+}
+
+async fn an_inbound_message_is_applied_once(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let key = InboundKey {
+        mailbox: "INBOX".into(),
+        uidvalidity: 7,
+        uid: 42,
+        message_id: "<loa-1@esign.example>".into(),
+    };
+    let signed = portbot::domain::lifecycle::apply(&order, Event::LoaSigned, t.app.desk.now()).unwrap();
+    let change = OrderChange {
+        order: signed.order.clone(),
+        entry: TimelineEntry {
+            at: t.app.desk.now(),
+            source: "email".into(),
+            event: signed.event.into(),
+            text: signed.text,
+        },
+        outbox: vec![],
+        inbound: Some(key.clone()),
+    };
+    t.app.store.save(change.clone()).await.unwrap();
+    // The same message again, even from a fresh copy of the order, changes nothing.
+    let mut again = change;
+    again.order = t.app.desk.order(&order.reference).await.unwrap();
+    let err = t.app.store.save(again).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::AlreadyApplied(ref id) if id == "<loa-1@esign.example>"),
+        "{err}"
+    );
+    let timeline = t.app.store.timeline(&order.reference).await.unwrap();
+    assert_eq!(timeline.iter().filter(|e| e.event == "loa_signed").count(), 1);
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn an_inbound_message_is_applied_once_on_sqlite() {
+    an_inbound_message_is_applied_once(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn an_inbound_message_is_applied_once_on_postgres() {
+    an_inbound_message_is_applied_once(Backend::Postgres).await;
+}
