@@ -13,15 +13,17 @@ pub struct App {
     pub desk: Arc<Desk>,
     pub chat: ChatCore,
     pub settings: Settings,
+    /// The migrations this start applied (none when the schema was up to date).
+    pub migrated: Vec<String>,
 }
 
 impl App {
     /// Connects and migrates: every command sees an up-to-date schema.
     pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let store = store::connect(settings.store_url.expose()).await?;
-        let applied = store.migrate().await?;
-        if !applied.is_empty() {
-            tracing::info!(?applied, "database migrated");
+        let migrated = store.migrate().await?;
+        if !migrated.is_empty() {
+            tracing::info!(?migrated, "database migrated");
         }
         let desk = Arc::new(Desk::new(store.clone(), clock));
         let chat = ChatCore::new(desk.clone(), settings.time_zone);
@@ -30,6 +32,7 @@ impl App {
             desk,
             chat,
             settings,
+            migrated,
         })
     }
 }

@@ -66,7 +66,7 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum OrderCommand {
     /// Open an order; prints it.
-    Open(OpenArgs),
+    Open(Box<OpenArgs>),
     /// One order with its numbers, mismatches and timeline.
     Show { reference: String },
     /// Orders, newest first.
@@ -180,11 +180,14 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
                 })
         }
         Command::Migrate => {
-            let applied = app.store.migrate().await?;
+            // Starting the app brought the schema up to date; say what that took.
+            let applied = &app.migrated;
             let text = if json {
                 serde_json::json!({ "applied": applied }).to_string()
+            } else if applied.is_empty() {
+                "the database was already up to date".to_string()
             } else {
-                "the database is up to date".to_string()
+                format!("applied: {}", applied.join(", "))
             };
             print(out, text)
         }

@@ -2,9 +2,9 @@
 
 use clap::Parser;
 use std::process::ExitCode;
+use std::time::Duration;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = portbot::cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -13,8 +13,19 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("portbot: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut stdout = std::io::stdout();
-    match portbot::cli::execute(cli, &mut stdout).await {
+    let result = runtime.block_on(portbot::cli::execute(cli, &mut stdout));
+    // The terminal chat's stdin reader can sit in a blocking read forever: every unit
+    // of work has finished by now, so do not wait for it.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("portbot: {}", failure.message);

@@ -94,7 +94,7 @@ impl Desk {
             event: "opened".into(),
             text,
         };
-        let post = self.staff_post("chat/new_order", &order, &[entry.clone()])?;
+        let post = self.staff_post("chat/new_order", &order, std::slice::from_ref(&entry))?;
         self.store
             .insert_order(OrderChange {
                 order: order.clone(),
@@ -122,7 +122,9 @@ impl Desk {
                 text: applied.text.clone(),
             };
             let outbox = match applied.notice {
-                Some(notice) => vec![self.staff_post(notice_template(notice), &applied.order, &[entry.clone()])?],
+                Some(notice) => {
+                    vec![self.staff_post(notice_template(notice), &applied.order, std::slice::from_ref(&entry))?]
+                }
                 None => Vec::new(),
             };
             let change = OrderChange {

@@ -111,7 +111,8 @@ fn route_all() -> Event {
 
 #[test]
 fn every_transition_follows_the_design_table() {
-    let table: Vec<(OrderState, fn() -> Event, Expect)> = vec![
+    type MakeEvent = fn() -> Event;
+    let table: Vec<(OrderState, MakeEvent, Expect)> = vec![
         // Documents in, consistent: ready. Anything else stays waiting.
         (S::AwaitingDocuments, || Event::LoaSigned, Goes(S::AwaitingDocuments)),
         (

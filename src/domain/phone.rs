@@ -376,7 +376,8 @@ mod tests {
 
     #[test]
     fn impossible_numbers_are_refused_with_the_reason() {
-        let cases: &[(&str, fn(&PhoneError) -> bool)] = &[
+        type Check = fn(&PhoneError) -> bool;
+        let cases: &[(&str, Check)] = &[
             ("(055) 555-0123", |e| matches!(e, PhoneError::BadAreaCode(_))),
             ("(155) 555-0123", |e| matches!(e, PhoneError::BadAreaCode(_))),
             ("(305) 055-0123", |e| matches!(e, PhoneError::BadExchange(_))),

@@ -5,6 +5,7 @@ use super::sqlite::{applied, newly_applied};
 use super::StoreError;
 use crate::domain::OrderRef;
 use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Connection;
 use std::time::Duration;
 
 pub struct PgStore {
@@ -15,6 +16,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 
 impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        // One direct attempt first: a server that is down should say so at once, not
+        // after the pool's retries.
+        sqlx::PgConnection::connect(url).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))

@@ -1,1 +1,195 @@
+//! Staff conversations with the bot: every command, who may use it, and what it says
+//! when something is wrong.
 
+use crate::harness::{Backend, TestDesk};
+use portbot::chat::Caller;
+
+const OPEN: &str = "open customer=ACME-001 carrier=\"Comcast Business\" numbers=\"305-555-0100 thru 0103\" \
+    contact=ops@acme.example account=\"8774 1012 3456 789\" btn=305-555-0100 name=\"Acme Dental Group\" \
+    address=\"100 Main St, Miami, FL 33130\" authorized=\"Maria Lopez\" pin=1234 contract-end=2027-01-15";
+
+async fn desk_with_an_order() -> TestDesk {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let reply = t.staff_says(OPEN).await;
+    assert!(reply.ok, "{}", reply.text);
+    assert!(reply.text.starts_with("Opened PORT-1001"), "{}", reply.text);
+    t
+}
+
+#[tokio::test]
+async fn staff_open_an_order_and_read_its_card_by_reference_or_number() {
+    let t = desk_with_an_order().await;
+    let card = t.staff_says("status PORT-1001").await;
+    assert!(card.ok);
+    for line in [
+        "**PORT-1001**",
+        "waiting for documents",
+        "Comcast Business",
+        "fee $100.00",
+        "(305) 555-0103 voice, pending",
+        "customer: sign the e-LOA",
+        "Contract ends 2027-01-15",
+    ] {
+        assert!(card.text.contains(line), "missing {line:?} in:\n{}", card.text);
+    }
+    // The card never shows the PIN or the whole account number.
+    assert!(
+        card.text.contains("Account •••6789") && !card.text.contains("877410123456789") && !card.text.contains("1234"),
+        "{}",
+        card.text
+    );
+    let by_number = t.staff_says("status (305) 555-0102").await;
+    assert_eq!(by_number.text, card.text);
+    assert_eq!(t.staff_says("!port status port 1001").await.text, card.text);
+}
+
+#[tokio::test]
+async fn staff_walk_an_order_through_every_command() {
+    let t = desk_with_an_order().await;
+    let steps = [
+        (
+            "note PORT-1001 customer will email the bill today",
+            "PORT-1001: customer will email the bill today",
+        ),
+        (
+            "set PORT-1001 contacts ops@acme.example, maria@acme.example",
+            "contacts set to ops@acme.example, maria@acme.example",
+        ),
+        ("set PORT-1001 btn (305) 555-0101", "BTN set to +13055550101"),
+        ("set PORT-1001 btn 305-555-0100", "BTN set to +13055550100"),
+        ("set PORT-1001 pin 9876", "PIN changed"),
+        ("loa-signed PORT-1001", "LOA signed. Now waiting for documents"),
+        ("list", "PORT-1001 · awaiting_documents · ACME-001"),
+        ("list awaiting_documents", "PORT-1001"),
+        ("list completed", "No orders in state completed."),
+        (
+            "cancel PORT-1001 customer is staying with Comcast",
+            "cancelled: customer is staying with Comcast",
+        ),
+        ("status PORT-1001", "cancelled"),
+    ];
+    for (command, expected) in steps {
+        let reply = t.staff_says(command).await;
+        assert!(reply.ok, "{command}: {}", reply.text);
+        assert!(
+            reply.text.contains(expected),
+            "{command}: expected {expected:?} in\n{}",
+            reply.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn mistakes_get_a_reply_that_says_what_to_do() {
+    let t = desk_with_an_order().await;
+    let cases = [
+        ("status PORT-9999", "PORT-9999 does not exist: check the reference"),
+        ("status 212-555-0100", "no order has the number (212) 555-0100"),
+        ("status PORT-12", "not an order reference: write it as PORT-1042"),
+        ("status 555-0100", "has 7 digits"),
+        ("foc PORT-1001 next tuesday", "is not a date: write it as YYYY-MM-DD"),
+        (
+            "foc PORT-1001 2026-12-03",
+            "PORT-1001 is awaiting_documents: setting an FOC date is not possible now",
+        ),
+        (
+            "submit PORT-1001",
+            "PORT-1001 cannot be submitted yet: sign the e-LOA; send the latest bill",
+        ),
+        (
+            "reject PORT-1001 WRONG_ZIP zip does not match",
+            "'WRONG_ZIP' is not a reject code: use one of ACCOUNT_NUMBER_MISMATCH",
+        ),
+        ("reject PORT-1001 OTHER", "give the carrier's reason"),
+        (
+            "route PORT-1001 all fax-ata",
+            "is a voice number: it can ring an extension, a ring group or an IVR",
+        ),
+        ("route PORT-1001 305-555-0199 ext 1", "+13055550199 is not on PORT-1001"),
+        ("route PORT-1001 all voicemail", "is not a routing target"),
+        (
+            "set PORT-1001 colour blue",
+            "'colour' is not a field: use one of account, pin",
+        ),
+        ("set PORT-1001 address", "give the new address"),
+        (
+            "open customer=ACME-001 carrier=AT&T numbers=305-555-0103 contact=a@b.example",
+            "+13055550103 is already on PORT-1001",
+        ),
+        (
+            "open customer=ACME-002 carrier=AT&T numbers=\"305-555-0200, 800-555-0199\" contact=a@b.example",
+            "toll-free numbers go on their own order",
+        ),
+        (
+            "open customer=ACME-002 carrier=AT&T numbers=305-555-0200",
+            "add at least one contact",
+        ),
+        ("open customer=ACME-002 carrier AT&T", "is not a key=value pair"),
+        ("complete PORT-1001", "completing is not possible now"),
+        ("submit PORT-1001 now please", "is more than the command takes"),
+        ("note PORT-1001", "a note needs some text"),
+        ("dance PORT-1001", "'dance' is not a command: type `help` for the list"),
+    ];
+    for (command, expected) in cases {
+        let reply = t.staff_says(command).await;
+        assert!(!reply.ok, "{command} should fail, said: {}", reply.text);
+        assert!(
+            reply.text.contains(expected),
+            "{command}: expected {expected:?} in\n{}",
+            reply.text
+        );
+    }
+    // Nothing above changed the order.
+    let timeline = t
+        .app
+        .desk
+        .order_file(&"PORT-1001".parse().unwrap())
+        .await
+        .unwrap()
+        .timeline;
+    assert_eq!(timeline.len(), 1);
+}
+
+#[tokio::test]
+async fn only_staff_change_orders_but_anyone_may_read() {
+    let t = desk_with_an_order().await;
+    let guest = Caller {
+        name: "visitor".into(),
+        is_staff: false,
+    };
+    assert!(t.app.chat.handle(&guest, "status PORT-1001").await.ok);
+    assert!(t.app.chat.handle(&guest, "list").await.ok);
+    assert!(t.app.chat.handle(&guest, "help").await.ok);
+    for command in ["loa-signed PORT-1001", "cancel PORT-1001", "note PORT-1001 hi", OPEN] {
+        let reply = t.app.chat.handle(&guest, command).await;
+        assert!(
+            !reply.ok && reply.text.contains("visitor may only read"),
+            "{command}: {}",
+            reply.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn help_lists_every_command() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let help = t.staff_says("help").await.text;
+    for command in [
+        "status",
+        "list",
+        "open",
+        "set",
+        "loa-signed",
+        "submit",
+        "foc",
+        "reject",
+        "route",
+        "complete",
+        "cancel",
+        "note",
+        "help",
+    ] {
+        assert!(help.contains(&format!("`{command}")), "help lacks {command}:\n{help}");
+    }
+    assert!(help.contains("PHONE_NUMBER_NOT_PORTABLE") && help.contains("foc_confirmed"));
+}

@@ -1,1 +1,269 @@
+//! The command line as operators and scripts use it: the real binary, a config file in
+//! a temp folder, JSON checked key by key.
 
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn portbot(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(dir)
+        .env_remove("PORTBOT_CONFIG")
+        .env_remove("PORTBOT_STORE_URL")
+        .args(args)
+        .output()
+        .expect("portbot runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A folder holding the example config as `bot.toml`, as a newcomer would set it up.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml.example"),
+        dir.path().join("bot.toml"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn an_order_opened_on_the_command_line_reads_the_same_everywhere() {
+    let dir = workspace();
+    let open = portbot(
+        dir.path(),
+        &[
+            "--now",
+            "2026-11-23T15:00:00Z",
+            "order",
+            "open",
+            "--customer",
+            "ACME-001",
+            "--carrier",
+            "Comcast Business",
+            "--numbers",
+            "305-555-0100 thru 0103",
+            "--contact",
+            "ops@acme.example",
+            "--json",
+        ],
+    );
+    assert!(open.status.success(), "{}", stderr(&open));
+    let order: Value = serde_json::from_str(&stdout(&open)).unwrap();
+    for key in [
+        "ref",
+        "state",
+        "customer",
+        "carrier",
+        "kind",
+        "contacts",
+        "numbers",
+        "loa_signed",
+        "invoice_received",
+        "mismatches",
+        "foc_date",
+        "reject_code",
+        "routing_confirmed",
+        "fee_total",
+        "timeline",
+    ] {
+        assert!(order.get(key).is_some(), "key {key} missing from {order}");
+    }
+    assert_eq!(order["ref"], "PORT-1001");
+    assert_eq!(order["state"], "awaiting_documents");
+    assert_eq!(order["kind"], "local");
+    assert_eq!(order["fee_total"], 100.0);
+    assert_eq!(order["numbers"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        order["numbers"][3],
+        serde_json::json!({"number": "+13055550103", "pretty": "(305) 555-0103", "type": "voice", "status": "pending", "route": null})
+    );
+    assert_eq!(order["timeline"][0]["at"], "2026-11-23T15:00:00Z");
+    assert_eq!(order["timeline"][0]["source"], "cli");
+    assert_eq!(order["timeline"][0]["event"], "opened");
+
+    let show: Value =
+        serde_json::from_str(&stdout(&portbot(dir.path(), &["order", "show", "PORT-1001", "--json"]))).unwrap();
+    assert_eq!(show, order);
+    let list = stdout(&portbot(dir.path(), &["order", "list", "--json"]));
+    let listed: Value = serde_json::from_str(list.lines().next().unwrap()).unwrap();
+    assert_eq!(listed, order);
+    let chat: Value =
+        serde_json::from_str(&stdout(&portbot(dir.path(), &["chat", "status PORT-1001", "--json"]))).unwrap();
+    assert_eq!(chat["ok"], true);
+    assert!(chat["text"].as_str().unwrap().contains("waiting for documents"));
+    assert!(chat["text"].as_str().unwrap().contains("(305) 555-0103"));
+
+    // An overlapping order is refused with the reason, on stderr, exit code 1.
+    let again = portbot(
+        dir.path(),
+        &[
+            "order",
+            "open",
+            "--customer",
+            "ACME-001",
+            "--carrier",
+            "AT&T",
+            "--numbers",
+            "3055550103-0104",
+            "--contact",
+            "ops@acme.example",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("+13055550103 is already on PORT-1001"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(stdout(&portbot(dir.path(), &["order", "list"])).lines().count(), 1);
+
+    let outbox = stdout(&portbot(dir.path(), &["outbox", "--json"]));
+    let post: Value = serde_json::from_str(outbox.lines().next().unwrap()).unwrap();
+    for key in [
+        "id",
+        "channel",
+        "to",
+        "order_ref",
+        "template",
+        "subject",
+        "status",
+        "created_at",
+    ] {
+        assert!(post.get(key).is_some(), "key {key} missing from {post}");
+    }
+    assert_eq!(
+        (
+            post["channel"].as_str(),
+            post["template"].as_str(),
+            post["status"].as_str()
+        ),
+        (Some("chat"), Some("chat/new_order"), Some("pending"))
+    );
+}
+
+#[test]
+fn the_chat_command_changes_orders_as_the_named_user() {
+    let dir = workspace();
+    let open = [
+        "order",
+        "open",
+        "--customer",
+        "ACME-001",
+        "--carrier",
+        "Verizon",
+        "--numbers",
+        "(954) 555-0200",
+        "--contact",
+        "ops@acme.example",
+    ];
+    assert!(portbot(dir.path(), &open).status.success());
+    let note = portbot(dir.path(), &["chat", "note PORT-1001 called Maria", "--as", "lee"]);
+    assert!(note.status.success(), "{}", stderr(&note));
+    let show: Value =
+        serde_json::from_str(&stdout(&portbot(dir.path(), &["order", "show", "PORT-1001", "--json"]))).unwrap();
+    assert_eq!(show["timeline"][1]["source"], "chat:lee");
+    assert_eq!(show["timeline"][1]["text"], "called Maria");
+    let bad = portbot(dir.path(), &["chat", "foc PORT-1001 2026-12-03"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("setting an FOC date is not possible now"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn bad_input_and_a_bad_config_say_what_is_wrong() {
+    let dir = workspace();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["order", "show", "1042"],
+            "'1042' is not an order reference: write it as PORT-1042",
+        ),
+        (
+            &[
+                "order",
+                "open",
+                "--customer",
+                "A",
+                "--carrier",
+                "B",
+                "--numbers",
+                "305-555-01",
+                "--contact",
+                "a@b.example",
+            ],
+            "has 8 digits",
+        ),
+        (
+            &[
+                "order",
+                "open",
+                "--customer",
+                "A",
+                "--carrier",
+                "B",
+                "--numbers",
+                "305-555-0100",
+                "--contact",
+                "nobody",
+            ],
+            "'nobody' is not an e-mail address",
+        ),
+        (
+            &["order", "list", "--state", "lost"],
+            "'lost' is not one of awaiting_documents",
+        ),
+        (&["--now", "yesterday", "order", "list"], "not an RFC 3339 time"),
+    ];
+    for (args, expected) in cases {
+        let out = portbot(dir.path(), args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
+    }
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "[store]\nurl = \"sqlite://x.db\"\n[desk]\ntime_zone = \"Mars/Base\"\n",
+    )
+    .unwrap();
+    let out = portbot(dir.path(), &["--config", "broken.toml", "order", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("desk.time_zone 'Mars/Base'"), "{}", stderr(&out));
+    let out = portbot(dir.path(), &["--config", "missing.toml", "order", "list"]);
+    assert!(
+        stderr(&out).contains("no config file at missing.toml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_database_that_cannot_be_reached_exits_with_code_2() {
+    let dir = workspace();
+    std::fs::write(
+        dir.path().join("pg.toml"),
+        "[store]\nurl = \"postgres://postgres@127.0.0.1:1/none\"\n",
+    )
+    .unwrap();
+    let out = portbot(dir.path(), &["--config", "pg.toml", "order", "list"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the database failed"), "{}", stderr(&out));
+}
+
+#[test]
+fn migrate_reports_what_it_applied() {
+    let dir = workspace();
+    let first: Value = serde_json::from_str(&stdout(&portbot(dir.path(), &["migrate", "--json"]))).unwrap();
+    assert_eq!(first["applied"], serde_json::json!(["1 port desk"]));
+    assert!(dir.path().join("data/portbot.db").exists());
+    let second: Value = serde_json::from_str(&stdout(&portbot(dir.path(), &["migrate", "--json"]))).unwrap();
+    assert_eq!(second["applied"], serde_json::json!([]));
+}

@@ -21,7 +21,6 @@ pub fn pg_admin_url() -> String {
 pub struct TestDesk {
     pub app: App,
     pub clock: Arc<FixedClock>,
-    pub url: String,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
 }
@@ -55,7 +54,6 @@ impl TestDesk {
         Self {
             app,
             clock,
-            url,
             pg_database,
             _dir: dir,
         }

@@ -1,1 +1,104 @@
+//! `portbot run` in local mode: the terminal is the team chat, and a signal stops it
+//! cleanly between two commands.
 
+use crate::harness::{Backend, TestDesk};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+#[tokio::test]
+async fn a_newcomer_types_commands_at_the_terminal_and_reads_the_replies() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let typed = "open customer=ACME-001 carrier=Verizon numbers=\"305-555-0100\" contact=ops@acme.example\n\nstatus PORT-1001\nquit\nstatus PORT-1001\n";
+    let mut screen = Vec::new();
+    portbot::run::run(&t.app, CancellationToken::new(), typed.as_bytes(), &mut screen)
+        .await
+        .unwrap();
+    let screen = String::from_utf8(screen).unwrap();
+    assert!(screen.starts_with("portbot is running in local mode"), "{screen}");
+    assert!(screen.contains("Opened PORT-1001"), "{screen}");
+    assert_eq!(
+        screen.matches("**PORT-1001** · waiting for documents").count(),
+        2,
+        "quit stops before the last command:\n{screen}"
+    );
+    assert!(screen.ends_with("bye\n"));
+    let timeline = t
+        .app
+        .desk
+        .order_file(&"PORT-1001".parse().unwrap())
+        .await
+        .unwrap()
+        .timeline;
+    assert_eq!(timeline[0].source, "chat:staff");
+}
+
+#[tokio::test]
+async fn a_cancelled_shutdown_token_stops_the_terminal_chat() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let (input, _keep_open) = tokio::io::duplex(64);
+    let shutdown = CancellationToken::new();
+    shutdown.cancel();
+    let mut screen = Vec::new();
+    let input = tokio::io::BufReader::new(input);
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        portbot::run::run(&t.app, shutdown, input, &mut screen),
+    )
+    .await
+    .expect("run stops when shutdown is cancelled")
+    .unwrap();
+    assert!(String::from_utf8(screen).unwrap().ends_with("bye\n"));
+}
+
+#[test]
+fn sigterm_stops_the_running_bot_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml.example"),
+        dir.path().join("bot.toml"),
+    )
+    .unwrap();
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(dir.path())
+        .env_remove("PORTBOT_STORE_URL")
+        .arg("run")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = bot.stdin.take().unwrap();
+    let mut stdout = BufReader::new(bot.stdout.take().unwrap());
+    let mut banner = String::new();
+    stdout.read_line(&mut banner).unwrap();
+    assert!(banner.contains("local mode"), "{banner}");
+    writeln!(stdin, "help").unwrap();
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.contains("Commands"), "{line}");
+
+    // stdin stays open: only the signal can stop it.
+    let killed = Command::new("kill")
+        .args(["-TERM", &bot.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = bot.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "portbot did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert!(rest.ends_with("bye\n"), "{rest}");
+    drop(stdin);
+}

@@ -74,7 +74,9 @@ async fn a_port_goes_from_request_to_ported_numbers(backend: Backend) {
     assert_eq!(mismatches[0].order, "100 Main St, Miami, FL 33130");
 
     // Staff correct it in chat; the signed LOA makes the order ready.
-    let reply = t.staff_says("set PORT-1001 address 2100 Ponce de Leon Boulevard, Coral Gables, FL 33134").await;
+    let reply = t
+        .staff_says("set PORT-1001 address 2100 Ponce de Leon Boulevard, Coral Gables, FL 33134")
+        .await;
     assert!(
         reply.ok && reply.text.contains("now matches the bill"),
         "{}",
@@ -86,7 +88,9 @@ async fn a_port_goes_from_request_to_ported_numbers(backend: Backend) {
     // Submitted; the carrier rejects; a correction makes it ready again; resubmitted.
     assert!(t.staff_says("submit PORT-1001").await.ok);
     t.at("2026-11-27T16:00:00Z");
-    let reply = t.staff_says("reject PORT-1001 ACCOUNT_NUMBER_MISMATCH acct no does not match CSR").await;
+    let reply = t
+        .staff_says("reject PORT-1001 ACCOUNT_NUMBER_MISMATCH acct no does not match CSR")
+        .await;
     assert!(reply.ok, "{}", reply.text);
     assert_eq!(desk.order(&r).await.unwrap().state, OrderState::Rejected);
     let reply = t.staff_says("submit PORT-1001").await;
