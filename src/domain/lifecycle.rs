@@ -213,6 +213,28 @@ pub enum NotAllowed {
     Empty(&'static str),
 }
 
+/// Where documents and details may still change: before submission, or to correct a rejection.
+const BEFORE_SUBMISSION: &[OrderState] = &[OrderState::AwaitingDocuments, OrderState::Ready, OrderState::Rejected];
+/// Not yet completed or cancelled.
+const OPEN: &[OrderState] = &[
+    OrderState::AwaitingDocuments,
+    OrderState::Ready,
+    OrderState::Submitted,
+    OrderState::Rejected,
+    OrderState::FocConfirmed,
+];
+/// Submitted and not yet answered for good: the carrier may confirm, reject or complete.
+const WITH_CARRIER: &[OrderState] = &[OrderState::Submitted, OrderState::FocConfirmed];
+/// Routing may still be recorded after completion (the PBX side changes), not after a cancel.
+const NOT_CANCELLED: &[OrderState] = &[
+    OrderState::AwaitingDocuments,
+    OrderState::Ready,
+    OrderState::Submitted,
+    OrderState::Rejected,
+    OrderState::FocConfirmed,
+    OrderState::Completed,
+];
+
 /// Applies `event` to `order` at `now`, or says why it does not fit.
 pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied, NotAllowed> {
     use OrderState as S;
@@ -230,11 +252,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("note", text, None)
         }
         Event::LoaSigned => {
-            guard(
-                order,
-                &[S::AwaitingDocuments, S::Ready, S::Rejected],
-                "recording a signed LOA",
-            )?;
+            guard(order, BEFORE_SUBMISSION, "recording a signed LOA")?;
             if order.loa_signed_at.is_some() && state != S::Rejected {
                 return Err(wrong_state(
                     order,
@@ -247,11 +265,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("loa_signed", "LOA signed".to_string(), None)
         }
         Event::BillReceived(bill) => {
-            guard(
-                order,
-                &[S::AwaitingDocuments, S::Ready, S::Rejected],
-                "taking a new bill",
-            )?;
+            guard(order, BEFORE_SUBMISSION, "taking a new bill")?;
             next.bill = Some(bill);
             next.bill_received_at = Some(now);
             corrects = true;
@@ -270,24 +284,10 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
         }
         Event::DetailSet(detail) => {
             if detail.changes_the_submission() {
-                guard(
-                    order,
-                    &[S::AwaitingDocuments, S::Ready, S::Rejected],
-                    "changing the account details",
-                )?;
+                guard(order, BEFORE_SUBMISSION, "changing the account details")?;
                 corrects = true;
             } else {
-                guard(
-                    order,
-                    &[
-                        S::AwaitingDocuments,
-                        S::Ready,
-                        S::Submitted,
-                        S::Rejected,
-                        S::FocConfirmed,
-                    ],
-                    "changing it",
-                )?;
+                guard(order, OPEN, "changing it")?;
             }
             let text = set_detail(&mut next, detail)?;
             let text = match next.mismatches().len() {
@@ -298,7 +298,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("detail_set", text, None)
         }
         Event::Submitted => {
-            guard(order, &[S::AwaitingDocuments, S::Ready, S::Rejected], "submitting")?;
+            guard(order, BEFORE_SUBMISSION, "submitting")?;
             if state == S::Rejected {
                 return Err(wrong_state(
                     order,
@@ -319,7 +319,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("submitted", format!("submitted to {}", order.carrier), None)
         }
         Event::FocConfirmed(date) => {
-            guard(order, &[S::Submitted, S::FocConfirmed], "setting an FOC date")?;
+            guard(order, WITH_CARRIER, "setting an FOC date")?;
             let today = now.with_timezone(&order.time_zone).date_naive();
             if date < today {
                 return Err(NotAllowed::FocInPast { date, today });
@@ -337,7 +337,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             }
         }
         Event::Rejected { code, reason, numbers } => {
-            guard(order, &[S::Submitted, S::FocConfirmed], "recording a rejection")?;
+            guard(order, WITH_CARRIER, "recording a rejection")?;
             for n in &numbers {
                 on_order(order, n)?;
             }
@@ -364,7 +364,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             )
         }
         Event::Completed => {
-            guard(order, &[S::Submitted, S::FocConfirmed], "completing")?;
+            guard(order, WITH_CARRIER, "completing")?;
             next.state = S::Completed;
             let mut ported = 0;
             for line in next.numbers.iter_mut().filter(|l| l.status == NumberStatus::Pending) {
@@ -378,17 +378,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             )
         }
         Event::Cancelled { reason } => {
-            guard(
-                order,
-                &[
-                    S::AwaitingDocuments,
-                    S::Ready,
-                    S::Submitted,
-                    S::Rejected,
-                    S::FocConfirmed,
-                ],
-                "cancelling",
-            )?;
+            guard(order, OPEN, "cancelling")?;
             next.state = S::Cancelled;
             let reason = reason.trim();
             let text = if reason.is_empty() {
@@ -399,18 +389,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("cancelled", text, Some(Notice::Cancelled))
         }
         Event::Routed { numbers, route } => {
-            guard(
-                order,
-                &[
-                    S::AwaitingDocuments,
-                    S::Ready,
-                    S::Submitted,
-                    S::Rejected,
-                    S::FocConfirmed,
-                    S::Completed,
-                ],
-                "routing",
-            )?;
+            guard(order, NOT_CANCELLED, "routing")?;
             let text = route_numbers(&mut next, numbers, route)?;
             ("routed", text, None)
         }
