@@ -55,6 +55,11 @@ pub enum Command {
         #[arg(long = "as", default_value = "cli")]
         user: String,
     },
+    /// What messages and bills say (spec/parse.md); needs no config and no database.
+    Parse {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Messages waiting to be sent.
     Outbox {
         /// Sent ones too.
@@ -155,6 +160,9 @@ impl From<StoreError> for Failure {
 
 /// Carries out a parsed command line, writing what it shows to `out`.
 pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
+    if let Command::Parse { files } = &cli.command {
+        return parse_files(files, cli.json, out);
+    }
     let settings = Settings::load(&Settings::path(cli.config.clone())).map_err(Failure::input)?;
     let clock: Arc<dyn Clock> = match cli.now {
         Some(at) => Arc::new(FixedClock::new(at)),
@@ -246,6 +254,7 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
                 }),
             }
         }
+        Command::Parse { .. } => unreachable!("parse runs before the settings load"),
         Command::Outbox { all } => {
             for message in app.desk.outbox(all).await? {
                 let text = if json {
@@ -271,6 +280,43 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
 }
 
 use crate::chat::Reply;
+
+/// `portbot parse`: one JSON line per file, in the order given. A file that cannot be
+/// read as a message still gets its line; a missing file is an error (exit 1) after the
+/// others are printed.
+fn parse_files(files: &[PathBuf], json: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
+    let mut missing = Vec::new();
+    for path in files {
+        let shown = path.display().to_string();
+        let parsed = match std::fs::read(path) {
+            Ok(bytes) => crate::parse::parse_file_bytes(&shown, &bytes),
+            Err(e) => {
+                missing.push(format!("{shown}: {e}"));
+                continue;
+            }
+        };
+        let line = if json {
+            serde_json::to_string(&parsed).unwrap_or_default()
+        } else {
+            format!(
+                "{}: {:?} {} {}",
+                parsed.file,
+                parsed.kind,
+                parsed.order_ref.as_deref().unwrap_or("-"),
+                parsed.numbers.join(" ")
+            )
+        };
+        writeln!(out, "{line}").map_err(|e| Failure {
+            message: e.to_string(),
+            code: 2,
+        })?;
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::input(format!("cannot read {}", missing.join("; "))))
+    }
+}
 
 async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     let file = app.desk.order_file(reference).await?;

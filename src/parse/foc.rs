@@ -1,0 +1,150 @@
+//! Which date a carrier's notice confirms as the port date (not a requested or old
+//! date printed beside it; for a change, the new one), and the carrier's words for a
+//! rejection.
+
+use super::dates::{dates_in, FoundDate};
+use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static CONFIRMED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|\bddd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)").expect("confirmed")
+});
+static CONFIRMED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W{0,3}(as (the )?(new )?(port|foc|due) date|(is|will be) (the )?(new )?(port|foc) date)")
+        .expect("after")
+});
+static NOT_CONFIRMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(request(ed)?|original(ly)?|previous(ly)?|\bold\b|\bwas\b|desired|d/?t ?sent|date sent|\bsent\b|received|submitted|bill(ing)?|invoice|\bfrom\b|solicitad|anterior|tsent|prior)").expect("not confirmed")
+});
+
+/// The port date a notice confirms.
+pub fn foc_date(text: &str, reference: Option<NaiveDate>) -> Option<NaiveDate> {
+    let reference = reference.unwrap_or(NaiveDate::MIN);
+    let mut best: Option<(i32, usize, NaiveDate)> = None;
+    for (i, found) in dates_in(text).iter().enumerate() {
+        let Some(day) = found.resolve(reference) else { continue };
+        let score = score(text, found);
+        if best.is_none_or(|(s, _, _)| score >= s) {
+            best = Some((score, i, day));
+        }
+    }
+    best.filter(|(s, _, _)| *s >= 0).map(|(_, _, d)| d)
+}
+
+fn score(text: &str, found: &FoundDate) -> i32 {
+    let line_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let line_end = text[found.end..]
+        .find('\n')
+        .map(|p| found.end + p)
+        .unwrap_or(text.len());
+    let mut before = &text[line_start..found.start];
+    // The nearest words matter: "Requested 10/15, FOC 10/21".
+    if let Some(cut) = before.rfind(|c: char| c == ',' || c == ';' || c == '|') {
+        before = &before[cut + 1..];
+    }
+    let before: String = before
+        .chars()
+        .rev()
+        .take(50)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after = &text[found.end..line_end];
+    // A table cell: the label is the cell before on the same line, or the line above.
+    let label_above = if before.trim().is_empty() {
+        text[..line_start].trim_end().lines().last().unwrap_or("").to_string()
+    } else {
+        String::new()
+    };
+    let mut score = 0;
+    if CONFIRMED_BEFORE.is_match(&before) || CONFIRMED_BEFORE.is_match(&label_above) {
+        score += 3;
+    }
+    if CONFIRMED_AFTER.is_match(after) {
+        score += 3;
+    }
+    if NOT_CONFIRMED.is_match(&before) || (before.trim().is_empty() && NOT_CONFIRMED.is_match(&label_above)) {
+        score -= 5;
+    }
+    score
+}
+
+static REASON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(reject(ion)? reason|reason( for (rejection|reject|jeopardy))?|jeopardy reason|error desc(ription)?|description|cause|motivo|raz[oó]n|issue|explanation|details?|error message|comments?|remarks)\s*[:\-=]\s*(.+)$").expect("reason label")
+});
+static REJECTION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)reject|jeopardy|unable to|could not|does not match|doesn't match|mismatch|invalid|incorrect|not portable|pending|rechaz|no coincide").expect("rejection words")
+});
+
+/// The carrier's reason: a labelled reason line if there is one, else the sentences
+/// that say what is wrong.
+pub fn rejection_reason(text: &str) -> String {
+    let mut labelled: Vec<(usize, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(c) = REASON_LABEL.captures(line.trim()) {
+            let label = c[1].to_lowercase();
+            let rank = if label.contains("remark") || label.contains("comment") || label.contains("detail") {
+                1
+            } else {
+                0
+            };
+            labelled.push((rank, c[c.len() - 1].trim().to_string()));
+        }
+    }
+    labelled.sort_by_key(|(rank, _)| *rank);
+    if let Some((_, reason)) = labelled.into_iter().next() {
+        return reason;
+    }
+    let sentences: Vec<&str> = text
+        .split(['\n', '.'])
+        .map(str::trim)
+        .filter(|s| REJECTION_WORDS.is_match(s) && !s.to_lowercase().starts_with("subject"))
+        .collect();
+    let joined = sentences.join(". ");
+    if joined.is_empty() {
+        text.trim().chars().take(300).collect()
+    } else {
+        joined.chars().take(400).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn foc(text: &str) -> Option<String> {
+        foc_date(text, NaiveDate::from_ymd_opt(2026, 11, 29)).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn the_confirmed_date_wins_over_the_requested_one() {
+        assert_eq!(
+            foc("Requested date: 10/15/2026\nFOC date: 10/21/2026").as_deref(),
+            Some("2026-10-21")
+        );
+        assert_eq!(
+            foc("The losing carrier confirmed December 15th as the port date.").as_deref(),
+            Some("2026-12-15")
+        );
+        assert_eq!(
+            foc("FOC changed from 12/10/2026 to 12/14/2026").as_deref(),
+            Some("2026-12-14")
+        );
+        assert_eq!(
+            foc("Requested date\t10/15/2026\nFOC date\t10/21/2026").as_deref(),
+            Some("2026-10-21")
+        );
+        assert_eq!(
+            foc("RESP TYPE: FOC  D/TSENT: 112526 1030\nDD: 121526").as_deref(),
+            Some("2026-12-15")
+        );
+    }
+
+    #[test]
+    fn the_labelled_reason_is_the_carriers_reason() {
+        let text = "LOCAL SERVICE RESPONSE\nRESP TYPE: REJ\nERROR CODE: 2D\nERROR DESC: SERVICE ADDRESS ON LSR DOES NOT MATCH CSR\nREMARKS: CORRECT AND SUPP";
+        assert_eq!(rejection_reason(text), "SERVICE ADDRESS ON LSR DOES NOT MATCH CSR");
+    }
+}

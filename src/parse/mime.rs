@@ -1,0 +1,207 @@
+//! An RFC 5322 message read into what the parser needs: the headers that decide its
+//! kind, its own text (HTML turned into text), the returned original of a bounce, the
+//! messages forwarded inside it, and its attachments. Every charset and transfer
+//! encoding is mail-parser's job; LF and CRLF read the same.
+
+use super::html;
+use chrono::{DateTime, FixedOffset, TimeZone};
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+
+/// How deep forwarded messages inside messages are followed.
+const MAX_DEPTH: usize = 4;
+
+#[derive(Debug, Default, Clone)]
+pub struct Mail {
+    pub subject: String,
+    pub from_address: String,
+    pub from_name: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    /// Lower-cased header values that mark automatic mail.
+    pub auto_submitted: String,
+    pub precedence: String,
+    pub has_autoreply_header: bool,
+    pub is_list: bool,
+    /// `multipart/report` with a delivery-status (or a delivery-status part anywhere).
+    pub is_delivery_report: bool,
+    pub is_feedback_report: bool,
+    /// The message's own text, quoted history included (see `quote`).
+    pub text: String,
+    /// The returned original inside a bounce, as text.
+    pub returned: Option<Box<Mail>>,
+    /// Messages attached as message/rfc822 (forwarded), in order.
+    pub forwarded: Vec<Mail>,
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("not an e-mail message: no header or body could be read")]
+pub struct NotAMessage;
+
+/// Reads a message. Only bytes with nothing that looks like a message are refused.
+pub fn read(bytes: &[u8]) -> Result<Mail, NotAMessage> {
+    let message = MessageParser::default().parse(bytes).ok_or(NotAMessage)?;
+    if message.headers().is_empty() && message.text_body_count() == 0 && message.attachment_count() == 0 {
+        return Err(NotAMessage);
+    }
+    Ok(from_message(&message, 0))
+}
+
+fn from_message(message: &Message<'_>, depth: usize) -> Mail {
+    let header = |name: &str| {
+        message
+            .header_raw(name)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    let (from_address, from_name) = message
+        .from()
+        .and_then(|a| a.first())
+        .map(|a| {
+            (
+                a.address().unwrap_or_default().to_ascii_lowercase(),
+                a.name().unwrap_or_default().to_string(),
+            )
+        })
+        .unwrap_or_default();
+    let root_type = message.root_part().content_type();
+    let is_report = root_type.is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart") && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    let report_type = root_type
+        .and_then(|ct| ct.attribute("report-type"))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let mut mail = Mail {
+        subject: message.subject().unwrap_or_default().to_string(),
+        from_address,
+        from_name,
+        date: message.date().and_then(to_chrono),
+        auto_submitted: header("Auto-Submitted"),
+        precedence: header("Precedence"),
+        has_autoreply_header: message.header_raw("X-Autoreply").is_some()
+            || message.header_raw("X-Autorespond").is_some()
+            || message.header_raw("X-Autoresponder").is_some(),
+        is_list: message.header_raw("List-Id").is_some() || message.header_raw("List-Unsubscribe").is_some(),
+        is_delivery_report: is_report && report_type.contains("delivery-status"),
+        is_feedback_report: is_report && report_type.contains("feedback-report"),
+        ..Mail::default()
+    };
+    mail.text = own_text(message);
+    for part in message.attachments() {
+        let content_type = part
+            .content_type()
+            .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_ascii_lowercase())
+            .unwrap_or_default();
+        match &part.body {
+            PartType::Message(inner) if depth < MAX_DEPTH => {
+                let inner = from_message(inner, depth + 1);
+                if is_report || mail.is_delivery_report {
+                    mail.returned = Some(Box::new(inner));
+                } else {
+                    mail.forwarded.push(inner);
+                }
+            }
+            PartType::Message(_) => {}
+            body => {
+                if content_type.contains("delivery-status") {
+                    mail.is_delivery_report = true;
+                }
+                if content_type.contains("feedback-report") {
+                    mail.is_feedback_report = true;
+                }
+                if is_report && content_type.contains("rfc822-headers") {
+                    if let PartType::Text(t) = body {
+                        mail.returned = Some(Box::new(Mail {
+                            text: t.to_string(),
+                            ..Mail::default()
+                        }));
+                    }
+                    continue;
+                }
+                let bytes: Vec<u8> = match body {
+                    PartType::Text(t) | PartType::Html(t) => t.as_bytes().to_vec(),
+                    PartType::Binary(b) | PartType::InlineBinary(b) => b.to_vec(),
+                    _ => continue,
+                };
+                let name = part.attachment_name().unwrap_or_default().to_string();
+                mail.attachments.push(Attachment {
+                    name,
+                    content_type,
+                    bytes,
+                });
+            }
+        }
+    }
+    mail
+}
+
+/// The text bodies, HTML turned into text where a part has no plain version.
+fn own_text(message: &Message<'_>) -> String {
+    let mut texts: Vec<String> = Vec::new();
+    for id in &message.text_body {
+        let Some(part) = message.parts.get(*id as usize) else {
+            continue;
+        };
+        match &part.body {
+            PartType::Text(t) => texts.push(t.to_string()),
+            PartType::Html(h) => texts.push(html::to_text(h)),
+            _ => {}
+        }
+    }
+    if texts.iter().all(|t| t.trim().is_empty()) {
+        texts.clear();
+        for id in &message.html_body {
+            if let Some(PartType::Html(h)) = message.parts.get(*id as usize).map(|p| &p.body) {
+                texts.push(html::to_text(h));
+            }
+        }
+    }
+    texts.join("\n").replace("\r\n", "\n")
+}
+
+fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+    let offset_secs =
+        (i32::from(d.tz_hour) * 3600 + i32::from(d.tz_minute) * 60) * if d.tz_before_gmt { -1 } else { 1 };
+    let offset = FixedOffset::east_opt(offset_secs)?;
+    offset
+        .with_ymd_and_hms(
+            i32::from(d.year),
+            u32::from(d.month),
+            u32::from(d.day),
+            u32::from(d.hour),
+            u32::from(d.minute),
+            u32::from(d.second),
+        )
+        .single()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bounce_keeps_the_returned_original_apart() {
+        let raw = "From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered Mail\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nCould not deliver.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nAction: failed\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: Sign your LOA (PORT-1897)\r\n\r\nHi, order PORT-1897.\r\n--b--\r\n";
+        let mail = read(raw.as_bytes()).unwrap();
+        assert!(mail.is_delivery_report);
+        assert!(mail.text.contains("Could not deliver."));
+        assert!(!mail.text.contains("PORT-1897"));
+        assert!(mail.returned.unwrap().text.contains("order PORT-1897"));
+    }
+
+    #[test]
+    fn html_only_mail_becomes_text_and_dates_keep_their_offset() {
+        let raw = "Date: Sun, 11 Oct 2026 12:06:09 -0400\nFrom: Vendor <notify@portflow.example>\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n<p>Fecha de portaci=F3n</p><table><tr><td>FOC</td><td>10/21/2026</td></tr></table>\n";
+        let mail = read(raw.as_bytes()).unwrap();
+        assert_eq!(mail.text, "Fecha de portación\nFOC\t10/21/2026");
+        assert_eq!(mail.date.unwrap().to_rfc3339(), "2026-10-11T12:06:09-04:00");
+        assert_eq!(mail.from_address, "notify@portflow.example");
+    }
+}

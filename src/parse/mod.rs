@@ -1,0 +1,226 @@
+//! `portbot parse`: what a message (or a bill on its own) says, as `spec/parse.md`
+//! defines it. Pure: bytes in, meaning out; no database, no network.
+
+pub mod bill;
+pub mod classify;
+pub mod dates;
+pub mod foc;
+pub mod html;
+pub mod mime;
+pub mod numbers;
+pub mod quote;
+pub mod refs;
+pub mod reject;
+
+use crate::domain::{Bill, RejectCode};
+use classify::{classify, Evidence, Kind};
+use numbers::{numbers_in, NumberRules};
+use serde::Serialize;
+
+/// The contract's line for one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parsed {
+    pub file: String,
+    pub kind: Kind,
+    pub order_ref: Option<String>,
+    pub foc_date: Option<String>,
+    pub reject_code: Option<RejectCode>,
+    pub numbers: Vec<String>,
+    pub invoice: Option<Bill>,
+    /// The carrier's words for a rejection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_reason: Option<String>,
+    /// `en` or `es`, for messages people wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Parsed {
+    fn unknown(file: &str, error: impl ToString) -> Self {
+        Self {
+            file: file.to_string(),
+            kind: Kind::Unknown,
+            order_ref: None,
+            foc_date: None,
+            reject_code: None,
+            numbers: Vec::new(),
+            invoice: None,
+            reject_reason: None,
+            language: None,
+            error: Some(error.to_string()),
+        }
+    }
+}
+
+/// What a file holds, by its name: a bill on its own or a message.
+pub fn parse_file_bytes(file: &str, bytes: &[u8]) -> Parsed {
+    let lower = file.to_lowercase();
+    if lower.ends_with(".pdf") || lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".txt") {
+        return parse_bill_file(file, bytes);
+    }
+    parse_message(file, bytes)
+}
+
+/// A standalone bill: always an invoice when it can be read.
+fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
+    let text = match bill_text(file, "", bytes) {
+        Ok(t) => t,
+        Err(e) => return Parsed::unknown(file, e),
+    };
+    let bill = bill::read_bill(&text).unwrap_or_default();
+    let numbers = bill.numbers.iter().map(|n| n.e164()).collect();
+    Parsed {
+        kind: Kind::Invoice,
+        numbers,
+        invoice: Some(bill),
+        error: None,
+        ..Parsed::unknown(file, "")
+    }
+}
+
+/// The text of a bill file or attachment, by its name or type.
+pub fn bill_text(name: &str, content_type: &str, bytes: &[u8]) -> Result<String, String> {
+    let lower = name.to_lowercase();
+    if lower.ends_with(".pdf") || content_type.contains("pdf") || bytes.starts_with(b"%PDF") {
+        return bill::pdf::pdf_text(bytes).map_err(|e| e.to_string());
+    }
+    let text = String::from_utf8_lossy(bytes);
+    if lower.ends_with(".html")
+        || lower.ends_with(".htm")
+        || content_type.contains("html")
+        || text.trim_start().starts_with('<')
+    {
+        return Ok(html::to_text(&text));
+    }
+    Ok(text.replace("\r\n", "\n"))
+}
+
+/// An e-mail message.
+pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
+    let mail = match mime::read(bytes) {
+        Ok(m) => m,
+        Err(e) => return Parsed::unknown(file, e),
+    };
+    let rules = NumberRules::default();
+    let split = quote::split(&mail.text);
+    let forwarded: Vec<String> = mail
+        .forwarded
+        .iter()
+        .map(|f| format!("{}\n{}", f.subject, f.text))
+        .collect();
+    let new_text = format!("{}\n{}\n{}", mail.subject, split.body(), forwarded.join("\n"));
+    let order_ref = refs::order_ref(&new_text)
+        .or_else(|| refs::order_ref(split.signature()))
+        .or_else(|| refs::order_ref(&split.quoted))
+        .or_else(|| {
+            mail.returned
+                .as_ref()
+                .and_then(|r| refs::order_ref(&format!("{}\n{}", r.subject, r.text)))
+        });
+    let bill = find_bill(&mail, &new_text);
+    let mut numbers = numbers_in(&new_text, &rules);
+    let lower = new_text.to_lowercase();
+    let kind = classify(&Evidence {
+        mail: &mail,
+        new_text: &lower,
+        has_bill: bill.is_some(),
+        has_order_ref: order_ref.is_some(),
+        has_numbers: !numbers.is_empty(),
+    });
+    let date_reference = mail.date.map(|d| d.date_naive());
+    let foc_date = (kind == Kind::FocConfirmed)
+        .then(|| foc::foc_date(&new_text, date_reference))
+        .flatten();
+    let (reject_code, reject_reason) = if kind == Kind::PortRejected {
+        let reason = foc::rejection_reason(&new_text);
+        (Some(reject::reject_code(&reason)), Some(reason))
+    } else {
+        (None, None)
+    };
+    match kind {
+        Kind::Bounce | Kind::AutoReply | Kind::Unknown => numbers.clear(),
+        Kind::Invoice => numbers.extend(bill.iter().flat_map(|b| b.numbers.iter().copied())),
+        _ => {}
+    }
+    let mut numbers: Vec<String> = numbers.iter().map(|n| n.e164()).collect();
+    numbers.sort();
+    numbers.dedup();
+    Parsed {
+        file: file.to_string(),
+        kind,
+        order_ref,
+        foc_date: foc_date.map(|d| d.to_string()),
+        reject_code,
+        numbers,
+        invoice: if kind == Kind::Invoice { bill } else { None },
+        reject_reason,
+        language: Some(language_of(&lower)),
+        error: None,
+    }
+}
+
+/// The bill a message carries: an attachment, a forwarded message's attachment, or an
+/// e-bill in the body; the one with the most fields wins.
+fn find_bill(mail: &mime::Mail, new_text: &str) -> Option<Bill> {
+    let mut candidates: Vec<Bill> = Vec::new();
+    let mut from_attachments = |m: &mime::Mail| {
+        for a in &m.attachments {
+            if let Ok(text) = bill_text(&a.name, &a.content_type, &a.bytes) {
+                candidates.extend(bill::read_bill(&text));
+            }
+        }
+    };
+    from_attachments(mail);
+    for f in &mail.forwarded {
+        from_attachments(f);
+    }
+    candidates.extend(bill::read_bill(new_text));
+    candidates.into_iter().max_by_key(filled_fields)
+}
+
+fn filled_fields(b: &Bill) -> usize {
+    [
+        b.carrier.is_some(),
+        b.account_number.is_some(),
+        b.btn.is_some(),
+        b.account_name.is_some(),
+        b.service_address.is_some(),
+        b.invoice_date.is_some(),
+        !b.numbers.is_empty(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count()
+}
+
+/// Spanish when its common words outnumber English ones.
+fn language_of(lower: &str) -> &'static str {
+    const ES: &[&str] = &[
+        " el ",
+        " la ",
+        " de ",
+        " que ",
+        " por ",
+        " para ",
+        " los ",
+        " las ",
+        " una ",
+        " gracias",
+        " hola",
+        "número",
+        "portabilidad",
+        " está",
+        " estamos",
+    ];
+    const EN: &[&str] = &[
+        " the ", " and ", " to ", " of ", " is ", " for ", " we ", " you ", " please", " thanks", " hi ", " our ",
+    ];
+    let count = |words: &[&str]| words.iter().map(|w| lower.matches(w).count()).sum::<usize>();
+    if count(ES) > count(EN) {
+        "es"
+    } else {
+        "en"
+    }
+}

@@ -1,0 +1,190 @@
+//! Telephone numbers in free text: every common format, ranges expanded, and the
+//! numbers a message is not about left out (contact and signature numbers, the porting
+//! desk's own line, routing numbers such as an LRN, account numbers that look like
+//! digits).
+
+use crate::domain::PhoneNumber;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A number as written: optional country code, area code in parentheses or not,
+/// separated by spaces, dots, hyphens or nothing.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)[\s.\-]?|\d{3}[\s.\-/]?)\d{3}[\s.\-]?\d{4}").expect("number pattern")
+});
+
+/// What may follow a number to make it a range: `thru 0119`, `to -0209`, `-0103`.
+static RANGE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?i:thru|through|to|until|al|hasta|-|–|—)\s*-?\s*(\d{2,4})\b").expect("range pattern")
+});
+static RANGE_FULL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?i:thru|through|to|until|al|hasta|-|–|—)\s*").expect("range pattern"));
+
+/// Words just before a number that make it someone's contact or a routing number.
+static CONTACT_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(\bcall(ing|ed)?\b|\breach(ed)?\b|\bcontact\b|\btext\b|\bcell\b|\bmobile\b|\bdirect\b|\boffice\b|\btel\b|\btel[eé]fono\b|\bph\b|\bphone\s*:|\b[pmctof]\s*:|\b[tfmcpo]\s*$|\bfax\s*:|\bfax\s*$|\blrn\b|\bllam\w*|\bcelular\b|\bcel\b|\bm[oó]vil\b|\boficina\b|\bwhatsapp\b|\bsupport\b|\bsoporte\b|\bhelp\s*desk\b|\bcustomer\s+(service|care)\b|\bservicio al cliente\b|\bdial\b|\bmarque\b|\bcallback\b|\bcall\s*back\b|\btoll[- ]free support\b|\bbilling support\b)",
+    )
+    .expect("cue pattern")
+});
+
+/// Words just before digits that make them an account, order or ticket number.
+static ID_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(account|acct|a/c|\bban\b|cuenta|\bpon\b|order|ticket|confirmation|invoice|reference|ref|case|id|pin|passcode)\s*(no\.?|number|num|#)?\s*[:#]?\s*$")
+        .expect("id pattern")
+});
+
+/// Options for reading numbers.
+#[derive(Debug, Clone)]
+pub struct NumberRules {
+    /// Our own numbers (the porting desk's support line), never the subject of a message.
+    pub own_numbers: Vec<PhoneNumber>,
+}
+
+impl Default for NumberRules {
+    fn default() -> Self {
+        Self {
+            own_numbers: vec!["786-718-1820".parse().expect("the porting line is a number")],
+        }
+    }
+}
+
+/// The numbers a text is about, in the order found, without repeats.
+pub fn numbers_in(text: &str, rules: &NumberRules) -> Vec<PhoneNumber> {
+    let mut found: Vec<PhoneNumber> = Vec::new();
+    for line in text.lines() {
+        for n in numbers_in_line(line, rules) {
+            if !found.contains(&n) {
+                found.push(n);
+            }
+        }
+    }
+    found
+}
+
+/// Numbers on one line, with their context checked.
+pub fn numbers_in_line(line: &str, rules: &NumberRules) -> Vec<PhoneNumber> {
+    numbers_in_line_with(line, rules, &CONTACT_CUE)
+}
+
+/// The same with another set of words that make a number someone's contact (bills
+/// list "Phone: ..." lines that are services, not contacts).
+pub fn numbers_in_line_with(line: &str, rules: &NumberRules, contact_cue: &Regex) -> Vec<PhoneNumber> {
+    let mut out = Vec::new();
+    let mut previous_end = 0;
+    for m in NUMBER.find_iter(line) {
+        if m.start() < previous_end {
+            continue;
+        }
+        // Digits glued on either side belong to something longer (an account number).
+        let before = line[..m.start()].chars().next_back();
+        let after = line[m.end()..].chars().next();
+        let glued_id = line[m.end()..].starts_with(|c: char| c == '-' || c == '.')
+            && line[m.end() + 1..].starts_with(|c: char| c.is_ascii_digit())
+            && !RANGE_TAIL.is_match(&line[m.end()..]);
+        if before.is_some_and(|c| c.is_ascii_alphanumeric()) || after.is_some_and(|c| c.is_ascii_digit()) || glued_id {
+            previous_end = m.end();
+            continue;
+        }
+        if matches!(before, Some('$') | Some('#')) {
+            continue;
+        }
+        let Ok(first) = m.as_str().parse::<PhoneNumber>() else {
+            continue;
+        };
+        let prefix = &line[previous_end..m.start()];
+        let window: String = prefix
+            .chars()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let (numbers, end) = with_range(first, line, m.end());
+        previous_end = end;
+        if contact_cue.is_match(&window) || ID_CUE.is_match(&window) || rules.own_numbers.contains(&first) {
+            continue;
+        }
+        out.extend(numbers);
+    }
+    out
+}
+
+/// The number and, when a range follows, every number up to its end.
+fn with_range(first: PhoneNumber, line: &str, end: usize) -> (Vec<PhoneNumber>, usize) {
+    let tail = &line[end..];
+    if let Some(full) = RANGE_FULL.find(tail) {
+        let rest = &tail[full.end()..];
+        if let Some(m) = NUMBER.find(rest).filter(|m| m.start() == 0) {
+            if let Ok(last) = m.as_str().parse::<PhoneNumber>() {
+                if let Some(all) = expand(first, last) {
+                    return (all, end + full.end() + m.end());
+                }
+            }
+        }
+    }
+    if let Some(c) = RANGE_TAIL.captures(tail) {
+        let digits = &c[1];
+        let modulus = 10u64.pow(digits.len() as u32);
+        let national = first.national() - first.national() % modulus + digits.parse::<u64>().unwrap_or(0);
+        if let Ok(last) = PhoneNumber::from_national(national, digits) {
+            if let Some(all) = expand(first, last) {
+                return (all, end + c.get(0).map(|g| g.end()).unwrap_or(0));
+            }
+        }
+    }
+    (vec![first], end)
+}
+
+fn expand(first: PhoneNumber, last: PhoneNumber) -> Option<Vec<PhoneNumber>> {
+    let (a, b) = (first.national(), last.national());
+    if b <= a || b - a >= crate::domain::phone::MAX_RANGE_LEN || a / 10_000 != b / 10_000 {
+        return None;
+    }
+    (a..=b).map(|n| PhoneNumber::from_national(n, "range").ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Vec<String> {
+        numbers_in(text, &NumberRules::default())
+            .iter()
+            .map(|n| n.e164())
+            .collect()
+    }
+
+    #[test]
+    fn numbers_are_read_in_every_common_format() {
+        let text = "Port (305) 555-0100, 305.555.0101 and +1 305 555 0102.\nTN: 3055550103\nAlso 1-305-555-0104 / 305 555 0105";
+        assert_eq!(read(text).len(), 6);
+    }
+
+    #[test]
+    fn ranges_are_expanded() {
+        assert_eq!(read("DID block (415) 843-9900 to -9909").len(), 10);
+        assert_eq!(read("305-555-0100 thru 0119 please").len(), 20);
+        assert_eq!(read("numbers 305-555-0100 - 305-555-0102").len(), 3);
+    }
+
+    #[test]
+    fn contact_and_id_numbers_are_left_out() {
+        for text in [
+            "Call me at 305-555-0142 if anything.",
+            "My cell: (305) 555-0142",
+            "T (312) 570-3402  F (312) 656-5649",
+            "LRN: 3055550000",
+            "I called 786-718-1820 and Yesenia helped.",
+            "Account number 3055550142",
+            "Billing support: 1 (800) 855-0469",
+            "Llámame al 305-555-0142",
+            "Amount $305.555.0142",
+        ] {
+            assert_eq!(read(text), Vec::<String>::new(), "{text}");
+        }
+        assert_eq!(read("we also want our fax line, 305-450-7982"), ["+13054507982"]);
+        assert_eq!(read("Account 8774 1012 3456 789 for 305-555-0100"), ["+13055550100"]);
+    }
+}

@@ -1,0 +1,44 @@
+//! Our order reference in text: the word PORT, then a hyphen, space, `#` or nothing,
+//! then 3 to 8 digits, as a whole word (`PORT-1042`, `port 1042`, `PORT#1042`,
+//! `PORT1042`; not "port 3 lines", nor "port 305-555-0100").
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bport[-\s#]?(\d{3,8})\b").expect("ref pattern"));
+static PHONE_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s.\-)]{0,2}\d{3}[\s.\-]?\d{4}\b").expect("phone"));
+
+/// The first reference in `text`, canonical.
+pub fn order_ref(text: &str) -> Option<String> {
+    for c in REF.captures_iter(text) {
+        let digits = c.get(1).expect("digits");
+        // `port 305-555-0100` is a number to port, not a reference.
+        if digits.as_str().len() == 3 && PHONE_AFTER.is_match(&text[digits.end()..]) {
+            continue;
+        }
+        return Some(format!("PORT-{}", digits.as_str()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_found_however_they_are_written() {
+        for (text, expected) in [
+            ("Re: [PORT-1042] bill", Some("PORT-1042")),
+            ("LSR REJ PON=PORT2269", Some("PORT-2269")),
+            ("order port 1042 please", Some("PORT-1042")),
+            ("ref PORT#0105", Some("PORT-0105")),
+            ("we want to port 3 lines", None),
+            ("Port 1 of 2", None),
+            ("please port 305-555-0100", None),
+            ("Support 12345", None),
+        ] {
+            assert_eq!(order_ref(text).as_deref(), expected, "{text}");
+        }
+    }
+}
