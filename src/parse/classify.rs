@@ -66,7 +66,7 @@ static AUTO_BODY: LazyLock<Regex> = LazyLock::new(|| {
 
 static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bport(ing|ed)? (has been |was |is |now )?(successfully )?complete[d]?\b|\bport complete|has been (successfully )?ported|successfully ported|were ported|(are|is) now (live|active|in service)|activation (is )?complete|port(ing)? (has been |was )?activated|completion notice|resp(onse)? type\s*:\s*(cmp|comp|complete)|\bstatus\s*:\s*(port(ed|ing)? )?complete[d]?|order (has been |is )?complete[d]?\b|port completed|ported (in|successfully)|(la )?portabilidad (ha sido |fue )?(completada|exitosa|finalizada)|se complet[oó] la porta|n[uú]meros? ya (est[aá]n|funcionan)|successfully (activated|transferred)|has completed\b|now active on",
+        r"\bport(ing|ed)? (has been |was |is |now )?(successfully )?complete[d]?\b|\bport complete|has been (successfully )?ported|successfully ported|were ported|(are|is) now (live|active|in service)|activation (is )?complete|port(ing)? (has been |was )?activated|completion notice|resp(onse)? type\s*:\s*(cmp|comp|complete)|\bstatus\s*:\s*(port(ed|ing)? )?complete[d]?|order (has been |is )?complete[d]?\b|\bsv activated\b|status\s*:\s*active\b|\bevent\s*:\s*(sv )?activat|port completed|ported (in|successfully)|(la )?portabilidad (ha sido |fue )?(completada|exitosa|finalizada)|se complet[oó] la porta|n[uú]meros? ya (est[aá]n|funcionan)|successfully (activated|transferred)|has completed\b|now active on",
     )
 });
 static REJECTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -106,9 +106,16 @@ static ROUTING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static QUESTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bstatus\b|\bupdate\b|\bwhen (will|is|can|do|does|are|should)\b|how long|any (news|word|progress)|\beta\b|what('s| is) (missing|needed|holding|the hold ?up|left|pending)|where (are|is|do) (we|things|it)|still waiting|haven't heard|have not heard|is (it|the port) done|progress|how('s| is) (it|the port) going|¿|cu[aá]ndo|estado|novedades|cu[aá]nto tiempo|qu[eé] falta|c[oó]mo va|alguna noticia|seguimos esperando",
+        r"\b(confirmed|scheduled|done|finished|complete[d]?|ready|live|submitted|approved) yet\b|\bwhen (it|the port|they|we|this|that) (will|is|are|can|should)\b|what('s| is) (happening|going on)|\bstatus\b|\bupdate\b|\bwhen (will|is|can|do|does|are|should)\b|how long|any (news|word|progress)|\beta\b|what('s| is) (missing|needed|holding|the hold ?up|left|pending)|where (are|is|do) (we|things|it)|still waiting|haven't heard|have not heard|is (it|the port) done|progress|how('s| is) (it|the port) going|¿|cu[aá]ndo|estado|novedades|cu[aá]nto tiempo|qu[eé] falta|c[oó]mo va|alguna noticia|seguimos esperando",
     )
 });
+/// Sales mail and newsletters: not a customer writing about a port.
+static MARKETING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"unsubscribe|opt[- ]out|reply stop|limited[- ]time|special offer|act now|\d+% off|save up to|click here|newsletter|webinar|free trial|don't miss|view (this|in) (email|browser)|darse de baja|oferta",
+    )
+});
+
 static PORT_TALK: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\bport(ing|ed|s)?\b|\bnumbers?\b|\bloa\b|\bbill\b|\binvoice\b|\bcarrier\b|\bfoc\b|\btransfer\b|\bline(s)?\b|\bfax\b|\bphone|portabilidad|porta(ci[oó]n|r)|n[uú]mero|factura|l[ií]nea|tel[eé]fono|contrato|\bcontract\b|\baccount\b|\bcuenta\b",
@@ -154,7 +161,7 @@ pub fn classify(e: &Evidence<'_>) -> Kind {
     if e.has_bill {
         return Kind::Invoice;
     }
-    if mail.is_list || mail.precedence == "bulk" || mail.precedence == "list" {
+    if mail.is_list || mail.precedence == "bulk" || mail.precedence == "list" || MARKETING.is_match(text) {
         return Kind::Unknown;
     }
     if CANCEL.is_match(text) {
@@ -199,12 +206,22 @@ fn is_auto_reply(mail: &Mail, subject: &str, text: &str) -> bool {
 
 /// Sentences and lines that are not questions: a notice states, a customer asks.
 fn statements(text: &str) -> Vec<&str> {
-    text.split(['\n', '.', '!'])
-        .filter(|s| {
-            let t = s.trim();
-            !t.is_empty() && !t.ends_with('?') && !t.contains('¿')
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '\n' | '.' | '!' | '?') {
+            let sentence = &text[start..i];
+            if c != '?' && !sentence.contains('¿') && !sentence.trim().is_empty() {
+                out.push(sentence);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    let last = &text[start..];
+    if !last.trim().is_empty() && !last.contains('¿') {
+        out.push(last);
+    }
+    out
 }
 
 fn is_question_only(text: &str) -> bool {

@@ -72,7 +72,7 @@ fn score(text: &str, found: &FoundDate) -> i32 {
 }
 
 static REASON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(reject(ion)? reason|reason( for (rejection|reject|jeopardy))?|jeopardy reason|error desc(ription)?|description|cause|motivo|raz[oó]n|issue|explanation|details?|error message|comments?|remarks)\s*[:\-=]\s*(.+)$").expect("reason label")
+    Regex::new(r"(?i)^\W*(reject(ion)? reason|reason( for (rejection|reject|jeopardy))?|jeopardy reason|error desc(ription)?|description|cause|motivo|raz[oó]n|issue|explanation|details?|error message|comments?|remarks)(?:\s*[:\-=]|\t)\s*(.+)$").expect("reason label")
 });
 static REJECTION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)reject|jeopardy|unable to|could not|does not match|doesn't match|mismatch|invalid|incorrect|not portable|pending|rechaz|no coincide").expect("rejection words")
@@ -97,8 +97,9 @@ pub fn rejection_reason(text: &str) -> String {
     if let Some((_, reason)) = labelled.into_iter().next() {
         return reason;
     }
+    // Whole lines (paragraphs in most mail): "P.A." must not split a reason in two.
     let sentences: Vec<&str> = text
-        .split(['\n', '.'])
+        .split('\n')
         .map(str::trim)
         .filter(|s| REJECTION_WORDS.is_match(s) && !s.to_lowercase().starts_with("subject"))
         .collect();

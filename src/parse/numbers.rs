@@ -72,21 +72,30 @@ pub fn numbers_in_line(line: &str, rules: &NumberRules) -> Vec<PhoneNumber> {
 pub fn numbers_in_line_with(line: &str, rules: &NumberRules, contact_cue: &Regex) -> Vec<PhoneNumber> {
     let mut out = Vec::new();
     let mut previous_end = 0;
-    for m in NUMBER.find_iter(line) {
-        if m.start() < previous_end {
-            continue;
-        }
-        // Digits glued on either side belong to something longer (an account number).
+    let mut pos = 0;
+    while let Some(m) = NUMBER.find_at(line, pos) {
+        pos = m.end();
+        // A letter or digit right before: `101 (305)...` read `1 (305)` as the country
+        // code; look again one character on.
         let before = line[..m.start()].chars().next_back();
-        let after = line[m.end()..].chars().next();
-        let glued_id = line[m.end()..].starts_with(|c: char| c == '-' || c == '.')
-            && line[m.end() + 1..].starts_with(|c: char| c.is_ascii_digit())
-            && !RANGE_TAIL.is_match(&line[m.end()..]);
-        if before.is_some_and(|c| c.is_ascii_alphanumeric()) || after.is_some_and(|c| c.is_ascii_digit()) || glued_id {
-            previous_end = m.end();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            pos = m.start() + line[m.start()..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        if matches!(before, Some('$') | Some('#')) {
+        // Digits glued after, or a group that continues a longer digit string
+        // (`8495 32 723 6619606`, `305-397-1259-028276`): an account number.
+        let after = &line[m.end()..];
+        let glued_after = after.starts_with(|c: char| c.is_ascii_digit())
+            || (after.starts_with(['-', '.'])
+                && after[1..].starts_with(|c: char| c.is_ascii_digit())
+                && !RANGE_TAIL.is_match(after));
+        let head = &line[..m.start()];
+        let continues = !m.as_str().starts_with(['(', '+'])
+            && head.ends_with([' ', '-', '.'])
+            && head[..head.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+            && previous_end + 1 != m.start();
+        if glued_after || continues || matches!(before, Some('$') | Some('#')) {
+            previous_end = m.end();
             continue;
         }
         let Ok(first) = m.as_str().parse::<PhoneNumber>() else {
@@ -103,6 +112,7 @@ pub fn numbers_in_line_with(line: &str, rules: &NumberRules, contact_cue: &Regex
             .collect();
         let (numbers, end) = with_range(first, line, m.end());
         previous_end = end;
+        pos = end;
         if contact_cue.is_match(&window) || ID_CUE.is_match(&window) || rules.own_numbers.contains(&first) {
             continue;
         }

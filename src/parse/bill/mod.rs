@@ -70,18 +70,37 @@ fn cells(line: &str) -> Vec<&str> {
     out
 }
 
-/// The first value one of `labels` introduces that `read` accepts.
+/// The first value one of `labels` introduces that `read` accepts. `read` gets the
+/// rest of the line and takes what it needs from its start: PDF text often runs the
+/// next cell on after a single space.
 fn label_value<T>(text: &str, labels: &[&str], read: impl Fn(&str) -> Option<T>) -> Option<T> {
+    for line in text.lines() {
+        let lower = line.to_lowercase();
+        for label in labels {
+            let Some(at) = find_word(&lower, label) else { continue };
+            let after = &line[at + label.len()..];
+            let value =
+                after.trim_start_matches(|c: char| c == ':' || c == '#' || c == '.' || c.is_whitespace() || c == '-');
+            if let Some(v) = read(value) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// Like `label_value`, for free text (names): the label must end in a colon, a tab or
+/// a wide gap, and the value is its cell.
+fn label_cell(text: &str, labels: &[&str]) -> Option<String> {
     for line in text.lines() {
         let lower = line.to_lowercase();
         for label in labels {
             let Some(at) = find_label(&lower, label) else { continue };
             let after = &line[at + label.len()..];
-            let value =
-                after.trim_start_matches(|c: char| c == ':' || c == '#' || c == '.' || c.is_whitespace() || c == '-');
-            let value = cells(value).first().copied().unwrap_or("");
-            if let Some(v) = read(value) {
-                return Some(v);
+            let separated = after.starts_with(':') || after.starts_with('\t') || after.starts_with("  ");
+            let value = cells(after.trim_start_matches(':')).first().copied().unwrap_or("");
+            if separated && !value.is_empty() && value.chars().any(char::is_alphabetic) {
+                return Some(value.to_string());
             }
         }
     }
@@ -97,14 +116,19 @@ fn find_label(lower: &str, label: &str) -> Option<usize> {
     starts_cell.then_some(at)
 }
 
+/// The run of digit-bearing groups at the start of a value: `8495 32 723 6619606`,
+/// `561 555-0117 135 9`, `647973769-26882` (then `Page 1 of 2` is the next cell).
 fn account_value(value: &str) -> Option<String> {
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    let ok = digits >= 4
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.'))
-        && value.split_whitespace().count() <= 6;
-    ok.then(|| crate::domain::bill::account_number_key(value))
+    let groups: Vec<&str> = value
+        .split_whitespace()
+        .take_while(|t| {
+            t.chars().any(|c| c.is_ascii_digit())
+                && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        })
+        .collect();
+    let joined = groups.join(" ");
+    let digits = joined.chars().filter(char::is_ascii_digit).count();
+    (digits >= 4 && groups.len() <= 6).then(|| crate::domain::bill::account_number_key(&joined))
 }
 
 fn date_value(value: &str) -> Option<NaiveDate> {
@@ -118,18 +142,20 @@ fn is_address_line(cell: &str) -> bool {
     cell.starts_with(|c: char| c.is_ascii_digit()) || lower.starts_with("po box") || lower.starts_with("p.o. box")
 }
 
-/// The carrier's name as printed when it is none we know: the first cell of the bill.
+/// The carrier's name as printed when it is none we know: the first cell of the bill,
+/// without a title such as INVOICE that a PDF may run on after it.
 fn printed_carrier(lines: &[&str]) -> Option<String> {
     let first = lines.iter().flat_map(|l| cells(l).into_iter().take(1)).next()?;
-    let name = first.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let mut name = first.trim();
+    for title in [" INVOICE", " STATEMENT", " BILL", " Invoice", " Statement", " Bill"] {
+        name = name.strip_suffix(title).unwrap_or(name);
+    }
+    let name = name.trim_end_matches(|c: char| !c.is_alphanumeric());
     (!name.is_empty() && !is_address_line(name)).then(|| name.to_string())
 }
 
 fn account_name(lines: &[&str]) -> Option<String> {
-    let labelled = label_value(&lines.join("\n"), NAME_LABELS, |v| {
-        let ok = !v.is_empty() && v.chars().any(char::is_alphabetic) && !v.to_lowercase().starts_with("service");
-        ok.then(|| v.to_string())
-    });
+    let labelled = label_cell(&lines.join("\n"), NAME_LABELS).filter(|v| !v.to_lowercase().starts_with("service"));
     if labelled.is_some() {
         return labelled;
     }
@@ -145,11 +171,13 @@ fn account_name(lines: &[&str]) -> Option<String> {
             }
         }
     }
-    // A name line just above an address line near the top (the mailing block).
+    // A name line just above an address line near the top (the mailing block), an
+    // "ATTN:" or "c/o" line allowed between them.
     let head: Vec<&str> = lines
         .iter()
         .take(15)
         .filter_map(|l| cells(l).first().copied())
+        .filter(|c| !c.to_lowercase().starts_with("attn") && !c.to_lowercase().starts_with("c/o"))
         .collect();
     head.windows(2)
         .find(|w| {
