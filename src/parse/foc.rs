@@ -22,9 +22,12 @@ static NOT_CONFIRMED: LazyLock<Regex> = LazyLock::new(|| {
 pub fn foc_date(text: &str, reference: Option<NaiveDate>) -> Option<NaiveDate> {
     let reference = reference.unwrap_or(NaiveDate::MIN);
     let mut best: Option<(i32, usize, NaiveDate)> = None;
-    for (i, found) in dates_in(text).iter().enumerate() {
+    let found_dates = dates_in(text);
+    for (i, found) in found_dates.iter().enumerate() {
         let Some(day) = found.resolve(reference) else { continue };
-        let score = score(text, found);
+        // The words that speak of a date stop at the date before it.
+        let since = if i > 0 { found_dates[i - 1].end } else { 0 };
+        let score = score(text, found, since);
         if best.is_none_or(|(s, _, _)| score >= s) {
             best = Some((score, i, day));
         }
@@ -32,8 +35,8 @@ pub fn foc_date(text: &str, reference: Option<NaiveDate>) -> Option<NaiveDate> {
     best.filter(|(s, _, _)| *s >= 0).map(|(_, _, d)| d)
 }
 
-fn score(text: &str, found: &FoundDate) -> i32 {
-    let line_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
+    let line_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0).max(since);
     let line_end = text[found.end..]
         .find('\n')
         .map(|p| found.end + p)

@@ -71,8 +71,18 @@ fn static_name(name: &str) -> &'static str {
     }
 }
 
+/// Starts a new line, once: `</tr><tr>` is one line break, not two.
 fn newline(out: &mut String, quote_depth: usize) {
-    out.push('\n');
+    let bare = out.trim_end_matches(['>', ' ']);
+    if bare.ends_with('\n') || bare.is_empty() {
+        out.truncate(bare.len());
+    } else {
+        out.push('\n');
+    }
+    out.truncate(out.trim_end_matches(' ').len());
+    if !out.ends_with('\n') && !out.is_empty() {
+        out.push('\n');
+    }
     for _ in 0..quote_depth {
         out.push_str("> ");
     }
@@ -193,10 +203,7 @@ mod tests {
     #[test]
     fn tables_keep_label_and_value_on_one_line() {
         let html = "<html><head><style>p{}</style></head><body><p>Hi&nbsp;team,</p><table><tr><td>FOC date</td><td><b>10/21/2026</b></td></tr><tr><td>Numbers</td><td>(954)&#32;962-7593</td></tr></table></body></html>";
-        assert_eq!(
-            to_text(html),
-            "Hi team,\n\nFOC date\t10/21/2026\nNumbers\t(954) 962-7593"
-        );
+        assert_eq!(to_text(html), "Hi team,\nFOC date\t10/21/2026\nNumbers\t(954) 962-7593");
     }
 
     #[test]
