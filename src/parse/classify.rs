@@ -40,17 +40,17 @@ fn re(pattern: &str) -> Regex {
 
 static DAEMON_SENDER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(mailer[-_]?daemon|postmaster|mail[-_]?daemon|mdaemon|mail delivery (sub)?system|mailerdaemon|bounce[s]?)[@ ]?",
+        r"^(mailer[-_]?daemon|post[-_]?master|mailer|mail[-_]?daemon|mdaemon|mail delivery (sub)?system|mailerdaemon|bounce[s]?)[@ ]?",
     )
 });
 static BOUNCE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"undeliver(ed|able)|delivery (status notification|failure|has failed|failed|problem|report)|returned mail|failure notice|mail delivery (failed|failure|system)|could not be delivered|non[- ]?delivery|not delivered|delivery notification|mail system error|returned to sender|rejected by|mail could not|message (delivery )?failure|permanent (error|failure)|unzustellbar|no se pudo entregar|delivery final failure|\bnotice of delivery failure|warning: message|mail failure|delayed mail|bounce",
+        r"undeliver(ed|able)|delivery (status notification|failure|has failed|failed|problem|report)|returned mail|failure notice|mail delivery (failed|failure|system)|could not be delivered|non[- ]?delivery|not delivered|delivery notification|mail system error|returned to sender|rejected by|mail could not|message (delivery )?failure|permanent (error|failure)|unzustellbar|no se pudo entregar|delivery final failure|\bnotice of delivery failure|warning: message|mail failure|delayed mail|bounce|mail failed|returning (message )?to sender|loop alert|error|failed|failure|エラー|不達",
     )
 });
 static BOUNCE_BODY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"could not be delivered|delivery to the following recipient|permanent fatal error|this is the mail system at host|i'm sorry to have to inform you|i am sorry to have to inform you|undeliverable|user unknown|unknown user|mailbox (is )?(unavailable|full|not found|disabled)|no such (user|mailbox|recipient)|recipient address rejected|delivery has failed|message was not delivered|was not delivered|returned to sender|addresses failed|failed permanently|permanent error|5\.\d\.\d{1,3}|550[ -]|554[ -]|553[ -]|552[ -]|551[ -]|message could not be|unable to deliver|delivery failed|couldn't be delivered|host unknown|over quota|quota exceeded|relay access denied|address rejected|does not exist|account (has been )?disabled|the following message to .* was undeliverable|retry time(out)? exceeded|giving up on|smtp error|remote host said|said: [45]\d\d",
+        r"could not be delivered|delivery to the following recipient|permanent fatal error|this is the mail system at host|i'm sorry to have to inform you|i am sorry to have to inform you|undeliverable|user unknown|unknown user|mailbox (is )?(unavailable|full|not found|disabled)|no such (user|mailbox|recipient)|recipient address rejected|delivery has failed|message was not delivered|was not delivered|returned to sender|addresses failed|failed permanently|permanent error|5\.\d\.\d{1,3}|550[ -]|554[ -]|553[ -]|552[ -]|551[ -]|message could not be|unable to deliver|delivery failed|couldn't be delivered|host unknown|over quota|quota exceeded|relay access denied|address rejected|does not exist|account (has been )?disabled|the following message to .* was undeliverable|retry time(out)? exceeded|giving up on|smtp error|remote host said|said: [45]\d\d|invalid (user|recipient|mailbox|address)|no valid recipients|unknown host|duplicated message-id|mail loop|loop detected|too many hops|notificationtype.{0,3}:|bouncetype|送信できません|届きませんでした|宛先",
     )
 });
 static AUTO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
@@ -185,8 +185,12 @@ pub fn classify(e: &Evidence<'_>) -> Kind {
     Kind::Unknown
 }
 
+/// Amazon SES and similar services report bounces as JSON.
+static JSON_BOUNCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#""notificationtype"\s*:\s*"(bounce|complaint)"|"bouncetype"\s*:"#));
+
 fn is_bounce(mail: &Mail, subject: &str, text: &str) -> bool {
-    if mail.is_delivery_report {
+    if mail.is_delivery_report || JSON_BOUNCE.is_match(text) {
         return true;
     }
     let daemon = DAEMON_SENDER.is_match(&mail.from_address) || DAEMON_SENDER.is_match(&mail.from_name);

@@ -43,7 +43,7 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         .unwrap_or(text.len());
     let mut before = &text[line_start..found.start];
     // The nearest words matter: "Requested 10/15, FOC 10/21".
-    if let Some(cut) = before.rfind(|c: char| c == ',' || c == ';' || c == '|') {
+    if let Some(cut) = before.rfind([',', ';', '|']) {
         before = &before[cut + 1..];
     }
     let before: String = before

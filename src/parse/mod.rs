@@ -57,7 +57,11 @@ impl Parsed {
 /// What a file holds, by its name: a bill on its own or a message.
 pub fn parse_file_bytes(file: &str, bytes: &[u8]) -> Parsed {
     let lower = file.to_lowercase();
-    if lower.ends_with(".pdf") || lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".txt") {
+    // A .txt file that starts with mail headers is a saved message, not a bill.
+    let saved_message = lower.ends_with(".txt") && starts_with_mail_headers(bytes);
+    if !saved_message
+        && (lower.ends_with(".pdf") || lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".txt"))
+    {
         return parse_bill_file(file, bytes);
     }
     parse_message(file, bytes)
@@ -78,6 +82,30 @@ fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
         error: None,
         ..Parsed::unknown(file, "")
     }
+}
+
+/// True when the first lines are RFC 5322 headers naming a sender, a subject or a date.
+fn starts_with_mail_headers(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
+    let header_block = head.split("\n\n").next().unwrap_or("");
+    let first_is_header = header_block.lines().next().is_some_and(|l| {
+        l.split_once(':')
+            .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            || l.starts_with("from ")
+    });
+    let names_mail = [
+        "from:",
+        "subject:",
+        "date:",
+        "to:",
+        "message-id:",
+        "mime-version:",
+        "received:",
+    ]
+    .iter()
+    .filter(|h| header_block.lines().any(|l| l.starts_with(*h)))
+    .count();
+    first_is_header && names_mail >= 2
 }
 
 /// The text of a bill file or attachment, by its name or type.

@@ -4,5 +4,6 @@
 mod chat;
 mod cli;
 mod harness;
+mod parse;
 mod run;
 mod story;
