@@ -81,7 +81,7 @@ static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// LSR due dates: `DD: 121526` or `DDD: 12152026` (month, day, year).
 static LSR_DUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:DDD|DD|FOC|DUE DATE)\s*[:=]\s*(\d{2})(\d{2})(\d{2}|\d{4})\b").expect("lsr"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:DDD|DD|FOC|DUE DATE)\s*[:=]\s*(\d{2})(\d{2})(\d{2}|\d{4})\b").expect("lsr"));
 
 fn month_named(word: &str) -> Option<u32> {
     let w = word.to_lowercase();

@@ -41,11 +41,8 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         .find('\n')
         .map(|p| found.end + p)
         .unwrap_or(text.len());
-    let mut before = &text[line_start..found.start];
-    // The nearest words matter: "Requested 10/15, FOC 10/21".
-    if let Some(cut) = before.rfind([',', ';', '|']) {
-        before = &before[cut + 1..];
-    }
+    // Underscores join words in JSON keys: `foc_date`, `requested_date`.
+    let before = text[line_start..found.start].replace('_', " ");
     let before: String = before
         .chars()
         .rev()
@@ -54,7 +51,8 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         .into_iter()
         .rev()
         .collect();
-    let after = &text[found.end..line_end];
+    let after = text[found.end..line_end].replace('_', " ");
+    let after = after.as_str();
     // A table cell: the label is the cell before on the same line, or the line above.
     let label_above = if before.trim().is_empty() {
         text[..line_start].trim_end().lines().last().unwrap_or("").to_string()

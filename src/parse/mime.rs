@@ -155,6 +155,20 @@ fn own_text(message: &Message<'_>) -> String {
             _ => {}
         }
     }
+    // A body that is JSON (a vendor's webhook mailed as is) is text too.
+    if texts.is_empty() {
+        for id in &message.attachments {
+            let Some(part) = message.parts.get(*id as usize) else {
+                continue;
+            };
+            let is_json = part
+                .content_type()
+                .is_some_and(|ct| ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("json")));
+            if is_json && part.attachment_name().is_none() {
+                texts.push(String::from_utf8_lossy(part.contents()).into_owned());
+            }
+        }
+    }
     if texts.iter().all(|t| t.trim().is_empty()) {
         texts.clear();
         for id in &message.html_body {

@@ -149,7 +149,8 @@ pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
         });
     let bill = find_bill(&mail, &new_text);
     let mut numbers = numbers_in(&new_text, &rules);
-    let lower = new_text.to_lowercase();
+    // Underscores join words in JSON keys and values (`order_rejected`).
+    let lower = new_text.to_lowercase().replace('_', " ");
     let kind = classify(&Evidence {
         mail: &mail,
         new_text: &lower,

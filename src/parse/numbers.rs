@@ -23,7 +23,7 @@ static RANGE_FULL: LazyLock<Regex> =
 /// Words just before a number that make it someone's contact or a routing number.
 static CONTACT_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(\bcall(ing|ed)?\b|\breach(ed)?\b|\bcontact\b|\btext\b|\bcell\b|\bmobile\b|\bdirect\b|\boffice\b|\btel\b|\btel[eé]fono\b|\bph\b|\bphone\s*:|\b[pmctof]\s*:|\b[tfmcpo]\s*$|\bfax\s*:|\bfax\s*$|\blrn\b|\bll[aá]m\w*|\bcelular\b|\bcel\b|\bm[oó]vil\b|\boficina\b|\bwhatsapp\b|\bsupport\b|\bsoporte\b|\bhelp\s*desk\b|\bcustomer\s+(service|care)\b|\bservicio al cliente\b|\bdial\b|\bmarque\b|\bcallback\b|\bcall\s*back\b|\btoll[- ]free support\b|\bbilling support\b)",
+        r"(?i)(\bcall(ing|ed)?\b|\breach(ed)?\b|\bcontact\b|\btext\b|\bcell\b|\bmobile\b|\bdirect\b|\boffice\b|\btel\b|\btel[eé]fono\b|\bph\b|\bphone\s*:|\b[pmctof]\s*:|\b[tfmcpo]\s*$|\bfax\s*[:#]|\|\s*fax\s*$|\|\s*$|\blrn\b|\bll[aá]m\w*|\bcelular\b|\bcel\b|\bm[oó]vil\b|\boficina\b|\bwhatsapp\b|\bsupport\b|\bsoporte\b|\bhelp\s*desk\b|\bcustomer\s+(service|care)\b|\bservicio al cliente\b|\bdial\b|\bmarque\b|\bcallback\b|\bcall\s*back\b|\btoll[- ]free support\b|\bbilling support\b)",
     )
     .expect("cue pattern")
 });

@@ -163,7 +163,26 @@ fn signature_start(text: &str) -> Option<usize> {
         }
         offset += raw.len();
     }
-    found
+    found.or_else(|| trailing_name_block(text))
+}
+
+/// A last paragraph of a few short lines that starts with a person's name (`Tom
+/// Baker` / `Baker Law | 954-555-0100`): a signature without a closing word.
+fn trailing_name_block(text: &str) -> Option<usize> {
+    let trimmed = text.trim_end();
+    let start = trimmed.rfind("\n\n").map(|p| p + 2)?;
+    let block = &trimmed[start..];
+    let lines: Vec<&str> = block.lines().collect();
+    let short = lines.len() <= 5 && lines.iter().all(|l| l.trim().chars().count() <= 60);
+    let first = lines.first()?.trim();
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let name_like = (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '.' || c == '-' || c == '\'')
+        });
+    (short && name_like && lines.len() >= 2).then_some(start)
 }
 
 #[cfg(test)]
