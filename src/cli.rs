@@ -59,6 +59,9 @@ pub enum Command {
     Parse {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print the text read from each file (a bill's PDF text, a message's new text) instead.
+        #[arg(long)]
+        text: bool,
     },
     /// Messages waiting to be sent.
     Outbox {
@@ -160,8 +163,8 @@ impl From<StoreError> for Failure {
 
 /// Carries out a parsed command line, writing what it shows to `out`.
 pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
-    if let Command::Parse { files } = &cli.command {
-        return parse_files(files, cli.json, out);
+    if let Command::Parse { files, text } = &cli.command {
+        return parse_files(files, cli.json, *text, out);
     }
     let settings = Settings::load(&Settings::path(cli.config.clone())).map_err(Failure::input)?;
     let clock: Arc<dyn Clock> = match cli.now {
@@ -284,11 +287,19 @@ use crate::chat::Reply;
 /// `portbot parse`: one JSON line per file, in the order given. A file that cannot be
 /// read as a message still gets its line; a missing file is an error (exit 1) after the
 /// others are printed.
-fn parse_files(files: &[PathBuf], json: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
+fn parse_files(files: &[PathBuf], json: bool, text: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     let mut missing = Vec::new();
     for path in files {
         let shown = path.display().to_string();
         let parsed = match std::fs::read(path) {
+            Ok(bytes) if text => {
+                let read = crate::parse::text_of_file(&shown, &bytes);
+                writeln!(out, "==> {shown}\n{read}").map_err(|e| Failure {
+                    message: e.to_string(),
+                    code: 2,
+                })?;
+                continue;
+            }
             Ok(bytes) => crate::parse::parse_file_bytes(&shown, &bytes),
             Err(e) => {
                 missing.push(format!("{shown}: {e}"));

@@ -84,6 +84,30 @@ fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
     }
 }
 
+/// The text the parser reads from a file: a bill's text, or a message's new text (quotes
+/// and signature cut), for checking by hand.
+pub fn text_of_file(file: &str, bytes: &[u8]) -> String {
+    let lower = file.to_lowercase();
+    let is_bill =
+        [".pdf", ".html", ".htm", ".txt"].iter().any(|e| lower.ends_with(e)) && !starts_with_mail_headers(bytes);
+    if is_bill {
+        return bill_text(file, "", bytes).unwrap_or_else(|e| format!("(unreadable: {e})"));
+    }
+    match mime::read(bytes) {
+        Ok(mail) => {
+            let split = quote::split(&mail.text);
+            let mut text = format!("Subject: {}\n\n{}", mail.subject, split.body());
+            for a in &mail.attachments {
+                let read =
+                    bill_text(&a.name, &a.content_type, &a.bytes).unwrap_or_else(|e| format!("(unreadable: {e})"));
+                text.push_str(&format!("\n--- attachment {} ({})\n{read}", a.name, a.content_type));
+            }
+            text
+        }
+        Err(e) => format!("(unreadable: {e})"),
+    }
+}
+
 /// True when the first lines are RFC 5322 headers naming a sender, a subject or a date.
 fn starts_with_mail_headers(bytes: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();

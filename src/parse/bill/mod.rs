@@ -5,6 +5,7 @@
 
 pub mod carriers;
 pub mod pdf;
+mod pdf_fonts;
 
 use super::dates::dates_in;
 use super::numbers::NumberRules;
@@ -176,6 +177,7 @@ fn account_name(lines: &[&str]) -> Option<String> {
     let head: Vec<&str> = lines
         .iter()
         .take(15)
+        .filter(|l| !MONEY.is_match(l))
         .filter_map(|l| cells(l).first().copied())
         .filter(|c| !c.to_lowercase().starts_with("attn") && !c.to_lowercase().starts_with("c/o"))
         .collect();
