@@ -128,3 +128,60 @@ fn every_corpus_file_is_read_quickly_and_bounces_are_recognised() {
     assert!(bounces > 500, "the sisimai corpus is missing ({bounces} bounces)");
     assert!(recall >= 0.97, "bounce recall {recall:.3} ({recognised}/{bounces})");
 }
+
+/// Runs `portbot parse --json` on one file written into a temp folder.
+fn parse_one(name: &str, bytes: &[u8]) -> (serde_json::Value, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), bytes).unwrap();
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_portbot")).current_dir(dir.path()).args(["parse", "--json", name]).output().unwrap();
+    let took = started.elapsed();
+    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    (serde_json::from_slice(&out.stdout).unwrap(), took)
+}
+
+#[test]
+fn hostile_files_get_unknown_with_a_reason_and_lose_no_time() {
+    let sample = std::fs::read(shared().join("samples/invoices/0001.pdf")).unwrap();
+    let mut encrypted = sample.clone();
+    let at = encrypted.windows(7).rposition(|w| w == b"trailer").unwrap();
+    encrypted.splice(at + 7..at + 7, b"\n<< /Encrypt 99 0 R >>".iter().copied());
+    let mut huge = b"%PDF-1.4\n".to_vec();
+    huge.resize(21 * 1024 * 1024, b' ');
+    let garbage: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let cases: [(&str, Vec<u8>, &str); 6] = [
+        ("truncated.pdf", sample[..sample.len() / 3].to_vec(), "PDF"),
+        ("encrypted.pdf", encrypted, "encrypted"),
+        ("huge.pdf", huge, "larger than a bill"),
+        ("noise.pdf", garbage.clone(), "not a PDF"),
+        ("empty.eml", Vec::new(), "not an e-mail message"),
+        ("binary.html", vec![0u8; 1000], ""),
+    ];
+    for (name, bytes, reason) in cases {
+        let (line, took) = parse_one(name, &bytes);
+        assert!(took < Duration::from_secs(2), "{name} took {took:?}");
+        for key in ["file", "kind", "order_ref", "foc_date", "reject_code", "numbers", "invoice"] {
+            assert!(line.get(key).is_some(), "{name}: {key} missing in {line}");
+        }
+        if reason.is_empty() {
+            continue;
+        }
+        assert_eq!(line["kind"], "unknown", "{name}: {line}");
+        assert!(line["error"].as_str().unwrap_or("").contains(reason), "{name}: {line}");
+    }
+    // Noise as a message is read as a (meaningless) message: no crash, nothing invented.
+    let (line, _) = parse_one("noise.eml", &garbage);
+    assert_eq!(line["numbers"], serde_json::json!([]));
+}
+
+#[test]
+fn a_missing_file_is_an_error_after_the_others_are_printed() {
+    let out = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(shared().join("samples"))
+        .args(["parse", "--json", "mail/0001.eml", "mail/nope.eml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mail/nope.eml"));
+}

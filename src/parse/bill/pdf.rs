@@ -29,6 +29,8 @@ pub enum PdfError {
     Bomb,
     #[error("the PDF could not be read: {0}")]
     Unreadable(String),
+    #[error("the PDF has no text (a scanned bill?): ask the customer for the PDF their carrier sends")]
+    NoText,
 }
 
 /// The PDF's text, in reading order.
@@ -40,6 +42,9 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, PdfError> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotAPdf);
     }
+    if find(bytes, b"/Encrypt").is_some() {
+        return Err(PdfError::Encrypted);
+    }
     check_inflated_size(bytes)?;
     let doc = Document::load_mem(bytes).map_err(|e| PdfError::Unreadable(e.to_string()))?;
     if doc.is_encrypted() || doc.trailer.get(b"Encrypt").is_ok() {
@@ -50,6 +55,9 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, PdfError> {
         let runs = page_runs(&doc, page).map_err(PdfError::Unreadable)?;
         out.push_str(&lay_out(runs));
         out.push('\n');
+    }
+    if out.trim().is_empty() {
+        return Err(PdfError::NoText);
     }
     Ok(out)
 }
