@@ -55,12 +55,12 @@ static BOUNCE_BODY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AUTO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(auto(matic)?[- ]?(reply|response|respuesta)|autoreply|auto:|out of (the )?office|ooo\b|away from (the )?office|on vacation|vacation (reply|notice)|respuesta autom[aá]tica|fuera de la oficina|ausente|re: ?auto)|\b(out of (the )?office|automatic reply|auto[- ]reply|we('ve| have) received your|ticket (has been )?(received|created|opened)|request (received|#)|case (#|number)|thank you for (contacting|your (email|message|inquiry)))",
+        r"^\s*(\[(ticket|case|request) ?#?\s*\d+\]|auto(matic)?[- ]?(reply|response|respuesta)|autoreply|auto:|out of (the )?office|ooo\b|away from (the )?office|on vacation|vacation (reply|notice)|respuesta autom[aá]tica|fuera de la oficina|ausente|re: ?auto)|\b(out of (the )?office|automatic reply|auto[- ]reply|we('ve| have) received your|ticket (has been )?(received|created|opened)|request (received|#)|case (#|number)|thank you for (contacting|your (email|message|inquiry)))",
     )
 });
 static AUTO_BODY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(i am|i'm|i will be|i'll be) (currently )?(out of (the )?office|away|on (vacation|leave|holiday|pto)|traveling|out until|out of town)|with limited access to (e-?mail|my email)|(will|shall) (respond|reply|get back)( to you)? (to your (e-?mail|message) )?(as soon as possible )?(when|upon|after) (i|my) return|this is an auto(mated|matic)[- ](reply|response)|we have received your (request|e-?mail|message|ticket|inquiry)|your (ticket|case|request) (number|#|id)\b|estar[ée] fuera|estoy fuera de la oficina|respuesta autom[aá]tica|de vacaciones|regresar[ée] el|fuera de la oficina",
+        r"(your )?(request|message|e-?mail|ticket|inquiry|case) has been (received|logged|created|opened)|assigned (a )?(ticket|case)|\b(ticket|case) (#|number|no\.?)\s*:?\s*\d+|\b(i am|i'm|i will be|i'll be) (currently )?(out of (the )?office|away|on (vacation|leave|holiday|pto)|traveling|out until|out of town)|with limited access to (e-?mail|my email)|(will|shall) (respond|reply|get back)( to you)? (to your (e-?mail|message) )?(as soon as possible )?(when|upon|after) (i|my) return|this is an auto(mated|matic)[- ](reply|response)|we have received your (request|e-?mail|message|ticket|inquiry)|your (ticket|case|request) (number|#|id)\b|estar[ée] fuera|estoy fuera de la oficina|respuesta autom[aá]tica|de vacaciones|regresar[ée] el|fuera de la oficina",
     )
 });
 
@@ -133,7 +133,17 @@ pub fn classify(e: &Evidence<'_>) -> Kind {
     if is_auto_reply(mail, &subject, text) {
         return Kind::AutoReply;
     }
-    let statements = statements(text);
+    // A reply's subject repeats our own words ("Re: Your port is complete"): notices are
+    // read from the body then.
+    let is_reply = subject.trim_start().starts_with("re:")
+        || subject.trim_start().starts_with("rv:")
+        || subject.trim_start().starts_with("aw:");
+    let notice_text = if is_reply {
+        text.split_once('\n').map_or(text, |(_, body)| body)
+    } else {
+        text
+    };
+    let statements = statements(notice_text);
     let says = |re: &Regex| statements.iter().any(|s| re.is_match(s));
     let esign = ESIGN_SERVICE.is_match(text)
         || ESIGN_SERVICE.is_match(&mail.from_address)

@@ -171,7 +171,9 @@ pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
                 .as_ref()
                 .and_then(|r| refs::order_ref(&format!("{}\n{}", r.subject, r.text)))
         });
-    let bill = find_bill(&mail, &new_text);
+    let body_and_forwarded = format!("{}\n{}", split.body(), forwarded.join("\n"));
+    let (bill, bill_in_body) = find_bill(&mail, &body_and_forwarded).unzip();
+    let bill_in_body = bill_in_body.unwrap_or(false);
     let mut numbers = numbers_in(&new_text, &rules);
     // Underscores join words in JSON keys and values (`order_rejected`).
     let lower = new_text.to_lowercase().replace('_', " ");
@@ -194,6 +196,8 @@ pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
     };
     match kind {
         Kind::Bounce | Kind::AutoReply | Kind::Unknown => numbers.clear(),
+        // An e-bill in the body: its billed lines, not the calls in its call detail.
+        Kind::Invoice if bill_in_body => numbers = bill.iter().flat_map(|b| b.numbers.clone()).collect(),
         Kind::Invoice => numbers.extend(bill.iter().flat_map(|b| b.numbers.iter().copied())),
         _ => {}
     }
@@ -215,13 +219,13 @@ pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
 }
 
 /// The bill a message carries: an attachment, a forwarded message's attachment, or an
-/// e-bill in the body; the one with the most fields wins.
-fn find_bill(mail: &mime::Mail, new_text: &str) -> Option<Bill> {
-    let mut candidates: Vec<Bill> = Vec::new();
+/// e-bill in the body; the one with the most fields wins. True when it was the body.
+fn find_bill(mail: &mime::Mail, body: &str) -> Option<(Bill, bool)> {
+    let mut candidates: Vec<(Bill, bool)> = Vec::new();
     let mut from_attachments = |m: &mime::Mail| {
         for a in &m.attachments {
             if let Ok(text) = bill_text(&a.name, &a.content_type, &a.bytes) {
-                candidates.extend(bill::read_bill(&text));
+                candidates.extend(bill::read_bill(&text).map(|b| (b, false)));
             }
         }
     };
@@ -229,8 +233,8 @@ fn find_bill(mail: &mime::Mail, new_text: &str) -> Option<Bill> {
     for f in &mail.forwarded {
         from_attachments(f);
     }
-    candidates.extend(bill::read_bill(new_text));
-    candidates.into_iter().max_by_key(filled_fields)
+    candidates.extend(bill::read_bill(body).map(|b| (b, true)));
+    candidates.into_iter().max_by_key(|(b, _)| filled_fields(b))
 }
 
 fn filled_fields(b: &Bill) -> usize {

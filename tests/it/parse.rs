@@ -134,7 +134,11 @@ fn parse_one(name: &str, bytes: &[u8]) -> (serde_json::Value, Duration) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(name), bytes).unwrap();
     let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_portbot")).current_dir(dir.path()).args(["parse", "--json", name]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(dir.path())
+        .args(["parse", "--json", name])
+        .output()
+        .unwrap();
     let took = started.elapsed();
     assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     (serde_json::from_slice(&out.stdout).unwrap(), took)
@@ -148,7 +152,9 @@ fn hostile_files_get_unknown_with_a_reason_and_lose_no_time() {
     encrypted.splice(at + 7..at + 7, b"\n<< /Encrypt 99 0 R >>".iter().copied());
     let mut huge = b"%PDF-1.4\n".to_vec();
     huge.resize(21 * 1024 * 1024, b' ');
-    let garbage: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let cases: [(&str, Vec<u8>, &str); 6] = [
         ("truncated.pdf", sample[..sample.len() / 3].to_vec(), "PDF"),
         ("encrypted.pdf", encrypted, "encrypted"),
@@ -160,7 +166,15 @@ fn hostile_files_get_unknown_with_a_reason_and_lose_no_time() {
     for (name, bytes, reason) in cases {
         let (line, took) = parse_one(name, &bytes);
         assert!(took < Duration::from_secs(2), "{name} took {took:?}");
-        for key in ["file", "kind", "order_ref", "foc_date", "reject_code", "numbers", "invoice"] {
+        for key in [
+            "file",
+            "kind",
+            "order_ref",
+            "foc_date",
+            "reject_code",
+            "numbers",
+            "invoice",
+        ] {
             assert!(line.get(key).is_some(), "{name}: {key} missing in {line}");
         }
         if reason.is_empty() {

@@ -143,10 +143,24 @@ fn is_address_line(cell: &str) -> bool {
     cell.starts_with(|c: char| c.is_ascii_digit()) || lower.starts_with("po box") || lower.starts_with("p.o. box")
 }
 
-/// The carrier's name as printed when it is none we know: the first cell of the bill,
+/// The carrier's name as printed when it is none we know: the first line near the top
+/// that reads like a company name (a few capitalised words, no label, no sentence),
 /// without a title such as INVOICE that a PDF may run on after it.
 fn printed_carrier(lines: &[&str]) -> Option<String> {
-    let first = lines.iter().flat_map(|l| cells(l).into_iter().take(1)).next()?;
+    let first = lines
+        .iter()
+        .take(15)
+        .flat_map(|l| cells(l).into_iter().take(1))
+        .find(|cell| {
+            let words: Vec<&str> = cell.split_whitespace().collect();
+            (1..=5).contains(&words.len())
+                && !cell.contains(':')
+                && !cell.ends_with(['.', '?', '!', ','])
+                && !cell.chars().any(|c| c.is_ascii_digit())
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
+        })?;
     let mut name = first.trim();
     for title in [" INVOICE", " STATEMENT", " BILL", " Invoice", " Statement", " Bill"] {
         name = name.strip_suffix(title).unwrap_or(name);
