@@ -217,8 +217,10 @@ fn service_address(lines: &[&str]) -> Option<String> {
             if !value.is_empty() {
                 parts.push(value.to_string());
             }
-            // The rest of the address on the lines below, until it ends in a ZIP.
-            for next in lines[i + 1..].iter().filter_map(|l| cells(l).first().copied()).take(3) {
+            // The rest of the address below, in the label's own column (a bill may
+            // print the mailing address beside it), until it ends in a ZIP.
+            let column = column_of(line, at);
+            for next in lines[i + 1..].iter().filter_map(|l| cell_in_column(l, column)).take(3) {
                 if parts.last().is_some_and(|p| CITY_LINE.is_match(p)) {
                     break;
                 }
@@ -227,12 +229,36 @@ fn service_address(lines: &[&str]) -> Option<String> {
                 }
                 parts.push(next.to_string());
             }
+            if parts.first().is_some_and(|p| is_po_box(p)) {
+                continue; // a PO Box is where bills go, never where phones ring
+            }
             if let Some(address) = one_line_address(&parts) {
                 return Some(address);
             }
         }
     }
     None
+}
+
+/// Which cell of its line starts at byte `at`.
+fn column_of(line: &str, at: usize) -> usize {
+    cells(&line[..at]).len()
+}
+
+/// The cell of a line in `column`; a line with fewer cells has nothing there, except
+/// that a line of one cell is read as continuing any column (an indented address).
+fn cell_in_column(line: &str, column: usize) -> Option<&str> {
+    let all = cells(line);
+    match all.len() {
+        0 => None,
+        1 if column > 0 && line.starts_with(' ') => all.first().copied(),
+        _ => all.get(column).copied(),
+    }
+}
+
+fn is_po_box(cell: &str) -> bool {
+    let lower = cell.to_lowercase().replace('.', "");
+    lower.starts_with("po box") || lower.starts_with("p o box") || lower.starts_with("post office box")
 }
 
 /// `street, city, ST 12345` from address lines; ZIP+4 cut to five digits.
