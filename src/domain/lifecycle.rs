@@ -2,141 +2,14 @@
 //! does to it. Pure: every function takes the order as it is and returns it as it
 //! becomes, with the timeline text and any notice for staff, or says why not.
 
-use super::bill::{AccountDetails, Bill};
-use super::email::EmailAddress;
-use super::order::{NumberStatus, Order, OrderKind, OrderNumber, OrderState, Pin, Rejection};
+use super::bill::Bill;
+pub use super::detail::Detail;
+use super::order::{NumberStatus, Order, OrderNumber, OrderState, Rejection};
 use super::order_ref::OrderRef;
 use super::phone::PhoneNumber;
 use super::reject::RejectCode;
-use super::route::{NumberType, Route, RouteError};
+use super::route::{Route, RouteError};
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
-
-/// What the customer (or staff on their behalf) asks to port.
-#[derive(Debug, Clone)]
-pub struct PortRequest {
-    pub customer: String,
-    pub carrier: String,
-    pub numbers: Vec<PhoneNumber>,
-    pub number_type: NumberType,
-    pub kind: Option<OrderKind>,
-    pub contacts: Vec<EmailAddress>,
-    pub account: AccountDetails,
-    pub pin: Option<Pin>,
-    pub authorized_name: Option<String>,
-    pub contract_end: Option<NaiveDate>,
-    pub time_zone: Tz,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RequestError {
-    #[error("name the customer account (e.g. ACME-001)")]
-    NoCustomer,
-    #[error("name the losing carrier (e.g. \"Comcast Business\")")]
-    NoCarrier,
-    #[error("list at least one number to port")]
-    NoNumbers,
-    #[error("add at least one contact e-mail: contacts are the only people told about the order")]
-    NoContacts,
-    #[error("toll-free numbers go on their own order: open one order for {toll_free} and another for {local}")]
-    MixedKinds { toll_free: String, local: String },
-    #[error("the order is for {wanted} numbers but {number} is {actual}")]
-    WrongKind {
-        wanted: OrderKind,
-        number: String,
-        actual: OrderKind,
-    },
-}
-
-impl PortRequest {
-    /// Checks the seed rules and gives the order as it opens, in `awaiting_documents`.
-    pub fn open(self, reference: OrderRef, now: DateTime<Utc>) -> Result<Order, RequestError> {
-        let customer = self.customer.trim().to_string();
-        let carrier = self.carrier.trim().to_string();
-        if customer.is_empty() {
-            return Err(RequestError::NoCustomer);
-        }
-        if carrier.is_empty() {
-            return Err(RequestError::NoCarrier);
-        }
-        let first = *self.numbers.first().ok_or(RequestError::NoNumbers)?;
-        if self.contacts.is_empty() {
-            return Err(RequestError::NoContacts);
-        }
-        let (toll_free, local): (Vec<_>, Vec<_>) = self.numbers.iter().partition(|n| n.is_toll_free());
-        if !toll_free.is_empty() && !local.is_empty() {
-            let show = |v: &[&PhoneNumber]| v.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", ");
-            return Err(RequestError::MixedKinds {
-                toll_free: show(&toll_free),
-                local: show(&local),
-            });
-        }
-        let actual = OrderKind::of(&first);
-        let kind = self.kind.unwrap_or(actual);
-        if kind != actual {
-            return Err(RequestError::WrongKind {
-                wanted: kind,
-                number: first.e164(),
-                actual,
-            });
-        }
-        let mut contacts = self.contacts;
-        contacts.dedup();
-        Ok(Order {
-            reference,
-            version: 0,
-            state: OrderState::AwaitingDocuments,
-            customer,
-            carrier,
-            kind,
-            numbers: self
-                .numbers
-                .iter()
-                .map(|n| OrderNumber {
-                    number: *n,
-                    number_type: self.number_type,
-                    status: NumberStatus::Pending,
-                    route: None,
-                })
-                .collect(),
-            contacts,
-            account: self.account,
-            pin: self.pin,
-            authorized_name: self.authorized_name,
-            contract_end: self.contract_end,
-            time_zone: self.time_zone,
-            loa_signed_at: None,
-            bill: None,
-            bill_received_at: None,
-            submitted_at: None,
-            foc_date: None,
-            rejection: None,
-            opened_at: now,
-            updated_at: now,
-        })
-    }
-}
-
-/// A detail of the order that staff (or a corrected request) can change.
-#[derive(Debug, Clone)]
-pub enum Detail {
-    AccountNumber(String),
-    Pin(Pin),
-    Btn(PhoneNumber),
-    AccountName(String),
-    ServiceAddress(String),
-    AuthorizedName(String),
-    ContractEnd(NaiveDate),
-    Contacts(Vec<EmailAddress>),
-}
-
-impl Detail {
-    /// Contacts and the contract date can change while the order is open; the account
-    /// details only before submission or to correct a rejection.
-    fn changes_the_submission(&self) -> bool {
-        !matches!(self, Detail::Contacts(_) | Detail::ContractEnd(_))
-    }
-}
 
 /// Which numbers a routing command is about.
 #[derive(Debug, Clone, Copy)]
@@ -289,7 +162,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             } else {
                 guard(order, OPEN, "changing it")?;
             }
-            let text = set_detail(&mut next, detail)?;
+            let text = detail.apply_to(&mut next)?;
             let text = match next.mismatches().len() {
                 0 if next.bill.is_some() => format!("{text}; it now matches the bill"),
                 0 => text,
@@ -418,65 +291,6 @@ fn settle(order: &mut Order, corrects: bool) {
             OrderState::AwaitingDocuments
         };
     }
-}
-
-fn set_detail(order: &mut Order, detail: Detail) -> Result<String, NotAllowed> {
-    let non_empty = |s: String, what: &'static str| {
-        let s = s.trim().to_string();
-        if s.is_empty() {
-            Err(NotAllowed::Empty(what))
-        } else {
-            Ok(s)
-        }
-    };
-    Ok(match detail {
-        Detail::AccountNumber(v) => {
-            let v = non_empty(v, "the account number cannot be empty")?;
-            order.account.account_number = Some(v);
-            "account number changed".to_string()
-        }
-        Detail::Pin(pin) => {
-            order.pin = Some(pin);
-            "PIN changed".to_string()
-        }
-        Detail::Btn(n) => {
-            order.account.btn = Some(n);
-            format!("BTN set to {n}")
-        }
-        Detail::AccountName(v) => {
-            let v = non_empty(v, "the account name cannot be empty")?;
-            let text = format!("account name set to '{v}'");
-            order.account.account_name = Some(v);
-            text
-        }
-        Detail::ServiceAddress(v) => {
-            let v = non_empty(v, "the service address cannot be empty")?;
-            let text = format!("service address set to '{v}'");
-            order.account.service_address = Some(v);
-            text
-        }
-        Detail::AuthorizedName(v) => {
-            let v = non_empty(v, "the authorized name cannot be empty")?;
-            let text = format!("authorized person set to '{v}'");
-            order.authorized_name = Some(v);
-            text
-        }
-        Detail::ContractEnd(d) => {
-            order.contract_end = Some(d);
-            format!("contract end set to {d}")
-        }
-        Detail::Contacts(list) => {
-            if list.is_empty() {
-                return Err(NotAllowed::Empty("an order needs at least one contact"));
-            }
-            let text = format!(
-                "contacts set to {}",
-                list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
-            );
-            order.contacts = list;
-            text
-        }
-    })
 }
 
 fn route_numbers(order: &mut Order, which: Numbers, route: Route) -> Result<String, NotAllowed> {

@@ -1,5 +1,9 @@
 use super::*;
+use crate::domain::bill::AccountDetails;
+use crate::domain::order::{OrderKind, Pin};
 use crate::domain::phone::parse_number_list;
+use crate::domain::request::{PortRequest, RequestError};
+use crate::domain::route::NumberType;
 use OrderState as S;
 
 fn now() -> DateTime<Utc> {

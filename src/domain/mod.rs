@@ -2,6 +2,7 @@
 
 pub mod bill;
 pub mod calendar;
+pub mod detail;
 pub mod email;
 pub mod journal;
 pub mod lifecycle;
@@ -9,6 +10,7 @@ pub mod order;
 pub mod order_ref;
 pub mod phone;
 pub mod reject;
+pub mod request;
 pub mod route;
 
 pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
@@ -16,9 +18,10 @@ pub use email::EmailAddress;
 pub use journal::{
     Channel, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL,
 };
-pub use lifecycle::{Applied, Detail, Event, NotAllowed, Notice, Numbers, PortRequest, RequestError};
+pub use lifecycle::{Applied, Detail, Event, NotAllowed, Notice, Numbers};
 pub use order::{Blocker, NumberStatus, Order, OrderKind, OrderNumber, OrderState, Party, Pin, Rejection};
 pub use order_ref::OrderRef;
 pub use phone::{leading_number, parse_number_list, PhoneNumber};
 pub use reject::RejectCode;
+pub use request::{PortRequest, RequestError};
 pub use route::{NumberType, Route};

@@ -7,13 +7,10 @@ use crate::chat::Caller;
 use crate::clock::{Clock, FixedClock, SystemClock};
 use crate::config::Settings;
 use crate::desk::DeskError;
-use crate::domain::{
-    parse_number_list, AccountDetails, EmailAddress, NumberType, OrderKind, OrderRef, OrderState, Pin, PortRequest,
-    Source,
-};
+use crate::domain::{OrderRef, OrderState, Source};
 use crate::store::{OrderFilter, StoreError};
 use crate::views::{order_card, order_view};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -164,7 +161,7 @@ impl From<StoreError> for Failure {
 /// Carries out a parsed command line, writing what it shows to `out`.
 pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     if let Command::Parse { files, text } = &cli.command {
-        return parse_files(files, cli.json, *text, out);
+        return parse::parse_files(files, cli.json, *text, out);
     }
     let settings = Settings::load(&Settings::path(cli.config.clone())).map_err(Failure::input)?;
     let clock: Arc<dyn Clock> = match cli.now {
@@ -284,50 +281,8 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
 
 use crate::chat::Reply;
 
-/// `portbot parse`: one JSON line per file, in the order given. A file that cannot be
-/// read as a message still gets its line; a missing file is an error (exit 1) after the
-/// others are printed.
-fn parse_files(files: &[PathBuf], json: bool, text: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
-    let mut missing = Vec::new();
-    for path in files {
-        let shown = path.display().to_string();
-        let parsed = match std::fs::read(path) {
-            Ok(bytes) if text => {
-                let read = crate::parse::text_of_file(&shown, &bytes);
-                writeln!(out, "==> {shown}\n{read}").map_err(|e| Failure {
-                    message: e.to_string(),
-                    code: 2,
-                })?;
-                continue;
-            }
-            Ok(bytes) => crate::parse::parse_file_bytes(&shown, &bytes),
-            Err(e) => {
-                missing.push(format!("{shown}: {e}"));
-                continue;
-            }
-        };
-        let line = if json {
-            serde_json::to_string(&parsed).unwrap_or_default()
-        } else {
-            format!(
-                "{}: {:?} {} {}",
-                parsed.file,
-                parsed.kind,
-                parsed.order_ref.as_deref().unwrap_or("-"),
-                parsed.numbers.join(" ")
-            )
-        };
-        writeln!(out, "{line}").map_err(|e| Failure {
-            message: e.to_string(),
-            code: 2,
-        })?;
-    }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::input(format!("cannot read {}", missing.join("; "))))
-    }
-}
+mod open;
+mod parse;
 
 async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     let file = app.desk.order_file(reference).await?;
@@ -348,57 +303,4 @@ async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write 
         message: e.to_string(),
         code: 2,
     })
-}
-
-impl OpenArgs {
-    fn into_request(self, default_tz: chrono_tz::Tz) -> Result<PortRequest, Failure> {
-        let numbers = parse_number_list(&self.numbers).map_err(Failure::input)?;
-        let contacts = self
-            .contacts
-            .iter()
-            .flat_map(|c| c.split(','))
-            .map(|c| c.parse::<EmailAddress>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(Failure::input)?;
-        Ok(PortRequest {
-            customer: self.customer,
-            carrier: self.carrier,
-            numbers,
-            number_type: self
-                .number_type
-                .parse::<NumberType>()
-                .map_err(|e| Failure::input(format!("--type: {e}")))?,
-            kind: self
-                .kind
-                .map(|k| k.parse::<OrderKind>())
-                .transpose()
-                .map_err(|e| Failure::input(format!("--kind: {e}")))?,
-            contacts,
-            account: AccountDetails {
-                account_number: self.account_number,
-                btn: self.btn.map(|b| b.parse()).transpose().map_err(Failure::input)?,
-                account_name: self.name,
-                service_address: self.address,
-            },
-            pin: self
-                .pin
-                .map(|p| Pin::new(&p))
-                .transpose()
-                .map_err(|e| Failure::input(format!("--pin: {e}")))?,
-            authorized_name: self.authorized_name,
-            contract_end: self
-                .contract_end
-                .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d"))
-                .transpose()
-                .map_err(|_| Failure::input("--contract-end: write the date as YYYY-MM-DD"))?,
-            time_zone: match self.time_zone {
-                Some(tz) => tz.parse().map_err(|_| {
-                    Failure::input(format!(
-                        "--time-zone: '{tz}' is not an IANA time zone such as America/New_York"
-                    ))
-                })?,
-                None => default_tz,
-            },
-        })
-    }
 }

@@ -1,0 +1,90 @@
+//! The details of an order staff can change, and what changing one does.
+
+use super::email::EmailAddress;
+use super::lifecycle::NotAllowed;
+use super::order::{Order, Pin};
+use super::phone::PhoneNumber;
+use chrono::NaiveDate;
+
+/// A detail of the order that staff (or a corrected request) can change.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    AccountNumber(String),
+    Pin(Pin),
+    Btn(PhoneNumber),
+    AccountName(String),
+    ServiceAddress(String),
+    AuthorizedName(String),
+    ContractEnd(NaiveDate),
+    Contacts(Vec<EmailAddress>),
+}
+
+impl Detail {
+    /// Contacts and the contract date can change while the order is open; the account
+    /// details only before submission or to correct a rejection.
+    pub(super) fn changes_the_submission(&self) -> bool {
+        !matches!(self, Detail::Contacts(_) | Detail::ContractEnd(_))
+    }
+}
+
+impl Detail {
+    /// Writes the detail onto the order; returns the timeline text.
+    pub(super) fn apply_to(self, order: &mut Order) -> Result<String, NotAllowed> {
+        let non_empty = |s: String, what: &'static str| {
+            let s = s.trim().to_string();
+            if s.is_empty() {
+                Err(NotAllowed::Empty(what))
+            } else {
+                Ok(s)
+            }
+        };
+        Ok(match self {
+            Detail::AccountNumber(v) => {
+                let v = non_empty(v, "the account number cannot be empty")?;
+                order.account.account_number = Some(v);
+                "account number changed".to_string()
+            }
+            Detail::Pin(pin) => {
+                order.pin = Some(pin);
+                "PIN changed".to_string()
+            }
+            Detail::Btn(n) => {
+                order.account.btn = Some(n);
+                format!("BTN set to {n}")
+            }
+            Detail::AccountName(v) => {
+                let v = non_empty(v, "the account name cannot be empty")?;
+                let text = format!("account name set to '{v}'");
+                order.account.account_name = Some(v);
+                text
+            }
+            Detail::ServiceAddress(v) => {
+                let v = non_empty(v, "the service address cannot be empty")?;
+                let text = format!("service address set to '{v}'");
+                order.account.service_address = Some(v);
+                text
+            }
+            Detail::AuthorizedName(v) => {
+                let v = non_empty(v, "the authorized name cannot be empty")?;
+                let text = format!("authorized person set to '{v}'");
+                order.authorized_name = Some(v);
+                text
+            }
+            Detail::ContractEnd(d) => {
+                order.contract_end = Some(d);
+                format!("contract end set to {d}")
+            }
+            Detail::Contacts(list) => {
+                if list.is_empty() {
+                    return Err(NotAllowed::Empty("an order needs at least one contact"));
+                }
+                let text = format!(
+                    "contacts set to {}",
+                    list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                order.contacts = list;
+                text
+            }
+        })
+    }
+}

@@ -1,0 +1,116 @@
+//! A port request as the customer (or staff on their behalf) makes it, and the seed
+//! rules an order must meet to open: one losing carrier, one kind of number, contacts.
+
+use super::bill::AccountDetails;
+use super::email::EmailAddress;
+use super::order::{NumberStatus, Order, OrderKind, OrderNumber, OrderState, Pin};
+use super::order_ref::OrderRef;
+use super::phone::PhoneNumber;
+use super::route::NumberType;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// What the customer (or staff on their behalf) asks to port.
+#[derive(Debug, Clone)]
+pub struct PortRequest {
+    pub customer: String,
+    pub carrier: String,
+    pub numbers: Vec<PhoneNumber>,
+    pub number_type: NumberType,
+    pub kind: Option<OrderKind>,
+    pub contacts: Vec<EmailAddress>,
+    pub account: AccountDetails,
+    pub pin: Option<Pin>,
+    pub authorized_name: Option<String>,
+    pub contract_end: Option<NaiveDate>,
+    pub time_zone: Tz,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    #[error("name the customer account (e.g. ACME-001)")]
+    NoCustomer,
+    #[error("name the losing carrier (e.g. \"Comcast Business\")")]
+    NoCarrier,
+    #[error("list at least one number to port")]
+    NoNumbers,
+    #[error("add at least one contact e-mail: contacts are the only people told about the order")]
+    NoContacts,
+    #[error("toll-free numbers go on their own order: open one order for {toll_free} and another for {local}")]
+    MixedKinds { toll_free: String, local: String },
+    #[error("the order is for {wanted} numbers but {number} is {actual}")]
+    WrongKind {
+        wanted: OrderKind,
+        number: String,
+        actual: OrderKind,
+    },
+}
+
+impl PortRequest {
+    /// Checks the seed rules and gives the order as it opens, in `awaiting_documents`.
+    pub fn open(self, reference: OrderRef, now: DateTime<Utc>) -> Result<Order, RequestError> {
+        let customer = self.customer.trim().to_string();
+        let carrier = self.carrier.trim().to_string();
+        if customer.is_empty() {
+            return Err(RequestError::NoCustomer);
+        }
+        if carrier.is_empty() {
+            return Err(RequestError::NoCarrier);
+        }
+        let first = *self.numbers.first().ok_or(RequestError::NoNumbers)?;
+        if self.contacts.is_empty() {
+            return Err(RequestError::NoContacts);
+        }
+        let (toll_free, local): (Vec<_>, Vec<_>) = self.numbers.iter().partition(|n| n.is_toll_free());
+        if !toll_free.is_empty() && !local.is_empty() {
+            let show = |v: &[&PhoneNumber]| v.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", ");
+            return Err(RequestError::MixedKinds {
+                toll_free: show(&toll_free),
+                local: show(&local),
+            });
+        }
+        let actual = OrderKind::of(&first);
+        let kind = self.kind.unwrap_or(actual);
+        if kind != actual {
+            return Err(RequestError::WrongKind {
+                wanted: kind,
+                number: first.e164(),
+                actual,
+            });
+        }
+        let mut contacts = self.contacts;
+        contacts.dedup();
+        Ok(Order {
+            reference,
+            version: 0,
+            state: OrderState::AwaitingDocuments,
+            customer,
+            carrier,
+            kind,
+            numbers: self
+                .numbers
+                .iter()
+                .map(|n| OrderNumber {
+                    number: *n,
+                    number_type: self.number_type,
+                    status: NumberStatus::Pending,
+                    route: None,
+                })
+                .collect(),
+            contacts,
+            account: self.account,
+            pin: self.pin,
+            authorized_name: self.authorized_name,
+            contract_end: self.contract_end,
+            time_zone: self.time_zone,
+            loa_signed_at: None,
+            bill: None,
+            bill_received_at: None,
+            submitted_at: None,
+            foc_date: None,
+            rejection: None,
+            opened_at: now,
+            updated_at: now,
+        })
+    }
+}
