@@ -69,14 +69,14 @@ const MONTHS: &[(&str, u32)] = &[
     ("diciembre", 12),
 ];
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b").expect("iso"));
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b").expect("iso"));
 static NUMERIC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}|\d{2}))?\b").expect("numeric"));
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([a-z]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(20\d\d))?").expect("month first")
 });
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:de\s+)?([a-z]{3,10})\.?(?:,?\s+(?:de\s+|del\s+)?(20\d\d))?\b")
+    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+|-)(?:de\s+)?([a-z]{3,10})\.?(?:(?:,?\s+|-)(?:de\s+|del\s+)?(20\d\d))?\b")
         .expect("day first")
 });
 /// LSR due dates: `DD: 121526` or `DDD: 12152026` (month, day, year).
@@ -199,6 +199,10 @@ mod tests {
         assert_eq!(days("DD: 011427"), ["2027-01-14"]);
         assert_eq!(days("on 1/5 please"), ["2027-01-05"]);
         assert_eq!(days("12/15/26"), ["2026-12-15"]);
+        assert_eq!(days("FOC 15-Dec-2026"), ["2026-12-15"]);
+        assert_eq!(days("due 2026/12/15"), ["2026-12-15"]);
+        assert_eq!(days("on Dec. 15th, 2026"), ["2026-12-15"]);
+        assert_eq!(days("martes 15 de diciembre"), ["2026-12-15"]);
     }
 
     #[test]
