@@ -66,7 +66,7 @@ static AUTO_BODY: LazyLock<Regex> = LazyLock::new(|| {
 
 static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bport(ing|ed)? (has been |was |is |now )?(successfully )?complete[d]?\b|\bport complete|has been (successfully )?ported|successfully ported|were ported|(are|is) now (live|active|in service)|activation (is )?complete|port(ing)? (has been |was )?activated|completion notice|resp(onse)? type\s*:\s*(cmp|comp|complete)|\bstatus\s*:\s*(port(ed|ing)? )?complete[d]?|order (has been |is )?complete[d]?\b|\bsv activated\b|status\s*:\s*active\b|\bevent\s*:\s*(sv )?activat|port completed|ported (in|successfully)|(la )?portabilidad (ha sido |fue )?(completada|exitosa|finalizada)|se complet[oó] la porta|n[uú]meros? ya (est[aá]n|funcionan)|successfully (activated|transferred)|has completed\b|now active on",
+        r"\bport(ing|ed)?([- ]in)? (has been |was |is |now )?(successfully )?complete[d]?\b|\b(numbers?|tns?|lines?) (have|has) been (successfully )?ported|\bported successfully|\bport complete|has been (successfully )?ported|successfully ported|were ported|(are|is) now (live|active|in service)|activation (is )?complete|port(ing)? (has been |was )?activated|completion notice|resp(onse)? type\s*:\s*(cmp|comp|complete)|\bstatus\s*:\s*(port(ed|ing)? )?complete[d]?|order (has been |is )?complete[d]?\b|\bsv activated\b|status\s*:\s*active\b|\bevent\s*:\s*(sv )?activat|port completed|ported (in|successfully)|(la )?portabilidad (ha sido |fue )?(completada|exitosa|finalizada)|se complet[oó] la porta|n[uú]meros? ya (est[aá]n|funcionan)|successfully (activated|transferred)|has completed\b|now active on",
     )
 });
 static REJECTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -76,7 +76,7 @@ static REJECTED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static FOC: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bfoc\b|firm order (commitment|confirmation)|\bport(ing)? date\b|\bdue date\b|(has been |is |was )(scheduled|confirmed|rescheduled)|(port|order|date) (has been |was )?(re)?scheduled|resp(onse)? type\s*:\s*(foc|conf|cnf)|date (has been |was )?(changed|moved|updated)|\bactivation date\b|\bcut ?over\b|fecha de porta|programad[ao]",
+        r"\b(will|is set to|is scheduled to|is going to) (port|complete|be ported|activate|go live|cut ?over)\b|\bport(ing)? (is )?(set|planned|booked|slated) (for|on)\b|\bfoc\b|firm order (commitment|confirmation)|\bport(ing)? date\b|\bdue date\b|(has been |is |was )(scheduled|confirmed|rescheduled)|(port|order|date) (has been |was )?(re)?scheduled|resp(onse)? type\s*:\s*(foc|conf|cnf)|date (has been |was )?(changed|moved|updated)|\bactivation date\b|\bcut ?over\b|fecha de porta|programad[ao]",
     )
 });
 static ESIGN_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
@@ -96,7 +96,7 @@ static ESIGN_NOT_DONE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bcancel+(ing|ed)?\b.{0,40}\b(port|order|request|transfer|porting|the move|it)\b|\b(port|order|request|transfer)\b.{0,20}\bcancel|(no longer|don't|do not) (want|need|wish) to (port|move|transfer|switch)|stop (the|our|this) (port|transfer|request)|call off|withdraw (the |our )?(port|request)|\bcancelar\b|anular (la )?(portabilidad|solicitud|orden)|ya no (queremos|deseamos|vamos a)|detener la portabilidad",
+        r"\bcancel+(ing|ed|en|ar)?\s+((the|our|my|this|that|el|la|nuestra|mi)\s+)?(number\s+)?(port|porting|port(ing)? (request|order)|order|request|transfer|move|portabilidad|solicitud)\b|\bcancel+(ing|ed)? (it|everything)\b|\b(port|order|request|transfer)\b.{0,20}\bcancel|(no longer|don't|do not) (want|need|wish) to (port|move|transfer|switch)|stop (the|our|this) (port|transfer|request)|call off|withdraw (the |our )?(port|request)|\bcancelar\b|anular (la )?(portabilidad|solicitud|orden)|ya no (queremos|deseamos|vamos a)|detener la portabilidad",
     )
 });
 static ROUTING: LazyLock<Regex> = LazyLock::new(|| {
@@ -106,7 +106,7 @@ static ROUTING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static QUESTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(confirmed|scheduled|done|finished|complete[d]?|ready|live|submitted|approved) yet\b|\bwhen (it|the port|they|we|this|that) (will|is|are|can|should)\b|what('s| is) (happening|going on)|\bstatus\b|\bupdate\b|\bwhen (will|is|can|do|does|are|should)\b|how long|any (news|word|progress)|\beta\b|what('s| is) (missing|needed|holding|the hold ?up|left|pending)|where (are|is|do) (we|things|it)|still waiting|haven't heard|have not heard|is (it|the port) done|progress|how('s| is) (it|the port) going|¿|cu[aá]ndo|estado|novedades|cu[aá]nto tiempo|qu[eé] falta|c[oó]mo va|alguna noticia|seguimos esperando",
+        r"\b(was|is|has|did|were) (it|our|the|my|this) (port|order|request|transfer|number|loa)\b[^?]*\?|\b(confirmed|scheduled|done|finished|complete[d]?|ready|live|submitted|approved) yet\b|\bwhen (it|the port|they|we|this|that) (will|is|are|can|should)\b|what('s| is) (happening|going on)|\bstatus\b|\bupdate\b|\bwhen (will|is|can|do|does|are|should)\b|how long|any (news|word|progress)|\beta\b|what('s| is) (missing|needed|holding|the hold ?up|left|pending)|where (are|is|do) (we|things|it)|still waiting|haven't heard|have not heard|is (it|the port) done|progress|how('s| is) (it|the port) going|¿|cu[aá]ndo|estado|novedades|cu[aá]nto tiempo|qu[eé] falta|c[oó]mo va|alguna noticia|seguimos esperando",
     )
 });
 /// Sales mail and newsletters: not a customer writing about a port.
@@ -246,3 +246,7 @@ fn is_question_only(text: &str) -> bool {
 fn has_date(text: &str) -> bool {
     !super::dates::dates_in(text).is_empty()
 }
+
+#[cfg(test)]
+#[path = "classify_tests.rs"]
+mod tests;
