@@ -75,7 +75,8 @@ fn cells(line: &str) -> Vec<&str> {
 /// rest of the line and takes what it needs from its start: PDF text often runs the
 /// next cell on after a single space.
 fn label_value<T>(text: &str, labels: &[&str], read: impl Fn(&str) -> Option<T>) -> Option<T> {
-    for line in text.lines() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
         let lower = line.to_lowercase();
         for label in labels {
             let Some(at) = find_word(&lower, label) else { continue };
@@ -83,6 +84,13 @@ fn label_value<T>(text: &str, labels: &[&str], read: impl Fn(&str) -> Option<T>)
             let value =
                 after.trim_start_matches(|c: char| c == ':' || c == '#' || c == '.' || c.is_whitespace() || c == '-');
             if let Some(v) = read(value) {
+                return Some(v);
+            }
+            // A row of labels over a row of values: the cell below, in the same column.
+            let below = lines
+                .get(i + 1)
+                .and_then(|next| cells(next).get(column_of(line, at)).copied());
+            if let Some(v) = below.and_then(&read) {
                 return Some(v);
             }
         }
