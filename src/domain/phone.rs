@@ -267,10 +267,11 @@ impl<'a> Scanner<'a> {
                 _ => break,
             }
         }
-        let written = rest[..end.max(1).min(rest.len())].trim().to_string();
         if digits.is_empty() {
             return Err(PhoneError::NotANumber(self.word()));
         }
+        // `end` follows an ASCII digit, so it is always a character boundary.
+        let written = rest[..end].trim().to_string();
         if plus && digits[0] != 1 {
             return Err(PhoneError::NotNanp(written));
         }

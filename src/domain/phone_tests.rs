@@ -86,6 +86,16 @@ fn ranges_expand_to_every_number() {
 }
 
 #[test]
+fn text_that_starts_with_a_wide_character_is_not_a_number_and_no_panic() {
+    assert!(matches!(
+        leading_number("é305-555-0100"),
+        Err(PhoneError::NotANumber(_))
+    ));
+    assert!(matches!("€".parse::<PhoneNumber>(), Err(PhoneError::NotANumber(_))));
+    assert!(parse_number_list("ñ").is_err());
+}
+
+#[test]
 fn a_number_can_lead_a_longer_text() {
     let (n, rest) = leading_number(" (305) 555-0100 ext 201").unwrap();
     assert_eq!((n.e164().as_str(), rest), ("+13055550100", " ext 201"));

@@ -199,3 +199,15 @@ fn a_missing_file_is_an_error_after_the_others_are_printed() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("mail/nope.eml"));
 }
+
+/// Inputs the fuzzers once crashed on (`tests/fuzz_regressions/`): each must now parse.
+#[test]
+fn inputs_the_fuzzers_found_parse_without_a_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    for path in files_under(&dir) {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let parsed = parse_file_bytes(&name, &bytes);
+        assert_eq!(parsed.file, name);
+    }
+}
