@@ -10,6 +10,8 @@ use crate::domain::{
 use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::Texts;
 use crate::views::order_card;
+
+pub mod inbound;
 use std::sync::Arc;
 
 /// How often a save that lost a race with another writer is tried again.
