@@ -155,6 +155,9 @@ fn without_a_reference_the_senders_order_with_those_numbers_is_the_match() {
         match_order(None, &[a.clone(), b.clone()], &[n("305-555-0999")]),
         Match::Unmatched
     );
-    assert_eq!(match_order(None, std::slice::from_ref(&a), &[]), Match::Found(a.reference.clone()));
+    assert_eq!(
+        match_order(None, std::slice::from_ref(&a), &[]),
+        Match::Found(a.reference.clone())
+    );
     assert_eq!(match_order(None, &[], &[n("305-555-0100")]), Match::Unmatched);
 }

@@ -141,28 +141,14 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
             c[2].parse().unwrap_or(0),
         );
     }
-    for c in MONTH_FIRST.captures_iter(text) {
-        if let Some(month) = month_named(&c[1]) {
-            let m = c.get(0).expect("all");
-            push(
-                m.start(),
-                m.end(),
-                c.get(3).and_then(|y| year_of(y.as_str())),
-                month,
-                c[2].parse().unwrap_or(0),
-            );
-        }
-    }
-    for c in DAY_FIRST.captures_iter(text) {
-        if let Some(month) = month_named(&c[2]) {
-            let m = c.get(0).expect("all");
-            push(
-                m.start(),
-                m.end(),
-                c.get(3).and_then(|y| year_of(y.as_str())),
-                month,
-                c[1].parse().unwrap_or(0),
-            );
+    // Month names: the month and day groups differ in order between the two styles.
+    for (pattern, month_at, day_at) in [(&*MONTH_FIRST, 1, 2), (&*DAY_FIRST, 2, 1)] {
+        for c in pattern.captures_iter(text) {
+            if let Some(month) = month_named(&c[month_at]) {
+                let m = c.get(0).expect("all");
+                let year = c.get(3).and_then(|y| year_of(y.as_str()));
+                push(m.start(), m.end(), year, month, c[day_at].parse().unwrap_or(0));
+            }
         }
     }
     found.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));

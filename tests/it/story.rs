@@ -7,6 +7,25 @@ use portbot::domain::{
 };
 use portbot::store::{OrderChange, StoreError};
 
+/// Runs a scenario as two tests, `scenario::on_sqlite` and `scenario::on_postgres`.
+macro_rules! on_both_backends {
+    ($scenario:ident) => {
+        mod $scenario {
+            use crate::harness::Backend;
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$scenario(Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                super::$scenario(Backend::Postgres).await;
+            }
+        }
+    };
+}
+
 fn acme_request(numbers: &str) -> PortRequest {
     PortRequest {
         customer: "ACME-001".into(),
@@ -165,15 +184,7 @@ async fn a_port_goes_from_request_to_ported_numbers(backend: Backend) {
     t.finish().await;
 }
 
-#[tokio::test]
-async fn a_port_goes_from_request_to_ported_numbers_on_sqlite() {
-    a_port_goes_from_request_to_ported_numbers(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_port_goes_from_request_to_ported_numbers_on_postgres() {
-    a_port_goes_from_request_to_ported_numbers(Backend::Postgres).await;
-}
+on_both_backends!(a_port_goes_from_request_to_ported_numbers);
 
 async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
     let t = TestDesk::start(backend).await;
@@ -203,15 +214,7 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
     t.finish().await;
 }
 
-#[tokio::test]
-async fn a_change_saved_from_a_stale_copy_is_refused_on_sqlite() {
-    a_change_saved_from_a_stale_copy_is_refused(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_change_saved_from_a_stale_copy_is_refused_on_postgres() {
-    a_change_saved_from_a_stale_copy_is_refused(Backend::Postgres).await;
-}
+on_both_backends!(a_change_saved_from_a_stale_copy_is_refused);
 
 async fn an_inbound_message_is_applied_once(backend: Backend) {
     let t = TestDesk::start(backend).await;
@@ -253,12 +256,4 @@ async fn an_inbound_message_is_applied_once(backend: Backend) {
     t.finish().await;
 }
 
-#[tokio::test]
-async fn an_inbound_message_is_applied_once_on_sqlite() {
-    an_inbound_message_is_applied_once(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn an_inbound_message_is_applied_once_on_postgres() {
-    an_inbound_message_is_applied_once(Backend::Postgres).await;
-}
+on_both_backends!(an_inbound_message_is_applied_once);
