@@ -117,7 +117,7 @@ fn starts_with_mail_headers(bytes: &[u8]) -> bool {
             .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
             || l.starts_with("from ")
     });
-    let names_mail = [
+    let known = [
         "from:",
         "subject:",
         "date:",
@@ -125,11 +125,17 @@ fn starts_with_mail_headers(bytes: &[u8]) -> bool {
         "message-id:",
         "mime-version:",
         "received:",
-    ]
-    .iter()
-    .filter(|h| header_block.lines().any(|l| l.starts_with(*h)))
-    .count();
-    first_is_header && names_mail >= 2
+        "content-type:",
+    ];
+    let names_mail = known
+        .iter()
+        .filter(|h| header_block.lines().any(|l| l.starts_with(*h)))
+        .count();
+    // A MIME entity may open with its content type alone.
+    let opens_as_mime = ["content-type:", "mime-version:", "return-path:", "received:"]
+        .iter()
+        .any(|h| head.starts_with(h));
+    first_is_header && (names_mail >= 2 || opens_as_mime)
 }
 
 /// The text of a bill file or attachment, by its name or type.
