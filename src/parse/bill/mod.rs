@@ -56,6 +56,21 @@ pub fn read_bill(text: &str) -> Option<Bill> {
     })
 }
 
+/// Lower case that keeps every character's byte length, so that a position found in
+/// the folded text is the same position in the original (`İ` lowercases to 3 bytes
+/// from 2; such a character is kept as it is).
+pub fn fold_case(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// The cells of a line: text separated by tabs or runs of two or more spaces.
 fn cells(line: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -77,7 +92,7 @@ fn cells(line: &str) -> Vec<&str> {
 fn label_value<T>(text: &str, labels: &[&str], read: impl Fn(&str) -> Option<T>) -> Option<T> {
     let lines: Vec<&str> = text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
-        let lower = line.to_lowercase();
+        let lower = fold_case(line);
         for label in labels {
             let Some(at) = find_word(&lower, label) else { continue };
             let after = &line[at + label.len()..];
@@ -102,7 +117,7 @@ fn label_value<T>(text: &str, labels: &[&str], read: impl Fn(&str) -> Option<T>)
 /// a wide gap, and the value is its cell.
 fn label_cell(text: &str, labels: &[&str]) -> Option<String> {
     for line in text.lines() {
-        let lower = line.to_lowercase();
+        let lower = fold_case(line);
         for label in labels {
             let Some(at) = find_label(&lower, label) else { continue };
             let after = &line[at + label.len()..];
@@ -216,7 +231,7 @@ fn next_cell<'a>(lines: &[&'a str], i: usize) -> Option<&'a str> {
 
 fn service_address(lines: &[&str]) -> Option<String> {
     for (i, line) in lines.iter().enumerate() {
-        let lower = line.to_lowercase();
+        let lower = fold_case(line);
         for label in SERVICE_ADDRESS_LABELS {
             let Some(at) = find_label(&lower, label) else { continue };
             let after = line[at + label.len()..].trim_start_matches(|c: char| c == ':' || c.is_whitespace());
@@ -329,6 +344,16 @@ mod tests {
         let text = "AT&T\nAccount Number: 870 939 225 439\nTotal Amount Due $109.61\nCurrent Charges $109.61\nDetail of Charges\n713-296-5280   Business Line - Main   $34.99\nLong Distance - Itemized Calls\n09/24   212-804-4843   OUT OF STATE   23   $1.61\n10/03   415-223-7466   OUT OF STATE   20   $1.40\n";
         let bill = read_bill(text).unwrap();
         assert_eq!(bill.numbers.len(), 1);
+    }
+
+    #[test]
+    fn positions_survive_characters_whose_lower_case_is_longer() {
+        assert_eq!(fold_case("İÚ ACCOUNT Número"), "İú account número");
+        let text =
+            "İİİ Account Number: 12345\nÚ İ Statement Date: 01/02/2026\nTotal due $5.00\nPrevious balance $5.00\n";
+        let bill = read_bill(text).unwrap();
+        assert_eq!(bill.account_number.as_deref(), Some("12345"));
+        assert_eq!(bill.invoice_date.unwrap().to_string(), "2026-01-02");
     }
 
     #[test]
