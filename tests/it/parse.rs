@@ -211,3 +211,24 @@ fn inputs_the_fuzzers_found_parse_without_a_panic() {
         assert_eq!(parsed.file, name);
     }
 }
+
+#[test]
+fn parse_text_shows_what_the_parser_read() {
+    let out = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(shared().join("samples"))
+        .args(["parse", "--text", "invoices/0001.pdf", "mail/0014.eml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The PDF's label and value stay on one line; the message shows its new text and
+    // the text of its bill attachment.
+    assert!(text.contains("==> invoices/0001.pdf"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Account Number") && l.contains("8495 32 723 6619606")),
+        "{text}"
+    );
+    assert!(text.contains("Subject: [PORT-1321] LOA and invoice"), "{text}");
+    assert!(text.contains("--- attachment"), "{text}");
+}
