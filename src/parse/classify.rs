@@ -71,7 +71,7 @@ static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REJECTED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\breject(ed|ion)?\b|\bjeopardy\b|resp(onse)? type\s*:\s*(rej|jep)|\brej\b|unable to (process|complete|accept)|could not be (processed|completed|accepted)|\bexception\b|correct(ion)? (and|&) (supp|resubmit)|please (correct|resubmit)|supp(lement)? (required|needed)|needs? (a )?correction|\bdenied\b|rechaz|error code|error desc|\bclarification (request|required)",
+        r"\bneeds (your )?(immediate )?attention\b|(does not|doesn't) match.{0,160}(please )?(correct|upload|resubmit|supplement|provide a (corrected|new|revised))|\breject(ed|ion)?\b|\bjeopardy\b|resp(onse)? type\s*:\s*(rej|jep)|\brej\b|unable to (process|complete|accept)|could not be (processed|completed|accepted)|\bexception\b|correct(ion)? (and|&) (supp|resubmit)|please (correct|resubmit)|supp(lement)? (required|needed)|needs? (a )?correction|\bdenied\b|rechaz|error code|error desc|\bclarification (request|required)",
     )
 });
 static FOC: LazyLock<Regex> = LazyLock::new(|| {
