@@ -54,6 +54,15 @@ async fn a_cancelled_shutdown_token_stops_the_terminal_chat() {
 
 #[test]
 fn sigterm_stops_the_running_bot_cleanly() {
+    a_signal_stops_the_running_bot_cleanly("-TERM");
+}
+
+#[test]
+fn ctrl_c_stops_the_running_bot_cleanly() {
+    a_signal_stops_the_running_bot_cleanly("-INT");
+}
+
+fn a_signal_stops_the_running_bot_cleanly(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml.example"),
@@ -81,7 +90,7 @@ fn sigterm_stops_the_running_bot_cleanly() {
 
     // stdin stays open: only the signal can stop it.
     let killed = Command::new("kill")
-        .args(["-TERM", &bot.id().to_string()])
+        .args([signal, &bot.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
@@ -92,7 +101,7 @@ fn sigterm_stops_the_running_bot_cleanly() {
         }
         assert!(
             started.elapsed() < Duration::from_secs(10),
-            "portbot did not stop on SIGTERM"
+            "portbot did not stop on {signal}"
         );
         std::thread::sleep(Duration::from_millis(50));
     };
