@@ -6,6 +6,13 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bport[-\s#]?(\d{3,8})\b").expect("ref pattern"));
+/// `port 2000 numbers`: a quantity to port, not a reference.
+static QUANTITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s+(more\s+)?(numbers?|lines?|dids?|tns?|phones?|extensions?|n[uú]meros?|l[ií]neas?|tel[eé]fonos?)\b",
+    )
+    .expect("quantity")
+});
 static PHONE_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s.\-)]{0,2}\d{3}[\s.\-]?\d{4}\b").expect("phone"));
 
@@ -15,6 +22,10 @@ pub fn order_ref(text: &str) -> Option<String> {
         let digits = c.get(1).expect("digits");
         // `port 305-555-0100` is a number to port, not a reference.
         if digits.as_str().len() == 3 && PHONE_AFTER.is_match(&text[digits.end()..]) {
+            continue;
+        }
+        let spaced = text[..digits.start()].ends_with(|c: char| c.is_whitespace());
+        if spaced && QUANTITY_AFTER.is_match(&text[digits.end()..]) {
             continue;
         }
         return Some(format!("PORT-{}", digits.as_str()));
@@ -37,6 +48,10 @@ mod tests {
             ("Port 1 of 2", None),
             ("please port 305-555-0100", None),
             ("Support 12345", None),
+            ("we need to port 2000 numbers", None),
+            ("queremos portar 150 líneas", None),
+            ("PORT-2000 numbers attached", Some("PORT-2000")),
+            ("port 1042: numbers attached", Some("PORT-1042")),
         ] {
             assert_eq!(order_ref(text).as_deref(), expected, "{text}");
         }
