@@ -2,7 +2,7 @@
 //! keys) and the order card of chat. Pure functions of the order and its timeline;
 //! PINs never appear, account numbers only masked on the card.
 
-use crate::domain::{Blocker, Order, OutboxMessage, TimelineEntry};
+use crate::domain::{Blocker, Order, TimelineEntry};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -164,9 +164,4 @@ pub fn mask(account: &str) -> String {
     let chars: Vec<char> = account.chars().filter(|c| c.is_alphanumeric()).collect();
     let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
     format!("•••{tail}")
-}
-
-/// One line per message for `outbox --json`.
-pub fn outbox_line(message: &OutboxMessage) -> serde_json::Value {
-    serde_json::to_value(message).unwrap_or_default()
 }

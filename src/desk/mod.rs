@@ -81,7 +81,7 @@ impl Desk {
     pub async fn open_order(&self, request: PortRequest, source: Source) -> Result<Order, DeskError> {
         let now = self.clock.now();
         // Check the request before a reference is spent on it.
-        request.clone().open(OrderRef::from_number(0), now)?;
+        request.check()?;
         let reference = self.store.reserve_ref().await?;
         let order = request.open(reference, now)?;
         let text = format!(

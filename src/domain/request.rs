@@ -47,14 +47,13 @@ pub enum RequestError {
 }
 
 impl PortRequest {
-    /// Checks the seed rules and gives the order as it opens, in `awaiting_documents`.
-    pub fn open(self, reference: OrderRef, now: DateTime<Utc>) -> Result<Order, RequestError> {
-        let customer = self.customer.trim().to_string();
-        let carrier = self.carrier.trim().to_string();
-        if customer.is_empty() {
+    /// Checks the seed rules: a customer, a carrier, numbers of one kind, a contact.
+    /// Gives the order's kind.
+    pub fn check(&self) -> Result<OrderKind, RequestError> {
+        if self.customer.trim().is_empty() {
             return Err(RequestError::NoCustomer);
         }
-        if carrier.is_empty() {
+        if self.carrier.trim().is_empty() {
             return Err(RequestError::NoCarrier);
         }
         let first = *self.numbers.first().ok_or(RequestError::NoNumbers)?;
@@ -78,6 +77,14 @@ impl PortRequest {
                 actual,
             });
         }
+        Ok(kind)
+    }
+
+    /// The order as it opens, in `awaiting_documents`, once the seed rules hold.
+    pub fn open(self, reference: OrderRef, now: DateTime<Utc>) -> Result<Order, RequestError> {
+        let kind = self.check()?;
+        let customer = self.customer.trim().to_string();
+        let carrier = self.carrier.trim().to_string();
         let mut contacts = self.contacts;
         contacts.dedup();
         Ok(Order {

@@ -38,10 +38,11 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    fn unknown(file: &str, error: impl ToString) -> Self {
+    /// A line of the given kind with nothing found yet.
+    fn empty(file: &str, kind: Kind) -> Self {
         Self {
             file: file.to_string(),
-            kind: Kind::Unknown,
+            kind,
             order_ref: None,
             foc_date: None,
             reject_code: None,
@@ -49,7 +50,15 @@ impl Parsed {
             invoice: None,
             reject_reason: None,
             language: None,
+            error: None,
+        }
+    }
+
+    /// A file that could not be read, with the reason.
+    fn unknown(file: &str, error: impl ToString) -> Self {
+        Self {
             error: Some(error.to_string()),
+            ..Self::empty(file, Kind::Unknown)
         }
     }
 }
@@ -76,11 +85,9 @@ fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
     let bill = bill::read_bill(&text).unwrap_or_default();
     let numbers = bill.numbers.iter().map(|n| n.e164()).collect();
     Parsed {
-        kind: Kind::Invoice,
         numbers,
         invoice: Some(bill),
-        error: None,
-        ..Parsed::unknown(file, "")
+        ..Parsed::empty(file, Kind::Invoice)
     }
 }
 
