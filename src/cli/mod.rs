@@ -214,10 +214,16 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
                 .transpose()
                 .map_err(Failure::input)?;
             let orders = app.desk.list(&OrderFilter { state, limit }).await?;
+            let refs: Vec<OrderRef> = orders.iter().map(|o| o.reference.clone()).collect();
+            let mut timelines = if json {
+                app.store.timelines(&refs).await?
+            } else {
+                Default::default()
+            };
             for order in &orders {
                 let text = if json {
-                    serde_json::to_string(&order_view(order, app.store.timeline(&order.reference).await?))
-                        .unwrap_or_default()
+                    let timeline = timelines.remove(&order.reference).unwrap_or_default();
+                    serde_json::to_string(&order_view(order, timeline)).unwrap_or_default()
                 } else {
                     format!(
                         "{} {} {} {} {} number(s)",

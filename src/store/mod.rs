@@ -53,6 +53,9 @@ pub struct OrderChange {
     pub inbound: Option<InboundKey>,
 }
 
+/// Timeline entries by order.
+pub type Timelines = std::collections::HashMap<OrderRef, Vec<TimelineEntry>>;
+
 /// Which orders to list, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
@@ -82,7 +85,13 @@ pub trait Store: Send + Sync {
 
     async fn list_orders(&self, filter: &OrderFilter) -> Result<Vec<Order>, StoreError>;
 
-    async fn timeline(&self, reference: &OrderRef) -> Result<Vec<TimelineEntry>, StoreError>;
+    /// The timelines of several orders in one query, oldest entry first.
+    async fn timelines(&self, references: &[OrderRef]) -> Result<Timelines, StoreError>;
+
+    async fn timeline(&self, reference: &OrderRef) -> Result<Vec<TimelineEntry>, StoreError> {
+        let mut all = self.timelines(std::slice::from_ref(reference)).await?;
+        Ok(all.remove(reference).unwrap_or_default())
+    }
 
     /// Queued messages, oldest first; sent ones too when `include_sent`.
     async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, StoreError>;

@@ -55,6 +55,7 @@ pub struct ContactRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TimelineRow {
+    pub order_id: i64,
     pub at: DateTime<Utc>,
     pub source: String,
     pub event: String,

@@ -27,8 +27,6 @@ pub const INSERT_INBOUND: &str =
     "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at) \
     VALUES ($1, $2, $3, $4, $5, $6)";
 
-pub const TIMELINE_OF: &str = "SELECT at, source, event, text FROM timeline WHERE order_id = $1 ORDER BY id";
-
 pub const OUTBOX: &str =
     "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, last_error, \
     created_at, sent_at FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
@@ -62,6 +60,18 @@ macro_rules! impl_store {
                 .bind(row.reject_reason)
                 .bind(row.opened_at)
                 .bind(row.updated_at)
+        }
+
+        /// `sql` followed by the ids as binds, the closing parenthesis and `tail`.
+        fn in_ids<'a>(sql: &str, ids: &'a [i64], tail: &str) -> sqlx::QueryBuilder<'a, $db> {
+            let mut q = sqlx::QueryBuilder::<$db>::new(sql);
+            let mut sep = q.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            q.push(")");
+            q.push(tail);
+            q
         }
 
         fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -137,20 +147,21 @@ macro_rules! impl_store {
                     .bind(&e.text)
                     .execute(&mut **tx)
                     .await?;
-                for m in &change.outbox {
-                    sqlx::query(
-                        "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
-                    )
-                    .bind(m.channel.as_str())
-                    .bind(&m.to)
-                    .bind(id)
-                    .bind(&m.template)
-                    .bind(&m.subject)
-                    .bind(&m.body)
-                    .bind(e.at)
-                    .execute(&mut **tx)
-                    .await?;
+                if !change.outbox.is_empty() {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at) ",
+                    );
+                    q.push_values(&change.outbox, |mut b, m| {
+                        b.push_bind(m.channel.as_str())
+                            .push_bind(m.to.clone())
+                            .push_bind(id)
+                            .push_bind(m.template.clone())
+                            .push_bind(m.subject.clone())
+                            .push_bind(m.body.clone())
+                            .push_bind("pending")
+                            .push_bind(e.at);
+                    });
+                    q.build().execute(&mut **tx).await?;
                 }
                 Ok(())
             }
@@ -165,20 +176,13 @@ macro_rules! impl_store {
                     return Ok(Vec::new());
                 }
                 let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                let in_ids = |sql: &str| {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(sql);
-                    let mut sep = q.separated(", ");
-                    for id in &ids {
-                        sep.push_bind(*id);
-                    }
-                    q.push(")");
-                    q
-                };
                 let mut q = in_ids(
                     "SELECT order_id, position, number, number_type, status, route, active FROM order_numbers WHERE order_id IN (",
+                    &ids,
+                    "",
                 );
                 let numbers: Vec<NumberRow> = q.build_query_as().fetch_all(&self.pool).await?;
-                let mut q = in_ids("SELECT order_id, position, email FROM order_contacts WHERE order_id IN (");
+                let mut q = in_ids("SELECT order_id, position, email FROM order_contacts WHERE order_id IN (", &ids, "");
                 let contacts: Vec<ContactRow> = q.build_query_as().fetch_all(&self.pool).await?;
                 let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
                 let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
@@ -283,14 +287,25 @@ macro_rules! impl_store {
                 self.hydrate(rows).await
             }
 
-            async fn timeline(
+            async fn timelines(
                 &self,
-                reference: &crate::domain::OrderRef,
-            ) -> Result<Vec<crate::domain::TimelineEntry>, crate::store::StoreError> {
-                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(Vec::new()) };
-                let rows: Vec<crate::store::rows::TimelineRow> =
-                    sqlx::query_as(crate::store::sql::TIMELINE_OF).bind(id).fetch_all(&self.pool).await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                references: &[crate::domain::OrderRef],
+            ) -> Result<crate::store::Timelines, crate::store::StoreError> {
+                let ids: Vec<i64> = references.iter().filter_map(crate::store::rows::order_id).collect();
+                let mut out = crate::store::Timelines::new();
+                if ids.is_empty() {
+                    return Ok(out);
+                }
+                let mut q = in_ids(
+                    "SELECT order_id, at, source, event, text FROM timeline WHERE order_id IN (",
+                    &ids,
+                    " ORDER BY id",
+                );
+                let rows: Vec<crate::store::rows::TimelineRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                for row in rows {
+                    out.entry(crate::domain::OrderRef::from_number(row.order_id)).or_default().push(row.into());
+                }
+                Ok(out)
             }
 
             async fn outbox(

@@ -257,3 +257,34 @@ async fn an_inbound_message_is_applied_once(backend: Backend) {
 }
 
 on_both_backends!(an_inbound_message_is_applied_once);
+
+async fn timelines_of_several_orders_come_back_each_to_its_own_order(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let a = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap()
+        .reference;
+    let b = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0200"), Source::Cli)
+        .await
+        .unwrap()
+        .reference;
+    t.app
+        .desk
+        .act(&a, Event::Noted("call back Monday".into()), Source::Cli)
+        .await
+        .unwrap();
+    let all = t.app.store.timelines(&[a.clone(), b.clone()]).await.unwrap();
+    let events = |r| all[r].iter().map(|e| e.event.as_str()).collect::<Vec<_>>();
+    assert_eq!(events(&a), ["opened", "note"]);
+    assert_eq!(events(&b), ["opened"]);
+    assert_eq!(t.app.store.timeline(&a).await.unwrap(), all[&a]);
+    t.finish().await;
+}
+
+on_both_backends!(timelines_of_several_orders_come_back_each_to_its_own_order);
