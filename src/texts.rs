@@ -16,6 +16,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("chat/order_list", include_str!("../prompts/chat/order_list.md")),
     ("chat/help", include_str!("../prompts/chat/help.md")),
     ("chat/done", include_str!("../prompts/chat/done.md")),
+    ("chat/needs_person", include_str!("../prompts/chat/needs_person.md")),
+    ("chat/inbox", include_str!("../prompts/chat/inbox.md")),
+    ("chat/inbox_item", include_str!("../prompts/chat/inbox_item.md")),
 ];
 
 pub struct Texts {

@@ -35,12 +35,20 @@ pub enum Command {
     Complete(OrderRef),
     Cancel(OrderRef, String),
     Note(OrderRef, String),
+    /// The e-mails waiting for a person (`all`: handled ones too).
+    Inbox { all: bool },
+    InboxShow(i64),
+    InboxAttach(i64, Option<OrderRef>),
+    InboxDismiss(i64, String),
 }
 
 impl Command {
     /// Commands that only read may be used by anyone in the channel.
     pub fn changes_an_order(&self) -> bool {
-        !matches!(self, Command::Help | Command::Status(_) | Command::List(_))
+        !matches!(
+            self,
+            Command::Help | Command::Status(_) | Command::List(_) | Command::Inbox { .. } | Command::InboxShow(_)
+        )
     }
 }
 
@@ -63,6 +71,7 @@ const USAGE_SET: &str = "set PORT-1042 FIELD VALUE";
 const USAGE_FOC: &str = "foc PORT-1042 YYYY-MM-DD";
 const USAGE_REJECT: &str = "reject PORT-1042 CODE [numbers=\"...\"] reason";
 const USAGE_ROUTE: &str = "route PORT-1042 NUMBER|all TARGET";
+const USAGE_INBOX: &str = "inbox [all] | inbox show N | inbox attach N [PORT-1042] | inbox dismiss N [why]";
 
 /// Reads a command line. `default_tz` is the time zone of an order opened from chat.
 pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
@@ -121,7 +130,37 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
             let (order, rest) = with_ref("note PORT-1042 text")?;
             Ok(Command::Note(order, rest.trim().to_string()))
         }
+        "inbox" => parse_inbox(rest),
         _ => Err(CommandError::Unknown(word.to_string())),
+    }
+}
+
+fn parse_inbox(text: &str) -> Result<Command, CommandError> {
+    let (verb, rest) = split_word(text);
+    let verb = verb.to_ascii_lowercase();
+    if verb.is_empty() || verb == "all" {
+        return Ok(Command::Inbox { all: verb == "all" });
+    }
+    let (item, rest) = split_word(rest);
+    let item = item.trim_start_matches('#');
+    if item.is_empty() {
+        return Err(usage(format!("name the inbox item: `inbox {verb} 3`"), USAGE_INBOX));
+    }
+    let id: i64 = item
+        .parse()
+        .map_err(|_| usage(format!("'{item}' is not an inbox item number"), USAGE_INBOX))?;
+    let rest = rest.trim();
+    match verb.as_str() {
+        "show" | "read" => Ok(Command::InboxShow(id)),
+        "attach" => {
+            let order = match rest {
+                "" => None,
+                r => Some(r.parse::<OrderRef>().map_err(|e| usage(e.to_string(), USAGE_INBOX))?),
+            };
+            Ok(Command::InboxAttach(id, order))
+        }
+        "dismiss" | "done" => Ok(Command::InboxDismiss(id, rest.to_string())),
+        other => Err(usage(format!("'{other}' is not something the inbox does"), USAGE_INBOX)),
     }
 }
 

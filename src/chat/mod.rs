@@ -137,7 +137,33 @@ impl ChatCore {
             Command::Complete(r) => act(r, Event::Completed).await,
             Command::Cancel(r, reason) => act(r, Event::Cancelled { reason }).await,
             Command::Note(r, text) => act(r, Event::Noted(text)).await,
+            Command::Inbox { all } => Ok((self.inbox(all).await?, None)),
+            Command::InboxShow(id) => {
+                let (item, text) = self.desk.staff_item(id).await?;
+                let order = item.order_ref.clone();
+                let context = minijinja::context! { item => item, text => text };
+                let text = self.desk.texts().render("chat/inbox_item", context).map_err(DeskError::Text)?;
+                Ok((text, order))
+            }
+            Command::InboxAttach(id, order) => {
+                let order = self.desk.attach(id, order, &caller.name).await?;
+                let r = order.reference.clone();
+                Ok((format!("Inbox #{id} attached to {r}.\n{}", self.card(&r).await?), Some(r)))
+            }
+            Command::InboxDismiss(id, why) => {
+                let item = self.desk.dismiss(id, &caller.name, &why).await?;
+                Ok((format!("Inbox #{id} dismissed: {}", item.subject), item.order_ref))
+            }
         }
+    }
+
+    async fn inbox(&self, all: bool) -> Result<String, ChatError> {
+        let items = self.desk.staff_queue(all).await?;
+        Ok(self
+            .desk
+            .texts()
+            .render("chat/inbox", minijinja::context! { items => items })
+            .map_err(DeskError::Text)?)
     }
 
     async fn act(&self, r: OrderRef, event: Event, source: Source) -> Result<(String, Option<OrderRef>), ChatError> {

@@ -18,10 +18,12 @@ pub enum Sender {
     Stranger,
 }
 
-/// The domains whose notices the desk acts on.
+/// The domains whose notices the desk acts on, and the domain of our own Message-IDs
+/// (a reply to our mail names its order in its thread).
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     domains: Vec<String>,
+    own_domain: String,
 }
 
 impl Trust {
@@ -31,17 +33,41 @@ impl Trust {
                 .into_iter()
                 .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
                 .collect(),
+            own_domain: String::new(),
         }
+    }
+
+    /// Our Message-IDs look like `<PORT-1042.TOKEN@own_domain>`.
+    pub fn with_own_domain(mut self, domain: &str) -> Self {
+        self.own_domain = domain.trim().to_ascii_lowercase();
+        self
+    }
+
+    pub fn is_trusted(&self, from: &EmailAddress) -> bool {
+        let domain = from.domain();
+        self.domains
+            .iter()
+            .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
+    }
+
+    /// The order named by the first of our own Message-IDs in a message's thread.
+    pub fn reference_in_thread(&self, ids: &[String]) -> Option<OrderRef> {
+        if self.own_domain.is_empty() {
+            return None;
+        }
+        ids.iter().find_map(|id| {
+            let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+            let (local, domain) = id.rsplit_once('@')?;
+            if !domain.eq_ignore_ascii_case(&self.own_domain) {
+                return None;
+            }
+            local.split('.').next()?.parse().ok()
+        })
     }
 
     /// A trusted domain (or a subdomain of one) first, then the order's contacts.
     pub fn sender(&self, from: &EmailAddress, order: Option<&Order>) -> Sender {
-        let domain = from.domain();
-        if self
-            .domains
-            .iter()
-            .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
-        {
+        if self.is_trusted(from) {
             return Sender::Carrier;
         }
         if order.is_some_and(|o| o.contacts.contains(from)) {
@@ -136,12 +162,13 @@ impl Decision {
     }
 }
 
-/// Decides what a message about a known order does. `failed_recipient` is the address
-/// a bounce reports as failing, when the pipeline could read it.
-pub fn decide(parsed: &Parsed, sender: Sender, subject: &str, failed_recipient: Option<EmailAddress>) -> Decision {
+/// Decides what a message about a known order does. `summary` is what the timeline
+/// shows of it (its subject, and the start of what a person wrote); `failed_recipient`
+/// is the contact a bounce reports as failing, when the pipeline could read it.
+pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: Option<EmailAddress>) -> Decision {
     let note = |event: &'static str| Outcome::Timeline {
         event,
-        text: format!("{}: {subject}", event.replace('_', " ")),
+        text: format!("{}: {summary}", event.replace('_', " ")),
     };
     let notice = matches!(
         parsed.kind,

@@ -11,7 +11,11 @@ use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::Texts;
 use crate::views::order_card;
 
+mod email;
 pub mod inbound;
+mod staff_queue;
+pub use email::{Origin, Taken};
+use inbound::Trust;
 use std::sync::Arc;
 
 /// How often a save that lost a race with another writer is tried again.
@@ -21,6 +25,12 @@ const SAVE_ATTEMPTS: usize = 5;
 pub enum DeskError {
     #[error("{0} does not exist: check the reference (`list` shows the latest orders)")]
     UnknownOrder(OrderRef),
+    #[error("inbox #{0} does not exist: `inbox` lists the e-mails waiting for a person")]
+    UnknownInboxItem(i64),
+    #[error("inbox #{0} is already {1}: nothing to do")]
+    InboxItemClosed(i64, &'static str),
+    #[error("inbox #{0} is not filed on an order: name one, e.g. `inbox attach {0} PORT-1042`")]
+    AttachNeedsOrder(i64),
     #[error("no order has the number {0}")]
     NoOrderForNumber(String),
     #[error(transparent)]
@@ -58,6 +68,7 @@ pub struct Desk {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     texts: Texts,
+    trust: Trust,
 }
 
 impl Desk {
@@ -66,7 +77,14 @@ impl Desk {
             store,
             clock,
             texts: Texts::new(),
+            trust: Trust::default(),
         }
+    }
+
+    /// Who the inbox believes: the trusted carrier and vendor domains, our own domain.
+    pub fn with_trust(mut self, trust: Trust) -> Self {
+        self.trust = trust;
+        self
     }
 
     pub fn texts(&self) -> &Texts {
@@ -102,7 +120,6 @@ impl Desk {
                 order: order.clone(),
                 entry,
                 outbox: vec![post],
-                inbound: None,
             })
             .await?;
         Ok(self.store.order(&order.reference).await?.unwrap_or(order))
@@ -133,7 +150,6 @@ impl Desk {
                 order: applied.order,
                 entry,
                 outbox,
-                inbound: None,
             };
             match self.store.save(change).await {
                 Ok(()) => {

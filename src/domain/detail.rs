@@ -82,6 +82,7 @@ impl Detail {
                     "contacts set to {}",
                     list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
                 );
+                order.failing_contacts.retain(|c| list.contains(c));
                 order.contacts = list;
                 text
             }

@@ -3,6 +3,7 @@
 //! becomes, with the timeline text and any notice for staff, or says why not.
 
 use super::bill::Bill;
+use super::email::EmailAddress;
 pub use super::detail::Detail;
 use super::order::{NumberStatus, Order, OrderNumber, OrderState, Rejection};
 use super::order_ref::OrderRef;
@@ -40,6 +41,11 @@ pub enum Event {
         route: Route,
     },
     Noted(String),
+    /// A message heard from outside (an auto-reply, a customer's question or reply)
+    /// recorded on the timeline without changing the order.
+    Heard { event: &'static str, text: String },
+    /// Mail to this contact bounced.
+    ContactFailing(EmailAddress),
 }
 
 /// What staff must hear about, beside the timeline entry.
@@ -80,6 +86,8 @@ pub enum NotAllowed {
         reference: OrderRef,
         numbers: String,
     },
+    #[error("{address} is not a contact of {reference}")]
+    UnknownContact { address: String, reference: OrderRef },
     #[error(transparent)]
     Route(#[from] RouteError),
     #[error("{0}")]
@@ -123,6 +131,19 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
                 return Err(NotAllowed::Empty("a note needs some text"));
             }
             ("note", text, None)
+        }
+        Event::Heard { event, text } => (event, text, None),
+        Event::ContactFailing(address) => {
+            if !order.contacts.contains(&address) {
+                return Err(NotAllowed::UnknownContact {
+                    address: address.to_string(),
+                    reference: order.reference.clone(),
+                });
+            }
+            if !next.failing_contacts.contains(&address) {
+                next.failing_contacts.push(address.clone());
+            }
+            ("contact_failing", format!("mail to {address} bounced"), None)
         }
         Event::LoaSigned => {
             guard(order, BEFORE_SUBMISSION, "recording a signed LOA")?;

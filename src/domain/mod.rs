@@ -4,6 +4,7 @@ pub mod bill;
 pub mod calendar;
 pub mod detail;
 pub mod email;
+pub mod inbox;
 pub mod journal;
 pub mod lifecycle;
 pub mod order;
@@ -15,6 +16,7 @@ pub mod route;
 
 pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
 pub use email::EmailAddress;
+pub use inbox::{Document, DocumentInfo, Handoff, InboundMessage, StaffItem, StaffItemStatus};
 pub use journal::{
     Channel, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL,
 };

@@ -163,6 +163,8 @@ pub struct Order {
     pub kind: OrderKind,
     pub numbers: Vec<OrderNumber>,
     pub contacts: Vec<EmailAddress>,
+    /// Contacts whose address bounced: kept on the order, but mail to them fails.
+    pub failing_contacts: Vec<EmailAddress>,
     pub account: AccountDetails,
     pub pin: Option<Pin>,
     pub authorized_name: Option<String>,
@@ -237,11 +239,23 @@ impl Order {
         missing
     }
 
+    /// The contacts mail can reach (those whose address did not bounce).
+    pub fn working_contacts(&self) -> impl Iterator<Item = &EmailAddress> {
+        self.contacts.iter().filter(|c| !self.failing_contacts.contains(c))
+    }
+
     /// What stands between the order and its next step, and who must act.
     pub fn blockers(&self) -> Vec<Blocker> {
         let r = &self.reference;
         let mut out = Vec::new();
         let mut add = |who, what: String| out.push(Blocker { what, who });
+        let open = !matches!(self.state, OrderState::Completed | OrderState::Cancelled);
+        if open && self.working_contacts().next().is_none() {
+            add(
+                Party::Staff,
+                format!("mail to every contact bounces: find a working address and set {r} contacts ..."),
+            );
+        }
         match self.state {
             OrderState::AwaitingDocuments | OrderState::Ready | OrderState::Rejected => {
                 if let (OrderState::Rejected, Some(rej)) = (self.state, &self.rejection) {

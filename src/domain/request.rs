@@ -105,6 +105,7 @@ impl PortRequest {
                 })
                 .collect(),
             contacts,
+            failing_contacts: Vec::new(),
             account: self.account,
             pin: self.pin,
             authorized_name: self.authorized_name,

@@ -24,6 +24,26 @@ pub enum Kind {
     Unknown,
 }
 
+impl Kind {
+    /// The contract's word for the kind (`foc_confirmed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Bounce => "bounce",
+            Kind::AutoReply => "auto_reply",
+            Kind::PortCompleted => "port_completed",
+            Kind::PortRejected => "port_rejected",
+            Kind::FocConfirmed => "foc_confirmed",
+            Kind::LoaSigned => "loa_signed",
+            Kind::Invoice => "invoice",
+            Kind::CancelRequest => "cancel_request",
+            Kind::RoutingConfirmation => "routing_confirmation",
+            Kind::StatusQuestion => "status_question",
+            Kind::CustomerReply => "customer_reply",
+            Kind::Unknown => "unknown",
+        }
+    }
+}
+
 /// What the classifier looks at: the message, its new text, and whether a bill was found.
 pub struct Evidence<'a> {
     pub mail: &'a Mail,

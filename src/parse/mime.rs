@@ -12,6 +12,12 @@ const MAX_DEPTH: usize = 4;
 
 #[derive(Debug, Default, Clone)]
 pub struct Mail {
+    /// Without angle brackets, as the header gives it; empty when the message has none.
+    pub message_id: String,
+    /// In-Reply-To then References: the Message-IDs this one answers.
+    pub thread_ids: Vec<String>,
+    /// The recipients a delivery report says failed (`Final-Recipient`), lower-cased.
+    pub failed_recipients: Vec<String>,
     pub subject: String,
     pub from_address: String,
     pub from_name: String,
@@ -78,7 +84,16 @@ fn from_message(message: &Message<'_>, depth: usize) -> Mail {
         .and_then(|ct| ct.attribute("report-type"))
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let ids = |v: &mail_parser::HeaderValue<'_>| -> Vec<String> {
+        v.as_text_list()
+            .map(|l| l.iter().map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let mut thread_ids = ids(message.in_reply_to());
+    thread_ids.extend(ids(message.references()));
     let mut mail = Mail {
+        message_id: message.message_id().unwrap_or_default().trim().to_string(),
+        thread_ids,
         subject: message.subject().unwrap_or_default().to_string(),
         from_address,
         from_name,
@@ -112,6 +127,12 @@ fn from_message(message: &Message<'_>, depth: usize) -> Mail {
             body => {
                 if content_type.contains("delivery-status") {
                     mail.is_delivery_report = true;
+                    let status = match body {
+                        PartType::Text(t) => t.to_string(),
+                        PartType::Binary(b) | PartType::InlineBinary(b) => String::from_utf8_lossy(b).into_owned(),
+                        _ => String::new(),
+                    };
+                    mail.failed_recipients.extend(failed_recipients(&status));
                 }
                 if content_type.contains("feedback-report") {
                     mail.is_feedback_report = true;
@@ -178,6 +199,31 @@ fn own_text(message: &Message<'_>) -> String {
         }
     }
     texts.join("\n").replace("\r\n", "\n")
+}
+
+/// `Final-Recipient: rfc822; someone@example.com` lines of a delivery status whose
+/// action is `failed` (or that give no action).
+fn failed_recipients(status: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    // Each recipient is a block of fields separated by a blank line.
+    for block in status.replace("\r\n", "\n").split("\n\n") {
+        let field = |name: &str| {
+            block.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            })
+        };
+        let Some(recipient) = field("Final-Recipient").or_else(|| field("Original-Recipient")) else {
+            continue;
+        };
+        let failed = field("Action").is_none_or(|a| a.eq_ignore_ascii_case("failed"));
+        let address = recipient.rsplit(';').next().unwrap_or_default().trim();
+        let address = address.trim_matches(|c| c == '<' || c == '>').to_ascii_lowercase();
+        if failed && address.contains('@') && !out.contains(&address) {
+            out.push(address);
+        }
+    }
+    out
 }
 
 fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {

@@ -164,10 +164,14 @@ pub fn bill_text(name: &str, content_type: &str, bytes: &[u8]) -> Result<String,
 
 /// An e-mail message.
 pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
-    let mail = match mime::read(bytes) {
-        Ok(m) => m,
-        Err(e) => return Parsed::unknown(file, e),
-    };
+    match mime::read(bytes) {
+        Ok(mail) => parse_mail(file, &mail),
+        Err(e) => Parsed::unknown(file, e),
+    }
+}
+
+/// A message already read (the inbox reads it once for its headers and its meaning).
+pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
     let rules = NumberRules::default();
     let split = quote::split(&mail.text);
     let forwarded: Vec<String> = mail
@@ -185,13 +189,13 @@ pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
                 .and_then(|r| refs::order_ref(&format!("{}\n{}", r.subject, r.text)))
         });
     let body_and_forwarded = format!("{}\n{}", split.body(), forwarded.join("\n"));
-    let (bill, bill_in_body) = find_bill(&mail, &body_and_forwarded).unzip();
+    let (bill, bill_in_body) = find_bill(mail, &body_and_forwarded).unzip();
     let bill_in_body = bill_in_body.unwrap_or(false);
     let mut numbers = numbers_in(&new_text, &rules);
     // Underscores join words in JSON keys and values (`order_rejected`).
     let lower = new_text.to_lowercase().replace('_', " ");
     let kind = classify(&Evidence {
-        mail: &mail,
+        mail,
         new_text: &lower,
         has_bill: bill.is_some(),
         has_order_ref: order_ref.is_some(),

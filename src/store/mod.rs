@@ -8,7 +8,10 @@ mod rows;
 mod sql;
 mod sqlite;
 
-use crate::domain::{InboundKey, Order, OrderRef, OrderState, OutboxDraft, OutboxMessage, PhoneNumber, TimelineEntry};
+use crate::domain::{
+    Document, DocumentInfo, EmailAddress, Handoff, InboundMessage, Order, OrderRef, OrderState, OutboxDraft,
+    OutboxMessage, PhoneNumber, StaffItem, StaffItemStatus, TimelineEntry,
+};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -27,6 +30,8 @@ pub enum StoreError {
     Conflict(OrderRef),
     #[error("message {0} was already applied")]
     AlreadyApplied(String),
+    #[error("item {0} of the inbox was already handled by someone else")]
+    AlreadyResolved(i64),
     #[error("the database failed: {0:#}")]
     Unavailable(#[source] anyhow::Error),
 }
@@ -50,7 +55,43 @@ pub struct OrderChange {
     pub order: Order,
     pub entry: TimelineEntry,
     pub outbox: Vec<OutboxDraft>,
-    pub inbound: Option<InboundKey>,
+}
+
+/// An inbound message and everything it causes, saved in one transaction with the
+/// mailbox checkpoint: the message is then applied, and never again.
+#[derive(Debug, Clone)]
+pub struct InboundRecord {
+    pub message: InboundMessage,
+    /// The change to the order it is about, if it changes one.
+    pub change: Option<OrderChange>,
+    /// Kept for a person, if one must look.
+    pub handoff: Option<Handoff>,
+    /// Files it brought for the changed order.
+    pub documents: Vec<Document>,
+    /// Staff posts beside the change's own (about the handoff).
+    pub posts: Vec<OutboxDraft>,
+}
+
+/// How far a mailbox has been read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub uidvalidity: i64,
+    pub last_uid: i64,
+}
+
+/// What staff decided about a message in the queue.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    pub id: i64,
+    pub status: StaffItemStatus,
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The item's message, for the documents it brings.
+    pub message_id: String,
+    /// Files it brought for the changed order.
+    pub documents: Vec<Document>,
+    /// The change attaching it made to an order.
+    pub change: Option<OrderChange>,
 }
 
 /// Timeline entries by order.
@@ -95,6 +136,36 @@ pub trait Store: Send + Sync {
 
     /// Queued messages, oldest first; sent ones too when `include_sent`.
     async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Records an inbound message with its effects and moves the mailbox checkpoint,
+    /// in one transaction. `AlreadyApplied` when its key or Message-ID was seen before;
+    /// `Conflict` when the order changed since it was loaded (nothing is then saved).
+    async fn record_inbound(&self, record: InboundRecord) -> Result<(), StoreError>;
+
+    /// Moves a mailbox's checkpoint forward (never back within one UIDVALIDITY), for a
+    /// message that was already applied under another key.
+    async fn advance_checkpoint(&self, mailbox: &str, uidvalidity: i64, uid: i64) -> Result<(), StoreError>;
+
+    async fn checkpoint(&self, mailbox: &str) -> Result<Option<Checkpoint>, StoreError>;
+
+    /// Open orders on which this address is a contact, newest first.
+    async fn open_orders_of_contact(&self, address: &EmailAddress) -> Result<Vec<Order>, StoreError>;
+
+    /// The staff queue, oldest first: open items only unless `include_resolved`.
+    async fn staff_queue(&self, include_resolved: bool) -> Result<Vec<StaffItem>, StoreError>;
+
+    /// One item of the staff queue with the message as it arrived.
+    async fn staff_item(&self, id: i64) -> Result<Option<StaffItem>, StoreError>;
+
+    /// Closes an open item, saving the change attaching it made, in one transaction.
+    /// An item someone already closed is `AlreadyResolved`.
+    async fn resolve_staff_item(&self, resolution: Resolution) -> Result<(), StoreError>;
+
+    /// The documents stored for an order, oldest first.
+    async fn documents(&self, reference: &OrderRef) -> Result<Vec<DocumentInfo>, StoreError>;
+
+    /// How many inbound messages were recorded (all mailboxes).
+    async fn inbound_count(&self) -> Result<i64, StoreError>;
 }
 
 /// Opens the store a database URL names: `sqlite://FILE` or `postgres://...`.

@@ -2,7 +2,7 @@
 //! Plain data: the same for every backend.
 
 use crate::domain::{
-    AccountDetails, Bill, Channel, EmailAddress, NumberStatus, NumberType, Order, OrderKind, OrderNumber, OrderRef,
+    AccountDetails, Bill, Channel, DocumentInfo, EmailAddress, StaffItem, StaffItemStatus, NumberStatus, NumberType, Order, OrderKind, OrderNumber, OrderRef,
     OrderState, OutboxMessage, OutboxStatus, Pin, RejectCode, Rejection, Route, TimelineEntry,
 };
 use anyhow::{anyhow, Context};
@@ -51,6 +51,7 @@ pub struct ContactRow {
     pub order_id: i64,
     pub position: i64,
     pub email: String,
+    pub failing: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -143,6 +144,12 @@ impl OrderRow {
                 .into_iter()
                 .map(NumberRow::into_line)
                 .collect::<anyhow::Result<_>>()
+                .with_context(ctx)?,
+            failing_contacts: contacts
+                .iter()
+                .filter(|c| c.failing)
+                .map(|c| c.email.parse::<EmailAddress>())
+                .collect::<Result<_, _>>()
                 .with_context(ctx)?,
             contacts: contacts
                 .into_iter()
@@ -243,4 +250,56 @@ pub fn group_by_order<T, F: Fn(&T) -> (i64, i64)>(mut rows: Vec<T>, key: F) -> s
         out.entry(key(&row).0).or_default().push(row);
     }
     out
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaffItemRow {
+    pub id: i64,
+    pub message_id: String,
+    pub order_id: Option<i64>,
+    pub sender: String,
+    pub subject: String,
+    pub kind: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub resolved_by: Option<String>,
+}
+
+impl StaffItemRow {
+    pub fn into_item(self, raw: Vec<u8>) -> anyhow::Result<StaffItem> {
+        Ok(StaffItem {
+            id: self.id,
+            status: StaffItemStatus::parse(&self.status)
+                .ok_or_else(|| anyhow!("staff queue row {} has status '{}'", self.id, self.status))?,
+            message_id: self.message_id,
+            order_ref: self.order_id.map(OrderRef::from_number),
+            sender: self.sender,
+            subject: self.subject,
+            kind: self.kind,
+            reason: self.reason,
+            created_at: self.created_at,
+            resolved_by: self.resolved_by,
+            raw,
+        })
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub received_at: DateTime<Utc>,
+}
+
+impl From<DocumentRow> for DocumentInfo {
+    fn from(r: DocumentRow) -> Self {
+        DocumentInfo {
+            name: r.name,
+            content_type: r.content_type,
+            size: r.size,
+            received_at: r.received_at,
+        }
+    }
 }

@@ -23,9 +23,23 @@ pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, 
 pub const INSERT_TIMELINE: &str =
     "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
 
-pub const INSERT_INBOUND: &str =
-    "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at) \
-    VALUES ($1, $2, $3, $4, $5, $6)";
+pub const INSERT_INBOUND: &str = "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, \
+    received_at, sender, subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// Moves forward within one UIDVALIDITY; a new UIDVALIDITY starts over.
+pub const UPSERT_CHECKPOINT: &str = "INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) \
+    VALUES ($1, $2, $3) ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, \
+    last_uid = excluded.last_uid WHERE mailbox_checkpoints.uidvalidity <> excluded.uidvalidity \
+    OR mailbox_checkpoints.last_uid < excluded.last_uid";
+
+pub const INSERT_STAFF_ITEM: &str = "INSERT INTO staff_queue (message_id, order_id, sender, subject, kind, reason, \
+    raw, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)";
+
+pub const STAFF_ITEM_COLUMNS: &str =
+    "id, message_id, order_id, sender, subject, kind, reason, status, created_at, resolved_by";
+
+pub const INSERT_DOCUMENT: &str = "INSERT INTO order_documents (order_id, name, content_type, bytes, message_id, \
+    received_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
 pub const OUTBOX: &str =
     "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, last_error, \
@@ -80,7 +94,7 @@ macro_rules! impl_store {
 
         impl $store {
             /// Writes what every change writes: the numbers and contacts as they now
-            /// are, the timeline entry, the outbox rows and the inbound key.
+            /// are, the timeline entry and the outbox rows.
             async fn write_children(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 change: &crate::store::OrderChange,
@@ -89,21 +103,6 @@ macro_rules! impl_store {
                 use crate::store::rows::NumberRow;
                 use crate::store::StoreError;
                 let order = &change.order;
-                if let Some(key) = &change.inbound {
-                    let inserted = sqlx::query(crate::store::sql::INSERT_INBOUND)
-                        .bind(&key.mailbox)
-                        .bind(key.uidvalidity)
-                        .bind(key.uid)
-                        .bind(&key.message_id)
-                        .bind(id)
-                        .bind(change.entry.at)
-                        .execute(&mut **tx)
-                        .await;
-                    match inserted {
-                        Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyApplied(key.message_id.clone())),
-                        other => other?,
-                    };
-                }
                 sqlx::query("DELETE FROM order_numbers WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
                 let rows = order
                     .numbers
@@ -131,9 +130,13 @@ macro_rules! impl_store {
                     };
                 }
                 sqlx::query("DELETE FROM order_contacts WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
-                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email) ");
+                let mut q =
+                    sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email, failing) ");
                 q.push_values(order.contacts.iter().enumerate(), |mut b, (i, c)| {
-                    b.push_bind(id).push_bind(i as i64).push_bind(c.as_str().to_string());
+                    b.push_bind(id)
+                        .push_bind(i as i64)
+                        .push_bind(c.as_str().to_string())
+                        .push_bind(order.failing_contacts.contains(c));
                 });
                 if !order.contacts.is_empty() {
                     q.build().execute(&mut **tx).await?;
@@ -147,23 +150,50 @@ macro_rules! impl_store {
                     .bind(&e.text)
                     .execute(&mut **tx)
                     .await?;
-                if !change.outbox.is_empty() {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at) ",
-                    );
-                    q.push_values(&change.outbox, |mut b, m| {
-                        b.push_bind(m.channel.as_str())
-                            .push_bind(m.to.clone())
-                            .push_bind(id)
-                            .push_bind(m.template.clone())
-                            .push_bind(m.subject.clone())
-                            .push_bind(m.body.clone())
-                            .push_bind("pending")
-                            .push_bind(e.at);
-                    });
-                    q.build().execute(&mut **tx).await?;
+                Self::queue(tx, &change.outbox, Some(id), e.at).await
+            }
+
+            /// Queues messages to send, in the caller's transaction.
+            async fn queue(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                drafts: &[crate::domain::OutboxDraft],
+                order_id: Option<i64>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::store::StoreError> {
+                if drafts.is_empty() {
+                    return Ok(());
                 }
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at) ",
+                );
+                q.push_values(drafts, |mut b, m| {
+                    b.push_bind(m.channel.as_str())
+                        .push_bind(m.to.clone())
+                        .push_bind(order_id)
+                        .push_bind(m.template.clone())
+                        .push_bind(m.subject.clone())
+                        .push_bind(m.body.clone())
+                        .push_bind("pending")
+                        .push_bind(at);
+                });
+                q.build().execute(&mut **tx).await?;
                 Ok(())
+            }
+
+            /// Saves a change to an existing order in the caller's transaction.
+            async fn update_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                change: &crate::store::OrderChange,
+            ) -> Result<i64, crate::store::StoreError> {
+                use crate::store::StoreError;
+                let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
+                let id = row.id;
+                let updated = bind_order(sqlx::query(crate::store::sql::UPDATE_ORDER), row).execute(&mut **tx).await?;
+                if updated.rows_affected() != 1 {
+                    return Err(StoreError::Conflict(change.order.reference.clone()));
+                }
+                Self::write_children(tx, change, id).await?;
+                Ok(id)
             }
 
             /// Loads the numbers and contacts of these order rows and builds the orders.
@@ -182,7 +212,7 @@ macro_rules! impl_store {
                     "",
                 );
                 let numbers: Vec<NumberRow> = q.build_query_as().fetch_all(&self.pool).await?;
-                let mut q = in_ids("SELECT order_id, position, email FROM order_contacts WHERE order_id IN (", &ids, "");
+                let mut q = in_ids("SELECT order_id, position, email, failing FROM order_contacts WHERE order_id IN (", &ids, "");
                 let contacts: Vec<ContactRow> = q.build_query_as().fetch_all(&self.pool).await?;
                 let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
                 let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
@@ -235,17 +265,193 @@ macro_rules! impl_store {
             }
 
             async fn save(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
-                use crate::store::StoreError;
-                let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
-                let id = row.id;
                 let mut tx = self.begin_write().await?;
-                let updated = bind_order(sqlx::query(crate::store::sql::UPDATE_ORDER), row).execute(&mut *tx).await?;
-                if updated.rows_affected() != 1 {
-                    return Err(StoreError::Conflict(change.order.reference.clone()));
-                }
-                Self::write_children(&mut tx, &change, id).await?;
+                Self::update_in(&mut tx, &change).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn record_inbound(&self, record: crate::store::InboundRecord) -> Result<(), crate::store::StoreError> {
+                use crate::store::StoreError;
+                let crate::store::InboundRecord { message, change, handoff, documents, posts } = record;
+                let key = &message.key;
+                let order_id = change.as_ref().and_then(|c| crate::store::rows::order_id(&c.order.reference));
+                let mut tx = self.begin_write().await?;
+                let inserted = sqlx::query(crate::store::sql::INSERT_INBOUND)
+                    .bind(&key.mailbox)
+                    .bind(key.uidvalidity)
+                    .bind(key.uid)
+                    .bind(&key.message_id)
+                    .bind(order_id)
+                    .bind(message.received_at)
+                    .bind(&message.sender)
+                    .bind(&message.subject)
+                    .bind(&message.kind)
+                    .bind(&message.outcome)
+                    .execute(&mut *tx)
+                    .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyApplied(key.message_id.clone())),
+                    other => other?,
+                };
+                if let Some(change) = &change {
+                    let id = Self::update_in(&mut tx, change).await?;
+                    for d in &documents {
+                        sqlx::query(crate::store::sql::INSERT_DOCUMENT)
+                            .bind(id)
+                            .bind(&d.name)
+                            .bind(&d.content_type)
+                            .bind(&d.bytes)
+                            .bind(&key.message_id)
+                            .bind(message.received_at)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                let handoff_order = handoff.as_ref().and_then(|h| h.order.as_ref()).and_then(crate::store::rows::order_id);
+                if let Some(h) = &handoff {
+                    sqlx::query(crate::store::sql::INSERT_STAFF_ITEM)
+                        .bind(&key.message_id)
+                        .bind(handoff_order)
+                        .bind(&message.sender)
+                        .bind(&message.subject)
+                        .bind(&message.kind)
+                        .bind(&h.reason)
+                        .bind(&h.raw)
+                        .bind(message.received_at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Self::queue(&mut tx, &posts, handoff_order.or(order_id), message.received_at).await?;
+                if key.uidvalidity != 0 {
+                    sqlx::query(crate::store::sql::UPSERT_CHECKPOINT)
+                        .bind(&key.mailbox)
+                        .bind(key.uidvalidity)
+                        .bind(key.uid)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn advance_checkpoint(
+                &self,
+                mailbox: &str,
+                uidvalidity: i64,
+                uid: i64,
+            ) -> Result<(), crate::store::StoreError> {
+                sqlx::query(crate::store::sql::UPSERT_CHECKPOINT)
+                    .bind(mailbox)
+                    .bind(uidvalidity)
+                    .bind(uid)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn checkpoint(&self, mailbox: &str) -> Result<Option<crate::store::Checkpoint>, crate::store::StoreError> {
+                let row: Option<(i64, i64)> =
+                    sqlx::query_as("SELECT uidvalidity, last_uid FROM mailbox_checkpoints WHERE mailbox = $1")
+                        .bind(mailbox)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(uidvalidity, last_uid)| crate::store::Checkpoint { uidvalidity, last_uid }))
+            }
+
+            async fn open_orders_of_contact(
+                &self,
+                address: &crate::domain::EmailAddress,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM orders o JOIN order_contacts c ON c.order_id = o.id WHERE c.email = $1 \
+                     AND o.state NOT IN ('completed', 'cancelled') ORDER BY o.id DESC LIMIT 50",
+                    crate::store::sql::ORDER_COLUMNS
+                );
+                let rows = sqlx::query_as(&sql).bind(address.as_str()).fetch_all(&self.pool).await?;
+                self.hydrate(rows).await
+            }
+
+            async fn staff_queue(
+                &self,
+                include_resolved: bool,
+            ) -> Result<Vec<crate::domain::StaffItem>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM staff_queue WHERE ($1 OR status = 'open') ORDER BY id LIMIT 500",
+                    crate::store::sql::STAFF_ITEM_COLUMNS
+                );
+                let rows: Vec<crate::store::rows::StaffItemRow> =
+                    sqlx::query_as(&sql).bind(include_resolved).fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|r| r.into_item(Vec::new()).map_err(crate::store::StoreError::Unavailable))
+                    .collect()
+            }
+
+            async fn staff_item(&self, id: i64) -> Result<Option<crate::domain::StaffItem>, crate::store::StoreError> {
+                let sql = format!("SELECT {} FROM staff_queue WHERE id = $1", crate::store::sql::STAFF_ITEM_COLUMNS);
+                let row: Option<crate::store::rows::StaffItemRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                let Some(row) = row else { return Ok(None) };
+                let raw: Vec<u8> = sqlx::query_scalar("SELECT raw FROM staff_queue WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(Some(row.into_item(raw).map_err(crate::store::StoreError::Unavailable)?))
+            }
+
+            async fn resolve_staff_item(&self, resolution: crate::store::Resolution) -> Result<(), crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let at = resolution.at;
+                let order_id = resolution.change.as_ref().and_then(|c| crate::store::rows::order_id(&c.order.reference));
+                let updated = sqlx::query(
+                    "UPDATE staff_queue SET status = $2, resolved_by = $3, resolved_at = $4, \
+                     order_id = COALESCE($5, order_id) WHERE id = $1 AND status = 'open'",
+                )
+                .bind(resolution.id)
+                .bind(resolution.status.as_str())
+                .bind(&resolution.by)
+                .bind(at)
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() != 1 {
+                    return Err(crate::store::StoreError::AlreadyResolved(resolution.id));
+                }
+                if let Some(change) = &resolution.change {
+                    let id = Self::update_in(&mut tx, change).await?;
+                    for d in &resolution.documents {
+                        sqlx::query(crate::store::sql::INSERT_DOCUMENT)
+                            .bind(id)
+                            .bind(&d.name)
+                            .bind(&d.content_type)
+                            .bind(&d.bytes)
+                            .bind(&resolution.message_id)
+                            .bind(at)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn documents(
+                &self,
+                reference: &crate::domain::OrderRef,
+            ) -> Result<Vec<crate::domain::DocumentInfo>, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(Vec::new()) };
+                let rows: Vec<crate::store::rows::DocumentRow> = sqlx::query_as(
+                    "SELECT name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, received_at \
+                     FROM order_documents WHERE order_id = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn inbound_count(&self) -> Result<i64, crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM inbound_messages").fetch_one(&self.pool).await?)
             }
 
             async fn order(

@@ -1,0 +1,408 @@
+//! An inbound e-mail at the desk: read once, matched to its order, decided (pure, in
+//! `inbound`), then saved with its effects, its staff hand-off and the mailbox
+//! checkpoint in one transaction. IMAP, the local inbox folder and `portbot ingest`
+//! all end here after fetching.
+
+use super::inbound::{decide, match_order, Decision, Match, Outcome as Action, Sender, StaffReason};
+use super::{Desk, DeskError, SAVE_ATTEMPTS};
+use crate::domain::{
+    Document, EmailAddress, Event, Handoff, InboundKey, InboundMessage, Order, OrderRef, OutboxDraft, PhoneNumber,
+    Source, StaffItem, StaffItemStatus, TimelineEntry,
+};
+use crate::parse::classify::Kind;
+use crate::parse::{mime, parse_mail, Parsed};
+use crate::store::{InboundRecord, OrderChange, StoreError};
+use sha2::{Digest, Sha256};
+
+/// Where a message was found: a mailbox and its UID there. Files have no UIDVALIDITY
+/// (0) and no checkpoint; their UID is taken from their content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub mailbox: String,
+    pub uidvalidity: i64,
+    pub uid: i64,
+}
+
+impl Origin {
+    pub fn imap(mailbox: &str, uidvalidity: u32, uid: u32) -> Self {
+        Self {
+            mailbox: mailbox.to_string(),
+            uidvalidity: i64::from(uidvalidity),
+            uid: i64::from(uid),
+        }
+    }
+
+    /// A file (an `.eml` dropped in the inbox folder or given to `portbot ingest`).
+    pub fn file(raw: &[u8]) -> Self {
+        let digest = Sha256::digest(raw);
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        Self {
+            mailbox: "file".to_string(),
+            uidvalidity: 0,
+            uid: (u64::from_be_bytes(first) >> 1) as i64,
+        }
+    }
+}
+
+/// What the desk did with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    /// It changed (or was recorded on) an order.
+    Applied { order: OrderRef, event: String },
+    /// It waits in the staff queue, filed on an order when one is known.
+    HandedToStaff { order: Option<OrderRef>, reason: String },
+    /// It was applied before (same place in the mailbox, or same Message-ID).
+    AlreadySeen,
+}
+
+impl Taken {
+    pub fn describe(&self) -> String {
+        match self {
+            Taken::Applied { order, event } => format!("{event} on {order}"),
+            Taken::HandedToStaff { order: Some(o), reason } => format!("handed to staff ({o}): {reason}"),
+            Taken::HandedToStaff { order: None, reason } => format!("handed to staff: {reason}"),
+            Taken::AlreadySeen => "already applied".to_string(),
+        }
+    }
+}
+
+/// A message as read for the desk.
+pub(super) struct Letter {
+    raw: Vec<u8>,
+    mail: Option<mime::Mail>,
+    pub(super) parsed: Parsed,
+    message_id: String,
+    sender: Option<EmailAddress>,
+}
+
+impl Letter {
+    pub(super) fn read(raw: &[u8]) -> Self {
+        let mail = mime::read(raw).ok();
+        let parsed = match &mail {
+            Some(m) => parse_mail("inbox", m),
+            None => crate::parse::parse_message("inbox", raw),
+        };
+        let message_id = mail
+            .as_ref()
+            .map(|m| m.message_id.trim_matches(|c| c == '<' || c == '>').to_string())
+            .filter(|id| !id.is_empty())
+            .map(|id| format!("<{id}>"))
+            // A message without a Message-ID is known by its content.
+            .unwrap_or_else(|| format!("<sha256-{:x}@no-message-id.invalid>", Sha256::digest(raw)));
+        let sender = mail.as_ref().and_then(|m| m.from_address.parse().ok());
+        Self {
+            raw: raw.to_vec(),
+            mail,
+            parsed,
+            message_id,
+            sender,
+        }
+    }
+
+    fn subject(&self) -> &str {
+        self.mail.as_ref().map(|m| m.subject.as_str()).unwrap_or("")
+    }
+
+    fn sender_text(&self) -> String {
+        match (&self.sender, &self.mail) {
+            (Some(s), _) => s.to_string(),
+            (None, Some(m)) if !m.from_address.is_empty() => m.from_address.clone(),
+            _ => "(no sender)".to_string(),
+        }
+    }
+
+    fn numbers(&self) -> Vec<PhoneNumber> {
+        self.parsed.numbers.iter().filter_map(|n| n.parse().ok()).collect()
+    }
+
+    /// The subject and, for what people write, the start of their new text: what the
+    /// timeline shows of the message.
+    pub(super) fn summary(&self) -> String {
+        let subject = self.subject().trim();
+        let written = matches!(
+            self.parsed.kind,
+            Kind::RoutingConfirmation | Kind::CustomerReply | Kind::CancelRequest | Kind::StatusQuestion
+        );
+        let Some(mail) = self.mail.as_ref().filter(|_| written) else {
+            return subject.to_string();
+        };
+        let split = crate::parse::quote::split(&mail.text);
+        let body: String = split.body().split_whitespace().collect::<Vec<_>>().join(" ");
+        let excerpt: String = body.chars().take(400).collect();
+        let more = if body.chars().count() > 400 { "…" } else { "" };
+        format!("{subject}: \"{excerpt}{more}\"")
+    }
+
+    /// The first failing recipient of a bounce that is a contact of the order.
+    pub(super) fn failed_contact(&self, order: &Order) -> Option<EmailAddress> {
+        let mail = self.mail.as_ref()?;
+        mail.failed_recipients
+            .iter()
+            .filter_map(|a| a.parse::<EmailAddress>().ok())
+            .find(|a| order.contacts.contains(a))
+    }
+
+    /// The files to keep with the order when this message is a bill.
+    pub(super) fn documents(&self) -> Vec<Document> {
+        let Some(mail) = &self.mail else { return Vec::new() };
+        mail.attachments
+            .iter()
+            .chain(mail.forwarded.iter().flat_map(|f| f.attachments.iter()))
+            .map(|a| Document {
+                name: if a.name.is_empty() { "attachment".to_string() } else { a.name.clone() },
+                content_type: a.content_type.clone(),
+                bytes: a.bytes.clone(),
+            })
+            .collect()
+    }
+}
+
+impl Desk {
+    /// Takes one inbound message: applies it to its order, or hands it to staff, exactly
+    /// once. Only a failing database is an error; nothing the message says is.
+    pub async fn take_email(&self, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
+        let letter = Letter::read(raw);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (record, taken) = self.decide_letter(&letter, &origin).await?;
+            match self.store.record_inbound(record).await {
+                Ok(()) => {
+                    tracing::info!(
+                        message_id = %letter.message_id,
+                        kind = letter.parsed.kind.as_str(),
+                        outcome = %taken.describe(),
+                        "inbound message taken"
+                    );
+                    return Ok(taken);
+                }
+                Err(StoreError::AlreadyApplied(_)) => {
+                    if origin.uidvalidity != 0 {
+                        self.store
+                            .advance_checkpoint(&origin.mailbox, origin.uidvalidity, origin.uid)
+                            .await?;
+                    }
+                    return Ok(Taken::AlreadySeen);
+                }
+                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Finds the order and decides; returns what to record and what it means.
+    async fn decide_letter(&self, letter: &Letter, origin: &Origin) -> Result<(InboundRecord, Taken), DeskError> {
+        let now = self.clock.now();
+        let matched = self.match_letter(letter).await?;
+        let order = match &matched {
+            Match::Found(r) => self.store.order(r).await?,
+            _ => None,
+        };
+        let sender = match &letter.sender {
+            Some(from) => self.trust.sender(from, order.as_ref()),
+            None => Sender::Stranger,
+        };
+        let decision = match (&matched, &order) {
+            (Match::Found(_), Some(order)) => {
+                decide(&letter.parsed, sender, &letter.summary(), letter.failed_contact(order))
+            }
+            (Match::Ambiguous(refs), _) => Decision {
+                outcome: None,
+                staff: Some(StaffReason::Ambiguous(refs.clone())),
+            },
+            _ => Decision {
+                outcome: None,
+                staff: Some(StaffReason::Unmatched),
+            },
+        };
+        let mut change = None;
+        let mut documents = Vec::new();
+        let mut staff = decision.staff.as_ref().map(staff_reason_text);
+        let mut taken_event = None;
+        if let (Some(action), Some(order)) = (decision.outcome, &order) {
+            let is_bill = matches!(action, Action::Event(Event::BillReceived(_)));
+            let event = match action {
+                Action::Event(e) => e,
+                Action::Timeline { event, text } => Event::Heard { event, text },
+                Action::ContactFailing(address) => Event::ContactFailing(address),
+            };
+            let source = Source::Email(letter.sender_text());
+            match crate::domain::lifecycle::apply(order, event, now) {
+                Ok(applied) => {
+                    taken_event = Some(applied.event.to_string());
+                    if is_bill {
+                        documents = letter.documents();
+                    }
+                    change = Some(self.change_from(applied, source, now)?);
+                }
+                Err(not_allowed) => {
+                    // A notice that does not fit the order changes nothing: it lands on
+                    // the timeline and a person looks at it.
+                    let text = format!(
+                        "{} from {} not applied: {not_allowed}",
+                        letter.parsed.kind.as_str().replace('_', " "),
+                        letter.sender_text()
+                    );
+                    let heard = Event::Heard {
+                        event: "notice_not_applied",
+                        text: text.clone(),
+                    };
+                    let applied = crate::domain::lifecycle::apply(order, heard, now)?;
+                    taken_event = Some(applied.event.to_string());
+                    change = Some(self.change_from(applied, source, now)?);
+                    staff = Some(format!("it does not fit the order: {not_allowed}"));
+                }
+            }
+        }
+        let filed_on = order.as_ref().map(|o| o.reference.clone());
+        let taken = match (&staff, &taken_event, &filed_on) {
+            (Some(reason), _, _) => Taken::HandedToStaff {
+                order: filed_on.clone(),
+                reason: reason.clone(),
+            },
+            (None, Some(event), Some(order)) => Taken::Applied {
+                order: order.clone(),
+                event: event.clone(),
+            },
+            _ => Taken::HandedToStaff {
+                order: filed_on.clone(),
+                reason: "the bot could not tell what to do with it".to_string(),
+            },
+        };
+        let handoff = match &taken {
+            Taken::HandedToStaff { order, reason } => Some(Handoff {
+                order: order.clone(),
+                reason: reason.clone(),
+                raw: letter.raw.clone(),
+            }),
+            _ => None,
+        };
+        let message = InboundMessage {
+            key: InboundKey {
+                mailbox: origin.mailbox.clone(),
+                uidvalidity: origin.uidvalidity,
+                uid: origin.uid,
+                message_id: letter.message_id.clone(),
+            },
+            sender: letter.sender_text(),
+            subject: letter.subject().to_string(),
+            kind: letter.parsed.kind.as_str().to_string(),
+            outcome: taken.describe(),
+            received_at: now,
+        };
+        let posts = match &handoff {
+            Some(h) => vec![self.needs_person_post(&message, h)?],
+            None => Vec::new(),
+        };
+        let record = InboundRecord {
+            message,
+            change,
+            handoff,
+            documents,
+            posts,
+        };
+        Ok((record, taken))
+    }
+
+    /// Our reference (subject, body, PON), our own Message-IDs in the thread, then the
+    /// sender's open orders (or, for a trusted sender, the orders holding the numbers)
+    /// narrowed by the numbers named.
+    async fn match_letter(&self, letter: &Letter) -> Result<Match, DeskError> {
+        let named = letter.parsed.order_ref.as_deref().and_then(|r| r.parse::<OrderRef>().ok());
+        let threaded = letter
+            .mail
+            .as_ref()
+            .and_then(|m| self.trust.reference_in_thread(&m.thread_ids));
+        for reference in named.into_iter().chain(threaded) {
+            if let Some(order) = self.store.order(&reference).await? {
+                return Ok(match_order(Some(&order), &[], &[]));
+            }
+        }
+        let numbers = letter.numbers();
+        let Some(from) = &letter.sender else { return Ok(Match::Unmatched) };
+        let mut candidates = self.store.open_orders_of_contact(from).await?;
+        if candidates.is_empty() && self.trust.is_trusted(from) {
+            if let Some(first) = numbers.first() {
+                candidates = self.store.orders_with_number(first).await?;
+                candidates.retain(|o| o.state.is_open());
+            }
+        }
+        if candidates.is_empty() {
+            return Ok(Match::Unmatched);
+        }
+        Ok(match_order(None, &candidates, &numbers))
+    }
+
+    pub(super) fn change_from(
+        &self,
+        applied: crate::domain::Applied,
+        source: Source,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<OrderChange, DeskError> {
+        let entry = TimelineEntry {
+            at: now,
+            source: source.to_string(),
+            event: applied.event.into(),
+            text: applied.text.clone(),
+        };
+        let outbox = match applied.notice {
+            Some(notice) => vec![self.staff_post(
+                super::notice_template(notice),
+                &applied.order,
+                std::slice::from_ref(&entry),
+            )?],
+            None => Vec::new(),
+        };
+        Ok(OrderChange {
+            order: applied.order,
+            entry,
+            outbox,
+        })
+    }
+
+    fn needs_person_post(&self, message: &InboundMessage, handoff: &Handoff) -> Result<OutboxDraft, DeskError> {
+        let item = StaffItem {
+            id: 0,
+            message_id: message.key.message_id.clone(),
+            order_ref: handoff.order.clone(),
+            sender: message.sender.clone(),
+            subject: message.subject.clone(),
+            kind: message.kind.clone(),
+            reason: handoff.reason.clone(),
+            status: StaffItemStatus::Open,
+            created_at: message.received_at,
+            resolved_by: None,
+            raw: Vec::new(),
+        };
+        let rendered = self
+            .texts
+            .message("chat/needs_person", minijinja::context! { item => item })
+            .map_err(DeskError::Text)?;
+        Ok(OutboxDraft {
+            channel: crate::domain::Channel::Chat,
+            to: crate::domain::STAFF_CHANNEL.to_string(),
+            template: "chat/needs_person".to_string(),
+            subject: rendered.subject,
+            body: rendered.body,
+        })
+    }
+}
+
+/// Why a person must look, in words staff act on.
+fn staff_reason_text(reason: &StaffReason) -> String {
+    match reason {
+        StaffReason::Unmatched => "no order matches it: attach it to the right order or dismiss it".to_string(),
+        StaffReason::Ambiguous(refs) => {
+            let refs: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
+            format!("it could be about {}: attach it to the right one", refs.join(" or "))
+        }
+        StaffReason::UntrustedNotice => {
+            "a carrier-style notice from a domain that is not a trusted carrier or vendor: check it is genuine"
+                .to_string()
+        }
+        StaffReason::NotAContact => "the sender is not a contact of the order: nothing was told or changed".to_string(),
+        StaffReason::NotUnderstood(why) => format!("the bot could not understand it ({why})"),
+        StaffReason::NeedsAPerson(what) => what.to_string(),
+    }
+}

@@ -1,0 +1,108 @@
+//! The messages that need a person: staff read them, attach one to an order (the desk
+//! then applies it as if it had matched, with the staff member vouching for the
+//! sender), or dismiss it. Nothing in the queue is ever deleted.
+
+use super::email::Letter;
+use super::inbound::{decide, Outcome as Action, Sender};
+use super::{Desk, DeskError, SAVE_ATTEMPTS};
+use crate::domain::{Event, Order, OrderRef, Source, StaffItem, StaffItemStatus};
+use crate::parse::classify::Kind;
+use crate::store::{Resolution, StoreError};
+
+impl Desk {
+    /// Open items, oldest first (`all`: handled ones too).
+    pub async fn staff_queue(&self, all: bool) -> Result<Vec<StaffItem>, DeskError> {
+        Ok(self.store.staff_queue(all).await?)
+    }
+
+    /// One item, with the message's text as the bot read it.
+    pub async fn staff_item(&self, id: i64) -> Result<(StaffItem, String), DeskError> {
+        let item = self.store.staff_item(id).await?.ok_or(DeskError::UnknownInboxItem(id))?;
+        let text = crate::parse::text_of_file("message.eml", &item.raw);
+        Ok((item, text))
+    }
+
+    /// Applies an item's message to an order (the one given, else the one it was filed
+    /// on) and closes the item, in one transaction.
+    pub async fn attach(&self, id: i64, reference: Option<OrderRef>, by: &str) -> Result<Order, DeskError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let item = self.store.staff_item(id).await?.ok_or(DeskError::UnknownInboxItem(id))?;
+            if item.status != StaffItemStatus::Open {
+                return Err(DeskError::InboxItemClosed(id, item.status.as_str()));
+            }
+            let reference = reference
+                .clone()
+                .or_else(|| item.order_ref.clone())
+                .ok_or(DeskError::AttachNeedsOrder(id))?;
+            let order = self.order(&reference).await?;
+            let letter = Letter::read(&item.raw);
+            let event = vouched_event(&letter, &order, id);
+            let now = self.clock.now();
+            let mut applied = crate::domain::lifecycle::apply(&order, event, now)?;
+            applied.text = format!("{} (e-mail from {}, inbox #{id})", applied.text, item.sender);
+            let is_bill = applied.event == "bill_received";
+            let change = self.change_from(applied, Source::Chat(by.to_string()), now)?;
+            let resolution = Resolution {
+                id,
+                status: StaffItemStatus::Attached,
+                by: by.to_string(),
+                at: now,
+                message_id: item.message_id.clone(),
+                documents: if is_bill { letter.documents() } else { Vec::new() },
+                change: Some(change),
+            };
+            match self.store.resolve_staff_item(resolution).await {
+                Ok(()) => return self.order(&reference).await,
+                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Closes an item without changing any order.
+    pub async fn dismiss(&self, id: i64, by: &str, why: &str) -> Result<StaffItem, DeskError> {
+        let item = self.store.staff_item(id).await?.ok_or(DeskError::UnknownInboxItem(id))?;
+        if item.status != StaffItemStatus::Open {
+            return Err(DeskError::InboxItemClosed(id, item.status.as_str()));
+        }
+        let by = match why.trim() {
+            "" => by.to_string(),
+            why => format!("{by} ({why})"),
+        };
+        self.store
+            .resolve_staff_item(Resolution {
+                id,
+                status: StaffItemStatus::Dismissed,
+                by,
+                at: self.clock.now(),
+                message_id: item.message_id.clone(),
+                documents: Vec::new(),
+                change: None,
+            })
+            .await?;
+        Ok(self.store.staff_item(id).await?.unwrap_or(item))
+    }
+}
+
+/// What the message does once a person has said which order it is about and that its
+/// sender may act on it: a notice as the carrier's, anything else as the contact's.
+fn vouched_event(letter: &Letter, order: &Order, id: i64) -> Event {
+    let kind = letter.parsed.kind;
+    let notice = matches!(
+        kind,
+        Kind::PortCompleted | Kind::PortRejected | Kind::FocConfirmed | Kind::LoaSigned
+    );
+    let sender = if notice { Sender::Carrier } else { Sender::Contact };
+    let decision = decide(&letter.parsed, sender, &letter.summary(), letter.failed_contact(order));
+    match decision.outcome {
+        Some(Action::Event(e)) => e,
+        Some(Action::Timeline { event, text }) => Event::Heard { event, text },
+        Some(Action::ContactFailing(address)) => Event::ContactFailing(address),
+        None => Event::Heard {
+            event: "email_attached",
+            text: format!("e-mail attached from the inbox (#{id}): {}", letter.summary()),
+        },
+    }
+}
