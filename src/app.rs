@@ -4,6 +4,7 @@
 use crate::chat::ChatCore;
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::desk::inbound::Trust;
 use crate::desk::Desk;
 use crate::store::{self, Store, StoreError};
 use std::sync::Arc;
@@ -25,7 +26,8 @@ impl App {
         if !migrated.is_empty() {
             tracing::info!(?migrated, "database migrated");
         }
-        let desk = Arc::new(Desk::new(store.clone(), clock));
+        let trust = Trust::new(settings.inbox.trusted_domains.clone()).with_own_domain(settings.inbox.own_domain());
+        let desk = Arc::new(Desk::new(store.clone(), clock).with_trust(trust));
         let chat = ChatCore::new(desk.clone(), settings.time_zone);
         Ok(Self {
             store,

@@ -2,7 +2,10 @@
 //! secrets such as a database password), checked once at start-up. An error names the
 //! key and what is wrong with it. Secrets never show in `Debug`.
 
+mod inbox;
+
 use chrono_tz::Tz;
+pub use inbox::{AfterTaking, ImapSettings, InboxSettings, InboxSource, Security};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,7 @@ pub struct Settings {
     /// Time zone of customers who have not given their own.
     pub time_zone: Tz,
     pub chat: ChatSettings,
+    pub inbox: InboxSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +71,10 @@ struct RawSettings {
     desk: RawDesk,
     #[serde(default)]
     chat: RawChat,
+    #[serde(default)]
+    inbox: inbox::RawInbox,
+    #[serde(default)]
+    imap: Option<inbox::RawImap>,
 }
 
 #[derive(Deserialize)]
@@ -197,10 +205,12 @@ impl Settings {
         if terminal_user.is_empty() || terminal_user.contains(char::is_whitespace) {
             return Err(invalid("chat.terminal_user must be one word, e.g. \"staff\"".into()));
         }
+        let inbox = inbox::check(raw.inbox, raw.imap).map_err(invalid)?;
         Ok(Self {
             store_url: Secret(url),
             time_zone,
             chat: ChatSettings { mode, terminal_user },
+            inbox,
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod desk;
 pub mod domain;
+pub mod inbox;
 pub mod parse;
 pub mod run;
 pub mod store;

@@ -1,6 +1,7 @@
-//! `portbot run`: the long-running bot. Today that is the chat over the store: in local
-//! mode the terminal is the team chat. One shutdown token, cancelled by Ctrl-C or
-//! SIGTERM, stops it between two commands, never inside one.
+//! `portbot run`: the long-running bot: the inbox watcher (IMAP or the local folder)
+//! and the chat; in local mode the terminal is the team chat. One shutdown token,
+//! cancelled by Ctrl-C or SIGTERM, stops every task between two units of work, never
+//! inside one; the end of the terminal's input stops the bot too.
 
 use crate::app::App;
 use crate::chat::Caller;
@@ -10,6 +11,26 @@ use tokio_util::sync::CancellationToken;
 /// Reads staff commands line by line from `input` and writes each reply to `output`,
 /// until the input ends or `shutdown` is cancelled.
 pub async fn run<I, O>(app: &App, shutdown: CancellationToken, input: I, mut output: O) -> anyhow::Result<()>
+where
+    I: AsyncBufRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    let watcher = tokio::spawn(crate::inbox::watch(
+        app.desk.clone(),
+        app.settings.inbox.source.clone(),
+        shutdown.child_token(),
+    ));
+    let chat = terminal_chat(app, &shutdown, input, &mut output).await;
+    // Whatever ended the chat ends the bot: the watcher finishes the message it holds.
+    shutdown.cancel();
+    if let Err(e) = watcher.await {
+        tracing::error!(error = %e, "the inbox watcher ended abnormally");
+    }
+    tracing::info!("portbot stopped");
+    chat
+}
+
+async fn terminal_chat<I, O>(app: &App, shutdown: &CancellationToken, input: I, output: &mut O) -> anyhow::Result<()>
 where
     I: AsyncBufRead + Unpin,
     O: AsyncWrite + Unpin,

@@ -36,7 +36,9 @@ pub enum Command {
     Cancel(OrderRef, String),
     Note(OrderRef, String),
     /// The e-mails waiting for a person (`all`: handled ones too).
-    Inbox { all: bool },
+    Inbox {
+        all: bool,
+    },
     InboxShow(i64),
     InboxAttach(i64, Option<OrderRef>),
     InboxDismiss(i64, String),

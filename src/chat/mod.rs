@@ -142,13 +142,20 @@ impl ChatCore {
                 let (item, text) = self.desk.staff_item(id).await?;
                 let order = item.order_ref.clone();
                 let context = minijinja::context! { item => item, text => text };
-                let text = self.desk.texts().render("chat/inbox_item", context).map_err(DeskError::Text)?;
+                let text = self
+                    .desk
+                    .texts()
+                    .render("chat/inbox_item", context)
+                    .map_err(DeskError::Text)?;
                 Ok((text, order))
             }
             Command::InboxAttach(id, order) => {
                 let order = self.desk.attach(id, order, &caller.name).await?;
                 let r = order.reference.clone();
-                Ok((format!("Inbox #{id} attached to {r}.\n{}", self.card(&r).await?), Some(r)))
+                Ok((
+                    format!("Inbox #{id} attached to {r}.\n{}", self.card(&r).await?),
+                    Some(r),
+                ))
             }
             Command::InboxDismiss(id, why) => {
                 let item = self.desk.dismiss(id, &caller.name, &why).await?;

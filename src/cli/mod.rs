@@ -60,6 +60,12 @@ pub enum Command {
         #[arg(long)]
         text: bool,
     },
+    /// Feed .eml files through the desk as if they had just arrived (a file already
+    /// taken is skipped).
+    Ingest {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Messages waiting to be sent.
     Outbox {
         /// Sent ones too.
@@ -261,6 +267,7 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
             }
         }
         Command::Parse { .. } => unreachable!("parse runs before the settings load"),
+        Command::Ingest { files } => ingest::ingest_files(&app, &files, json, out).await,
         Command::Outbox { all } => {
             for message in app.desk.outbox(all).await? {
                 let text = if json {
@@ -287,6 +294,7 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
 
 use crate::chat::Reply;
 
+mod ingest;
 mod open;
 mod parse;
 

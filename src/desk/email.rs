@@ -150,7 +150,11 @@ impl Letter {
             .iter()
             .chain(mail.forwarded.iter().flat_map(|f| f.attachments.iter()))
             .map(|a| Document {
-                name: if a.name.is_empty() { "attachment".to_string() } else { a.name.clone() },
+                name: if a.name.is_empty() {
+                    "attachment".to_string()
+                } else {
+                    a.name.clone()
+                },
                 content_type: a.content_type.clone(),
                 bytes: a.bytes.clone(),
             })
@@ -309,7 +313,11 @@ impl Desk {
     /// sender's open orders (or, for a trusted sender, the orders holding the numbers)
     /// narrowed by the numbers named.
     async fn match_letter(&self, letter: &Letter) -> Result<Match, DeskError> {
-        let named = letter.parsed.order_ref.as_deref().and_then(|r| r.parse::<OrderRef>().ok());
+        let named = letter
+            .parsed
+            .order_ref
+            .as_deref()
+            .and_then(|r| r.parse::<OrderRef>().ok());
         let threaded = letter
             .mail
             .as_ref()
@@ -320,7 +328,9 @@ impl Desk {
             }
         }
         let numbers = letter.numbers();
-        let Some(from) = &letter.sender else { return Ok(Match::Unmatched) };
+        let Some(from) = &letter.sender else {
+            return Ok(Match::Unmatched);
+        };
         let mut candidates = self.store.open_orders_of_contact(from).await?;
         if candidates.is_empty() && self.trust.is_trusted(from) {
             if let Some(first) = numbers.first() {

@@ -31,6 +31,8 @@ pub enum DeskError {
     InboxItemClosed(i64, &'static str),
     #[error("inbox #{0} is not filed on an order: name one, e.g. `inbox attach {0} PORT-1042`")]
     AttachNeedsOrder(i64),
+    #[error("{0} could not be read: {1}")]
+    Unreadable(String, String),
     #[error("no order has the number {0}")]
     NoOrderForNumber(String),
     #[error(transparent)]
@@ -189,6 +191,11 @@ impl Desk {
 
     pub async fn list(&self, filter: &OrderFilter) -> Result<Vec<Order>, DeskError> {
         Ok(self.store.list_orders(filter).await?)
+    }
+
+    /// How far a mailbox has been read.
+    pub async fn checkpoint(&self, mailbox: &str) -> Result<Option<crate::store::Checkpoint>, DeskError> {
+        Ok(self.store.checkpoint(mailbox).await?)
     }
 
     pub async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, DeskError> {

@@ -17,7 +17,11 @@ impl Desk {
 
     /// One item, with the message's text as the bot read it.
     pub async fn staff_item(&self, id: i64) -> Result<(StaffItem, String), DeskError> {
-        let item = self.store.staff_item(id).await?.ok_or(DeskError::UnknownInboxItem(id))?;
+        let item = self
+            .store
+            .staff_item(id)
+            .await?
+            .ok_or(DeskError::UnknownInboxItem(id))?;
         let text = crate::parse::text_of_file("message.eml", &item.raw);
         Ok((item, text))
     }
@@ -28,7 +32,11 @@ impl Desk {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let item = self.store.staff_item(id).await?.ok_or(DeskError::UnknownInboxItem(id))?;
+            let item = self
+                .store
+                .staff_item(id)
+                .await?
+                .ok_or(DeskError::UnknownInboxItem(id))?;
             if item.status != StaffItemStatus::Open {
                 return Err(DeskError::InboxItemClosed(id, item.status.as_str()));
             }
@@ -63,7 +71,11 @@ impl Desk {
 
     /// Closes an item without changing any order.
     pub async fn dismiss(&self, id: i64, by: &str, why: &str) -> Result<StaffItem, DeskError> {
-        let item = self.store.staff_item(id).await?.ok_or(DeskError::UnknownInboxItem(id))?;
+        let item = self
+            .store
+            .staff_item(id)
+            .await?
+            .ok_or(DeskError::UnknownInboxItem(id))?;
         if item.status != StaffItemStatus::Open {
             return Err(DeskError::InboxItemClosed(id, item.status.as_str()));
         }

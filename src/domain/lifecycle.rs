@@ -3,8 +3,8 @@
 //! becomes, with the timeline text and any notice for staff, or says why not.
 
 use super::bill::Bill;
-use super::email::EmailAddress;
 pub use super::detail::Detail;
+use super::email::EmailAddress;
 use super::order::{NumberStatus, Order, OrderNumber, OrderState, Rejection};
 use super::order_ref::OrderRef;
 use super::phone::PhoneNumber;
@@ -43,7 +43,10 @@ pub enum Event {
     Noted(String),
     /// A message heard from outside (an auto-reply, a customer's question or reply)
     /// recorded on the timeline without changing the order.
-    Heard { event: &'static str, text: String },
+    Heard {
+        event: &'static str,
+        text: String,
+    },
     /// Mail to this contact bounced.
     ContactFailing(EmailAddress),
 }

@@ -22,7 +22,6 @@ fn request() -> PortRequest {
         number_type: NumberType::Voice,
         kind: None,
         contacts: vec!["ops@acme.example".parse().unwrap()],
-        failing_contacts: Vec::new(),
         account: AccountDetails {
             account_number: Some("8774 1012 3456 789".into()),
             btn: Some(n("305-555-0100")),

@@ -2,8 +2,9 @@
 //! Plain data: the same for every backend.
 
 use crate::domain::{
-    AccountDetails, Bill, Channel, DocumentInfo, EmailAddress, StaffItem, StaffItemStatus, NumberStatus, NumberType, Order, OrderKind, OrderNumber, OrderRef,
-    OrderState, OutboxMessage, OutboxStatus, Pin, RejectCode, Rejection, Route, TimelineEntry,
+    AccountDetails, Bill, Channel, DocumentInfo, EmailAddress, NumberStatus, NumberType, Order, OrderKind, OrderNumber,
+    OrderRef, OrderState, OutboxMessage, OutboxStatus, Pin, RejectCode, Rejection, Route, StaffItem, StaffItemStatus,
+    TimelineEntry,
 };
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};

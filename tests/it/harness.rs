@@ -25,6 +25,9 @@ pub struct TestDesk {
     _dir: tempfile::TempDir,
 }
 
+/// The carrier and e-signature domains the test desk believes.
+pub const TRUSTED: &str = r#"["portflow.example", "comcast.com", "docusign.net"]"#;
+
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 impl TestDesk {
@@ -45,7 +48,12 @@ impl TestDesk {
                 (format!("{base}/{name}"), Some(name))
             }
         };
-        let toml = format!("[store]\nurl = \"{url}\"\n[desk]\ntime_zone = \"America/New_York\"\n");
+        let inbox = dir.path().join("inbox");
+        let toml = format!(
+            "[store]\nurl = \"{url}\"\n[desk]\ntime_zone = \"America/New_York\"\n[inbox]\nfolder = \"{}\"\n\
+             address = \"porting@voip.example\"\ntrusted_domains = {TRUSTED}\n",
+            inbox.display()
+        );
         let settings = Settings::from_toml(&toml, std::iter::empty(), "test.toml").expect("test settings");
         let clock = Arc::new(FixedClock::new("2026-11-23T15:00:00Z".parse().unwrap()));
         let app = App::start(settings, clock.clone())

@@ -1,9 +1,12 @@
 //! The integration tests: one binary, one harness that starts the desk on a fresh
 //! database (SQLite in a temp folder, or a new PostgreSQL database).
 
+#[macro_use]
+mod story;
 mod chat;
 mod cli;
 mod harness;
+mod inbox;
+mod letters;
 mod parse;
 mod run;
-mod story;

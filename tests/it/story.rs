@@ -1,9 +1,10 @@
 //! The porting story from first request to ported numbers, on both backends.
 
 use crate::harness::{Backend, TestDesk};
+use portbot::desk::{Origin, Taken};
 use portbot::domain::{
-    parse_number_list, AccountDetails, Bill, Event, InboundKey, NumberStatus, NumberType, OrderState, PortRequest,
-    Source, TimelineEntry,
+    parse_number_list, AccountDetails, Bill, Event, NumberStatus, NumberType, OrderState, PortRequest, Source,
+    TimelineEntry,
 };
 use portbot::store::{OrderChange, StoreError};
 
@@ -26,7 +27,7 @@ macro_rules! on_both_backends {
     };
 }
 
-fn acme_request(numbers: &str) -> PortRequest {
+pub fn acme_request(numbers: &str) -> PortRequest {
     PortRequest {
         customer: "ACME-001".into(),
         carrier: "Comcast Business".into(),
@@ -204,7 +205,6 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
         order: order.clone(),
         entry: entry(text),
         outbox: vec![],
-        inbound: None,
     };
     t.app.store.save(change("first writer")).await.unwrap();
     let second = t.app.store.save(change("second writer")).await.unwrap_err();
@@ -224,35 +224,31 @@ async fn an_inbound_message_is_applied_once(backend: Backend) {
         .open_order(acme_request("305-555-0100"), Source::Cli)
         .await
         .unwrap();
-    let key = InboundKey {
-        mailbox: "INBOX".into(),
-        uidvalidity: 7,
-        uid: 42,
-        message_id: "<loa-1@esign.example>".into(),
-    };
-    let signed = portbot::domain::lifecycle::apply(&order, Event::LoaSigned, t.app.desk.now()).unwrap();
-    let change = OrderChange {
-        order: signed.order.clone(),
-        entry: TimelineEntry {
-            at: t.app.desk.now(),
-            source: "email".into(),
-            event: signed.event.into(),
-            text: signed.text,
-        },
-        outbox: vec![],
-        inbound: Some(key.clone()),
-    };
-    t.app.store.save(change.clone()).await.unwrap();
-    // The same message again, even from a fresh copy of the order, changes nothing.
-    let mut again = change;
-    again.order = t.app.desk.order(&order.reference).await.unwrap();
-    let err = t.app.store.save(again).await.unwrap_err();
+    let signed = format!(
+        "From: DocuSign <dse@na3.docusign.net>\nTo: porting@voip.example\nMessage-ID: <loa-1@esign.example>\n\
+         Subject: Completed: LOA for {r}\n\nAll parties have completed the envelope LOA for {r}.\n",
+        r = order.reference
+    );
+    let at = Origin::imap("INBOX", 7, 42);
+    let first = t.app.desk.take_email(signed.as_bytes(), at.clone()).await.unwrap();
     assert!(
-        matches!(err, StoreError::AlreadyApplied(ref id) if id == "<loa-1@esign.example>"),
-        "{err}"
+        matches!(first, Taken::Applied { ref event, .. } if event == "loa_signed"),
+        "{first:?}"
+    );
+    // The same message again, at the same place or another, changes nothing.
+    assert_eq!(
+        t.app.desk.take_email(signed.as_bytes(), at).await.unwrap(),
+        Taken::AlreadySeen
+    );
+    let elsewhere = Origin::imap("INBOX", 7, 43);
+    assert_eq!(
+        t.app.desk.take_email(signed.as_bytes(), elsewhere).await.unwrap(),
+        Taken::AlreadySeen
     );
     let timeline = t.app.store.timeline(&order.reference).await.unwrap();
     assert_eq!(timeline.iter().filter(|e| e.event == "loa_signed").count(), 1);
+    let checkpoint = t.app.store.checkpoint("INBOX").await.unwrap().unwrap();
+    assert_eq!((checkpoint.uidvalidity, checkpoint.last_uid), (7, 43));
     t.finish().await;
 }
 

@@ -1,0 +1,217 @@
+//! The `[inbox]` and `[imap]` sections: where mail comes from, whom the desk believes,
+//! and how the IMAP watcher talks to the server.
+
+use super::Secret;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct InboxSettings {
+    pub source: InboxSource,
+    /// The porting inbox's own address; our Message-IDs use its domain.
+    pub address: String,
+    /// Carrier, porting-vendor and e-signature domains whose notices the desk acts on.
+    pub trusted_domains: Vec<String>,
+}
+
+impl InboxSettings {
+    pub fn own_domain(&self) -> &str {
+        self.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum InboxSource {
+    /// Local mode: `.eml` files dropped in a folder.
+    Folder {
+        path: PathBuf,
+        poll: Duration,
+    },
+    Imap(ImapSettings),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (port 993).
+    Tls,
+    /// Plain, then STARTTLS before logging in (port 143).
+    StartTls,
+    /// No encryption: only for a server on loopback.
+    Plain,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterTaking {
+    /// Flag the message `$PortbotDone` (and \Seen); it stays where it is.
+    Flag,
+    /// Move it to this folder (created if missing).
+    Move(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ImapSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: String,
+    pub password: Secret,
+    pub mailbox: String,
+    pub after: AfterTaking,
+    /// Wait with IDLE when the server offers it; else (or when false) poll.
+    pub idle: bool,
+    pub poll: Duration,
+    /// Messages fetched per round trip.
+    pub batch: u32,
+    /// A PEM file of extra CA certificates (a private mail server's own CA).
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawInbox {
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    folder: Option<String>,
+    #[serde(default)]
+    poll_seconds: Option<toml::Value>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    trusted_domains: Option<StringList>,
+}
+
+/// A list in the file, or a comma-separated string from the environment.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StringList {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl StringList {
+    fn items(self) -> Vec<String> {
+        let items = match self {
+            StringList::List(l) => l,
+            StringList::Text(t) => t.split(',').map(str::to_string).collect(),
+        };
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawImap {
+    host: Option<String>,
+    port: Option<toml::Value>,
+    security: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    mailbox: Option<String>,
+    after: Option<String>,
+    move_to: Option<String>,
+    idle: Option<toml::Value>,
+    poll_seconds: Option<toml::Value>,
+    batch: Option<toml::Value>,
+    ca_file: Option<String>,
+}
+
+/// A number from the file, or from the environment as text.
+fn number(value: Option<toml::Value>, key: &str, default: u64) -> Result<u64, String> {
+    match value {
+        None => Ok(default),
+        Some(toml::Value::Integer(n)) if n >= 0 => Ok(n as u64),
+        Some(toml::Value::String(s)) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("{key} must be a whole number, not '{s}'")),
+        Some(other) => Err(format!("{key} must be a whole number, not {other}")),
+    }
+}
+
+fn flag(value: Option<toml::Value>, key: &str, default: bool) -> Result<bool, String> {
+    match value {
+        None => Ok(default),
+        Some(toml::Value::Boolean(b)) => Ok(b),
+        Some(toml::Value::String(s)) => match s.trim() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            _ => Err(format!("{key} must be true or false, not '{s}'")),
+        },
+        Some(other) => Err(format!("{key} must be true or false, not {other}")),
+    }
+}
+
+pub(super) fn check(inbox: RawInbox, imap: Option<RawImap>) -> Result<InboxSettings, String> {
+    let address = inbox.address.unwrap_or_else(|| "porting@portbot.invalid".to_string());
+    if address.parse::<crate::domain::EmailAddress>().is_err() {
+        return Err(format!(
+            "inbox.address '{address}' is not an e-mail address: give the porting inbox's, e.g. porting@voip.example"
+        ));
+    }
+    let trusted_domains = inbox.trusted_domains.map(StringList::items).unwrap_or_default();
+    let poll_default = number(inbox.poll_seconds, "inbox.poll_seconds", 5)?.max(1);
+    let source = match inbox.source.as_deref().unwrap_or("folder") {
+        "folder" => InboxSource::Folder {
+            path: PathBuf::from(inbox.folder.unwrap_or_else(|| "data/inbox".to_string())),
+            poll: Duration::from_secs(poll_default),
+        },
+        "imap" => InboxSource::Imap(check_imap(imap.ok_or(
+            "inbox.source is \"imap\" but there is no [imap] section: add host, user and password",
+        )?)?),
+        other => {
+            return Err(format!(
+                "inbox.source '{other}' is not available: use \"folder\" or \"imap\""
+            ))
+        }
+    };
+    Ok(InboxSettings {
+        source,
+        address,
+        trusted_domains,
+    })
+}
+
+fn check_imap(raw: RawImap) -> Result<ImapSettings, String> {
+    let host = raw
+        .host
+        .filter(|h| !h.trim().is_empty())
+        .ok_or("imap.host is missing: the mail server's name, e.g. imap.voip.example")?;
+    let security = match raw.security.as_deref().unwrap_or("tls") {
+        "tls" => Security::Tls,
+        "starttls" => Security::StartTls,
+        "plain" => Security::Plain,
+        other => return Err(format!("imap.security '{other}' is not one of tls, starttls, plain")),
+    };
+    let default_port = if security == Security::Tls { 993 } else { 143 };
+    let port = number(raw.port, "imap.port", default_port)?;
+    let port = u16::try_from(port).map_err(|_| format!("imap.port {port} is not a port number"))?;
+    let user = raw.user.filter(|u| !u.is_empty()).ok_or("imap.user is missing")?;
+    let password = raw
+        .password
+        .ok_or("imap.password is missing: set PORTBOT_IMAP_PASSWORD rather than writing it in the file")?;
+    let after = match raw.after.as_deref().unwrap_or("flag") {
+        "flag" => AfterTaking::Flag,
+        "move" => AfterTaking::Move(raw.move_to.unwrap_or_else(|| "Processed".to_string())),
+        other => return Err(format!("imap.after '{other}' is not one of flag, move")),
+    };
+    let batch = number(raw.batch, "imap.batch", 200)?.clamp(1, 5000) as u32;
+    Ok(ImapSettings {
+        host: host.trim().to_string(),
+        port,
+        security,
+        user,
+        password: Secret(password),
+        mailbox: raw.mailbox.unwrap_or_else(|| "INBOX".to_string()),
+        after,
+        idle: flag(raw.idle, "imap.idle", true)?,
+        poll: Duration::from_secs(number(raw.poll_seconds, "imap.poll_seconds", 60)?.max(1)),
+        batch,
+        ca_file: raw.ca_file.map(PathBuf::from),
+    })
+}

@@ -1,0 +1,300 @@
+//! The IMAP watcher: new messages fetched by UID in batches from where the store's
+//! checkpoint says the last run stopped, each taken by the desk (which records the
+//! checkpoint with the message's effects), then flagged or moved, never deleted. IDLE
+//! waits for new mail where the server offers it; else the watcher polls. A lost
+//! connection is retried with backoff; shutdown stops it between two messages.
+
+use super::backoff::Backoff;
+use crate::config::{AfterTaking, ImapSettings, Security};
+use crate::desk::{Desk, Origin, Taken};
+use anyhow::{anyhow, Context};
+use futures::TryStreamExt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio_util::sync::CancellationToken;
+
+/// The keyword set on every message the desk has taken.
+pub const TAKEN_KEYWORD: &str = "$PortbotDone";
+/// How long one IDLE lasts before it is renewed (servers drop IDLE after 30 minutes).
+const IDLE_RENEW: Duration = Duration::from_secs(5 * 60);
+/// Connecting and logging in give up after this.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A connection, plain or encrypted.
+pub trait Wire: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Wire for T {}
+
+pub type Session = async_imap::Session<Box<dyn Wire>>;
+
+pub struct ImapWatcher {
+    desk: Arc<Desk>,
+    settings: ImapSettings,
+}
+
+impl ImapWatcher {
+    pub fn new(desk: Arc<Desk>, settings: ImapSettings) -> Self {
+        Self { desk, settings }
+    }
+
+    /// The name the store keeps the checkpoint under: one per account and mailbox.
+    pub fn mailbox_key(&self) -> String {
+        let s = &self.settings;
+        format!("imap://{}@{}:{}/{}", s.user, s.host, s.port, s.mailbox)
+    }
+
+    /// Watches until shutdown, reconnecting with backoff when the server goes away.
+    pub async fn run(&self, shutdown: CancellationToken) {
+        let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(60));
+        while !shutdown.is_cancelled() {
+            match self.watch(&shutdown, &mut backoff).await {
+                Ok(()) => break,
+                Err(e) => {
+                    let wait = backoff.next_delay();
+                    tracing::warn!(error = format!("{e:#}"), retry_in = ?wait, "the IMAP watcher lost its connection");
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = shutdown.cancelled() => break,
+                    }
+                }
+            }
+        }
+        tracing::info!("the IMAP watcher stopped");
+    }
+
+    /// One connection's life: select, tidy, then drain and wait until shutdown.
+    async fn watch(&self, shutdown: &CancellationToken, backoff: &mut Backoff) -> anyhow::Result<()> {
+        let mut session = connect(&self.settings).await?;
+        let selected = session
+            .select(&self.settings.mailbox)
+            .await
+            .with_context(|| format!("selecting imap.mailbox '{}'", self.settings.mailbox))?;
+        let uidvalidity = selected
+            .uid_validity
+            .ok_or_else(|| anyhow!("the server gave no UIDVALIDITY"))?;
+        if let AfterTaking::Move(folder) = &self.settings.after {
+            // Already there is fine; any other failure shows when a move fails.
+            let _ = session.create(folder).await;
+        }
+        let idle = self.settings.idle && session.capabilities().await?.has_str("IDLE");
+        backoff.reset();
+        tracing::info!(mailbox = %self.mailbox_key(), uidvalidity, idle, "the IMAP watcher is connected");
+        self.tidy(&mut session, uidvalidity).await?;
+        loop {
+            if shutdown.is_cancelled() {
+                let _ = session.logout().await;
+                return Ok(());
+            }
+            if self.drain(&mut session, uidvalidity, shutdown).await? > 0 {
+                continue;
+            }
+            session = if idle {
+                idle_until_news(session, shutdown).await?
+            } else {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.settings.poll) => {}
+                    _ = shutdown.cancelled() => {}
+                }
+                session.noop().await?;
+                session
+            };
+        }
+    }
+
+    /// Takes every message after the checkpoint; returns how many it took.
+    pub async fn drain(
+        &self,
+        session: &mut Session,
+        uidvalidity: u32,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<usize> {
+        let key = self.mailbox_key();
+        let from = match self.desk.checkpoint(&key).await? {
+            Some(c) if c.uidvalidity == i64::from(uidvalidity) => c.last_uid + 1,
+            // First run, or the server renumbered the mailbox: read it all again; the
+            // Message-IDs already applied are skipped.
+            _ => 1,
+        };
+        // `n:*` always names the last message, even below n.
+        let mut uids: Vec<u32> = session
+            .uid_search(format!("UID {from}:*"))
+            .await?
+            .into_iter()
+            .filter(|u| i64::from(*u) >= from)
+            .collect();
+        uids.sort_unstable();
+        let mut taken = 0;
+        for chunk in uids.chunks(self.settings.batch as usize) {
+            let set = format!("{}:{}", chunk[0], chunk[chunk.len() - 1]);
+            let mut fetched: Vec<(u32, Vec<u8>)> = session
+                .uid_fetch(&set, "(UID BODY.PEEK[])")
+                .await?
+                .try_filter_map(|f| async move { Ok(f.uid.map(|uid| (uid, f.body().unwrap_or_default().to_vec()))) })
+                .try_collect()
+                .await?;
+            fetched.sort_by_key(|(uid, _)| *uid);
+            let mut done = Vec::new();
+            for (uid, raw) in fetched {
+                if shutdown.is_cancelled() {
+                    break;
+                }
+                let origin = Origin::imap(&key, uidvalidity, uid);
+                let outcome = self.desk.take_email(&raw, origin).await?;
+                if outcome != Taken::AlreadySeen {
+                    taken += 1;
+                }
+                done.push(uid);
+            }
+            self.mark_taken(session, &done).await?;
+            if shutdown.is_cancelled() {
+                break;
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Messages at or below the checkpoint that were taken but not yet flagged or moved
+    /// (the bot stopped in between) are marked now.
+    async fn tidy(&self, session: &mut Session, uidvalidity: u32) -> anyhow::Result<()> {
+        let Some(c) = self.desk.checkpoint(&self.mailbox_key()).await? else {
+            return Ok(());
+        };
+        if c.uidvalidity != i64::from(uidvalidity) || c.last_uid < 1 {
+            return Ok(());
+        }
+        let query = match &self.settings.after {
+            AfterTaking::Flag => format!("UID 1:{} UNKEYWORD {TAKEN_KEYWORD}", c.last_uid),
+            AfterTaking::Move(_) => format!("UID 1:{}", c.last_uid),
+        };
+        let mut left: Vec<u32> = session
+            .uid_search(query)
+            .await?
+            .into_iter()
+            .filter(|u| i64::from(*u) <= c.last_uid)
+            .collect();
+        left.sort_unstable();
+        self.mark_taken(session, &left).await
+    }
+
+    async fn mark_taken(&self, session: &mut Session, uids: &[u32]) -> anyhow::Result<()> {
+        if uids.is_empty() {
+            return Ok(());
+        }
+        let set = uid_set(uids);
+        match &self.settings.after {
+            AfterTaking::Flag => {
+                let _: Vec<_> = session
+                    .uid_store(&set, format!("+FLAGS.SILENT (\\Seen {TAKEN_KEYWORD})"))
+                    .await?
+                    .try_collect()
+                    .await?;
+            }
+            AfterTaking::Move(folder) => session
+                .uid_mv(&set, folder)
+                .await
+                .with_context(|| format!("moving taken mail to imap.move_to '{folder}'"))?,
+        }
+        Ok(())
+    }
+}
+
+/// Waits in IDLE until the server reports something, the IDLE is due for renewal, or
+/// shutdown.
+async fn idle_until_news(session: Session, shutdown: &CancellationToken) -> anyhow::Result<Session> {
+    let mut idle = session.idle();
+    idle.init().await?;
+    {
+        let (news, stop) = idle.wait_with_timeout(IDLE_RENEW);
+        tokio::select! {
+            result = news => { result?; }
+            _ = shutdown.cancelled() => {}
+        }
+        drop(stop);
+    }
+    Ok(idle.done().await?)
+}
+
+/// `1:3,7,9:10` for sorted UIDs.
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let start = uids[i];
+        let mut end = start;
+        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
+            i += 1;
+            end = uids[i];
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}:{end}")
+        });
+        i += 1;
+    }
+    parts.join(",")
+}
+
+/// Connects, reads the greeting, upgrades to TLS as configured and logs in.
+pub async fn connect(settings: &ImapSettings) -> anyhow::Result<Session> {
+    tokio::time::timeout(CONNECT_TIMEOUT, connect_inner(settings))
+        .await
+        .map_err(|_| {
+            anyhow!(
+                "no answer from {}:{} within {CONNECT_TIMEOUT:?}",
+                settings.host,
+                settings.port
+            )
+        })?
+}
+
+async fn connect_inner(settings: &ImapSettings) -> anyhow::Result<Session> {
+    let address = (settings.host.as_str(), settings.port);
+    let tcp = TcpStream::connect(address)
+        .await
+        .with_context(|| format!("connecting to imap.host {}:{}", settings.host, settings.port))?;
+    tcp.set_nodelay(true)?;
+    let wire: Box<dyn Wire> = match settings.security {
+        Security::Plain => Box::new(tcp),
+        Security::Tls => Box::new(super::tls::wrap(tcp, settings).await?),
+        Security::StartTls => {
+            let mut client = async_imap::Client::new(tcp);
+            greeting(&mut client).await?;
+            client
+                .run_command_and_check_ok("STARTTLS", None)
+                .await
+                .context("the server refused STARTTLS: set imap.security = \"tls\" or check the port")?;
+            Box::new(super::tls::wrap(client.into_inner(), settings).await?)
+        }
+    };
+    let mut client = async_imap::Client::new(wire);
+    if settings.security != Security::StartTls {
+        greeting(&mut client).await?;
+    }
+    client
+        .login(&settings.user, settings.password.expose())
+        .await
+        .map_err(|(e, _)| anyhow!("imap.user '{}' could not log in: {e}", settings.user))
+}
+
+async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug>(
+    client: &mut async_imap::Client<T>,
+) -> anyhow::Result<()> {
+    client
+        .read_response()
+        .await?
+        .ok_or_else(|| anyhow!("the server closed the connection before its greeting"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uid_set;
+
+    #[test]
+    fn uid_sets_join_runs_into_ranges() {
+        assert_eq!(uid_set(&[1, 2, 3, 7, 9, 10]), "1:3,7,9:10");
+        assert_eq!(uid_set(&[5]), "5");
+    }
+}
