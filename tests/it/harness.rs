@@ -32,6 +32,11 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 impl TestDesk {
     pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, None).await
+    }
+
+    /// The same with its own `[inbox]` (and `[imap]`) sections.
+    pub async fn start_with(backend: Backend, inbox_toml: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, pg_database) = match backend {
             Backend::Sqlite => (format!("sqlite://{}", dir.path().join("portbot.db").display()), None),
@@ -48,12 +53,14 @@ impl TestDesk {
                 (format!("{base}/{name}"), Some(name))
             }
         };
-        let inbox = dir.path().join("inbox");
-        let toml = format!(
-            "[store]\nurl = \"{url}\"\n[desk]\ntime_zone = \"America/New_York\"\n[inbox]\nfolder = \"{}\"\n\
-             address = \"porting@voip.example\"\ntrusted_domains = {TRUSTED}\n",
-            inbox.display()
-        );
+        let inbox = match inbox_toml {
+            Some(toml) => toml.to_string(),
+            None => format!(
+                "[inbox]\nfolder = \"{}\"\naddress = \"porting@voip.example\"\ntrusted_domains = {TRUSTED}\n",
+                dir.path().join("inbox").display()
+            ),
+        };
+        let toml = format!("[store]\nurl = \"{url}\"\n[desk]\ntime_zone = \"America/New_York\"\n{inbox}");
         let settings = Settings::from_toml(&toml, std::iter::empty(), "test.toml").expect("test settings");
         let clock = Arc::new(FixedClock::new("2026-11-23T15:00:00Z".parse().unwrap()));
         let app = App::start(settings, clock.clone())

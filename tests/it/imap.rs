@@ -1,0 +1,236 @@
+//! The inbox against real servers: mail sent through Postfix, delivered to Dovecot,
+//! picked up by the IMAP watcher and applied at the desk.
+
+use crate::harness::{Backend, TestDesk};
+use crate::letters::{bill_from_customer, completion, foc, loa_signed, mail, rejection};
+use crate::mailstack::{self, imap_settings, imap_toml, new_address, search, send};
+use crate::story::acme_request;
+use portbot::config::Security;
+use portbot::domain::{Order, OrderRef, OrderState, Source};
+use portbot::inbox::imap::{connect, ImapWatcher, TAKEN_KEYWORD};
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// A desk watching its own mailbox over IMAP, with the watcher running.
+struct WatchedDesk {
+    t: TestDesk,
+    address: String,
+    stop: CancellationToken,
+    watcher: tokio::task::JoinHandle<()>,
+}
+
+impl WatchedDesk {
+    async fn start(extra_imap: &str) -> Self {
+        mailstack::ensure_running();
+        let address = new_address("porting");
+        let t = TestDesk::start_with(Backend::Sqlite, Some(&imap_toml(&address, extra_imap))).await;
+        let stop = CancellationToken::new();
+        let watcher = tokio::spawn(portbot::inbox::watch(
+            t.app.desk.clone(),
+            t.app.settings.inbox.source.clone(),
+            stop.clone(),
+        ));
+        Self {
+            t,
+            address,
+            stop,
+            watcher,
+        }
+    }
+
+    /// Sends a message to the porting inbox and waits until the order shows `done`;
+    /// returns how long that took from the moment Postfix accepted it.
+    async fn email(&self, message: &str, reference: &OrderRef, done: impl Fn(&Order) -> bool) -> Duration {
+        let sent = Instant::now();
+        send(&self.address, message).await;
+        loop {
+            let order = self.t.app.desk.order(reference).await.unwrap();
+            if done(&order) {
+                return sent.elapsed();
+            }
+            assert!(
+                sent.elapsed() < Duration::from_secs(20),
+                "the e-mail had no effect: {order:#?}\nqueue: {:#?}",
+                self.t.app.desk.staff_queue(true).await.unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn stop(self) -> TestDesk {
+        self.stop.cancel();
+        self.watcher.await.unwrap();
+        self.t
+    }
+}
+
+#[tokio::test]
+async fn the_porting_story_by_real_email_through_postfix_and_dovecot() {
+    let w = WatchedDesk::start("").await;
+    let t = &w.t;
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let (o, r) = (&order.reference, order.reference.to_string());
+    let mut took = Vec::new();
+    let bill = bill_from_customer(&r, "200 Other Ave, Miami, FL 33130");
+    took.push(w.email(&bill, o, |o| !o.mismatches().is_empty()).await);
+    assert!(
+        t.staff_says(&format!("set {r} address 200 Other Ave, Miami, FL 33130"))
+            .await
+            .ok
+    );
+    took.push(w.email(&loa_signed(&r), o, |o| o.state == OrderState::Ready).await);
+    assert!(t.staff_says(&format!("submit {r}")).await.ok);
+    took.push(w.email(&rejection(&r), o, |o| o.state == OrderState::Rejected).await);
+    assert!(t.staff_says(&format!("set {r} pin 4821")).await.ok);
+    assert!(t.staff_says(&format!("submit {r}")).await.ok);
+    took.push(
+        w.email(&foc(&r, "2026-12-08"), o, |o| o.state == OrderState::FocConfirmed)
+            .await,
+    );
+    took.push(w.email(&completion(&r), o, |o| o.state == OrderState::Completed).await);
+    eprintln!("e-mail to effect, through Postfix, Dovecot and IDLE: {took:?}");
+    // Every message taken is flagged, none deleted.
+    let taken = search(&w.address, "INBOX", &format!("KEYWORD {TAKEN_KEYWORD}")).await;
+    assert_eq!(taken.len(), 5);
+    assert_eq!(t.app.store.documents(o).await.unwrap().len(), 1);
+    w.stop().await.finish().await;
+}
+
+#[tokio::test]
+async fn a_stranger_and_a_spoofed_notice_over_imap_reach_the_staff_queue_only() {
+    let w = WatchedDesk::start("").await;
+    let order =
+        w.t.app
+            .desk
+            .open_order(acme_request("305-555-0300"), Source::Cli)
+            .await
+            .unwrap();
+    let r = order.reference.to_string();
+    send(
+        &w.address,
+        &mail("Eve <eve@else.example>", &format!("Status of {r}?"), "Is it done?"),
+    )
+    .await;
+    let spoofed = foc(&r, "2026-12-08").replace("portflow.example", "portflow-notices.example");
+    send(&w.address, &spoofed).await;
+    let started = Instant::now();
+    while w.t.app.desk.staff_queue(false).await.unwrap().len() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(20), "the queue did not fill");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let after = w.t.app.desk.order(&order.reference).await.unwrap();
+    assert_eq!(
+        (after.state, after.version),
+        (OrderState::AwaitingDocuments, order.version)
+    );
+    w.stop().await.finish().await;
+}
+
+#[tokio::test]
+async fn taken_mail_can_be_moved_to_a_folder_and_polling_works_without_idle() {
+    let w = WatchedDesk::start("after = \"move\"\nmove_to = \"Processed\"\nidle = false\npoll_seconds = 1\n").await;
+    let order =
+        w.t.app
+            .desk
+            .open_order(acme_request("305-555-0400"), Source::Cli)
+            .await
+            .unwrap();
+    let r = order.reference.to_string();
+    w.email(&loa_signed(&r), &order.reference, |o| o.loa_signed_at.is_some())
+        .await;
+    let address = w.address.clone();
+    let t = w.stop().await;
+    assert!(
+        search(&address, "INBOX", "ALL").await.is_empty(),
+        "moved out of the inbox"
+    );
+    assert_eq!(search(&address, "Processed", "ALL").await.len(), 1, "kept, not deleted");
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn a_renumbered_mailbox_is_read_again_without_applying_anything_twice() {
+    let w = WatchedDesk::start("").await;
+    let order =
+        w.t.app
+            .desk
+            .open_order(acme_request("305-555-0500"), Source::Cli)
+            .await
+            .unwrap();
+    let r = order.reference.to_string();
+    w.email(&loa_signed(&r), &order.reference, |o| o.loa_signed_at.is_some())
+        .await;
+    let address = w.address.clone();
+    let t = w.stop().await;
+    // The server says the mailbox's UIDs mean something else now (UIDVALIDITY changed).
+    let settings = match &t.app.settings.inbox.source {
+        portbot::config::InboxSource::Imap(s) => s.clone(),
+        _ => unreachable!(),
+    };
+    let watcher = ImapWatcher::new(t.app.desk.clone(), settings.clone());
+    t.app
+        .store
+        .advance_checkpoint(&watcher.mailbox_key(), 1, 999)
+        .await
+        .unwrap();
+    let mut session = connect(&settings).await.unwrap();
+    let selected = session.select("INBOX").await.unwrap();
+    let taken = watcher
+        .drain(&mut session, selected.uid_validity.unwrap(), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(taken, 0, "the message was recognised by its Message-ID");
+    let timeline = t.app.store.timeline(&order.reference).await.unwrap();
+    assert_eq!(timeline.iter().filter(|e| e.event == "loa_signed").count(), 1);
+    assert_eq!(search(&address, "INBOX", "ALL").await.len(), 1);
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn tls_and_starttls_log_in_with_the_private_ca_and_refuse_without_it() {
+    mailstack::ensure_running();
+    let address = new_address("tls");
+    for security in [Security::Tls, Security::StartTls] {
+        let mut settings = imap_settings(&address, security);
+        let mut session = connect(&settings)
+            .await
+            .unwrap_or_else(|e| panic!("{security:?}: {e:#}"));
+        session.select("INBOX").await.unwrap();
+        let _ = session.logout().await;
+        settings.ca_file = None;
+        let refused = connect(&settings).await.err().expect("an unknown CA is refused");
+        assert!(format!("{refused:#}").contains("TLS"), "{refused:#}");
+    }
+    let mut settings = imap_settings(&address, Security::Plain);
+    settings.password = portbot::config::Secret::new("wrong");
+    let refused = connect(&settings).await.err().expect("a wrong password is refused");
+    assert!(format!("{refused:#}").contains("could not log in"), "{refused:#}");
+}
+
+#[tokio::test]
+async fn the_watcher_reconnects_after_the_server_drops_it() {
+    let w = WatchedDesk::start("").await;
+    let order =
+        w.t.app
+            .desk
+            .open_order(acme_request("305-555-0600"), Source::Cli)
+            .await
+            .unwrap();
+    let r = order.reference.to_string();
+    // Give the watcher time to connect and go idle, then have Dovecot drop it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let config = mailstack::folder().join("dovecot/dovecot.conf");
+    let kicked = std::process::Command::new("doveadm")
+        .args(["-c", config.to_str().unwrap(), "kick", &w.address])
+        .output()
+        .expect("doveadm runs");
+    assert!(kicked.status.success(), "{}", String::from_utf8_lossy(&kicked.stderr));
+    w.email(&loa_signed(&r), &order.reference, |o| o.loa_signed_at.is_some())
+        .await;
+    w.stop().await.finish().await;
+}

@@ -1,0 +1,149 @@
+//! The real mail servers on loopback (`scripts/mailstack`): Postfix takes mail on
+//! 127.0.0.1:2525 and delivers it to Dovecot, read over IMAP on 1143 (plain or
+//! STARTTLS) and 1993 (TLS). Every test has mailboxes of its own.
+
+use portbot::config::{AfterTaking, ImapSettings, Secret, Security};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+pub const SMTP: &str = "127.0.0.1:2525";
+
+pub fn folder() -> PathBuf {
+    PathBuf::from(std::env::var("PORTBOT_MAILSTACK_DIR").unwrap_or_else(|_| "/tmp/portbot-mailstack".into()))
+}
+
+/// Starts the servers with the repo's script unless they already answer.
+pub fn ensure_running() {
+    static START: Once = Once::new();
+    START.call_once(|| {
+        let up = [2525, 1143, 1993].iter().all(|port| {
+            TcpStream::connect_timeout(&format!("127.0.0.1:{port}").parse().unwrap(), Duration::from_secs(1)).is_ok()
+        });
+        if up && folder().join("tls/ca.pem").exists() {
+            return;
+        }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mailstack");
+        let status = std::process::Command::new(script)
+            .arg("start")
+            .arg(folder())
+            .status()
+            .expect("scripts/mailstack runs");
+        assert!(
+            status.success(),
+            "scripts/mailstack start failed: the mail tests need Postfix and Dovecot"
+        );
+    });
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A mailbox no other test uses.
+pub fn new_address(name: &str) -> String {
+    format!(
+        "{name}-{}-{}@portbot.test",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// How the watcher reaches `address`'s mailbox.
+pub fn imap_settings(address: &str, security: Security) -> ImapSettings {
+    let (host, port) = match security {
+        Security::Tls => ("localhost", 1993),
+        _ => ("127.0.0.1", 1143),
+    };
+    ImapSettings {
+        host: host.into(),
+        port,
+        security,
+        user: address.into(),
+        password: Secret::new("secret"),
+        mailbox: "INBOX".into(),
+        after: AfterTaking::Flag,
+        idle: true,
+        poll: Duration::from_secs(1),
+        batch: 100,
+        ca_file: Some(folder().join("tls/ca.pem")),
+    }
+}
+
+/// The `[inbox]` and `[imap]` sections for a bot watching `address`.
+pub fn imap_toml(address: &str, extra: &str) -> String {
+    format!(
+        "[inbox]\nsource = \"imap\"\naddress = \"porting@voip.example\"\ntrusted_domains = {}\n\
+         [imap]\nhost = \"127.0.0.1\"\nport = 1143\nsecurity = \"plain\"\nuser = \"{address}\"\npassword = \"secret\"\n{extra}",
+        crate::harness::TRUSTED
+    )
+}
+
+/// Sends one message through Postfix, as a mail client would.
+pub async fn send(to: &str, message: &str) {
+    let stream = tokio::net::TcpStream::connect(SMTP)
+        .await
+        .expect("Postfix listens on 127.0.0.1:2525");
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    let mut expect = async |code: &str| loop {
+        let line = lines.next_line().await.unwrap().expect("Postfix answered");
+        assert!(line.starts_with(code), "Postfix said {line:?}, expected {code}");
+        if line.as_bytes().get(3) == Some(&b' ') {
+            break;
+        }
+    };
+    expect("220").await;
+    let from = message
+        .lines()
+        .find_map(|l| l.strip_prefix("From: "))
+        .and_then(|f| f.rsplit('<').next())
+        .map(|f| f.trim_end_matches('>').trim().to_string())
+        .unwrap_or_default();
+    for (command, code) in [
+        ("EHLO test.example".to_string(), "250"),
+        (format!("MAIL FROM:<{from}>"), "250"),
+        (format!("RCPT TO:<{to}>"), "250"),
+        ("DATA".to_string(), "354"),
+    ] {
+        write.write_all(format!("{command}\r\n").as_bytes()).await.unwrap();
+        expect(code).await;
+    }
+    let mut data = String::new();
+    for line in message.replace("\r\n", "\n").lines() {
+        if line.starts_with('.') {
+            data.push('.');
+        }
+        data.push_str(line);
+        data.push_str("\r\n");
+    }
+    data.push_str(".\r\n");
+    write.write_all(data.as_bytes()).await.unwrap();
+    expect("250").await;
+    write.write_all(b"QUIT\r\n").await.unwrap();
+}
+
+/// Puts messages straight into a mailbox (faster than SMTP for thousands).
+pub async fn append(address: &str, messages: &[String]) {
+    let settings = imap_settings(address, Security::Plain);
+    let mut session = portbot::inbox::imap::connect(&settings).await.expect("Dovecot answers");
+    for m in messages {
+        session
+            .append("INBOX", None, None, m.replace("\r\n", "\n").replace('\n', "\r\n"))
+            .await
+            .expect("APPEND");
+    }
+    let _ = session.logout().await;
+}
+
+/// UIDs in `mailbox` matching an IMAP search.
+pub async fn search(address: &str, mailbox: &str, query: &str) -> Vec<u32> {
+    let settings = imap_settings(address, Security::Plain);
+    let mut session = portbot::inbox::imap::connect(&settings).await.expect("Dovecot answers");
+    session.select(mailbox).await.expect("SELECT");
+    let mut uids: Vec<u32> = session.uid_search(query).await.expect("SEARCH").into_iter().collect();
+    uids.sort_unstable();
+    let _ = session.logout().await;
+    uids
+}
