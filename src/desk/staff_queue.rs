@@ -9,10 +9,13 @@ use crate::domain::{Event, Order, OrderRef, Source, StaffItem, StaffItemStatus};
 use crate::parse::classify::Kind;
 use crate::store::{Resolution, StoreError};
 
+/// How many items `inbox` lists at once.
+pub const QUEUE_SHOWN: i64 = 50;
+
 impl Desk {
-    /// Open items, oldest first (`all`: handled ones too).
+    /// Open items, oldest first (`all`: handled ones too), at most `QUEUE_SHOWN`.
     pub async fn staff_queue(&self, all: bool) -> Result<Vec<StaffItem>, DeskError> {
-        Ok(self.store.staff_queue(all).await?)
+        Ok(self.store.staff_queue(all, QUEUE_SHOWN).await?)
     }
 
     /// One item, with the message's text as the bot read it.

@@ -151,8 +151,9 @@ pub trait Store: Send + Sync {
     /// Open orders on which this address is a contact, newest first.
     async fn open_orders_of_contact(&self, address: &EmailAddress) -> Result<Vec<Order>, StoreError>;
 
-    /// The staff queue, oldest first: open items only unless `include_resolved`.
-    async fn staff_queue(&self, include_resolved: bool) -> Result<Vec<StaffItem>, StoreError>;
+    /// The staff queue, oldest first, at most `limit` items: open items only unless
+    /// `include_resolved`.
+    async fn staff_queue(&self, include_resolved: bool, limit: i64) -> Result<Vec<StaffItem>, StoreError>;
 
     /// One item of the staff queue with the message as it arrived.
     async fn staff_item(&self, id: i64) -> Result<Option<StaffItem>, StoreError>;

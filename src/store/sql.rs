@@ -375,13 +375,14 @@ macro_rules! impl_store {
             async fn staff_queue(
                 &self,
                 include_resolved: bool,
+                limit: i64,
             ) -> Result<Vec<crate::domain::StaffItem>, crate::store::StoreError> {
                 let sql = format!(
-                    "SELECT {} FROM staff_queue WHERE ($1 OR status = 'open') ORDER BY id LIMIT 500",
+                    "SELECT {} FROM staff_queue WHERE ($1 OR status = 'open') ORDER BY id LIMIT $2",
                     crate::store::sql::STAFF_ITEM_COLUMNS
                 );
                 let rows: Vec<crate::store::rows::StaffItemRow> =
-                    sqlx::query_as(&sql).bind(include_resolved).fetch_all(&self.pool).await?;
+                    sqlx::query_as(&sql).bind(include_resolved).bind(limit).fetch_all(&self.pool).await?;
                 rows.into_iter()
                     .map(|r| r.into_item(Vec::new()).map_err(crate::store::StoreError::Unavailable))
                     .collect()

@@ -5,6 +5,7 @@
 mod story;
 mod chat;
 mod cli;
+mod crash;
 mod harness;
 mod imap;
 mod inbox;
