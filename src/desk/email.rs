@@ -198,11 +198,7 @@ impl Desk {
     /// Finds the order and decides; returns what to record and what it means.
     async fn decide_letter(&self, letter: &Letter, origin: &Origin) -> Result<(InboundRecord, Taken), DeskError> {
         let now = self.clock.now();
-        let matched = self.match_letter(letter).await?;
-        let order = match &matched {
-            Match::Found(r) => self.store.order(r).await?,
-            _ => None,
-        };
+        let (matched, order) = self.match_letter(letter).await?;
         let sender = match &letter.sender {
             Some(from) => self.trust.sender(from, order.as_ref()),
             None => Sender::Stranger,
@@ -312,7 +308,7 @@ impl Desk {
     /// Our reference (subject, body, PON), our own Message-IDs in the thread, then the
     /// sender's open orders (or, for a trusted sender, the orders holding the numbers)
     /// narrowed by the numbers named.
-    async fn match_letter(&self, letter: &Letter) -> Result<Match, DeskError> {
+    async fn match_letter(&self, letter: &Letter) -> Result<(Match, Option<Order>), DeskError> {
         let named = letter
             .parsed
             .order_ref
@@ -324,12 +320,12 @@ impl Desk {
             .and_then(|m| self.trust.reference_in_thread(&m.thread_ids));
         for reference in named.into_iter().chain(threaded) {
             if let Some(order) = self.store.order(&reference).await? {
-                return Ok(match_order(Some(&order), &[], &[]));
+                return Ok((match_order(Some(&order), &[], &[]), Some(order)));
             }
         }
         let numbers = letter.numbers();
         let Some(from) = &letter.sender else {
-            return Ok(Match::Unmatched);
+            return Ok((Match::Unmatched, None));
         };
         let mut candidates = self.store.open_orders_of_contact(from).await?;
         if candidates.is_empty() && self.trust.is_trusted(from) {
@@ -338,10 +334,12 @@ impl Desk {
                 candidates.retain(|o| o.state.is_open());
             }
         }
-        if candidates.is_empty() {
-            return Ok(Match::Unmatched);
-        }
-        Ok(match_order(None, &candidates, &numbers))
+        let matched = match_order(None, &candidates, &numbers);
+        let order = match &matched {
+            Match::Found(r) => candidates.into_iter().find(|o| o.reference == *r),
+            _ => None,
+        };
+        Ok((matched, order))
     }
 
     pub(super) fn change_from(

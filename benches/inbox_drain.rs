@@ -1,0 +1,110 @@
+//! A backlog of 10,000 messages drained from Dovecot into SQLite by the IMAP watcher:
+//! fetched in batches, parsed, matched, decided and recorded one transaction each.
+//! Needs the mail stack (`scripts/mailstack start`; started here if it is not up).
+//!
+//!     cargo bench --bench inbox_drain
+//!
+//! Prints the drain rate; the target is 500 messages a second or better.
+
+use portbot::app::App;
+use portbot::clock::SystemClock;
+use portbot::config::{InboxSource, Settings};
+use portbot::domain::{AccountDetails, NumberType, OrderRef, PortRequest, Source};
+use portbot::inbox::imap::{connect, ImapWatcher};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+const BACKLOG: usize = 10_000;
+const ORDERS: usize = 100;
+
+fn request(i: usize) -> PortRequest {
+    PortRequest {
+        customer: format!("CUST-{i:03}"),
+        carrier: "Comcast Business".into(),
+        numbers: portbot::domain::parse_number_list(&format!("305-555-{:04}", 1000 + i)).unwrap(),
+        number_type: NumberType::Voice,
+        kind: None,
+        contacts: vec![format!("ops{i}@customer.example").parse().unwrap()],
+        account: AccountDetails::default(),
+        pin: None,
+        authorized_name: None,
+        contract_end: None,
+        time_zone: chrono_tz::America::New_York,
+    }
+}
+
+/// A mix like a porting inbox's: questions and replies from contacts, carrier notices
+/// that do not fit the state, auto-replies, and mail from strangers.
+fn message(i: usize, orders: &[OrderRef]) -> String {
+    let o = i % ORDERS;
+    let r = &orders[o];
+    let (from, subject, body) = match i % 5 {
+        0 => (format!("ops{o}@customer.example"), format!("Where is my port? {r}"), "Any update on our port?".to_string()),
+        1 => (format!("ops{o}@customer.example"), format!("Re: [{r}] your port"), "Thanks, we will send the bill tomorrow.\n\nOn Mon, Nov 23, 2026, Porting wrote:\n> Please send your bill.".to_string()),
+        2 => ("notify@portflow.example".to_string(), format!("FOC confirmed - PON {r}"), format!("PON: {r}\nFOC date: 2026-12-08\n")),
+        3 => (format!("ops{o}@customer.example"), format!("Out of office: {r}"), "I am out of the office until Monday.".to_string()),
+        _ => ("someone@else.example".to_string(), format!("Hello {i}"), "Do you sell toner?".to_string()),
+    };
+    let auto = if i % 5 == 3 { "Auto-Submitted: auto-replied\r\n" } else { "" };
+    format!(
+        "From: {from}\r\nTo: porting@voip.example\r\nSubject: {subject}\r\nMessage-ID: <bench{i}.{}@bench.example>\r\n\
+         Date: Mon, 23 Nov 2026 10:00:00 -0500\r\n{auto}MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n{}\r\n",
+        std::process::id(),
+        body.replace('\n', "\r\n")
+    )
+}
+
+fn ensure_mailstack() {
+    if std::net::TcpStream::connect("127.0.0.1:1143").is_ok() {
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mailstack");
+    let status = std::process::Command::new(script).arg("start").status().expect("scripts/mailstack runs");
+    assert!(status.success(), "the mail stack did not start");
+}
+
+fn main() {
+    ensure_mailstack();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let user = format!("bench-{}@portbot.test", std::process::id());
+        let toml = format!(
+            "[store]\nurl = \"sqlite://{}/bench.db\"\n[inbox]\nsource = \"imap\"\naddress = \"porting@voip.example\"\n\
+             trusted_domains = [\"portflow.example\"]\n[imap]\nhost = \"127.0.0.1\"\nport = 1143\nsecurity = \"plain\"\n\
+             user = \"{user}\"\npassword = \"secret\"\nbatch = 500\n",
+            dir.path().display()
+        );
+        let settings = Settings::from_toml(&toml, std::iter::empty(), "bench.toml").unwrap();
+        let InboxSource::Imap(imap) = settings.inbox.source.clone() else { unreachable!() };
+        let app = App::start(settings, Arc::new(SystemClock)).await.unwrap();
+        let mut orders = Vec::new();
+        for i in 0..ORDERS {
+            orders.push(app.desk.open_order(request(i), Source::Cli).await.unwrap().reference);
+        }
+        let loading = Instant::now();
+        let mut session = connect(&imap).await.unwrap();
+        for i in 0..BACKLOG {
+            session.append("INBOX", None, None, message(i, &orders)).await.unwrap();
+        }
+        eprintln!("backlog of {BACKLOG} messages appended in {:.1?}", loading.elapsed());
+        let selected = session.select("INBOX").await.unwrap();
+        let watcher = ImapWatcher::new(app.desk.clone(), imap);
+        let started = Instant::now();
+        let taken = watcher
+            .drain(&mut session, selected.uid_validity.unwrap(), &CancellationToken::new())
+            .await
+            .unwrap();
+        let took = started.elapsed();
+        assert_eq!(taken, BACKLOG);
+        assert_eq!(app.store.inbound_count().await.unwrap() as usize, BACKLOG);
+        let rate = BACKLOG as f64 / took.as_secs_f64();
+        println!(
+            "inbox_drain: {BACKLOG} messages from Dovecot into SQLite in {:.2} s: {rate:.0} messages/s (target 500)",
+            took.as_secs_f64()
+        );
+        let _ = session.logout().await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    });
+}
