@@ -6,6 +6,7 @@
 //!
 //! Prints the drain rate; the target is 500 messages a second or better.
 
+use futures::TryStreamExt;
 use portbot::app::App;
 use portbot::clock::SystemClock;
 use portbot::config::{InboxSource, Settings};
@@ -40,13 +41,38 @@ fn message(i: usize, orders: &[OrderRef]) -> String {
     let o = i % ORDERS;
     let r = &orders[o];
     let (from, subject, body) = match i % 5 {
-        0 => (format!("ops{o}@customer.example"), format!("Where is my port? {r}"), "Any update on our port?".to_string()),
-        1 => (format!("ops{o}@customer.example"), format!("Re: [{r}] your port"), "Thanks, we will send the bill tomorrow.\n\nOn Mon, Nov 23, 2026, Porting wrote:\n> Please send your bill.".to_string()),
-        2 => ("notify@portflow.example".to_string(), format!("FOC confirmed - PON {r}"), format!("PON: {r}\nFOC date: 2026-12-08\n")),
-        3 => (format!("ops{o}@customer.example"), format!("Out of office: {r}"), "I am out of the office until Monday.".to_string()),
-        _ => ("someone@else.example".to_string(), format!("Hello {i}"), "Do you sell toner?".to_string()),
+        0 => (
+            format!("ops{o}@customer.example"),
+            format!("Where is my port? {r}"),
+            "Any update on our port?".to_string(),
+        ),
+        1 => (
+            format!("ops{o}@customer.example"),
+            format!("Re: [{r}] your port"),
+            "Thanks, we will send the bill tomorrow.\n\nOn Mon, Nov 23, 2026, Porting wrote:\n> Please send your bill."
+                .to_string(),
+        ),
+        2 => (
+            "notify@portflow.example".to_string(),
+            format!("FOC confirmed - PON {r}"),
+            format!("PON: {r}\nFOC date: 2026-12-08\n"),
+        ),
+        3 => (
+            format!("ops{o}@customer.example"),
+            format!("Out of office: {r}"),
+            "I am out of the office until Monday.".to_string(),
+        ),
+        _ => (
+            "someone@else.example".to_string(),
+            format!("Hello {i}"),
+            "Do you sell toner?".to_string(),
+        ),
     };
-    let auto = if i % 5 == 3 { "Auto-Submitted: auto-replied\r\n" } else { "" };
+    let auto = if i % 5 == 3 {
+        "Auto-Submitted: auto-replied\r\n"
+    } else {
+        ""
+    };
     format!(
         "From: {from}\r\nTo: porting@voip.example\r\nSubject: {subject}\r\nMessage-ID: <bench{i}.{}@bench.example>\r\n\
          Date: Mon, 23 Nov 2026 10:00:00 -0500\r\n{auto}MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n{}\r\n",
@@ -60,7 +86,10 @@ fn ensure_mailstack() {
         return;
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mailstack");
-    let status = std::process::Command::new(script).arg("start").status().expect("scripts/mailstack runs");
+    let status = std::process::Command::new(script)
+        .arg("start")
+        .status()
+        .expect("scripts/mailstack runs");
     assert!(status.success(), "the mail stack did not start");
 }
 
@@ -104,6 +133,16 @@ fn main() {
             "inbox_drain: {BACKLOG} messages from Dovecot into SQLite in {:.2} s: {rate:.0} messages/s (target 500)",
             took.as_secs_f64()
         );
+        // The share of that time the server and the wire take: fetching alone.
+        let started = Instant::now();
+        let mut fetched = 0;
+        for first in (1..=BACKLOG).step_by(500) {
+            let set = format!("{first}:{}", first + 499);
+            let batch: Vec<_> = session.fetch(&set, "(UID BODY.PEEK[])").await.unwrap().try_collect().await.unwrap();
+            fetched += batch.len();
+        }
+        let fetch_rate = fetched as f64 / started.elapsed().as_secs_f64();
+        println!("inbox_drain: fetching alone runs at {fetch_rate:.0} messages/s");
         let _ = session.logout().await;
         tokio::time::sleep(Duration::from_millis(10)).await;
     });

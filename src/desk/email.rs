@@ -234,7 +234,7 @@ impl Desk {
                     if is_bill {
                         documents = letter.documents();
                     }
-                    change = Some(self.change_from(applied, source, now)?);
+                    change = Some(self.change_from(order, applied, source, now)?);
                 }
                 Err(not_allowed) => {
                     // A notice that does not fit the order changes nothing: it lands on
@@ -250,7 +250,7 @@ impl Desk {
                     };
                     let applied = crate::domain::lifecycle::apply(order, heard, now)?;
                     taken_event = Some(applied.event.to_string());
-                    change = Some(self.change_from(applied, source, now)?);
+                    change = Some(self.change_from(order, applied, source, now)?);
                     staff = Some(format!("it does not fit the order: {not_allowed}"));
                 }
             }
@@ -344,6 +344,7 @@ impl Desk {
 
     pub(super) fn change_from(
         &self,
+        before: &Order,
         applied: crate::domain::Applied,
         source: Source,
         now: chrono::DateTime<chrono::Utc>,
@@ -363,6 +364,7 @@ impl Desk {
             None => Vec::new(),
         };
         Ok(OrderChange {
+            lines_changed: OrderChange::lines_differ(before, &applied.order),
             order: applied.order,
             entry,
             outbox,

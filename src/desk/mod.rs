@@ -122,6 +122,7 @@ impl Desk {
                 order: order.clone(),
                 entry,
                 outbox: vec![post],
+                lines_changed: true,
             })
             .await?;
         Ok(self.store.order(&order.reference).await?.unwrap_or(order))
@@ -149,6 +150,7 @@ impl Desk {
                 None => Vec::new(),
             };
             let change = OrderChange {
+                lines_changed: OrderChange::lines_differ(&order, &applied.order),
                 order: applied.order,
                 entry,
                 outbox,

@@ -55,6 +55,19 @@ pub struct OrderChange {
     pub order: Order,
     pub entry: TimelineEntry,
     pub outbox: Vec<OutboxDraft>,
+    /// False when the numbers and contacts are as they were (and the order is still as
+    /// open as it was): the store then leaves their rows alone.
+    pub lines_changed: bool,
+}
+
+impl OrderChange {
+    /// Whether a change from `before` to `after` touches the number and contact rows.
+    pub fn lines_differ(before: &Order, after: &Order) -> bool {
+        before.numbers != after.numbers
+            || before.contacts != after.contacts
+            || before.failing_contacts != after.failing_contacts
+            || before.state.is_open() != after.state.is_open()
+    }
 }
 
 /// An inbound message and everything it causes, saved in one transaction with the

@@ -103,43 +103,45 @@ macro_rules! impl_store {
                 use crate::store::rows::NumberRow;
                 use crate::store::StoreError;
                 let order = &change.order;
-                sqlx::query("DELETE FROM order_numbers WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
-                let rows = order
-                    .numbers
-                    .iter()
-                    .enumerate()
-                    .map(|(i, line)| NumberRow::from_line(order, i, line))
-                    .collect::<anyhow::Result<Vec<_>>>()
-                    .map_err(StoreError::Unavailable)?;
-                for chunk in rows.chunks(500) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO order_numbers (order_id, position, number, number_type, status, route, active) ",
-                    );
-                    q.push_values(chunk, |mut b, r| {
-                        b.push_bind(r.order_id)
-                            .push_bind(r.position)
-                            .push_bind(r.number.clone())
-                            .push_bind(r.number_type.clone())
-                            .push_bind(r.status.clone())
-                            .push_bind(r.route.clone())
-                            .push_bind(r.active);
+                if change.lines_changed {
+                    sqlx::query("DELETE FROM order_numbers WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
+                    let rows = order
+                        .numbers
+                        .iter()
+                        .enumerate()
+                        .map(|(i, line)| NumberRow::from_line(order, i, line))
+                        .collect::<anyhow::Result<Vec<_>>>()
+                        .map_err(StoreError::Unavailable)?;
+                    for chunk in rows.chunks(500) {
+                        let mut q = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO order_numbers (order_id, position, number, number_type, status, route, active) ",
+                        );
+                        q.push_values(chunk, |mut b, r| {
+                            b.push_bind(r.order_id)
+                                .push_bind(r.position)
+                                .push_bind(r.number.clone())
+                                .push_bind(r.number_type.clone())
+                                .push_bind(r.status.clone())
+                                .push_bind(r.route.clone())
+                                .push_bind(r.active);
+                        });
+                        match q.build().execute(&mut **tx).await {
+                            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict(order.reference.clone())),
+                            other => other?,
+                        };
+                    }
+                    sqlx::query("DELETE FROM order_contacts WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
+                    let mut q =
+                        sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email, failing) ");
+                    q.push_values(order.contacts.iter().enumerate(), |mut b, (i, c)| {
+                        b.push_bind(id)
+                            .push_bind(i as i64)
+                            .push_bind(c.as_str().to_string())
+                            .push_bind(order.failing_contacts.contains(c));
                     });
-                    match q.build().execute(&mut **tx).await {
-                        Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict(order.reference.clone())),
-                        other => other?,
-                    };
-                }
-                sqlx::query("DELETE FROM order_contacts WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
-                let mut q =
-                    sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email, failing) ");
-                q.push_values(order.contacts.iter().enumerate(), |mut b, (i, c)| {
-                    b.push_bind(id)
-                        .push_bind(i as i64)
-                        .push_bind(c.as_str().to_string())
-                        .push_bind(order.failing_contacts.contains(c));
-                });
-                if !order.contacts.is_empty() {
-                    q.build().execute(&mut **tx).await?;
+                    if !order.contacts.is_empty() {
+                        q.build().execute(&mut **tx).await?;
+                    }
                 }
                 let e = &change.entry;
                 sqlx::query(crate::store::sql::INSERT_TIMELINE)

@@ -205,6 +205,7 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
         order: order.clone(),
         entry: entry(text),
         outbox: vec![],
+        lines_changed: true,
     };
     t.app.store.save(change("first writer")).await.unwrap();
     let second = t.app.store.save(change("second writer")).await.unwrap_err();
