@@ -211,9 +211,17 @@ impl Desk {
                 outcome: None,
                 staff: Some(StaffReason::Ambiguous(refs.clone())),
             },
+            // Mail the bot could not read says so, rather than "no order matches".
             _ => Decision {
                 outcome: None,
-                staff: Some(StaffReason::Unmatched),
+                staff: Some(match (&letter.parsed.error, letter.parsed.kind) {
+                    (Some(error), _) => StaffReason::NotUnderstood(error.clone()),
+                    (None, Kind::Unknown) if letter.sender.is_none() => {
+                        StaffReason::NotUnderstood("no sender and nothing a porting message says".into())
+                    }
+                    (None, Kind::Unknown) => StaffReason::NotUnderstood("not a porting message".into()),
+                    (None, _) => StaffReason::Unmatched,
+                }),
             },
         };
         let mut change = None;

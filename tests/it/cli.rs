@@ -267,3 +267,43 @@ fn migrate_reports_what_it_applied() {
     let second: Value = serde_json::from_str(&stdout(&portbot(dir.path(), &["migrate", "--json"]))).unwrap();
     assert_eq!(second["applied"], serde_json::json!([]));
 }
+
+#[test]
+fn ingest_feeds_files_through_the_desk_once_and_names_what_it_could_not_read() {
+    let dir = workspace();
+    let opened = portbot(
+        dir.path(),
+        &[
+            "order",
+            "open",
+            "--customer",
+            "ACME-001",
+            "--carrier",
+            "AT&T",
+            "--numbers",
+            "305-555-0100",
+            "--contact",
+            "ops@acme.example",
+            "--json",
+        ],
+    );
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    let signed = "From: DocuSign <dse@na3.docusign.net>\nTo: porting@voip.example\nMessage-ID: <env-7@docusign.net>\n\
+                  Subject: Completed: LOA for PORT-1001\n\nAll parties have completed the envelope LOA PORT-1001.\n";
+    std::fs::write(dir.path().join("signed.eml"), signed).unwrap();
+    let first = portbot(dir.path(), &["ingest", "signed.eml", "--json"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let line: Value = serde_json::from_str(stdout(&first).trim()).unwrap();
+    assert_eq!(line["outcome"], "applied");
+    assert_eq!(line["ref"], "PORT-1001");
+    assert_eq!(line["event"], "loa_signed");
+    let again = portbot(dir.path(), &["ingest", "signed.eml", "missing.eml", "--json"]);
+    assert_eq!(again.status.code(), Some(1));
+    let line: Value = serde_json::from_str(stdout(&again).trim()).unwrap();
+    assert_eq!(line["outcome"], "already_seen");
+    assert!(
+        stderr(&again).contains("missing.eml could not be read"),
+        "{}",
+        stderr(&again)
+    );
+}

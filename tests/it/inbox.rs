@@ -235,3 +235,73 @@ async fn replies_find_their_order_by_thread_or_by_the_numbers_named(backend: Bac
 }
 
 on_both_backends!(replies_find_their_order_by_thread_or_by_the_numbers_named);
+
+async fn every_public_corpus_message_is_kept_applied_or_handed_to_staff(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    opened(&t).await;
+    let files = crate::parse::files_under(&crate::parse::shared().join("corpora"));
+    let mut distinct = std::collections::HashSet::new();
+    for path in &files {
+        let raw = std::fs::read(path).unwrap();
+        let taken = t.app.desk.take_email(&raw, Origin::file(&raw)).await;
+        let taken = taken.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if taken != Taken::AlreadySeen {
+            distinct.insert(path.clone());
+        }
+    }
+    // Nothing dropped: each message is in the inbound log, and all but the applied
+    // ones wait for a person.
+    let recorded = t.app.store.inbound_count().await.unwrap() as usize;
+    assert_eq!(recorded, distinct.len());
+    assert!(recorded > 500, "{recorded} of {} files", files.len());
+    t.finish().await;
+}
+
+on_both_backends!(every_public_corpus_message_is_kept_applied_or_handed_to_staff);
+
+#[tokio::test]
+async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
+    use portbot::inbox::folder::FolderWatcher;
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let order = opened(&t).await;
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("1-signed.eml"),
+        loa_signed(&order.reference.to_string()),
+    )
+    .unwrap();
+    std::fs::write(folder.path().join("2-garbage.eml"), [0u8, 159, 146, 150, 0, 1]).unwrap();
+    std::fs::write(folder.path().join("notes.txt"), "not mail").unwrap();
+    let watcher = FolderWatcher::new(
+        t.app.desk.clone(),
+        folder.path().into(),
+        std::time::Duration::from_secs(1),
+    );
+    let stop = tokio_util::sync::CancellationToken::new();
+    let taken = watcher.run_once(&stop).await.unwrap();
+    assert_eq!(taken.len(), 2);
+    assert!(matches!(taken[0].1, Taken::Applied { .. }), "{taken:?}");
+    assert!(
+        matches!(taken[1].1, Taken::HandedToStaff { .. }),
+        "unreadable mail is kept for a person"
+    );
+    assert!(folder.path().join("processed/1-signed.eml").exists());
+    assert!(folder.path().join("notes.txt").exists(), "only .eml files are mail");
+    assert!(watcher.run_once(&stop).await.unwrap().is_empty());
+    // The same file dropped again is recognised.
+    std::fs::write(
+        folder.path().join("3-again.eml"),
+        loa_signed(&order.reference.to_string()),
+    )
+    .unwrap();
+    std::fs::copy(
+        folder.path().join("processed/1-signed.eml"),
+        folder.path().join("4-copy.eml"),
+    )
+    .unwrap();
+    let again = watcher.run_once(&stop).await.unwrap();
+    assert!(matches!(again[1].1, Taken::AlreadySeen), "{again:?}");
+    let garbage = &t.app.desk.staff_queue(false).await.unwrap()[0];
+    assert!(garbage.reason.contains("could not understand"), "{}", garbage.reason);
+    t.finish().await;
+}
