@@ -24,7 +24,7 @@ fn token(i: usize) -> String {
 /// Half the messages are contacts asking about their orders (timeline entries), half
 /// come from strangers about nothing we know (staff queue).
 fn message(i: usize, orders: &[OrderRef]) -> String {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         let order = &orders[i % ORDERS];
         crate::letters::mail(
             "Maria Lopez <ops@acme.example>",

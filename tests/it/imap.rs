@@ -203,12 +203,12 @@ async fn tls_and_starttls_log_in_with_the_private_ca_and_refuse_without_it() {
         session.select("INBOX").await.unwrap();
         let _ = session.logout().await;
         settings.ca_file = None;
-        let refused = connect(&settings).await.err().expect("an unknown CA is refused");
+        let refused = connect(&settings).await.expect_err("an unknown CA is refused");
         assert!(format!("{refused:#}").contains("TLS"), "{refused:#}");
     }
     let mut settings = imap_settings(&address, Security::Plain);
     settings.password = portbot::config::Secret::new("wrong");
-    let refused = connect(&settings).await.err().expect("a wrong password is refused");
+    let refused = connect(&settings).await.expect_err("a wrong password is refused");
     assert!(format!("{refused:#}").contains("could not log in"), "{refused:#}");
 }
 
