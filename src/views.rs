@@ -35,6 +35,8 @@ pub struct OrderView {
     pub kind: &'static str,
     pub kind_plain: &'static str,
     pub contacts: Vec<String>,
+    /// Contacts whose mail bounced.
+    pub failing_contacts: Vec<String>,
     pub numbers: Vec<NumberView>,
     pub loa_signed: bool,
     pub invoice_received: bool,
@@ -70,6 +72,7 @@ pub fn order_view(order: &Order, timeline: Vec<TimelineEntry>) -> OrderView {
             crate::domain::OrderKind::TollFree => "toll-free",
         },
         contacts: order.contacts.iter().map(|c| c.to_string()).collect(),
+        failing_contacts: order.failing_contacts.iter().map(|c| c.to_string()).collect(),
         numbers: order
             .numbers
             .iter()

@@ -52,6 +52,12 @@ impl Command {
             Command::Help | Command::Status(_) | Command::List(_) | Command::Inbox { .. } | Command::InboxShow(_)
         )
     }
+
+    /// Reading a customer's whole e-mail (it may carry a PIN or an account number) is
+    /// for staff, like every change.
+    pub fn needs_staff(&self) -> bool {
+        self.changes_an_order() || matches!(self, Command::InboxShow(_))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

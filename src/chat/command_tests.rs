@@ -68,8 +68,34 @@ fn only_reading_commands_are_open_to_everyone() {
         ("help", false),
         ("note PORT-1001 x", true),
         ("submit PORT-1001", true),
+        ("inbox", false),
+        ("inbox attach 3 PORT-1001", true),
+        ("inbox dismiss 3", true),
     ] {
         assert_eq!(read(text).unwrap().changes_an_order(), changes, "{text}");
+    }
+    assert!(
+        read("inbox show 3").unwrap().needs_staff(),
+        "a customer's whole e-mail is for staff"
+    );
+    assert!(!read("inbox").unwrap().needs_staff());
+}
+
+#[test]
+fn inbox_commands_read_their_item_and_order() {
+    assert!(matches!(read("inbox").unwrap(), Command::Inbox { all: false }));
+    assert!(matches!(read("inbox all").unwrap(), Command::Inbox { all: true }));
+    assert!(matches!(read("inbox show #4").unwrap(), Command::InboxShow(4)));
+    assert!(matches!(read("inbox attach 4").unwrap(), Command::InboxAttach(4, None)));
+    assert!(matches!(
+        read("inbox attach 4 port-1042").unwrap(),
+        Command::InboxAttach(4, Some(_))
+    ));
+    assert!(
+        matches!(read("inbox dismiss 4 spam offer").unwrap(), Command::InboxDismiss(4, ref why) if why == "spam offer")
+    );
+    for bad in ["inbox show", "inbox attach x", "inbox attach 4 1042", "inbox burn 4"] {
+        assert!(matches!(read(bad), Err(CommandError::Usage { .. })), "{bad}");
     }
 }
 

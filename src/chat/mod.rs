@@ -51,13 +51,14 @@ enum ChatError {
     Command(#[from] CommandError),
     #[error(transparent)]
     Desk(#[from] DeskError),
-    #[error("{0} may only read: changing an order needs the staff role")]
+    #[error("{0} may only read order cards: this command needs the staff role")]
     NotPermitted(String),
 }
 
-/// Only staff change orders; anyone in the channel may read.
+/// Only staff change orders or read customers' e-mails; anyone in the channel may read
+/// order cards, lists and the inbox's list.
 pub fn permitted(command: &Command, caller: &Caller) -> bool {
-    caller.is_staff || !command.changes_an_order()
+    caller.is_staff || !command.needs_staff()
 }
 
 pub struct ChatCore {

@@ -148,7 +148,11 @@ async fn staff_attach_a_message_to_its_order_and_dismiss_another(backend: Backen
     assert!(!t.app.chat.handle(&reader, "inbox dismiss 2").await.ok);
     assert!(
         t.app.chat.handle(&reader, "inbox").await.ok,
-        "reading the inbox is open to all"
+        "the inbox's list is open to all"
+    );
+    assert!(
+        !t.app.chat.handle(&reader, "inbox show 2").await.ok,
+        "a customer's e-mail is for staff"
     );
     assert!(t.staff_says("inbox dismiss 2 spam").await.ok);
     assert!(t.staff_says("inbox").await.text.contains("No e-mail waits"));
