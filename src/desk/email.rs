@@ -77,7 +77,22 @@ pub(super) struct Letter {
 }
 
 impl Letter {
+    /// Reads a message; should the parser fail on it (a bug), the message is still
+    /// kept, as one the bot could not read, for a person.
     pub(super) fn read(raw: &[u8]) -> Self {
+        std::panic::catch_unwind(|| Self::parse(raw)).unwrap_or_else(|_| {
+            tracing::error!(bytes = raw.len(), "the parser failed on a message: kept for staff");
+            Self {
+                raw: raw.to_vec(),
+                mail: None,
+                parsed: Parsed::unknown("inbox", "the bot failed while reading it"),
+                message_id: format!("<sha256-{:x}@no-message-id.invalid>", Sha256::digest(raw)),
+                sender: None,
+            }
+        })
+    }
+
+    fn parse(raw: &[u8]) -> Self {
         let mail = mime::read(raw).ok();
         let parsed = match &mail {
             Some(m) => parse_mail("inbox", m),

@@ -55,7 +55,7 @@ impl Parsed {
     }
 
     /// A file that could not be read, with the reason.
-    fn unknown(file: &str, error: impl ToString) -> Self {
+    pub fn unknown(file: &str, error: impl ToString) -> Self {
         Self {
             error: Some(error.to_string()),
             ..Self::empty(file, Kind::Unknown)
