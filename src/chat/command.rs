@@ -69,7 +69,7 @@ pub enum CommandError {
 }
 
 /// The fields `set` can change, with the words staff use for them.
-pub const SET_FIELDS: &str = "account, pin, btn, name, address, authorized, contract-end, contacts";
+pub const SET_FIELDS: &str = "account, pin, btn, name, address, authorized, contract-end, contacts, language (en|es)";
 
 const USAGE_STATUS: &str = "status PORT-1042 | status 305-555-0100";
 const USAGE_LIST: &str = "list [STATE]";
@@ -255,6 +255,7 @@ fn parse_detail(field: &str, value: &str) -> Result<Detail, CommandError> {
         "authorized" | "authorized-name" => Detail::AuthorizedName(value.to_string()),
         "contract-end" => Detail::ContractEnd(parse_date(value, USAGE_SET)?),
         "contacts" | "contact" => Detail::Contacts(parse_contacts(value).map_err(bad)?),
+        "language" | "lang" => Detail::Language(value.parse().map_err(bad)?),
         other => return Err(bad(format!("'{other}' is not a field: use one of {SET_FIELDS}"))),
     })
 }

@@ -247,7 +247,7 @@ impl Desk {
             let is_bill = matches!(action, Action::Event(Event::BillReceived(_)));
             let event = match action {
                 Action::Event(e) => e,
-                Action::Timeline { event, text } => Event::Heard { event, text },
+                Action::Timeline { event, text } => Event::Logged { event, text },
                 Action::ContactFailing(address) => Event::ContactFailing(address),
             };
             let source = Source::Email(letter.sender_text());
@@ -267,7 +267,7 @@ impl Desk {
                         letter.parsed.kind.as_str().replace('_', " "),
                         letter.sender_text()
                     );
-                    let heard = Event::Heard {
+                    let heard = Event::Logged {
                         event: "notice_not_applied",
                         text: text.clone(),
                     };
@@ -388,6 +388,7 @@ impl Desk {
         };
         Ok(OrderChange {
             lines_changed: OrderChange::lines_differ(before, &applied.order),
+            once: None,
             order: applied.order,
             entry,
             outbox,
@@ -418,6 +419,7 @@ impl Desk {
             template: "chat/needs_person".to_string(),
             subject: rendered.subject,
             body: rendered.body,
+            email: None,
         })
     }
 }

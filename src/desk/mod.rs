@@ -123,6 +123,7 @@ impl Desk {
                 entry,
                 outbox: vec![post],
                 lines_changed: true,
+                once: None,
             })
             .await?;
         Ok(self.store.order(&order.reference).await?.unwrap_or(order))
@@ -151,6 +152,7 @@ impl Desk {
             };
             let change = OrderChange {
                 lines_changed: OrderChange::lines_differ(&order, &applied.order),
+                once: None,
                 order: applied.order,
                 entry,
                 outbox,
@@ -216,6 +218,7 @@ impl Desk {
             template: template.to_string(),
             subject: rendered.subject,
             body: rendered.body,
+            email: None,
         })
     }
 }

@@ -113,9 +113,9 @@ fn vouched_event(letter: &Letter, order: &Order, id: i64) -> Event {
     let decision = decide(&letter.parsed, sender, &letter.summary(), letter.failed_contact(order));
     match decision.outcome {
         Some(Action::Event(e)) => e,
-        Some(Action::Timeline { event, text }) => Event::Heard { event, text },
+        Some(Action::Timeline { event, text }) => Event::Logged { event, text },
         Some(Action::ContactFailing(address)) => Event::ContactFailing(address),
-        None => Event::Heard {
+        None => Event::Logged {
             event: "email_attached",
             text: format!("e-mail attached from the inbox (#{id}): {}", letter.summary()),
         },

@@ -17,13 +17,22 @@ pub enum Detail {
     AuthorizedName(String),
     ContractEnd(NaiveDate),
     Contacts(Vec<EmailAddress>),
+    /// The language every contact is written to in.
+    Language(super::language::Language),
 }
 
 impl Detail {
     /// Contacts and the contract date can change while the order is open; the account
     /// details only before submission or to correct a rejection.
     pub(super) fn changes_the_submission(&self) -> bool {
-        !matches!(self, Detail::Contacts(_) | Detail::ContractEnd(_))
+        !matches!(self, Detail::Contacts(_) | Detail::ContractEnd(_) | Detail::Language(_))
+    }
+}
+
+fn language_name(language: super::language::Language) -> &'static str {
+    match language {
+        super::language::Language::En => "English",
+        super::language::Language::Es => "Spanish",
     }
 }
 
@@ -83,8 +92,13 @@ impl Detail {
                     list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
                 );
                 order.failing_contacts.retain(|c| list.contains(c));
+                order.languages.retain(|c, _| list.contains(c));
                 order.contacts = list;
                 text
+            }
+            Detail::Language(language) => {
+                order.languages = order.contacts.iter().map(|c| (c.clone(), language)).collect();
+                format!("customer e-mails now in {}", language_name(language))
             }
         })
     }

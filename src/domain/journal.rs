@@ -70,6 +70,22 @@ pub struct OutboxDraft {
     pub template: String,
     pub subject: String,
     pub body: String,
+    /// What an e-mail carries beyond its subject and text; `None` for chat posts.
+    pub email: Option<EmailParts>,
+}
+
+/// The rest of an e-mail, fixed when it is queued so that a resend is the same message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EmailParts {
+    pub html: String,
+    /// `<...>`, ours: it names the order, so replies find it.
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    /// An iCalendar invitation (port day), attached as `port-day.ics`.
+    pub calendar: Option<String>,
+    /// Not before: the customer's sending window.
+    pub send_after: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -115,6 +131,10 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// When an e-mail may go out (its sending window, or its next attempt).
+    pub send_after: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub email: Option<EmailParts>,
 }
 
 /// Where an inbound message came from, recorded with its effects so it is applied once.

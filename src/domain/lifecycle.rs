@@ -41,12 +41,14 @@ pub enum Event {
         route: Route,
     },
     Noted(String),
-    /// A message heard from outside (an auto-reply, a customer's question or reply)
-    /// recorded on the timeline without changing the order.
-    Heard {
+    /// Something recorded on the timeline without changing the order: a message heard
+    /// (an auto-reply, a customer's question), a reminder sent, a staff alert.
+    Logged {
         event: &'static str,
         text: String,
     },
+    /// A contact wrote in this language: their mail follows it.
+    WritesIn(EmailAddress, super::language::Language),
     /// Mail to this contact bounced.
     ContactFailing(EmailAddress),
 }
@@ -135,7 +137,17 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             }
             ("note", text, None)
         }
-        Event::Heard { event, text } => (event, text, None),
+        Event::Logged { event, text } => (event, text, None),
+        Event::WritesIn(contact, language) => {
+            if !order.contacts.contains(&contact) {
+                return Err(NotAllowed::UnknownContact {
+                    address: contact.to_string(),
+                    reference: order.reference.clone(),
+                });
+            }
+            next.languages.insert(contact.clone(), language);
+            ("language_set", format!("{contact} writes in {language}"), None)
+        }
         Event::ContactFailing(address) => {
             if !order.contacts.contains(&address) {
                 return Err(NotAllowed::UnknownContact {
@@ -248,6 +260,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             next.rejection = Some(Rejection {
                 code,
                 reason: reason.trim().to_string(),
+                at: Some(now),
             });
             let about = if numbers.is_empty() {
                 String::new()

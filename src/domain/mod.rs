@@ -6,11 +6,13 @@ pub mod detail;
 pub mod email;
 pub mod inbox;
 pub mod journal;
+pub mod language;
 pub mod lifecycle;
 pub mod order;
 pub mod order_ref;
 pub mod phone;
 pub mod reject;
+pub mod reminders;
 pub mod request;
 pub mod route;
 
@@ -18,8 +20,9 @@ pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
 pub use email::EmailAddress;
 pub use inbox::{Document, DocumentInfo, Handoff, InboundMessage, StaffItem, StaffItemStatus};
 pub use journal::{
-    Channel, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL,
+    Channel, EmailParts, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL,
 };
+pub use language::Language;
 pub use lifecycle::{Applied, Detail, Event, NotAllowed, Notice, Numbers};
 pub use order::{Blocker, NumberStatus, Order, OrderKind, OrderNumber, OrderState, Party, Pin, Rejection};
 pub use order_ref::OrderRef;

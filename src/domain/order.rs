@@ -150,6 +150,8 @@ impl OrderNumber {
 pub struct Rejection {
     pub code: RejectCode,
     pub reason: String,
+    /// When the carrier's rejection was taken: the correction reminders count from it.
+    pub at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +167,8 @@ pub struct Order {
     pub contacts: Vec<EmailAddress>,
     /// Contacts whose address bounced: kept on the order, but mail to them fails.
     pub failing_contacts: Vec<EmailAddress>,
+    /// The language each contact is written to in, when it is not English.
+    pub languages: std::collections::BTreeMap<EmailAddress, super::language::Language>,
     pub account: AccountDetails,
     pub pin: Option<Pin>,
     pub authorized_name: Option<String>,
@@ -237,6 +241,10 @@ impl Order {
             missing.push(("address", "service address"));
         }
         missing
+    }
+
+    pub fn language_of(&self, contact: &EmailAddress) -> super::language::Language {
+        self.languages.get(contact).copied().unwrap_or_default()
     }
 
     /// The contacts mail can reach (those whose address did not bounce).

@@ -106,6 +106,7 @@ impl PortRequest {
                 .collect(),
             contacts,
             failing_contacts: Vec::new(),
+            languages: Default::default(),
             account: self.account,
             pin: self.pin,
             authorized_name: self.authorized_name,

@@ -58,6 +58,9 @@ pub struct OrderChange {
     /// False when the numbers and contacts are as they were (and the order is still as
     /// open as it was): the store then leaves their rows alone.
     pub lines_changed: bool,
+    /// A key this change may be saved under once only (a reminder's occurrence): a
+    /// second save with it is `AlreadyApplied`, whichever replica tries.
+    pub once: Option<String>,
 }
 
 impl OrderChange {
@@ -66,6 +69,7 @@ impl OrderChange {
         before.numbers != after.numbers
             || before.contacts != after.contacts
             || before.failing_contacts != after.failing_contacts
+            || before.languages != after.languages
             || before.state.is_open() != after.state.is_open()
     }
 }
@@ -180,6 +184,59 @@ pub trait Store: Send + Sync {
 
     /// How many inbound messages were recorded (all mailboxes).
     async fn inbound_count(&self) -> Result<i64, StoreError>;
+
+    /// Takes up to `limit` messages of `channel` that are due (window open, retry time
+    /// reached) and not claimed by anyone, for `lease`: another replica will not take
+    /// them meanwhile, and if this one dies they are taken again when the lease ends.
+    async fn claim_outbox(&self, claim: &OutboxClaim) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Records how sending went, ending the claim.
+    async fn settle_outbox(&self, id: i64, settled: Settled) -> Result<(), StoreError>;
+
+    /// The Message-ID of the last message any of `contacts` sent about the order.
+    async fn last_message_from(
+        &self,
+        reference: &OrderRef,
+        contacts: &[EmailAddress],
+    ) -> Result<Option<String>, StoreError>;
+
+    /// How many e-mails were queued to this address since a time (the flood guard).
+    async fn emails_to_since(&self, address: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, StoreError>;
+
+    /// For a carrier's recent orders: when each was submitted and the FOC date it got.
+    async fn carrier_turnarounds(
+        &self,
+        carrier: &str,
+    ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)>, StoreError>;
+}
+
+/// Which outbox rows a sender takes.
+#[derive(Debug, Clone)]
+pub struct OutboxClaim {
+    pub channel: crate::domain::Channel,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub lease: std::time::Duration,
+    pub worker: String,
+    pub limit: i64,
+}
+
+/// How sending a message went.
+#[derive(Debug, Clone)]
+pub enum Settled {
+    Sent {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    /// A temporary failure: try again at `next`.
+    Retry {
+        error: String,
+        next: chrono::DateTime<chrono::Utc>,
+    },
+    /// A permanent failure, with the staff alert to queue in the same transaction.
+    Failed {
+        error: String,
+        alert: Option<OutboxDraft>,
+        at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// Opens the store a database URL names: `sqlite://FILE` or `postgres://...`.

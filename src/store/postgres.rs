@@ -15,6 +15,11 @@ pub struct PgStore {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl PgStore {
+    /// Replicas share the table: a row another replica is claiming is skipped, not waited for.
+    const DUE_OUTBOX: &'static str = "SELECT id FROM outbox WHERE channel = $3 AND status = 'pending' \
+        AND (send_after IS NULL OR send_after <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4) \
+        AND (claimed_until IS NULL OR claimed_until <= $4) ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED";
+
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // One direct attempt first: a server that is down should say so at once, not
         // after the pool's retries.

@@ -2,9 +2,9 @@
 //! Plain data: the same for every backend.
 
 use crate::domain::{
-    AccountDetails, Bill, Channel, DocumentInfo, EmailAddress, NumberStatus, NumberType, Order, OrderKind, OrderNumber,
-    OrderRef, OrderState, OutboxMessage, OutboxStatus, Pin, RejectCode, Rejection, Route, StaffItem, StaffItemStatus,
-    TimelineEntry,
+    AccountDetails, Bill, Channel, DocumentInfo, EmailAddress, EmailParts, NumberStatus, NumberType, Order, OrderKind,
+    OrderNumber, OrderRef, OrderState, OutboxMessage, OutboxStatus, Pin, RejectCode, Rejection, Route, StaffItem,
+    StaffItemStatus, TimelineEntry,
 };
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,6 +32,7 @@ pub struct OrderRow {
     pub foc_date: Option<NaiveDate>,
     pub reject_code: Option<String>,
     pub reject_reason: Option<String>,
+    pub rejected_at: Option<DateTime<Utc>>,
     pub opened_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -53,6 +54,7 @@ pub struct ContactRow {
     pub position: i64,
     pub email: String,
     pub failing: bool,
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -78,6 +80,13 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    pub html: Option<String>,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub refs: Option<String>,
+    pub calendar: Option<String>,
+    pub send_after: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 /// The store's id of an order: the digits of its reference.
@@ -110,6 +119,7 @@ impl OrderRow {
             foc_date: order.foc_date,
             reject_code: order.rejection.as_ref().map(|r| r.code.code().to_string()),
             reject_reason: order.rejection.as_ref().map(|r| r.reason.clone()),
+            rejected_at: order.rejection.as_ref().and_then(|r| r.at),
             opened_at: order.opened_at,
             updated_at: order.updated_at,
         })
@@ -123,6 +133,7 @@ impl OrderRow {
             (Some(code), reason) => Some(Rejection {
                 code: code.parse::<RejectCode>()?,
                 reason: reason.unwrap_or_default(),
+                at: self.rejected_at,
             }),
             (None, _) => None,
         };
@@ -146,6 +157,15 @@ impl OrderRow {
                 .map(NumberRow::into_line)
                 .collect::<anyhow::Result<_>>()
                 .with_context(ctx)?,
+            languages: contacts
+                .iter()
+                .filter_map(|c| {
+                    Some((
+                        c.email.parse::<EmailAddress>().ok()?,
+                        c.language.as_deref()?.parse().ok()?,
+                    ))
+                })
+                .collect(),
             failing_contacts: contacts
                 .iter()
                 .filter(|c| c.failing)
@@ -239,6 +259,20 @@ impl OutboxRow {
             last_error: self.last_error,
             created_at: self.created_at,
             sent_at: self.sent_at,
+            send_after: self.next_attempt_at.max(self.send_after),
+            email: self.message_id.map(|message_id| EmailParts {
+                html: self.html.unwrap_or_default(),
+                message_id,
+                in_reply_to: self.in_reply_to,
+                references: self
+                    .refs
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect(),
+                calendar: self.calendar,
+                send_after: self.send_after,
+            }),
         })
     }
 }

@@ -5,20 +5,20 @@
 
 pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier, o.kind, o.account_number, o.btn, \
     o.pin, o.account_name, o.service_address, o.authorized_name, o.contract_end, o.time_zone, o.loa_signed_at, o.bill, \
-    o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at";
+    o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at";
 
 /// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order.
 pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer, carrier, kind, account_number, btn, \
     pin, account_name, service_address, authorized_name, contract_end, time_zone, loa_signed_at, bill, \
-    bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)";
+    bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at, rejected_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
 
 /// The same binds; succeeds only when the order still has the version it was loaded with.
 pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
     kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
     authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
     bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
-    opened_at = $22, updated_at = $23 WHERE id = $1 AND version = $2";
+    opened_at = $22, updated_at = $23, rejected_at = $24 WHERE id = $1 AND version = $2";
 
 pub const INSERT_TIMELINE: &str =
     "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
@@ -41,9 +41,17 @@ pub const STAFF_ITEM_COLUMNS: &str =
 pub const INSERT_DOCUMENT: &str = "INSERT INTO order_documents (order_id, name, content_type, bytes, message_id, \
     received_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
-pub const OUTBOX: &str =
-    "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, last_error, \
-    created_at, sent_at FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
+pub const OUTBOX_COLUMNS: &str = "id, channel, recipient, order_id, template, subject, body, status, attempts, \
+    last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at";
+
+/// The due, unclaimed messages of a channel ($3), at $4, at most $5.
+pub const DUE_OUTBOX: &str = "SELECT id FROM outbox WHERE channel = $3 AND status = 'pending' \
+    AND (send_after IS NULL OR send_after <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4) \
+    AND (claimed_until IS NULL OR claimed_until <= $4) ORDER BY id LIMIT $5";
+
+pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, \
+    last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at \
+    FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
 
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
@@ -74,6 +82,7 @@ macro_rules! impl_store {
                 .bind(row.reject_reason)
                 .bind(row.opened_at)
                 .bind(row.updated_at)
+                .bind(row.rejected_at)
         }
 
         /// `sql` followed by the ids as binds, the closing parenthesis and `tail`.
@@ -132,16 +141,29 @@ macro_rules! impl_store {
                     }
                     sqlx::query("DELETE FROM order_contacts WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
                     let mut q =
-                        sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email, failing) ");
+                        sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email, failing, language) ");
                     q.push_values(order.contacts.iter().enumerate(), |mut b, (i, c)| {
                         b.push_bind(id)
                             .push_bind(i as i64)
                             .push_bind(c.as_str().to_string())
-                            .push_bind(order.failing_contacts.contains(c));
+                            .push_bind(order.failing_contacts.contains(c))
+                            .push_bind(order.languages.get(c).map(|l| l.as_str()));
                     });
                     if !order.contacts.is_empty() {
                         q.build().execute(&mut **tx).await?;
                     }
+                }
+                if let Some(key) = &change.once {
+                    let inserted = sqlx::query("INSERT INTO once_keys (key, order_id, at) VALUES ($1, $2, $3)")
+                        .bind(key)
+                        .bind(id)
+                        .bind(change.entry.at)
+                        .execute(&mut **tx)
+                        .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyApplied(key.clone())),
+                        other => other?,
+                    };
                 }
                 let e = &change.entry;
                 sqlx::query(crate::store::sql::INSERT_TIMELINE)
@@ -166,9 +188,11 @@ macro_rules! impl_store {
                     return Ok(());
                 }
                 let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at) ",
+                    "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at, \
+                     html, message_id, in_reply_to, refs, calendar, send_after) ",
                 );
                 q.push_values(drafts, |mut b, m| {
+                    let e = m.email.as_ref();
                     b.push_bind(m.channel.as_str())
                         .push_bind(m.to.clone())
                         .push_bind(order_id)
@@ -176,7 +200,13 @@ macro_rules! impl_store {
                         .push_bind(m.subject.clone())
                         .push_bind(m.body.clone())
                         .push_bind("pending")
-                        .push_bind(at);
+                        .push_bind(at)
+                        .push_bind(e.map(|e| e.html.clone()))
+                        .push_bind(e.map(|e| e.message_id.clone()))
+                        .push_bind(e.and_then(|e| e.in_reply_to.clone()))
+                        .push_bind(e.map(|e| e.references.join(" ")))
+                        .push_bind(e.and_then(|e| e.calendar.clone()))
+                        .push_bind(e.and_then(|e| e.send_after));
                 });
                 q.build().execute(&mut **tx).await?;
                 Ok(())
@@ -214,7 +244,7 @@ macro_rules! impl_store {
                     "",
                 );
                 let numbers: Vec<NumberRow> = q.build_query_as().fetch_all(&self.pool).await?;
-                let mut q = in_ids("SELECT order_id, position, email, failing FROM order_contacts WHERE order_id IN (", &ids, "");
+                let mut q = in_ids("SELECT order_id, position, email, failing, language FROM order_contacts WHERE order_id IN (", &ids, "");
                 let contacts: Vec<ContactRow> = q.build_query_as().fetch_all(&self.pool).await?;
                 let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
                 let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
@@ -455,6 +485,124 @@ macro_rules! impl_store {
 
             async fn inbound_count(&self) -> Result<i64, crate::store::StoreError> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM inbound_messages").fetch_one(&self.pool).await?)
+            }
+
+            async fn claim_outbox(
+                &self,
+                claim: &crate::store::OutboxClaim,
+            ) -> Result<Vec<crate::domain::OutboxMessage>, crate::store::StoreError> {
+                let until = claim.now + chrono::Duration::from_std(claim.lease).unwrap_or(chrono::Duration::seconds(60));
+                let mut tx = self.begin_write().await?;
+                let sql = format!(
+                    "UPDATE outbox SET claimed_until = $1, claimed_by = $2 WHERE id IN ({}) \
+                     AND (claimed_until IS NULL OR claimed_until <= $4) RETURNING {}",
+                    Self::DUE_OUTBOX,
+                    crate::store::sql::OUTBOX_COLUMNS
+                );
+                let rows: Vec<crate::store::rows::OutboxRow> = sqlx::query_as(&sql)
+                    .bind(until)
+                    .bind(&claim.worker)
+                    .bind(claim.channel.as_str())
+                    .bind(claim.now)
+                    .bind(claim.limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                let mut messages: Vec<crate::domain::OutboxMessage> = rows
+                    .into_iter()
+                    .map(|r| r.into_message().map_err(crate::store::StoreError::Unavailable))
+                    .collect::<Result<_, _>>()?;
+                messages.sort_by_key(|m| m.id);
+                Ok(messages)
+            }
+
+            async fn settle_outbox(&self, id: i64, settled: crate::store::Settled) -> Result<(), crate::store::StoreError> {
+                use crate::store::Settled;
+                let mut tx = self.begin_write().await?;
+                match settled {
+                    Settled::Sent { at } => {
+                        sqlx::query(
+                            "UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, \
+                             claimed_until = NULL, last_error = NULL WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Settled::Retry { error, next } => {
+                        sqlx::query(
+                            "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, \
+                             claimed_until = NULL WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(error)
+                        .bind(next)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Settled::Failed { error, alert, at } => {
+                        let order_id: Option<i64> = sqlx::query_scalar(
+                            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $2, \
+                             claimed_until = NULL WHERE id = $1 RETURNING order_id",
+                        )
+                        .bind(id)
+                        .bind(error)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        let alerts: Vec<crate::domain::OutboxDraft> = alert.into_iter().collect();
+                        Self::queue(&mut tx, &alerts, order_id, at).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn last_message_from(
+                &self,
+                reference: &crate::domain::OrderRef,
+                contacts: &[crate::domain::EmailAddress],
+            ) -> Result<Option<String>, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(None) };
+                if contacts.is_empty() {
+                    return Ok(None);
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new("SELECT message_id FROM inbound_messages WHERE order_id = ");
+                q.push_bind(id);
+                q.push(" AND sender IN (");
+                let mut sep = q.separated(", ");
+                for c in contacts {
+                    sep.push_bind(c.as_str().to_string());
+                }
+                q.push(") ORDER BY id DESC LIMIT 1");
+                Ok(q.build_query_scalar().fetch_optional(&self.pool).await?)
+            }
+
+            async fn emails_to_since(
+                &self,
+                address: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<i64, crate::store::StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2",
+                )
+                .bind(address)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn carrier_turnarounds(
+                &self,
+                carrier: &str,
+            ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)>, crate::store::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT submitted_at, foc_date FROM orders WHERE carrier = $1 AND submitted_at IS NOT NULL \
+                     AND foc_date IS NOT NULL ORDER BY id DESC LIMIT 50",
+                )
+                .bind(carrier)
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn order(

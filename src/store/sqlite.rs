@@ -15,6 +15,9 @@ pub struct SqliteStore {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
 impl SqliteStore {
+    /// One writer at a time: the claim's transaction is enough.
+    const DUE_OUTBOX: &'static str = super::sql::DUE_OUTBOX;
+
     /// Opens (creating if needed) the database file of a `sqlite://FILE` URL.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         create_parent_folder(url)?;

@@ -206,6 +206,7 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
         entry: entry(text),
         outbox: vec![],
         lines_changed: true,
+        once: None,
     };
     t.app.store.save(change("first writer")).await.unwrap();
     let second = t.app.store.save(change("second writer")).await.unwrap_err();
