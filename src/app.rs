@@ -5,7 +5,8 @@ use crate::chat::ChatCore;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::desk::inbound::Trust;
-use crate::desk::Desk;
+use crate::desk::{Desk, MailSettings};
+use crate::domain::message_id::MessageIds;
 use crate::store::{self, Store, StoreError};
 use std::sync::Arc;
 
@@ -26,8 +27,24 @@ impl App {
         if !migrated.is_empty() {
             tracing::info!(?migrated, "database migrated");
         }
-        let trust = Trust::new(settings.inbox.trusted_domains.clone()).with_own_domain(settings.inbox.own_domain());
-        let desk = Arc::new(Desk::new(store.clone(), clock).with_trust(trust));
+        let ids = MessageIds::new(
+            settings.outbox.signing_key.expose().as_bytes(),
+            settings.inbox.own_domain(),
+        );
+        if settings.outbox.signing_key.expose() == crate::config::LOCAL_SIGNING_KEY {
+            tracing::warn!(
+                "outbox.signing_key is not set: fine in local mode, set PORTBOT_OUTBOX_SIGNING_KEY in production"
+            );
+        }
+        let trust = Trust::new(settings.inbox.trusted_domains.clone()).with_message_ids(ids.clone());
+        let mail = MailSettings {
+            ids,
+            inbox_address: settings.inbox.address.clone(),
+            daily_limit: settings.outbox.daily_limit_per_address,
+            cadence: settings.reminders.cadence.clone(),
+            default_estimate: settings.reminders.default_estimate,
+        };
+        let desk = Arc::new(Desk::new(store.clone(), clock).with_trust(trust).with_mail(mail));
         let chat = ChatCore::new(desk.clone(), settings.time_zone);
         Ok(Self {
             store,

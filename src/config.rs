@@ -3,9 +3,11 @@
 //! key and what is wrong with it. Secrets never show in `Debug`.
 
 mod inbox;
+mod outbox;
 
 use chrono_tz::Tz;
 pub use inbox::{AfterTaking, ImapSettings, InboxSettings, InboxSource, Security};
+pub use outbox::{OutboxSettings, ReminderSettings, SmtpSettings, Transport, LOCAL_SIGNING_KEY};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ pub struct Settings {
     pub time_zone: Tz,
     pub chat: ChatSettings,
     pub inbox: InboxSettings,
+    pub outbox: OutboxSettings,
+    pub reminders: ReminderSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +83,12 @@ struct RawSettings {
     inbox: inbox::RawInbox,
     #[serde(default)]
     imap: Option<inbox::RawImap>,
+    #[serde(default)]
+    outbox: outbox::RawOutbox,
+    #[serde(default)]
+    smtp: Option<outbox::RawSmtp>,
+    #[serde(default)]
+    reminders: outbox::RawReminders,
 }
 
 #[derive(Deserialize)]
@@ -210,11 +220,15 @@ impl Settings {
             return Err(invalid("chat.terminal_user must be one word, e.g. \"staff\"".into()));
         }
         let inbox = inbox::check(raw.inbox, raw.imap).map_err(invalid)?;
+        let outbox = outbox::check(raw.outbox, raw.smtp).map_err(invalid)?;
+        let reminders = outbox::check_reminders(raw.reminders).map_err(invalid)?;
         Ok(Self {
             store_url: Secret(url),
             time_zone,
             chat: ChatSettings { mode, terminal_user },
             inbox,
+            outbox,
+            reminders,
         })
     }
 }

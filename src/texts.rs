@@ -19,6 +19,83 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("chat/needs_person", include_str!("../prompts/chat/needs_person.md")),
     ("chat/inbox", include_str!("../prompts/chat/inbox.md")),
     ("chat/inbox_item", include_str!("../prompts/chat/inbox_item.md")),
+    (
+        "email/en/loa_reminder",
+        include_str!("../prompts/email/en/loa_reminder.md"),
+    ),
+    (
+        "email/en/bill_reminder",
+        include_str!("../prompts/email/en/bill_reminder.md"),
+    ),
+    (
+        "email/en/rejection_notice",
+        include_str!("../prompts/email/en/rejection_notice.md"),
+    ),
+    ("email/en/reject_fix", include_str!("../prompts/email/en/reject_fix.md")),
+    (
+        "email/en/correction_reminder",
+        include_str!("../prompts/email/en/correction_reminder.md"),
+    ),
+    (
+        "email/en/routing_request",
+        include_str!("../prompts/email/en/routing_request.md"),
+    ),
+    (
+        "email/en/foc_confirmed",
+        include_str!("../prompts/email/en/foc_confirmed.md"),
+    ),
+    (
+        "email/en/port_completed",
+        include_str!("../prompts/email/en/port_completed.md"),
+    ),
+    (
+        "email/en/status_reply",
+        include_str!("../prompts/email/en/status_reply.md"),
+    ),
+    (
+        "email/en/cannot_share",
+        include_str!("../prompts/email/en/cannot_share.md"),
+    ),
+    ("email/en/footer", include_str!("../prompts/email/en/footer.md")),
+    (
+        "email/es/loa_reminder",
+        include_str!("../prompts/email/es/loa_reminder.md"),
+    ),
+    (
+        "email/es/bill_reminder",
+        include_str!("../prompts/email/es/bill_reminder.md"),
+    ),
+    (
+        "email/es/rejection_notice",
+        include_str!("../prompts/email/es/rejection_notice.md"),
+    ),
+    ("email/es/reject_fix", include_str!("../prompts/email/es/reject_fix.md")),
+    (
+        "email/es/correction_reminder",
+        include_str!("../prompts/email/es/correction_reminder.md"),
+    ),
+    (
+        "email/es/routing_request",
+        include_str!("../prompts/email/es/routing_request.md"),
+    ),
+    (
+        "email/es/foc_confirmed",
+        include_str!("../prompts/email/es/foc_confirmed.md"),
+    ),
+    (
+        "email/es/port_completed",
+        include_str!("../prompts/email/es/port_completed.md"),
+    ),
+    (
+        "email/es/status_reply",
+        include_str!("../prompts/email/es/status_reply.md"),
+    ),
+    (
+        "email/es/cannot_share",
+        include_str!("../prompts/email/es/cannot_share.md"),
+    ),
+    ("email/es/footer", include_str!("../prompts/email/es/footer.md")),
+    ("email/layout.html", include_str!("../prompts/email/layout.html")),
 ];
 
 pub struct Texts {
@@ -63,6 +140,52 @@ impl Texts {
             subject: subject.trim().to_string(),
             body: body.trim().to_string(),
         })
+    }
+}
+
+/// A paragraph of an e-mail, or a list (lines starting with "- ").
+#[derive(Serialize)]
+struct Block {
+    text: String,
+    items: Vec<String>,
+}
+
+impl Texts {
+    /// The HTML part of an e-mail: the text part's paragraphs and lists in the layout
+    /// (`prompts/email/layout.html`, escaped by minijinja).
+    pub fn html_page(
+        &self,
+        subject: &str,
+        body: &str,
+        footer: &str,
+        language: crate::domain::Language,
+    ) -> anyhow::Result<String> {
+        let blocks: Vec<Block> = body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .flat_map(|p| {
+                let (items, text): (Vec<&str>, Vec<&str>) = p.lines().partition(|l| l.starts_with("- "));
+                let mut out = Vec::new();
+                if !text.is_empty() {
+                    out.push(Block {
+                        text: text.join(" "),
+                        items: Vec::new(),
+                    });
+                }
+                if !items.is_empty() {
+                    out.push(Block {
+                        text: String::new(),
+                        items: items.iter().map(|i| i.trim_start_matches("- ").to_string()).collect(),
+                    });
+                }
+                out
+            })
+            .collect();
+        let context = minijinja::context! {
+            subject => subject, blocks => blocks, footer => footer.trim(), language => language.as_str(),
+        };
+        self.render("email/layout.html", context)
     }
 }
 

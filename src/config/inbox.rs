@@ -122,7 +122,7 @@ pub(super) struct RawImap {
 }
 
 /// A number from the file, or from the environment as text.
-fn number(value: Option<toml::Value>, key: &str, default: u64) -> Result<u64, String> {
+pub(super) fn number(value: Option<toml::Value>, key: &str, default: u64) -> Result<u64, String> {
     match value {
         None => Ok(default),
         Some(toml::Value::Integer(n)) if n >= 0 => Ok(n as u64),

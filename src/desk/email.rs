@@ -3,15 +3,16 @@
 //! checkpoint in one transaction. IMAP, the local inbox folder and `portbot ingest`
 //! all end here after fetching.
 
+use super::customer_mail::{Addressing, CustomerMail};
 use super::inbound::{decide, match_order, Decision, Match, Outcome as Action, Sender, StaffReason};
 use super::{Desk, DeskError, SAVE_ATTEMPTS};
 use crate::domain::{
-    Document, EmailAddress, Event, Handoff, InboundKey, InboundMessage, Order, OrderRef, OutboxDraft, PhoneNumber,
-    Source, StaffItem, StaffItemStatus, TimelineEntry,
+    Document, EmailAddress, Event, Handoff, InboundKey, InboundMessage, Language, Order, OrderRef, OutboxDraft,
+    PhoneNumber, Source, StaffItem, StaffItemStatus,
 };
 use crate::parse::classify::Kind;
 use crate::parse::{mime, parse_mail, Parsed};
-use crate::store::{InboundRecord, OrderChange, StoreError};
+use crate::store::{InboundRecord, StoreError};
 use sha2::{Digest, Sha256};
 
 /// Where a message was found: a mailbox and its UID there. Files have no UIDVALIDITY
@@ -113,6 +114,27 @@ impl Letter {
             message_id,
             sender,
         }
+    }
+
+    /// The language a person wrote in, when the parser could tell.
+    fn language(&self) -> Option<Language> {
+        self.parsed.language.and_then(|l| l.parse().ok())
+    }
+
+    /// Loop guards (RFC 3834): never answer automatic, bulk or list mail, bounces, mail
+    /// without a sender, or our own mail.
+    fn may_answer(&self, own_address: &str) -> bool {
+        let Some(mail) = &self.mail else { return false };
+        let automatic = !matches!(mail.auto_submitted.as_str(), "" | "no")
+            || mail.has_autoreply_header
+            || mail.is_list
+            || mail.is_delivery_report
+            || matches!(mail.precedence.as_str(), "bulk" | "junk" | "list" | "auto_reply");
+        let own = self
+            .sender
+            .as_ref()
+            .is_some_and(|s| s.as_str().eq_ignore_ascii_case(own_address));
+        !automatic && !own && self.sender.is_some() && !matches!(self.parsed.kind, Kind::AutoReply | Kind::Bounce)
     }
 
     fn subject(&self) -> &str {
@@ -252,12 +274,29 @@ impl Desk {
             };
             let source = Source::Email(letter.sender_text());
             match crate::domain::lifecycle::apply(order, event, now) {
-                Ok(applied) => {
+                Ok(mut applied) => {
                     taken_event = Some(applied.event.to_string());
                     if is_bill {
                         documents = letter.documents();
                     }
-                    change = Some(self.change_from(order, applied, source, now)?);
+                    // A contact's mail follows the language they write in.
+                    if let (Sender::Contact, Some(from), Some(language)) = (sender, &letter.sender, letter.language()) {
+                        applied.order.languages.insert(from.clone(), language);
+                    }
+                    let mut saved = self.change_from(order, applied, source, now).await?;
+                    if let (Kind::StatusQuestion, Sender::Contact, Some(from)) =
+                        (letter.parsed.kind, sender, &letter.sender)
+                    {
+                        if letter.may_answer(&self.mail.inbox_address) {
+                            let addressing = Addressing {
+                                only: Some(from.clone()),
+                                answers: Some(letter.message_id.clone()),
+                            };
+                            let reply = self.customer_mail(&saved.order, CustomerMail::StatusReply, addressing, now);
+                            saved.outbox.extend(reply.await?);
+                        }
+                    }
+                    change = Some(saved);
                 }
                 Err(not_allowed) => {
                     // A notice that does not fit the order changes nothing: it lands on
@@ -273,7 +312,7 @@ impl Desk {
                     };
                     let applied = crate::domain::lifecycle::apply(order, heard, now)?;
                     taken_event = Some(applied.event.to_string());
-                    change = Some(self.change_from(order, applied, source, now)?);
+                    change = Some(self.change_from(order, applied, source, now).await?);
                     staff = Some(format!("it does not fit the order: {not_allowed}"));
                 }
             }
@@ -314,10 +353,23 @@ impl Desk {
             outcome: taken.describe(),
             received_at: now,
         };
-        let posts = match &handoff {
+        let mut posts = match &handoff {
             Some(h) => vec![self.needs_person_post(&message, h)?],
             None => Vec::new(),
         };
+        // Someone who is not a contact asks about a port: a polite answer that says
+        // nothing about any order.
+        let stranger = matches!(
+            decision.staff,
+            Some(StaffReason::NotAContact) | Some(StaffReason::Unmatched)
+        );
+        if let (true, Kind::StatusQuestion, Some(from)) = (stranger, letter.parsed.kind, &letter.sender) {
+            if letter.may_answer(&self.mail.inbox_address) {
+                let language = letter.language().unwrap_or_default();
+                let reply = self.cannot_share(from, letter.subject(), &letter.message_id, language, now);
+                posts.extend(reply.await?);
+            }
+        }
         let record = InboundRecord {
             message,
             change,
@@ -363,36 +415,6 @@ impl Desk {
             _ => None,
         };
         Ok((matched, order))
-    }
-
-    pub(super) fn change_from(
-        &self,
-        before: &Order,
-        applied: crate::domain::Applied,
-        source: Source,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<OrderChange, DeskError> {
-        let entry = TimelineEntry {
-            at: now,
-            source: source.to_string(),
-            event: applied.event.into(),
-            text: applied.text.clone(),
-        };
-        let outbox = match applied.notice {
-            Some(notice) => vec![self.staff_post(
-                super::notice_template(notice),
-                &applied.order,
-                std::slice::from_ref(&entry),
-            )?],
-            None => Vec::new(),
-        };
-        Ok(OrderChange {
-            lines_changed: OrderChange::lines_differ(before, &applied.order),
-            once: None,
-            order: applied.order,
-            entry,
-            outbox,
-        })
     }
 
     fn needs_person_post(&self, message: &InboundMessage, handoff: &Handoff) -> Result<OutboxDraft, DeskError> {

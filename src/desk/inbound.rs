@@ -3,6 +3,7 @@
 //! saves or hands to staff what this decides. Nothing here guesses: an unmatched,
 //! ambiguous or untrusted message goes to a person.
 
+use crate::domain::message_id::MessageIds;
 use crate::domain::{Bill, EmailAddress, Event, Order, OrderRef, PhoneNumber, RejectCode};
 use crate::parse::classify::Kind;
 use crate::parse::Parsed;
@@ -23,7 +24,7 @@ pub enum Sender {
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     domains: Vec<String>,
-    own_domain: String,
+    ids: Option<MessageIds>,
 }
 
 impl Trust {
@@ -33,13 +34,13 @@ impl Trust {
                 .into_iter()
                 .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
                 .collect(),
-            own_domain: String::new(),
+            ids: None,
         }
     }
 
-    /// Our Message-IDs look like `<PORT-1042.TOKEN@own_domain>`.
-    pub fn with_own_domain(mut self, domain: &str) -> Self {
-        self.own_domain = domain.trim().to_ascii_lowercase();
+    /// How our own Message-IDs name their order (signed, so a made-up one names nothing).
+    pub fn with_message_ids(mut self, ids: MessageIds) -> Self {
+        self.ids = Some(ids);
         self
     }
 
@@ -52,17 +53,8 @@ impl Trust {
 
     /// The order named by the first of our own Message-IDs in a message's thread.
     pub fn reference_in_thread(&self, ids: &[String]) -> Option<OrderRef> {
-        if self.own_domain.is_empty() {
-            return None;
-        }
-        ids.iter().find_map(|id| {
-            let id = id.trim().trim_start_matches('<').trim_end_matches('>');
-            let (local, domain) = id.rsplit_once('@')?;
-            if !domain.eq_ignore_ascii_case(&self.own_domain) {
-                return None;
-            }
-            local.split('.').next()?.parse().ok()
-        })
+        let ours = self.ids.as_ref()?;
+        ids.iter().find_map(|id| ours.order_of(id))
     }
 
     /// A trusted domain (or a subdomain of one) first, then the order's contacts.

@@ -11,9 +11,11 @@ use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::Texts;
 use crate::views::order_card;
 
+mod customer_mail;
 mod email;
 pub mod inbound;
 mod staff_queue;
+pub use customer_mail::{long_date, CustomerMail, MailSettings};
 pub use email::{Origin, Taken};
 use inbound::Trust;
 use std::sync::Arc;
@@ -71,6 +73,7 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     texts: Texts,
     trust: Trust,
+    mail: MailSettings,
 }
 
 impl Desk {
@@ -80,7 +83,14 @@ impl Desk {
             clock,
             texts: Texts::new(),
             trust: Trust::default(),
+            mail: MailSettings::default(),
         }
+    }
+
+    /// How the desk writes to customers.
+    pub fn with_mail(mut self, mail: MailSettings) -> Self {
+        self.mail = mail;
+        self
     }
 
     /// Who the inbox believes: the trusted carrier and vendor domains, our own domain.
@@ -138,37 +148,49 @@ impl Desk {
             let order = self.order(reference).await?;
             let now = self.clock.now();
             let applied = crate::domain::lifecycle::apply(&order, event.clone(), now)?;
-            let entry = TimelineEntry {
-                at: now,
-                source: source.to_string(),
-                event: applied.event.into(),
-                text: applied.text.clone(),
-            };
-            let outbox = match applied.notice {
-                Some(notice) => {
-                    vec![self.staff_post(notice_template(notice), &applied.order, std::slice::from_ref(&entry))?]
-                }
-                None => Vec::new(),
-            };
-            let change = OrderChange {
-                lines_changed: OrderChange::lines_differ(&order, &applied.order),
-                once: None,
-                order: applied.order,
-                entry,
-                outbox,
-            };
+            let text = applied.text.clone();
+            let change = self.change_from(&order, applied, source.clone(), now).await?;
             match self.store.save(change).await {
                 Ok(()) => {
                     let order = self.order(reference).await?;
-                    return Ok(Outcome {
-                        order,
-                        text: applied.text,
-                    });
+                    return Ok(Outcome { order, text });
                 }
                 Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
                 Err(e) => return Err(e.into()),
             }
         }
+    }
+
+    /// The change an applied event makes: its timeline entry, and the staff post and
+    /// customer e-mail its notice calls for.
+    pub(super) async fn change_from(
+        &self,
+        before: &Order,
+        applied: crate::domain::Applied,
+        source: Source,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<OrderChange, DeskError> {
+        let entry = TimelineEntry {
+            at: now,
+            source: source.to_string(),
+            event: applied.event.into(),
+            text: applied.text.clone(),
+        };
+        let mut outbox = Vec::new();
+        if let Some(notice) = applied.notice {
+            outbox.push(self.staff_post(notice_template(notice), &applied.order, std::slice::from_ref(&entry))?);
+            if let Some(mail) = customer_mail_for(notice) {
+                let addressing = customer_mail::Addressing::default();
+                outbox.extend(self.customer_mail(&applied.order, mail, addressing, now).await?);
+            }
+        }
+        Ok(OrderChange {
+            lines_changed: OrderChange::lines_differ(before, &applied.order),
+            once: None,
+            order: applied.order,
+            entry,
+            outbox,
+        })
     }
 
     pub async fn order(&self, reference: &OrderRef) -> Result<Order, DeskError> {
@@ -220,6 +242,16 @@ impl Desk {
             body: rendered.body,
             email: None,
         })
+    }
+}
+
+/// The e-mail a notice sends the customer at once.
+fn customer_mail_for(notice: Notice) -> Option<CustomerMail> {
+    match notice {
+        Notice::Rejection => Some(CustomerMail::RejectionNotice),
+        Notice::FocSet => Some(CustomerMail::FocConfirmed),
+        Notice::Completed => Some(CustomerMail::PortCompleted),
+        Notice::BillMismatch | Notice::Cancelled => None,
     }
 }
 

@@ -54,7 +54,9 @@ impl Desk {
             let mut applied = crate::domain::lifecycle::apply(&order, event, now)?;
             applied.text = format!("{} (e-mail from {}, inbox #{id})", applied.text, item.sender);
             let is_bill = applied.event == "bill_received";
-            let change = self.change_from(&order, applied, Source::Chat(by.to_string()), now)?;
+            let change = self
+                .change_from(&order, applied, Source::Chat(by.to_string()), now)
+                .await?;
             let resolution = Resolution {
                 id,
                 status: StaffItemStatus::Attached,

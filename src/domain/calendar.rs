@@ -82,12 +82,17 @@ pub fn business_days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 /// The first moment at or after `now` when a customer in `tz` may be e-mailed: now if
 /// it is a business day between 08:00 and 18:00 there, else 08:00 on the next business day.
 pub fn next_sending_time(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+    next_sending_time_in(now, tz, WINDOW_OPENS, WINDOW_CLOSES)
+}
+
+/// The same for a window other than 08:00-18:00.
+pub fn next_sending_time_in(now: DateTime<Utc>, tz: Tz, opens: NaiveTime, closes: NaiveTime) -> DateTime<Utc> {
     let local = now.with_timezone(&tz);
     let today = local.date_naive();
-    if is_business_day(today) && local.time() >= WINDOW_OPENS && local.time() < WINDOW_CLOSES {
+    if is_business_day(today) && local.time() >= opens && local.time() < closes {
         return now;
     }
-    let mut day = if is_business_day(today) && local.time() < WINDOW_OPENS {
+    let mut day = if is_business_day(today) && local.time() < opens {
         today
     } else {
         today + Duration::days(1)
@@ -95,7 +100,7 @@ pub fn next_sending_time(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
     while !is_business_day(day) {
         day += Duration::days(1);
     }
-    local_time(tz, day, WINDOW_OPENS)
+    local_time(tz, day, opens)
 }
 
 /// The instant of a local wall-clock time; a time skipped by a DST change is moved an

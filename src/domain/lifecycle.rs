@@ -47,8 +47,6 @@ pub enum Event {
         event: &'static str,
         text: String,
     },
-    /// A contact wrote in this language: their mail follows it.
-    WritesIn(EmailAddress, super::language::Language),
     /// Mail to this contact bounced.
     ContactFailing(EmailAddress),
 }
@@ -138,16 +136,6 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             ("note", text, None)
         }
         Event::Logged { event, text } => (event, text, None),
-        Event::WritesIn(contact, language) => {
-            if !order.contacts.contains(&contact) {
-                return Err(NotAllowed::UnknownContact {
-                    address: contact.to_string(),
-                    reference: order.reference.clone(),
-                });
-            }
-            next.languages.insert(contact.clone(), language);
-            ("language_set", format!("{contact} writes in {language}"), None)
-        }
         Event::ContactFailing(address) => {
             if !order.contacts.contains(&address) {
                 return Err(NotAllowed::UnknownContact {

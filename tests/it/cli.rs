@@ -262,7 +262,10 @@ fn a_database_that_cannot_be_reached_exits_with_code_2() {
 fn migrate_reports_what_it_applied() {
     let dir = workspace();
     let first: Value = serde_json::from_str(&stdout(&portbot(dir.path(), &["migrate", "--json"]))).unwrap();
-    assert_eq!(first["applied"], serde_json::json!(["1 port desk", "2 inbox"]));
+    assert_eq!(
+        first["applied"],
+        serde_json::json!(["1 port desk", "2 inbox", "3 outbox"])
+    );
     assert!(dir.path().join("data/portbot.db").exists());
     let second: Value = serde_json::from_str(&stdout(&portbot(dir.path(), &["migrate", "--json"]))).unwrap();
     assert_eq!(second["applied"], serde_json::json!([]));

@@ -7,6 +7,13 @@ use crate::story::acme_request;
 use portbot::desk::{Origin, Taken};
 use portbot::domain::{Order, OrderState, Source};
 
+/// A Message-ID of ours, as a customer's reply would quote it.
+pub fn our_message_id(reference: &portbot::domain::OrderRef) -> String {
+    let ids =
+        portbot::domain::message_id::MessageIds::new(portbot::config::LOCAL_SIGNING_KEY.as_bytes(), "voip.example");
+    ids.for_order(reference, "a1b2")
+}
+
 async fn opened(t: &TestDesk) -> Order {
     t.app
         .desk
@@ -206,7 +213,7 @@ async fn replies_find_their_order_by_thread_or_by_the_numbers_named(backend: Bac
     let threaded = mail_with(
         "Maria Lopez <ops@acme.example>",
         "Re: your port",
-        &format!("In-Reply-To: <{}.a1b2@voip.example>\n", second.reference),
+        &format!("In-Reply-To: {}\n", our_message_id(&second.reference)),
         "Thanks, we will sign today.",
     );
     let taken = arrives(&t, &threaded).await;

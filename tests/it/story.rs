@@ -175,8 +175,11 @@ async fn a_port_goes_from_request_to_ported_numbers(backend: Backend) {
             "chat/new_order",
             "chat/bill_mismatch",
             "chat/rejection",
+            "rejection_notice",
             "chat/foc_set",
-            "chat/completed"
+            "foc_confirmed",
+            "chat/completed",
+            "port_completed",
         ]
     );
 

@@ -1,0 +1,370 @@
+//! E-mails to customers: which text for which moment, to which contacts, in their
+//! language, threaded to their last message, with our signed Message-ID, held for the
+//! sending window when nobody asked for them, and never more than the daily limit per
+//! address. Each becomes an outbox draft saved with the change that caused it.
+
+use super::{Desk, DeskError};
+use crate::domain::calendar::{business_days_between, next_sending_time_in};
+use crate::domain::message_id::MessageIds;
+use crate::domain::reminders::Cadence;
+use crate::domain::{Channel, EmailAddress, EmailParts, Language, Order, OutboxDraft};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// What the desk needs to write to customers.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub ids: MessageIds,
+    /// The porting inbox: our From and Reply-To.
+    pub inbox_address: String,
+    pub daily_limit: i64,
+    pub cadence: Cadence,
+    /// Business days a carrier with no history takes to confirm a port.
+    pub default_estimate: (i64, i64),
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            ids: MessageIds::new(crate::config::LOCAL_SIGNING_KEY.as_bytes(), "portbot.invalid"),
+            inbox_address: "porting@portbot.invalid".into(),
+            daily_limit: 6,
+            cadence: Cadence::default(),
+            default_estimate: (3, 14),
+        }
+    }
+}
+
+/// The moments the desk writes to a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerMail {
+    LoaReminder { n: usize, of: usize },
+    BillReminder { n: usize, of: usize },
+    RejectionNotice,
+    CorrectionReminder { n: usize, of: usize },
+    RoutingRequest,
+    FocConfirmed,
+    PortCompleted,
+    StatusReply,
+}
+
+impl CustomerMail {
+    pub fn template(self) -> &'static str {
+        match self {
+            CustomerMail::LoaReminder { .. } => "loa_reminder",
+            CustomerMail::BillReminder { .. } => "bill_reminder",
+            CustomerMail::RejectionNotice => "rejection_notice",
+            CustomerMail::CorrectionReminder { .. } => "correction_reminder",
+            CustomerMail::RoutingRequest => "routing_request",
+            CustomerMail::FocConfirmed => "foc_confirmed",
+            CustomerMail::PortCompleted => "port_completed",
+            CustomerMail::StatusReply => "status_reply",
+        }
+    }
+
+    /// A reply to the customer's own question goes at once; anything else waits for
+    /// the sending window.
+    fn waits_for_window(self) -> bool {
+        self != CustomerMail::StatusReply
+    }
+
+    fn reminder(self) -> Option<(usize, usize)> {
+        match self {
+            CustomerMail::LoaReminder { n, of }
+            | CustomerMail::BillReminder { n, of }
+            | CustomerMail::CorrectionReminder { n, of } => Some((n, of)),
+            _ => None,
+        }
+    }
+}
+
+/// Who gets a mail and which message it answers.
+#[derive(Debug, Clone, Default)]
+pub struct Addressing {
+    /// Only this contact (a reply to their question); else every working contact.
+    pub only: Option<EmailAddress>,
+    /// The message it answers (a status question); else the contacts' last message.
+    pub answers: Option<String>,
+}
+
+/// The order as customer texts read it.
+#[derive(Debug, Serialize)]
+struct MailOrder {
+    reference: String,
+    company: String,
+    carrier: String,
+    count: usize,
+    numbers: Vec<String>,
+    state: &'static str,
+    loa_signed: bool,
+    invoice_received: bool,
+    mismatches: Vec<crate::domain::MismatchField>,
+    reject_code: Option<&'static str>,
+    reject_reason: Option<String>,
+    foc_date: Option<String>,
+    routing_confirmed: bool,
+    routing: Vec<MailNumber>,
+    estimate: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct MailNumber {
+    number: String,
+    #[serde(rename = "type")]
+    number_type: &'static str,
+    route: Option<String>,
+}
+
+impl Desk {
+    /// Drafts `mail` for the order's contacts (those under the daily limit), rendered
+    /// in each contact's language.
+    pub(super) async fn customer_mail(
+        &self,
+        order: &Order,
+        mail: CustomerMail,
+        addressing: Addressing,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxDraft>, DeskError> {
+        let recipients: Vec<EmailAddress> = match &addressing.only {
+            Some(one) => vec![one.clone()],
+            None => order.working_contacts().cloned().collect(),
+        };
+        let answers = match addressing.answers {
+            Some(id) => Some(id),
+            None => self.store.last_message_from(&order.reference, &order.contacts).await?,
+        };
+        let estimate = self.estimate(&order.carrier).await?;
+        let mut drafts = Vec::new();
+        for to in recipients {
+            if !self.under_daily_limit(to.as_str(), now).await? {
+                tracing::warn!(order = %order.reference, "daily e-mail limit reached for a contact: not sent");
+                continue;
+            }
+            let language = order.language_of(&to);
+            let context = minijinja::context! {
+                order => mail_order(order, language, &estimate),
+                reminder => mail.reminder().map(|(n, of)| minijinja::context! { n => n, of => of }),
+            };
+            let template = format!("email/{}/{}", language.as_str(), mail.template());
+            let rendered = self.texts.message(&template, &context).map_err(DeskError::Text)?;
+            let footer = self
+                .texts
+                .render(&format!("email/{}/footer", language.as_str()), &context)
+                .map_err(DeskError::Text)?;
+            let html = self
+                .texts
+                .html_page(&rendered.subject, &rendered.body, &footer, language)
+                .map_err(DeskError::Text)?;
+            let calendar = match (mail, order.foc_date) {
+                (CustomerMail::FocConfirmed, Some(foc)) => Some(crate::domain::ics::port_day(
+                    order,
+                    foc,
+                    self.mail.ids.domain(),
+                    &self.mail.inbox_address,
+                    now,
+                )),
+                _ => None,
+            };
+            let send_after = mail.waits_for_window().then(|| {
+                let c = &self.mail.cadence;
+                next_sending_time_in(now, order.time_zone, c.window_opens, c.window_closes)
+            });
+            drafts.push(OutboxDraft {
+                channel: Channel::Email,
+                to: to.to_string(),
+                template: mail.template().to_string(),
+                subject: rendered.subject,
+                body: format!("{}\n\n-- \n{footer}", rendered.body),
+                email: Some(EmailParts {
+                    html,
+                    message_id: self.new_message_id(order, &to, mail.template(), now),
+                    in_reply_to: answers.clone(),
+                    references: answers.iter().cloned().collect(),
+                    calendar,
+                    send_after,
+                }),
+            });
+        }
+        Ok(drafts)
+    }
+
+    /// The polite refusal to a sender who is not a contact: nothing about the order.
+    pub(super) async fn cannot_share(
+        &self,
+        to: &EmailAddress,
+        subject: &str,
+        answers: &str,
+        language: Language,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OutboxDraft>, DeskError> {
+        if !self.under_daily_limit(to.as_str(), now).await? {
+            return Ok(None);
+        }
+        let subject = subject.trim_start_matches("Re:").trim_start_matches("RE:").trim();
+        let context = minijinja::context! { subject => subject };
+        let template = format!("email/{}/cannot_share", language.as_str());
+        let rendered = self.texts.message(&template, &context).map_err(DeskError::Text)?;
+        let html = self
+            .texts
+            .html_page(&rendered.subject, &rendered.body, "", language)
+            .map_err(DeskError::Text)?;
+        let nonce = hex_digest(&[to.as_str(), answers, &now.to_rfc3339()]);
+        Ok(Some(OutboxDraft {
+            channel: Channel::Email,
+            to: to.to_string(),
+            template: "cannot_share".into(),
+            subject: rendered.subject,
+            body: rendered.body,
+            email: Some(EmailParts {
+                html,
+                message_id: format!("<reply.{}@{}>", &nonce[..20], self.mail.ids.domain()),
+                in_reply_to: Some(answers.to_string()),
+                references: vec![answers.to_string()],
+                calendar: None,
+                send_after: None,
+            }),
+        }))
+    }
+
+    async fn under_daily_limit(&self, address: &str, now: DateTime<Utc>) -> Result<bool, DeskError> {
+        let sent = self
+            .store
+            .emails_to_since(address, now - chrono::Duration::hours(24))
+            .await?;
+        Ok(sent < self.mail.daily_limit)
+    }
+
+    /// "3–14" business days with no history; else the range this carrier took lately.
+    async fn estimate(&self, carrier: &str) -> Result<String, DeskError> {
+        let mut days: Vec<i64> = self
+            .store
+            .carrier_turnarounds(carrier)
+            .await?
+            .into_iter()
+            .map(|(submitted, foc)| business_days_between(submitted.date_naive(), foc).max(1))
+            .collect();
+        days.sort_unstable();
+        let (low, high) = match days.as_slice() {
+            [] => self.mail.default_estimate,
+            [one] => (*one, *one),
+            many => (many[many.len() / 4], many[many.len() * 3 / 4]),
+        };
+        Ok(if low == high {
+            low.to_string()
+        } else {
+            format!("{low}–{high}")
+        })
+    }
+
+    fn new_message_id(&self, order: &Order, to: &EmailAddress, template: &str, now: DateTime<Utc>) -> String {
+        let nonce = hex_digest(&[
+            &order.reference.to_string(),
+            to.as_str(),
+            template,
+            &now.timestamp_nanos_opt().unwrap_or_default().to_string(),
+            &order.version.to_string(),
+        ]);
+        self.mail.ids.for_order(&order.reference, &nonce[..16])
+    }
+}
+
+fn hex_digest(parts: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    for p in parts {
+        hash.update(p.as_bytes());
+        hash.update([0]);
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
+    MailOrder {
+        reference: order.reference.to_string(),
+        company: order
+            .account
+            .account_name
+            .clone()
+            .unwrap_or_else(|| order.customer.clone()),
+        carrier: order.carrier.clone(),
+        count: order.numbers.len(),
+        numbers: order.numbers.iter().map(|n| n.number.pretty()).collect(),
+        state: order.state.as_str(),
+        loa_signed: order.loa_signed_at.is_some(),
+        invoice_received: order.bill.is_some(),
+        mismatches: order.mismatches().into_iter().map(|m| m.field).collect(),
+        reject_code: order.rejection.as_ref().map(|r| r.code.code()),
+        reject_reason: order.rejection.as_ref().map(|r| r.reason.clone()),
+        foc_date: order.foc_date.map(|d| long_date(d, language)),
+        routing_confirmed: order.routing_confirmed(),
+        routing: order
+            .numbers
+            .iter()
+            .filter(|n| n.is_live())
+            .map(|n| MailNumber {
+                number: n.number.pretty(),
+                number_type: n.number_type.as_str(),
+                route: n.route.as_ref().map(|r| r.to_string()),
+            })
+            .collect(),
+        estimate: Some(estimate.to_string()),
+    }
+}
+
+/// "Tuesday, December 8, 2026" / "martes, 8 de diciembre de 2026".
+pub fn long_date(date: NaiveDate, language: Language) -> String {
+    let weekday = date.weekday().num_days_from_monday() as usize;
+    let month = date.month0() as usize;
+    match language {
+        Language::En => {
+            const DAYS: [&str; 7] = [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ];
+            const MONTHS: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
+            format!("{}, {} {}, {}", DAYS[weekday], MONTHS[month], date.day(), date.year())
+        }
+        Language::Es => {
+            const DAYS: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
+            const MONTHS: [&str; 12] = [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ];
+            format!(
+                "{}, {} de {} de {}",
+                DAYS[weekday],
+                date.day(),
+                MONTHS[month],
+                date.year()
+            )
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The calendar invitation for port day (RFC 5545): an all-day event on the FOC date,
+//! attached to the FOC e-mail so the customer's calendar holds the date.
+
+use super::order::Order;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+/// An iCalendar file for `order`'s port day; `uid` stays the same for the same FOC
+/// date, so a calendar updates rather than duplicates.
+pub fn port_day(order: &Order, foc: NaiveDate, uid_domain: &str, organizer: &str, now: DateTime<Utc>) -> String {
+    let numbers: Vec<String> = order.numbers.iter().map(|n| n.number.pretty()).collect();
+    let lines = [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//portbot//port day//EN".to_string(),
+        "METHOD:PUBLISH".to_string(),
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:{}-{}@{uid_domain}", order.reference, foc.format("%Y%m%d")),
+        format!("DTSTAMP:{}", now.format("%Y%m%dT%H%M%SZ")),
+        format!("DTSTART;VALUE=DATE:{}", foc.format("%Y%m%d")),
+        format!("DTEND;VALUE=DATE:{}", (foc + Duration::days(1)).format("%Y%m%d")),
+        escape_line(
+            "SUMMARY",
+            &format!("Port day {}: numbers move from {}", order.reference, order.carrier),
+        ),
+        escape_line(
+            "DESCRIPTION",
+            &format!(
+                "{} number(s) move from {} today: {}. Keep the old service until we confirm the port is complete.",
+                numbers.len(),
+                order.carrier,
+                numbers.join(", ")
+            ),
+        ),
+        format!("ORGANIZER:mailto:{organizer}"),
+        "TRANSP:TRANSPARENT".to_string(),
+        "END:VEVENT".to_string(),
+        "END:VCALENDAR".to_string(),
+    ];
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&fold(&line));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn escape_line(name: &str, text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n");
+    format!("{name}:{escaped}")
+}
+
+/// Lines longer than 75 octets continue on the next line after a space.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{parse_number_list, AccountDetails, NumberType, OrderRef, PortRequest};
+
+    #[test]
+    fn port_day_is_an_all_day_event_with_folded_lines() {
+        let order = PortRequest {
+            customer: "ACME-001".into(),
+            carrier: "Comcast Business".into(),
+            numbers: parse_number_list("305-555-0100 thru 0109").unwrap(),
+            number_type: NumberType::Voice,
+            kind: None,
+            contacts: vec!["ops@acme.example".parse().unwrap()],
+            account: AccountDetails::default(),
+            pin: None,
+            authorized_name: None,
+            contract_end: None,
+            time_zone: chrono_tz::America::New_York,
+        }
+        .open(OrderRef::from_number(1042), "2026-11-23T15:00:00Z".parse().unwrap())
+        .unwrap();
+        let ics = port_day(
+            &order,
+            "2026-12-08".parse().unwrap(),
+            "voip.example",
+            "porting@voip.example",
+            "2026-11-30T14:00:00Z".parse().unwrap(),
+        );
+        assert!(ics.contains("DTSTART;VALUE=DATE:20261208\r\n"));
+        assert!(ics.contains("DTEND;VALUE=DATE:20261209\r\n"));
+        assert!(ics.contains("UID:PORT-1042-20261208@voip.example\r\n"));
+        assert!(ics.lines().all(|l| l.len() <= 76), "{ics}");
+        assert!(ics.contains("\r\n "), "the long description is folded");
+        assert!(ics.contains("from Comcast Business"));
+    }
+}
