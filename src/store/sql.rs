@@ -550,7 +550,7 @@ macro_rules! impl_store {
                         .bind(error)
                         .fetch_one(&mut *tx)
                         .await?;
-                        let alerts: Vec<crate::domain::OutboxDraft> = alert.into_iter().collect();
+                        let alerts: Vec<crate::domain::OutboxDraft> = alert.into_iter().map(|a| *a).collect();
                         Self::queue(&mut tx, &alerts, order_id, at).await?;
                     }
                 }
