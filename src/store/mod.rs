@@ -234,7 +234,7 @@ pub enum Settled {
     /// A permanent failure, with the staff alert to queue in the same transaction.
     Failed {
         error: String,
-        alert: Option<OutboxDraft>,
+        alert: Option<Box<OutboxDraft>>,
         at: chrono::DateTime<chrono::Utc>,
     },
 }
