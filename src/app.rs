@@ -31,7 +31,8 @@ impl App {
             settings.outbox.signing_key.expose().as_bytes(),
             settings.inbox.own_domain(),
         );
-        if settings.outbox.signing_key.expose() == crate::config::LOCAL_SIGNING_KEY {
+        let production = matches!(settings.outbox.transport, crate::config::Transport::Smtp(_));
+        if production && settings.outbox.signing_key.expose() == crate::config::LOCAL_SIGNING_KEY {
             tracing::warn!(
                 "outbox.signing_key is not set: fine in local mode, set PORTBOT_OUTBOX_SIGNING_KEY in production"
             );

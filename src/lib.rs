@@ -8,6 +8,7 @@ pub mod config;
 pub mod desk;
 pub mod domain;
 pub mod inbox;
+pub mod outbox;
 pub mod parse;
 pub mod run;
 pub mod store;

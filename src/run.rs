@@ -15,19 +15,64 @@ where
     I: AsyncBufRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    let watcher = tokio::spawn(crate::inbox::watch(
-        app.desk.clone(),
-        app.settings.inbox.source.clone(),
-        shutdown.child_token(),
-    ));
+    let settings = &app.settings;
+    let sender =
+        crate::outbox::EmailSender::from_settings(app.desk.clone(), &settings.outbox, &settings.inbox.address)?;
+    let tasks = [
+        (
+            "inbox watcher",
+            tokio::spawn(crate::inbox::watch(
+                app.desk.clone(),
+                settings.inbox.source.clone(),
+                shutdown.child_token(),
+            )),
+        ),
+        (
+            "e-mail sender",
+            tokio::spawn(run_sender(sender, shutdown.child_token())),
+        ),
+        (
+            "scheduler",
+            tokio::spawn(tick_on_schedule(
+                app.desk.clone(),
+                settings.reminders.schedule.clone(),
+                shutdown.child_token(),
+            )),
+        ),
+    ];
     let chat = terminal_chat(app, &shutdown, input, &mut output).await;
-    // Whatever ended the chat ends the bot: the watcher finishes the message it holds.
+    // Whatever ended the chat ends the bot: each task finishes the unit of work it holds.
     shutdown.cancel();
-    if let Err(e) = watcher.await {
-        tracing::error!(error = %e, "the inbox watcher ended abnormally");
+    for (name, task) in tasks {
+        match task.await {
+            Ok(()) => tracing::info!(task = name, "stopped"),
+            Err(e) => tracing::error!(task = name, error = %e, "ended abnormally"),
+        }
     }
     tracing::info!("portbot stopped");
     chat
+}
+
+async fn run_sender(sender: crate::outbox::EmailSender, shutdown: CancellationToken) {
+    sender.run(shutdown).await
+}
+
+/// Runs the desk's tick at each time the cron schedule names, until shutdown.
+pub async fn tick_on_schedule(
+    desk: std::sync::Arc<crate::desk::Desk>,
+    schedule: cron::Schedule,
+    shutdown: CancellationToken,
+) {
+    while let Some(next) = schedule.upcoming(chrono::Utc).next() {
+        let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = shutdown.cancelled() => break,
+        }
+        if let Err(e) = desk.tick().await {
+            tracing::error!(error = %e, "the scheduler's tick failed; the next one tries again");
+        }
+    }
 }
 
 async fn terminal_chat<I, O>(app: &App, shutdown: &CancellationToken, input: I, output: &mut O) -> anyhow::Result<()>

@@ -19,6 +19,24 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("chat/needs_person", include_str!("../prompts/chat/needs_person.md")),
     ("chat/inbox", include_str!("../prompts/chat/inbox.md")),
     ("chat/inbox_item", include_str!("../prompts/chat/inbox_item.md")),
+    ("chat/email_failed", include_str!("../prompts/chat/email_failed.md")),
+    (
+        "chat/documents_overdue",
+        include_str!("../prompts/chat/documents_overdue.md"),
+    ),
+    (
+        "chat/rejection_unfixed",
+        include_str!("../prompts/chat/rejection_unfixed.md"),
+    ),
+    (
+        "chat/routing_unconfirmed",
+        include_str!("../prompts/chat/routing_unconfirmed.md"),
+    ),
+    ("chat/carrier_silent", include_str!("../prompts/chat/carrier_silent.md")),
+    (
+        "chat/contract_ending",
+        include_str!("../prompts/chat/contract_ending.md"),
+    ),
     (
         "email/en/loa_reminder",
         include_str!("../prompts/email/en/loa_reminder.md"),

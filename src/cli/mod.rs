@@ -66,6 +66,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run everything the scheduler would run at --now (reminders and alerts) once.
+    Tick,
     /// Messages waiting to be sent.
     Outbox {
         /// Sent ones too.
@@ -268,6 +270,18 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
         }
         Command::Parse { .. } => unreachable!("parse runs before the settings load"),
         Command::Ingest { files } => ingest::ingest_files(&app, &files, json, out).await,
+        Command::Tick => {
+            let report = app.desk.tick().await?;
+            let text = if json {
+                serde_json::to_string(&report).unwrap_or_default()
+            } else {
+                format!(
+                    "{} order(s) checked: {} customer reminder(s), {} staff alert(s) queued; {} already done",
+                    report.orders_checked, report.customer_reminders, report.staff_alerts, report.already_done
+                )
+            };
+            print(out, text)
+        }
         Command::Outbox { all } => {
             for message in app.desk.outbox(all).await? {
                 let text = if json {

@@ -14,10 +14,12 @@ use crate::views::order_card;
 mod customer_mail;
 mod email;
 pub mod inbound;
+mod scheduler;
 mod staff_queue;
 pub use customer_mail::{long_date, CustomerMail, MailSettings};
 pub use email::{Origin, Taken};
 use inbound::Trust;
+pub use scheduler::TickReport;
 use std::sync::Arc;
 
 /// How often a save that lost a race with another writer is tried again.
@@ -224,15 +226,87 @@ impl Desk {
         Ok(self.store.checkpoint(mailbox).await?)
     }
 
+    /// Due e-mails, claimed for `lease` by `worker`.
+    pub async fn claim_emails(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, DeskError> {
+        let claim = crate::store::OutboxClaim {
+            channel: crate::domain::Channel::Email,
+            now: self.clock.now(),
+            lease,
+            worker: worker.to_string(),
+            limit,
+        };
+        Ok(self.store.claim_outbox(&claim).await?)
+    }
+
+    pub async fn email_sent(&self, id: i64) -> Result<(), DeskError> {
+        let at = self.clock.now();
+        Ok(self.store.settle_outbox(id, crate::store::Settled::Sent { at }).await?)
+    }
+
+    pub async fn email_retry(&self, id: i64, error: &str, wait: std::time::Duration) -> Result<(), DeskError> {
+        let next = self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(1));
+        let settled = crate::store::Settled::Retry {
+            error: error.to_string(),
+            next,
+        };
+        Ok(self.store.settle_outbox(id, settled).await?)
+    }
+
+    /// Marks an e-mail failed for good and alerts staff in the same transaction.
+    pub async fn email_failed(&self, message: &OutboxMessage, error: &str) -> Result<(), DeskError> {
+        let order = match &message.order_ref {
+            Some(r) => self.store.order(r).await?,
+            None => None,
+        };
+        let context = minijinja::context! {
+            to => message.to, subject => message.subject, error => error,
+            order => order.as_ref().map(|o| order_card(o, Vec::new())),
+        };
+        let rendered = self
+            .texts
+            .message("chat/email_failed", context)
+            .map_err(DeskError::Text)?;
+        let alert = OutboxDraft {
+            channel: crate::domain::Channel::Chat,
+            to: STAFF_CHANNEL.to_string(),
+            template: "chat/email_failed".to_string(),
+            subject: rendered.subject,
+            body: rendered.body,
+            email: None,
+        };
+        let settled = crate::store::Settled::Failed {
+            error: error.to_string(),
+            alert: Some(Box::new(alert)),
+            at: self.clock.now(),
+        };
+        Ok(self.store.settle_outbox(message.id, settled).await?)
+    }
+
     pub async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, DeskError> {
         Ok(self.store.outbox(include_sent).await?)
     }
 
     fn staff_post(&self, template: &str, order: &Order, timeline: &[TimelineEntry]) -> Result<OutboxDraft, DeskError> {
+        self.staff_post_with(template, order, timeline, minijinja::context! {})
+    }
+
+    /// A staff post whose text also reads `extra` (e.g. how many days).
+    fn staff_post_with(
+        &self,
+        template: &str,
+        order: &Order,
+        timeline: &[TimelineEntry],
+        extra: minijinja::Value,
+    ) -> Result<OutboxDraft, DeskError> {
         let card = order_card(order, timeline.to_vec());
         let rendered = self
             .texts
-            .message(template, minijinja::context! { order => card })
+            .message(template, minijinja::context! { order => card, ..extra })
             .map_err(DeskError::Text)?;
         Ok(OutboxDraft {
             channel: crate::domain::Channel::Chat,

@@ -1,0 +1,163 @@
+//! What the scheduler does at each tick: for every open order, the reminders and staff
+//! alerts due now (pure rules in `domain::reminders`), each saved once under the key of
+//! its occurrence with its timeline entry and its messages. Two replicas ticking at
+//! once send nothing twice: the second save of a key is refused.
+
+use super::customer_mail::{Addressing, CustomerMail};
+use super::{Desk, DeskError, SAVE_ATTEMPTS};
+use crate::domain::reminders::{due, Due, Reminder};
+use crate::domain::{Event, Order, OrderState, Source, TimelineEntry};
+use crate::store::{OrderChange, OrderFilter, StoreError};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// The states in which an order may owe someone a reminder.
+const REMINDING: &[OrderState] = &[
+    OrderState::AwaitingDocuments,
+    OrderState::Ready,
+    OrderState::Rejected,
+    OrderState::Submitted,
+    OrderState::FocConfirmed,
+];
+
+/// What one tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TickReport {
+    pub orders_checked: usize,
+    pub customer_reminders: usize,
+    pub staff_alerts: usize,
+    /// Due, but another replica (or an earlier tick) already saved it.
+    pub already_done: usize,
+}
+
+impl Desk {
+    /// Runs every reminder and alert due at the desk's clock, once.
+    pub async fn tick(&self) -> Result<TickReport, DeskError> {
+        let now = self.clock.now();
+        let mut report = TickReport::default();
+        for state in REMINDING {
+            let filter = OrderFilter {
+                state: Some(*state),
+                limit: i64::MAX,
+            };
+            for order in self.store.list_orders(&filter).await? {
+                report.orders_checked += 1;
+                let local = now.with_timezone(&order.time_zone);
+                for item in due(&order, local.date_naive(), local.time(), &self.mail.cadence) {
+                    match self.remind(&order, &item, now).await? {
+                        true if item.reminder.to_customer() => report.customer_reminders += 1,
+                        true => report.staff_alerts += 1,
+                        false => report.already_done += 1,
+                    }
+                }
+            }
+        }
+        if report.customer_reminders + report.staff_alerts > 0 {
+            tracing::info!(?report, "scheduler tick");
+        }
+        Ok(report)
+    }
+
+    /// Saves one due reminder under its key; false when it was already saved.
+    async fn remind(&self, first: &Order, item: &Due, now: DateTime<Utc>) -> Result<bool, DeskError> {
+        let mut order = first.clone();
+        for attempt in 1..=SAVE_ATTEMPTS {
+            let (text, outbox) = self.reminder_messages(&order, item.reminder, now).await?;
+            let event = if item.reminder.to_customer() {
+                "reminder_sent"
+            } else {
+                "staff_alerted"
+            };
+            let applied = crate::domain::lifecycle::apply(&order, Event::Logged { event, text }, now)?;
+            let change = OrderChange {
+                lines_changed: false,
+                once: Some(item.key.clone()),
+                entry: TimelineEntry {
+                    at: now,
+                    source: Source::Scheduler.to_string(),
+                    event: applied.event.into(),
+                    text: applied.text,
+                },
+                order: applied.order,
+                outbox,
+            };
+            match self.store.save(change).await {
+                Ok(()) => return Ok(true),
+                Err(StoreError::AlreadyApplied(_)) => return Ok(false),
+                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => {
+                    order = self.order(&order.reference).await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(DeskError::Store(StoreError::Conflict(order.reference.clone())))
+    }
+
+    /// The timeline text and the messages of a reminder.
+    async fn reminder_messages(
+        &self,
+        order: &Order,
+        reminder: Reminder,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Vec<crate::domain::OutboxDraft>), DeskError> {
+        let customer = match reminder {
+            Reminder::Loa { n, of } => Some((CustomerMail::LoaReminder { n, of }, format!("LOA reminder {n} of {of}"))),
+            Reminder::Bill { n, of } => Some((
+                CustomerMail::BillReminder { n, of },
+                format!("bill reminder {n} of {of}"),
+            )),
+            Reminder::Correction { n, of } => Some((
+                CustomerMail::CorrectionReminder { n, of },
+                format!("correction reminder {n} of {of}"),
+            )),
+            Reminder::Routing { days } => Some((
+                CustomerMail::RoutingRequest,
+                format!("routing request, {days} business day(s) before port day"),
+            )),
+            _ => None,
+        };
+        if let Some((mail, what)) = customer {
+            let drafts = self.customer_mail(order, mail, Addressing::default(), now).await?;
+            let to: Vec<&str> = drafts.iter().map(|d| d.to.as_str()).collect();
+            let text = if to.is_empty() {
+                format!("{what} not sent: no contact can be written to today (bounced or at the daily limit)")
+            } else {
+                format!("{what} e-mailed to {}", to.join(", "))
+            };
+            return Ok((text, drafts));
+        }
+        let (template, days, text) = match reminder {
+            Reminder::DocumentsOverdue => (
+                "chat/documents_overdue",
+                0,
+                "staff alerted: documents still missing after the last reminder".to_string(),
+            ),
+            Reminder::RejectionUnfixed => {
+                let days = i64::from(self.mail.cadence.correction_alert_day);
+                (
+                    "chat/rejection_unfixed",
+                    days,
+                    format!("staff alerted: rejection not fixed after {days} business days"),
+                )
+            }
+            Reminder::RoutingUnconfirmed { days } => (
+                "chat/routing_unconfirmed",
+                i64::from(days),
+                format!("staff alerted: routing unconfirmed {days} business day(s) before port day"),
+            ),
+            Reminder::CarrierSilent { days } => (
+                "chat/carrier_silent",
+                days,
+                format!("staff alerted: {} silent for {days} business days", order.carrier),
+            ),
+            Reminder::ContractEnding { days } => (
+                "chat/contract_ending",
+                days,
+                format!("staff alerted: the customer's contract ends in {days} day(s)"),
+            ),
+            _ => unreachable!("customer reminders are handled above"),
+        };
+        let post = self.staff_post_with(template, order, &[], minijinja::context! { days => days })?;
+        Ok((text, vec![post]))
+    }
+}

@@ -1,0 +1,87 @@
+//! An outbox e-mail as it goes on the wire: text and HTML alternatives, the port-day
+//! invitation, our Message-ID, the thread it answers, `Auto-Submitted: auto-replied`
+//! (RFC 3834, so that auto-responders do not answer us) and Reply-To the porting inbox.
+
+use crate::domain::OutboxMessage;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::Message;
+use std::time::SystemTime;
+
+/// `Auto-Submitted: auto-replied`.
+#[derive(Debug, Clone)]
+pub struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-replied".to_string())
+    }
+}
+
+/// Who our mail is from.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub from: Mailbox,
+}
+
+impl Sender {
+    pub fn new(name: &str, address: &str) -> Result<Self, String> {
+        let address = address
+            .parse()
+            .map_err(|e| format!("inbox.address '{address}' cannot be a sender: {e}"))?;
+        Ok(Self {
+            from: Mailbox::new(Some(name.to_string()), address),
+        })
+    }
+}
+
+/// Builds the message; an address or header that cannot be written is a permanent
+/// failure of this message, said in words.
+pub fn compose(message: &OutboxMessage, sender: &Sender, date: SystemTime) -> Result<Message, String> {
+    let email = message
+        .email
+        .as_ref()
+        .ok_or_else(|| format!("outbox message {} is not an e-mail", message.id))?;
+    let to: Mailbox = message
+        .to
+        .parse()
+        .map_err(|e| format!("'{}' is not an address mail can go to: {e}", message.to))?;
+    let mut builder = Message::builder()
+        .from(sender.from.clone())
+        .reply_to(sender.from.clone())
+        .to(to)
+        .subject(message.subject.clone())
+        .date(date)
+        .message_id(Some(email.message_id.clone()))
+        .header(AutoSubmitted);
+    if let Some(id) = &email.in_reply_to {
+        builder = builder.in_reply_to(id.clone());
+    }
+    if !email.references.is_empty() {
+        builder = builder.references(email.references.join(" "));
+    }
+    let alternatives = MultiPart::alternative()
+        .singlepart(SinglePart::plain(message.body.clone()))
+        .singlepart(SinglePart::html(email.html.clone()));
+    let body = match &email.calendar {
+        Some(ics) => {
+            let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                .map_err(|e| format!("calendar content type: {e}"))?;
+            MultiPart::mixed()
+                .multipart(alternatives)
+                .singlepart(Attachment::new("port-day.ics".to_string()).body(ics.clone(), calendar))
+        }
+        None => alternatives,
+    };
+    builder
+        .multipart(body)
+        .map_err(|e| format!("outbox message {} cannot be written: {e}", message.id))
+}

@@ -1,0 +1,127 @@
+//! The e-mail sender: takes due e-mails from the outbox (claimed, so that two bot
+//! replicas never send the same one), hands each to the `Mailer`, and records how it
+//! went. A temporary failure is retried with backoff; a permanent one (or too many
+//! temporary ones) marks the message failed and alerts staff. A message is marked sent
+//! only after the server took it; after a crash an unsettled claim runs out and the
+//! message goes again with the same Message-ID.
+
+pub mod compose;
+pub mod mailer;
+
+use crate::config::{OutboxSettings, Transport};
+use crate::desk::Desk;
+use compose::Sender;
+use mailer::{FolderMailer, Mailer, SmtpMailer};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How long a claimed message is this replica's to send.
+const LEASE: Duration = Duration::from_secs(60);
+/// Messages taken per round.
+const BATCH: i64 = 20;
+
+pub struct EmailSender {
+    desk: Arc<Desk>,
+    mailer: Arc<dyn Mailer>,
+    sender: Sender,
+    worker: String,
+    poll: Duration,
+    max_attempts: i64,
+}
+
+impl EmailSender {
+    pub fn new(desk: Arc<Desk>, mailer: Arc<dyn Mailer>, sender: Sender, settings: &OutboxSettings) -> Self {
+        Self {
+            desk,
+            mailer,
+            sender,
+            worker: format!("{}-{}", hostname(), std::process::id()),
+            poll: settings.poll,
+            max_attempts: settings.max_attempts,
+        }
+    }
+
+    /// The sender the settings describe (SMTP, or the outbox folder in local mode).
+    pub fn from_settings(desk: Arc<Desk>, settings: &OutboxSettings, inbox_address: &str) -> anyhow::Result<Self> {
+        let mailer: Arc<dyn Mailer> = match &settings.transport {
+            Transport::Folder(path) => Arc::new(FolderMailer::new(path.clone())),
+            Transport::Smtp(smtp) => Arc::new(SmtpMailer::new(smtp)?),
+        };
+        let sender = Sender::new(&settings.from_name, inbox_address).map_err(anyhow::Error::msg)?;
+        Ok(Self::new(desk, mailer, sender, settings))
+    }
+
+    /// Sends what is due now; returns how many messages it settled.
+    pub async fn run_once(&self, shutdown: &CancellationToken) -> anyhow::Result<usize> {
+        let due = self.desk.claim_emails(&self.worker, LEASE, BATCH).await?;
+        let mut settled = 0;
+        for message in due {
+            if shutdown.is_cancelled() {
+                // The rest are claimed; the claim runs out and another round takes them.
+                break;
+            }
+            let now = self.desk.now();
+            let composed = compose::compose(&message, &self.sender, now.into());
+            let result = match &composed {
+                Ok(m) => {
+                    self.mailer
+                        .send(m, &format!("{:06}-{}", message.id, message.template))
+                        .await
+                }
+                Err(e) => Err(mailer::SendError {
+                    permanent: true,
+                    text: e.clone(),
+                }),
+            };
+            match result {
+                Ok(()) => self.desk.email_sent(message.id).await?,
+                Err(e) if e.permanent || message.attempts + 1 >= self.max_attempts => {
+                    tracing::error!(id = message.id, error = %e.text, "an e-mail failed for good");
+                    self.desk.email_failed(&message, &e.text).await?;
+                }
+                Err(e) => {
+                    let wait = retry_delay(message.attempts);
+                    tracing::warn!(id = message.id, error = %e.text, retry_in = ?wait, "an e-mail will be tried again");
+                    self.desk.email_retry(message.id, &e.text, wait).await?;
+                }
+            }
+            settled += 1;
+        }
+        Ok(settled)
+    }
+
+    /// Sends until shutdown, looking for due mail every `outbox.poll_ms`.
+    pub async fn run(&self, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let busy = match self.run_once(&shutdown).await {
+                Ok(n) => n > 0,
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "the e-mail sender could not work");
+                    false
+                }
+            };
+            if !busy {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.poll) => {}
+                    _ = shutdown.cancelled() => {}
+                }
+            }
+        }
+        tracing::info!("the e-mail sender stopped");
+    }
+}
+
+/// 30 s, 1 min, 2 min, ... up to an hour.
+pub fn retry_delay(attempts: i64) -> Duration {
+    let exponent = attempts.clamp(0, 7) as u32;
+    Duration::from_secs(30 * 2u64.pow(exponent)).min(Duration::from_secs(3600))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "portbot".into())
+}
