@@ -12,4 +12,5 @@ mod inbox;
 mod letters;
 mod mailstack;
 mod parse;
+mod reminders;
 mod run;

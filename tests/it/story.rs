@@ -48,7 +48,7 @@ pub fn acme_request(numbers: &str) -> PortRequest {
     }
 }
 
-fn bill_at(address: &str) -> Bill {
+pub fn bill_at(address: &str) -> Bill {
     Bill {
         carrier: Some("Comcast Business".into()),
         account_number: Some("877410123456789".into()),
