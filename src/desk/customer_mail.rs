@@ -142,20 +142,7 @@ impl Desk {
                 continue;
             }
             let language = order.language_of(&to);
-            let context = minijinja::context! {
-                order => mail_order(order, language, &estimate),
-                reminder => mail.reminder().map(|(n, of)| minijinja::context! { n => n, of => of }),
-            };
-            let template = format!("email/{}/{}", language.as_str(), mail.template());
-            let rendered = self.texts.message(&template, &context).map_err(DeskError::Text)?;
-            let footer = self
-                .texts
-                .render(&format!("email/{}/footer", language.as_str()), &context)
-                .map_err(DeskError::Text)?;
-            let html = self
-                .texts
-                .html_page(&rendered.subject, &rendered.body, &footer, language)
-                .map_err(DeskError::Text)?;
+            let letter = render(&self.texts, order, mail, language, &estimate).map_err(DeskError::Text)?;
             let calendar = match (mail, order.foc_date) {
                 (CustomerMail::FocConfirmed, Some(foc)) => Some(crate::domain::ics::port_day(
                     order,
@@ -174,10 +161,10 @@ impl Desk {
                 channel: Channel::Email,
                 to: to.to_string(),
                 template: mail.template().to_string(),
-                subject: rendered.subject,
-                body: format!("{}\n\n-- \n{footer}", rendered.body),
+                subject: letter.subject,
+                body: letter.text,
                 email: Some(EmailParts {
-                    html,
+                    html: letter.html,
                     message_id: self.new_message_id(order, &to, mail.template(), now),
                     in_reply_to: answers.clone(),
                     references: answers.iter().cloned().collect(),
@@ -267,6 +254,37 @@ impl Desk {
         ]);
         self.mail.ids.for_order(&order.reference, &nonce[..16])
     }
+}
+
+/// A customer e-mail as rendered: subject, text part (with its footer) and HTML part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Renders `mail` about `order` in `language`; `estimate` is the business days the
+/// carrier usually takes ("3–14").
+pub fn render(
+    texts: &crate::texts::Texts,
+    order: &Order,
+    mail: CustomerMail,
+    language: Language,
+    estimate: &str,
+) -> anyhow::Result<Letter> {
+    let context = minijinja::context! {
+        order => mail_order(order, language, estimate),
+        reminder => mail.reminder().map(|(n, of)| minijinja::context! { n => n, of => of }),
+    };
+    let rendered = texts.message(&format!("email/{}/{}", language.as_str(), mail.template()), &context)?;
+    let footer = texts.render(&format!("email/{}/footer", language.as_str()), &context)?;
+    let html = texts.html_page(&rendered.subject, &rendered.body, &footer, language)?;
+    Ok(Letter {
+        text: format!("{}\n\n-- \n{footer}", rendered.body),
+        subject: rendered.subject,
+        html,
+    })
 }
 
 fn hex_digest(parts: &[&str]) -> String {

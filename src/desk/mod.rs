@@ -16,7 +16,7 @@ mod email;
 pub mod inbound;
 mod scheduler;
 mod staff_queue;
-pub use customer_mail::{long_date, CustomerMail, MailSettings};
+pub use customer_mail::{long_date, render as render_customer_mail, CustomerMail, Letter, MailSettings};
 pub use email::{Origin, Taken};
 use inbound::Trust;
 pub use scheduler::TickReport;

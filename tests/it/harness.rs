@@ -62,7 +62,10 @@ impl TestDesk {
         };
         let mut toml = format!("[store]\nurl = \"{url}\"\n[desk]\ntime_zone = \"America/New_York\"\n{inbox}");
         if !toml.contains("[outbox]") {
-            toml.push_str(&format!("[outbox]\nfolder = \"{}\"\n", dir.path().join("outbox").display()));
+            toml.push_str(&format!(
+                "[outbox]\nfolder = \"{}\"\n",
+                dir.path().join("outbox").display()
+            ));
         }
         let settings = Settings::from_toml(&toml, std::iter::empty(), "test.toml").expect("test settings");
         let clock = Arc::new(FixedClock::new("2026-11-23T15:00:00Z".parse().unwrap()));

@@ -14,3 +14,4 @@ mod mailstack;
 mod parse;
 mod reminders;
 mod run;
+mod texts;

@@ -24,7 +24,11 @@ fn local_day(m: &OutboxMessage) -> NaiveDate {
 }
 
 fn of(outbox: &[OutboxMessage], template: &str) -> Vec<NaiveDate> {
-    outbox.iter().filter(|m| m.template == template).map(local_day).collect()
+    outbox
+        .iter()
+        .filter(|m| m.template == template)
+        .map(local_day)
+        .collect()
 }
 
 fn days(list: &[&str]) -> Vec<NaiveDate> {
@@ -37,7 +41,11 @@ fn all_inside_the_window(outbox: &[OutboxMessage]) {
     for m in outbox.iter().filter(|m| m.channel == portbot::domain::Channel::Email) {
         let local = m.created_at.with_timezone(&New_York);
         assert!((8..18).contains(&local.hour()), "{} queued at {local}", m.template);
-        assert!(portbot::domain::calendar::is_business_day(local.date_naive()), "{} on {local}", m.template);
+        assert!(
+            portbot::domain::calendar::is_business_day(local.date_naive()),
+            "{} on {local}",
+            m.template
+        );
         assert!(local.weekday().num_days_from_monday() < 5);
     }
 }
@@ -46,15 +54,29 @@ async fn an_unsigned_order_is_reminded_three_times_around_thanksgiving_then_staf
     let t = TestDesk::start(backend).await;
     // Monday 23 November 2026, 10:00 in New York.
     t.at("2026-11-23T15:00:00Z");
-    t.app.desk.open_order(acme_request("305-555-0100"), Source::Cli).await.unwrap();
+    t.app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
     tick_through(&t, "2026-11-23T15:00:00Z", "2026-12-05T05:00:00Z").await;
     let outbox = t.app.desk.outbox(true).await.unwrap();
-    assert_eq!(of(&outbox, "loa_reminder"), days(&["2026-11-24", "2026-11-27", "2026-12-01"]));
-    assert_eq!(of(&outbox, "bill_reminder"), days(&["2026-11-24", "2026-11-27", "2026-12-01"]));
+    assert_eq!(
+        of(&outbox, "loa_reminder"),
+        days(&["2026-11-24", "2026-11-27", "2026-12-01"])
+    );
+    assert_eq!(
+        of(&outbox, "bill_reminder"),
+        days(&["2026-11-24", "2026-11-27", "2026-12-01"])
+    );
     assert_eq!(of(&outbox, "chat/documents_overdue"), days(&["2026-12-02"]));
     all_inside_the_window(&outbox);
     let first = outbox.iter().find(|m| m.template == "loa_reminder").unwrap();
-    assert_eq!(first.created_at.with_timezone(&New_York).hour(), 8, "the first tick in the window");
+    assert_eq!(
+        first.created_at.with_timezone(&New_York).hour(),
+        8,
+        "the first tick in the window"
+    );
     let timeline = t.app.store.timeline(&"PORT-1001".parse().unwrap()).await.unwrap();
     assert!(timeline
         .iter()
@@ -67,13 +89,24 @@ on_both_backends!(an_unsigned_order_is_reminded_three_times_around_thanksgiving_
 async fn ticking_twice_sends_nothing_twice(backend: Backend) {
     let t = TestDesk::start(backend).await;
     t.at("2026-11-23T15:00:00Z");
-    t.app.desk.open_order(acme_request("305-555-0100"), Source::Cli).await.unwrap();
+    t.app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
     t.at("2026-11-24T15:00:00Z");
     let first = t.app.desk.tick().await.unwrap();
     let second = t.app.desk.tick().await.unwrap();
     assert_eq!((first.customer_reminders, first.already_done), (2, 0));
     assert_eq!((second.customer_reminders, second.already_done), (0, 2));
-    let emails = t.app.desk.outbox(true).await.unwrap().into_iter().filter(|m| m.template.ends_with("_reminder"));
+    let emails = t
+        .app
+        .desk
+        .outbox(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.template.ends_with("_reminder"));
     assert_eq!(emails.count(), 2);
     t.finish().await;
 }
@@ -83,7 +116,12 @@ on_both_backends!(ticking_twice_sends_nothing_twice);
 async fn routing_requests_land_three_and_one_business_days_before_the_foc(backend: Backend) {
     let t = TestDesk::start(backend).await;
     t.at("2026-11-23T15:00:00Z");
-    let order = t.app.desk.open_order(acme_request("305-555-0100"), Source::Cli).await.unwrap();
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
     let r = &order.reference;
     for event in [
         Event::LoaSigned,
@@ -96,9 +134,19 @@ async fn routing_requests_land_three_and_one_business_days_before_the_foc(backen
     tick_through(&t, "2026-11-30T05:00:00Z", "2026-12-09T05:00:00Z").await;
     let outbox = t.app.desk.outbox(true).await.unwrap();
     assert_eq!(of(&outbox, "routing_request"), days(&["2026-12-03", "2026-12-07"]));
-    assert_eq!(of(&outbox, "chat/routing_unconfirmed"), days(&["2026-12-07", "2026-12-08"]));
+    assert_eq!(
+        of(&outbox, "chat/routing_unconfirmed"),
+        days(&["2026-12-07", "2026-12-08"])
+    );
     let foc_mail = outbox.iter().find(|m| m.template == "foc_confirmed").unwrap();
-    assert!(foc_mail.email.as_ref().unwrap().calendar.as_ref().unwrap().contains("DTSTART;VALUE=DATE:20261208"));
+    assert!(foc_mail
+        .email
+        .as_ref()
+        .unwrap()
+        .calendar
+        .as_ref()
+        .unwrap()
+        .contains("DTSTART;VALUE=DATE:20261208"));
     all_inside_the_window(&outbox[1..]);
     t.finish().await;
 }
@@ -108,7 +156,12 @@ on_both_backends!(routing_requests_land_three_and_one_business_days_before_the_f
 async fn a_foc_set_at_night_waits_for_the_morning(backend: Backend) {
     let t = TestDesk::start(backend).await;
     t.at("2026-11-23T15:00:00Z");
-    let order = t.app.desk.open_order(acme_request("305-555-0100"), Source::Cli).await.unwrap();
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
     let r = &order.reference;
     for event in [
         Event::LoaSigned,
@@ -121,16 +174,44 @@ async fn a_foc_set_at_night_waits_for_the_morning(backend: Backend) {
     t.at("2026-11-26T03:00:00Z");
     t.app
         .desk
-        .act(r, Event::FocConfirmed("2026-12-08".parse().unwrap()), Source::Chat("dana".into()))
+        .act(
+            r,
+            Event::FocConfirmed("2026-12-08".parse().unwrap()),
+            Source::Chat("dana".into()),
+        )
         .await
         .unwrap();
     let outbox = t.app.desk.outbox(false).await.unwrap();
     let mail = outbox.iter().find(|m| m.template == "foc_confirmed").unwrap();
-    let opens = mail.email.as_ref().unwrap().send_after.unwrap().with_timezone(&New_York);
-    assert_eq!(opens.to_string(), "2026-11-27 08:00:00 EST", "Friday 08:00, not Thanksgiving");
-    assert!(t.app.desk.claim_emails("test", std::time::Duration::from_secs(60), 10).await.unwrap().is_empty());
+    let opens = mail
+        .email
+        .as_ref()
+        .unwrap()
+        .send_after
+        .unwrap()
+        .with_timezone(&New_York);
+    assert_eq!(
+        opens.to_string(),
+        "2026-11-27 08:00:00 EST",
+        "Friday 08:00, not Thanksgiving"
+    );
+    assert!(t
+        .app
+        .desk
+        .claim_emails("test", std::time::Duration::from_secs(60), 10)
+        .await
+        .unwrap()
+        .is_empty());
     t.at("2026-11-27T13:00:00Z");
-    assert_eq!(t.app.desk.claim_emails("test", std::time::Duration::from_secs(60), 10).await.unwrap().len(), 1);
+    assert_eq!(
+        t.app
+            .desk
+            .claim_emails("test", std::time::Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     t.finish().await;
 }
 

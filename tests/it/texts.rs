@@ -1,0 +1,224 @@
+//! Golden files pin every customer e-mail in English and Spanish
+//! (`tests/golden/email/`). After a deliberate change to a text, run the tests with
+//! `PORTBOT_BLESS=1` and review the diff of the golden files.
+
+use crate::story::{acme_request, bill_at};
+use chrono::{DateTime, Utc};
+use portbot::desk::{render_customer_mail, CustomerMail};
+use portbot::domain::lifecycle::apply;
+use portbot::domain::{Event, Language, NumberType, Order, OrderRef, RejectCode, Route};
+use portbot::texts::Texts;
+use std::path::PathBuf;
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+/// Acme's order with a voice, a fax and an e-fax number, moved along by `events`.
+fn order(events: Vec<Event>) -> Order {
+    let mut order = acme_request("305-555-0100 thru 0102")
+        .open(OrderRef::from_number(1042), at("2026-11-23T15:00:00Z"))
+        .unwrap();
+    order.numbers[1].number_type = NumberType::Fax;
+    order.numbers[2].number_type = NumberType::Efax;
+    for event in events {
+        order = apply(&order, event, at("2026-11-24T15:00:00Z")).unwrap().order;
+    }
+    order
+}
+
+fn documents_in() -> Vec<Event> {
+    vec![
+        Event::LoaSigned,
+        Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
+    ]
+}
+
+fn rejected(code: RejectCode) -> Order {
+    let mut events = documents_in();
+    events.push(Event::Submitted);
+    events.push(Event::Rejected {
+        code,
+        reason: "SERVICE ADDRESS DOES NOT MATCH CSR".into(),
+        numbers: vec![],
+    });
+    order(events)
+}
+
+fn foc_confirmed() -> Order {
+    let mut events = documents_in();
+    events.push(Event::Submitted);
+    events.push(Event::FocConfirmed("2026-12-08".parse().unwrap()));
+    events.push(Event::Routed {
+        numbers: portbot::domain::Numbers::One("305-555-0100".parse().unwrap()),
+        route: "ext 201".parse::<Route>().unwrap(),
+    });
+    order(events)
+}
+
+/// Every moment, in the order state it is sent in.
+fn moments() -> Vec<(&'static str, Order, CustomerMail)> {
+    let awaiting_mismatch = order(vec![Event::BillReceived(bill_at("200 Other Ave, Miami, FL 33130"))]);
+    let submitted = {
+        let mut events = documents_in();
+        events.push(Event::Submitted);
+        order(events)
+    };
+    let completed = {
+        let mut o = foc_confirmed();
+        o = apply(&o, Event::Completed, at("2026-12-08T20:00:00Z")).unwrap().order;
+        o
+    };
+    vec![
+        (
+            "loa_reminder_1",
+            order(vec![]),
+            CustomerMail::LoaReminder { n: 1, of: 3 },
+        ),
+        (
+            "loa_reminder_3",
+            order(vec![]),
+            CustomerMail::LoaReminder { n: 3, of: 3 },
+        ),
+        (
+            "bill_reminder_2",
+            order(vec![Event::LoaSigned]),
+            CustomerMail::BillReminder { n: 2, of: 3 },
+        ),
+        (
+            "rejection_notice",
+            rejected(RejectCode::LocationMismatch),
+            CustomerMail::RejectionNotice,
+        ),
+        (
+            "correction_reminder",
+            rejected(RejectCode::PasscodePinInvalid),
+            CustomerMail::CorrectionReminder { n: 1, of: 2 },
+        ),
+        ("routing_request", foc_confirmed(), CustomerMail::RoutingRequest),
+        ("foc_confirmed", foc_confirmed(), CustomerMail::FocConfirmed),
+        ("port_completed", completed, CustomerMail::PortCompleted),
+        ("status_reply_awaiting", awaiting_mismatch, CustomerMail::StatusReply),
+        ("status_reply_submitted", submitted, CustomerMail::StatusReply),
+        (
+            "status_reply_rejected",
+            rejected(RejectCode::EntityNameMismatch),
+            CustomerMail::StatusReply,
+        ),
+        ("status_reply_foc", foc_confirmed(), CustomerMail::StatusReply),
+    ]
+}
+
+fn golden(path: &str, actual: &str) {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/email")
+        .join(path);
+    if std::env::var_os("PORTBOT_BLESS").is_some() {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&file)
+        .unwrap_or_else(|_| panic!("{} is missing: run with PORTBOT_BLESS=1 to write it", file.display()));
+    assert_eq!(
+        actual, expected,
+        "{path} changed: if on purpose, run with PORTBOT_BLESS=1 and review"
+    );
+}
+
+#[test]
+fn every_customer_email_reads_as_its_golden_file_in_both_languages() {
+    let texts = Texts::new();
+    for (name, order, mail) in moments() {
+        for language in Language::ALL {
+            let letter = render_customer_mail(&texts, &order, mail, *language, "3–14").unwrap();
+            assert!(letter.subject.starts_with("[PORT-1042]"), "{name}: {}", letter.subject);
+            assert!(!letter.text.contains("{{") && !letter.html.contains("{{"), "{name}");
+            golden(
+                &format!("{}/{name}.txt", language.as_str()),
+                &format!("Subject: {}\n\n{}\n", letter.subject, letter.text),
+            );
+            if name == "foc_confirmed" {
+                golden(&format!("{}/{name}.html", language.as_str()), &letter.html);
+            }
+        }
+    }
+    for language in Language::ALL {
+        let refusal = texts
+            .message(
+                &format!("email/{}/cannot_share", language.as_str()),
+                minijinja::context! { subject => "Where is PORT-1042?" },
+            )
+            .unwrap();
+        assert!(
+            !refusal.body.contains("PORT-1042"),
+            "the refusal says nothing about the order"
+        );
+        golden(
+            &format!("{}/cannot_share.txt", language.as_str()),
+            &format!("Subject: {}\n\n{}\n", refusal.subject, refusal.body),
+        );
+    }
+}
+
+#[test]
+fn every_reject_code_tells_the_customer_what_to_fix_in_both_languages() {
+    let texts = Texts::new();
+    for language in Language::ALL {
+        let fix = |code| {
+            render_customer_mail(
+                &texts,
+                &rejected(code),
+                CustomerMail::RejectionNotice,
+                *language,
+                "3–14",
+            )
+            .unwrap()
+            .text
+        };
+        let generic = fix(RejectCode::Other);
+        let mut seen = std::collections::HashSet::new();
+        for code in RejectCode::ALL.iter().filter(|c| **c != RejectCode::Other) {
+            let text = fix(*code);
+            assert_ne!(text, generic, "{code:?} in {language}: no specific fix");
+            assert!(
+                seen.insert(text),
+                "{code:?} in {language}: the same fix as another code"
+            );
+        }
+    }
+}
+
+#[test]
+fn routing_requests_ask_each_number_type_the_right_question() {
+    let texts = Texts::new();
+    let letter = render_customer_mail(
+        &texts,
+        &foc_confirmed(),
+        CustomerMail::RoutingRequest,
+        Language::En,
+        "3–14",
+    )
+    .unwrap();
+    assert!(
+        letter
+            .text
+            .contains("(305) 555-0100: an extension, a ring group, or the auto-attendant (IVR) (we have: ext 201)"),
+        "{}",
+        letter.text
+    );
+    assert!(
+        letter
+            .text
+            .contains("(305) 555-0101: which fax machine or fax adapter (ATA) port"),
+        "{}",
+        letter.text
+    );
+    assert!(
+        letter
+            .text
+            .contains("(305) 555-0102: the e-mail address that should receive its faxes"),
+        "{}",
+        letter.text
+    );
+}
