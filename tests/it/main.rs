@@ -10,6 +10,7 @@ mod harness;
 mod imap;
 mod inbox;
 mod letters;
+mod mail_out;
 mod mailstack;
 mod parse;
 mod reminders;
