@@ -15,4 +15,5 @@ mod mailstack;
 mod parse;
 mod reminders;
 mod run;
+mod sender;
 mod texts;

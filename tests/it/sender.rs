@@ -1,0 +1,164 @@
+//! The e-mail sender's promises: a temporary failure is tried again later, too many
+//! failures end in `failed` and a staff alert, a crash before the server took the
+//! message sends it again with the same Message-ID, and local mode writes `.eml` files.
+
+use crate::harness::{Backend, TestDesk};
+use crate::mailstack::{self, new_address};
+use crate::story::{acme_request, bill_at};
+use chrono::Duration as Span;
+use portbot::config::Settings;
+use portbot::domain::{EmailAddress, Event, OutboxStatus, RejectCode, Source};
+use portbot::outbox::EmailSender;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+const SERVER_DOWN: &str =
+    "[outbox]\nmode = \"smtp\"\nmax_attempts = 3\n[smtp]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"plain\"\n";
+const POSTFIX: &str = "[outbox]\nmode = \"smtp\"\n[smtp]\nhost = \"127.0.0.1\"\nport = 2525\nsecurity = \"plain\"\n";
+
+/// A desk whose only customer e-mail is a rejection notice to `contact`.
+async fn desk_with_a_rejection_notice(contact: &str, outbox_toml: &str) -> TestDesk {
+    let toml = format!("[inbox]\naddress = \"porting@voip.example\"\nfolder = \"/nonexistent\"\n{outbox_toml}");
+    let t = TestDesk::start_with(Backend::Sqlite, Some(&toml)).await;
+    let mut request = acme_request("305-555-0100");
+    request.contacts = vec![contact.parse::<EmailAddress>().unwrap()];
+    let r = t.app.desk.open_order(request, Source::Cli).await.unwrap().reference;
+    let rejected = Event::Rejected {
+        code: RejectCode::PasscodePinInvalid,
+        reason: "PIN INVALID".into(),
+        numbers: vec![],
+    };
+    for event in [
+        Event::LoaSigned,
+        Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
+        Event::Submitted,
+        rejected,
+    ] {
+        t.app.desk.act(&r, event, Source::Chat("dana".into())).await.unwrap();
+    }
+    t
+}
+
+fn sender_for(t: &TestDesk, outbox_toml: &str) -> EmailSender {
+    let settings = Settings::from_toml(
+        &format!("[store]\nurl = \"sqlite::memory:\"\n[inbox]\naddress = \"porting@voip.example\"\n{outbox_toml}"),
+        std::iter::empty(),
+        "test.toml",
+    )
+    .unwrap();
+    EmailSender::from_settings(t.app.desk.clone(), &settings.outbox, &settings.inbox.address).unwrap()
+}
+
+async fn the_email(t: &TestDesk) -> portbot::domain::OutboxMessage {
+    let all = t.app.desk.outbox(true).await.unwrap();
+    all.into_iter()
+        .find(|m| m.template == "rejection_notice")
+        .expect("the rejection notice")
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_tried_again_later_and_the_mail_goes_when_the_server_is_back() {
+    mailstack::ensure_running();
+    let contact = new_address("ops");
+    let t = desk_with_a_rejection_notice(&contact, SERVER_DOWN).await;
+    let stop = CancellationToken::new();
+    assert_eq!(sender_for(&t, SERVER_DOWN).run_once(&stop).await.unwrap(), 1);
+    let waiting = the_email(&t).await;
+    assert_eq!((waiting.status, waiting.attempts), (OutboxStatus::Pending, 1));
+    assert!(
+        waiting.last_error.as_deref().unwrap_or_default().contains("onnection"),
+        "{waiting:?}"
+    );
+    // Not again before its retry time...
+    assert_eq!(sender_for(&t, POSTFIX).run_once(&stop).await.unwrap(), 0);
+    // ...and then through the server that is back.
+    t.clock.set(t.app.desk.now() + Span::seconds(31));
+    assert_eq!(sender_for(&t, POSTFIX).run_once(&stop).await.unwrap(), 1);
+    let sent = the_email(&t).await;
+    assert_eq!((sent.status, sent.attempts), (OutboxStatus::Sent, 2));
+    assert_eq!(crate::mailstack::search(&contact, "INBOX", "ALL").await.len(), 1);
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn an_email_that_keeps_failing_ends_failed_and_staff_hear_of_it() {
+    let t = desk_with_a_rejection_notice("ops@acme.example", SERVER_DOWN).await;
+    let stop = CancellationToken::new();
+    let down = sender_for(&t, SERVER_DOWN);
+    for _ in 0..3 {
+        down.run_once(&stop).await.unwrap();
+        t.clock.set(t.app.desk.now() + Span::hours(2));
+    }
+    let failed = the_email(&t).await;
+    assert_eq!((failed.status, failed.attempts), (OutboxStatus::Failed, 3));
+    let alert = t
+        .app
+        .desk
+        .outbox(false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.template == "chat/email_failed");
+    let alert = alert.expect("a staff alert");
+    assert!(
+        alert.body.contains("ops@acme.example") && alert.body.contains("PORT-1001"),
+        "{}",
+        alert.body
+    );
+    assert_eq!(
+        down.run_once(&stop).await.unwrap(),
+        0,
+        "a failed message is not tried again"
+    );
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn a_claim_left_by_a_crash_is_sent_again_with_the_same_message_id() {
+    let t = desk_with_a_rejection_notice("ops@acme.example", "").await;
+    let lease = Duration::from_secs(60);
+    let first = t.app.desk.claim_emails("replica-a", lease, 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    // replica-a dies here. Nobody else may take it while its claim lasts...
+    assert!(t
+        .app
+        .desk
+        .claim_emails("replica-b", lease, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    // ...then replica-b takes it, the very same message.
+    t.clock.set(t.app.desk.now() + Span::seconds(61));
+    let again = t.app.desk.claim_emails("replica-b", lease, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    let id = |m: &portbot::domain::OutboxMessage| m.email.as_ref().unwrap().message_id.clone();
+    assert_eq!(id(&again[0]), id(&first[0]));
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn local_mode_writes_each_email_as_an_eml_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let outbox = format!("[outbox]\nfolder = \"{}\"\n", folder.path().display());
+    let t = desk_with_a_rejection_notice("ops@acme.example", &outbox).await;
+    sender_for(&t, &outbox)
+        .run_once(&CancellationToken::new())
+        .await
+        .unwrap();
+    let files: Vec<_> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].to_string_lossy().ends_with("-rejection_notice.eml"));
+    let raw = std::fs::read(&files[0]).unwrap();
+    let parsed = portbot::parse::parse_message("sent.eml", &raw);
+    assert_eq!(parsed.order_ref.as_deref(), Some("PORT-1001"));
+    let text = String::from_utf8_lossy(&raw);
+    assert!(
+        text.contains("Auto-Submitted: auto-replied") && text.contains("Reply-To:"),
+        "{text}"
+    );
+    assert_eq!(the_email(&t).await.status, OutboxStatus::Sent);
+    t.finish().await;
+}
