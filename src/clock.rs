@@ -34,3 +34,23 @@ impl Clock for FixedClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// A clock that starts at a given time and then runs: `portbot run --now`, for a bot
+/// that must live through a business day that is not today (rehearsals, tests).
+pub struct ShiftedClock {
+    offset: chrono::Duration,
+}
+
+impl ShiftedClock {
+    pub fn starting_at(at: DateTime<Utc>) -> Self {
+        Self {
+            offset: at - Utc::now(),
+        }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}

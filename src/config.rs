@@ -15,8 +15,16 @@ use std::path::{Path, PathBuf};
 /// Where the config is looked for when neither `--config` nor `$PORTBOT_CONFIG` says.
 pub const DEFAULT_PATH: &str = "bot.toml";
 
-/// Environment variables that are about portbot itself, not config keys.
-const NOT_KEYS: &[&str] = &["PORTBOT_CONFIG", "PORTBOT_LOG"];
+/// Environment variables that are about portbot itself, or its tests and scripts, not
+/// config keys (a test knob in the environment must not stop the bot).
+const NOT_KEYS: &[&str] = &[
+    "PORTBOT_CONFIG",
+    "PORTBOT_LOG",
+    "PORTBOT_SHARED",
+    "PORTBOT_BLESS",
+    "PORTBOT_MAILSTACK_DIR",
+    "PORTBOT_REPLICA_SECONDS",
+];
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -175,7 +183,7 @@ impl Settings {
         let mut value: toml::Table = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
         for (name, v) in env {
             if let Some(rest) = name.strip_prefix("PORTBOT_") {
-                if NOT_KEYS.contains(&name.as_str()) {
+                if NOT_KEYS.contains(&name.as_str()) || name.starts_with("PORTBOT_TEST_") {
                     continue;
                 }
                 let (section, key) = rest.split_once('_').ok_or_else(|| {
@@ -263,6 +271,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(settings.store_url.expose(), "postgres://bot:hunter2@db/portbot");
+        let knobs = [("PORTBOT_SHARED", "../shared"), ("PORTBOT_TEST_PG", "postgres://x")];
+        assert!(
+            load(text, &knobs).is_ok(),
+            "test knobs in the environment are not config keys"
+        );
         assert!(!format!("{settings:?}").contains("hunter2"));
     }
 

@@ -4,7 +4,7 @@
 
 use crate::app::App;
 use crate::chat::Caller;
-use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::clock::{Clock, FixedClock, ShiftedClock, SystemClock};
 use crate::config::Settings;
 use crate::desk::DeskError;
 use crate::domain::{OrderRef, OrderState, Source};
@@ -172,9 +172,11 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
         return parse::parse_files(files, cli.json, *text, out);
     }
     let settings = Settings::load(&Settings::path(cli.config.clone())).map_err(Failure::input)?;
-    let clock: Arc<dyn Clock> = match cli.now {
-        Some(at) => Arc::new(FixedClock::new(at)),
-        None => Arc::new(SystemClock),
+    let clock: Arc<dyn Clock> = match (cli.now, &cli.command) {
+        // The running bot lives on from --now; a one-shot command happens at it.
+        (Some(at), Command::Run) => Arc::new(ShiftedClock::starting_at(at)),
+        (Some(at), _) => Arc::new(FixedClock::new(at)),
+        (None, _) => Arc::new(SystemClock),
     };
     let app = App::start(settings, clock).await?;
     let json = cli.json;

@@ -99,7 +99,7 @@ impl TestDesk {
     }
 }
 
-async fn run_admin(sql: &str) {
+pub async fn run_admin(sql: &str) {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(&pg_admin_url())
         .await

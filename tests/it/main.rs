@@ -14,6 +14,7 @@ mod mail_out;
 mod mailstack;
 mod parse;
 mod reminders;
+mod replicas;
 mod run;
 mod sender;
 mod texts;
