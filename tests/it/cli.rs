@@ -310,3 +310,39 @@ fn ingest_feeds_files_through_the_desk_once_and_names_what_it_could_not_read() {
         stderr(&again)
     );
 }
+
+#[test]
+fn tick_runs_the_reminders_due_at_now_once() {
+    let dir = workspace();
+    let open = [
+        "--now",
+        "2026-11-23T15:00:00Z",
+        "order",
+        "open",
+        "--customer",
+        "ACME-001",
+        "--carrier",
+        "AT&T",
+        "--numbers",
+        "305-555-0100",
+        "--contact",
+        "ops@acme.example",
+    ];
+    assert!(portbot(dir.path(), &open).status.success());
+    let tick = |at: &str| -> Value {
+        let out = portbot(dir.path(), &["--now", at, "tick", "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str(stdout(&out).trim()).unwrap()
+    };
+    assert_eq!(
+        tick("2026-11-24T12:00:00Z")["customer_reminders"],
+        0,
+        "07:00 in New York: before the window"
+    );
+    assert_eq!(tick("2026-11-24T15:00:00Z")["customer_reminders"], 2);
+    let again = tick("2026-11-24T15:00:00Z");
+    assert_eq!(
+        (again["customer_reminders"].as_i64(), again["already_done"].as_i64()),
+        (Some(0), Some(2))
+    );
+}

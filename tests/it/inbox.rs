@@ -316,3 +316,79 @@ async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
     assert!(garbage.reason.contains("could not understand"), "{}", garbage.reason);
     t.finish().await;
 }
+
+async fn a_chatty_contact_gets_no_more_than_the_daily_limit_and_list_mail_gets_nothing(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let order = opened(&t).await;
+    let r = order.reference.to_string();
+    for i in 0..8 {
+        let question = mail(
+            "Maria Lopez <ops@acme.example>",
+            &format!("Where is my port? {r} ({i})"),
+            "Any news?",
+        );
+        arrives(&t, &question).await;
+    }
+    let bulk = mail_with(
+        "Maria Lopez <ops@acme.example>",
+        &format!("Where is my port? {r}"),
+        "Precedence: bulk\n",
+        "Any news?",
+    );
+    arrives(&t, &bulk).await;
+    let replies = t
+        .app
+        .desk
+        .outbox(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.template == "status_reply");
+    assert_eq!(replies.count(), 6, "outbox.daily_limit_per_address is 6 by default");
+    let timeline = t.app.store.timeline(&order.reference).await.unwrap();
+    assert_eq!(
+        timeline.iter().filter(|e| e.event == "status_question").count(),
+        8,
+        "every question is heard"
+    );
+    let queue = t.app.desk.staff_queue(false).await.unwrap();
+    assert_eq!(queue.len(), 1, "bulk mail is not answered: a person looks at it");
+    t.finish().await;
+}
+
+on_both_backends!(a_chatty_contact_gets_no_more_than_the_daily_limit_and_list_mail_gets_nothing);
+
+async fn a_contact_writing_in_spanish_is_answered_in_spanish(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let order = opened(&t).await;
+    let question = mail(
+        "Maria Lopez <ops@acme.example>",
+        &format!("¿Cómo va la portabilidad? {}", order.reference),
+        "Hola, ¿cuándo estarán listos nuestros números? Gracias.",
+    );
+    arrives(&t, &question).await;
+    let reply = t
+        .app
+        .desk
+        .outbox(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.template == "status_reply")
+        .unwrap();
+    assert!(reply.subject.contains("Estado de su portabilidad"), "{}", reply.subject);
+    let after = t.app.desk.order(&order.reference).await.unwrap();
+    assert_eq!(
+        after.language_of(&"ops@acme.example".parse().unwrap()),
+        portbot::domain::Language::Es
+    );
+    assert!(t.staff_says(&format!("set {} language en", order.reference)).await.ok);
+    let after = t.app.desk.order(&order.reference).await.unwrap();
+    assert_eq!(
+        after.language_of(&"ops@acme.example".parse().unwrap()),
+        portbot::domain::Language::En
+    );
+    t.finish().await;
+}
+
+on_both_backends!(a_contact_writing_in_spanish_is_answered_in_spanish);
