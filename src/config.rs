@@ -257,6 +257,11 @@ mod tests {
         assert!(settings.store_url.expose().starts_with("sqlite:"));
         assert_eq!(settings.time_zone, chrono_tz::America::New_York);
         assert_eq!(settings.chat.mode, ChatMode::Terminal);
+        // The example spells out the defaults.
+        assert_eq!(settings.reminders.cadence, crate::domain::reminders::Cadence::default());
+        assert_eq!(settings.reminders.default_estimate, (3, 14));
+        assert!(matches!(settings.outbox.transport, Transport::Folder(_)));
+        assert!(matches!(settings.inbox.source, InboxSource::Folder { .. }));
     }
 
     #[test]
@@ -294,6 +299,11 @@ mod tests {
             ("[store]\nurl = \"sqlite://x.db\"\n[chat]\nmode = \"irc\"", "chat.mode"),
             ("[desk]\ntime_zone = \"UTC\"", "store"),
             ("[store\nurl = 1", "bot.toml"),
+            ("[store]\nurl = \"sqlite://x.db\"\n[reminders]\nschedule = \"*/5 * * * *\"", "reminders.schedule"),
+            ("[store]\nurl = \"sqlite://x.db\"\n[reminders]\nwindow_opens = \"8am\"", "reminders.window_opens"),
+            ("[store]\nurl = \"sqlite://x.db\"\n[outbox]\nmode = \"smtp\"", "[smtp]"),
+            ("[store]\nurl = \"sqlite://x.db\"\n[inbox]\nsource = \"imap\"", "[imap]"),
+            ("[store]\nurl = \"sqlite://x.db\"\n[outbox]\nsigning_key = \"short\"", "outbox.signing_key"),
         ];
         for (text, key) in cases {
             let err = load(text, &[]).unwrap_err();
