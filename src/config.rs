@@ -299,11 +299,20 @@ mod tests {
             ("[store]\nurl = \"sqlite://x.db\"\n[chat]\nmode = \"irc\"", "chat.mode"),
             ("[desk]\ntime_zone = \"UTC\"", "store"),
             ("[store\nurl = 1", "bot.toml"),
-            ("[store]\nurl = \"sqlite://x.db\"\n[reminders]\nschedule = \"*/5 * * * *\"", "reminders.schedule"),
-            ("[store]\nurl = \"sqlite://x.db\"\n[reminders]\nwindow_opens = \"8am\"", "reminders.window_opens"),
+            (
+                "[store]\nurl = \"sqlite://x.db\"\n[reminders]\nschedule = \"*/5 * * * *\"",
+                "reminders.schedule",
+            ),
+            (
+                "[store]\nurl = \"sqlite://x.db\"\n[reminders]\nwindow_opens = \"8am\"",
+                "reminders.window_opens",
+            ),
             ("[store]\nurl = \"sqlite://x.db\"\n[outbox]\nmode = \"smtp\"", "[smtp]"),
             ("[store]\nurl = \"sqlite://x.db\"\n[inbox]\nsource = \"imap\"", "[imap]"),
-            ("[store]\nurl = \"sqlite://x.db\"\n[outbox]\nsigning_key = \"short\"", "outbox.signing_key"),
+            (
+                "[store]\nurl = \"sqlite://x.db\"\n[outbox]\nsigning_key = \"short\"",
+                "outbox.signing_key",
+            ),
         ];
         for (text, key) in cases {
             let err = load(text, &[]).unwrap_err();

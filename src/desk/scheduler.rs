@@ -100,64 +100,80 @@ impl Desk {
         reminder: Reminder,
         now: DateTime<Utc>,
     ) -> Result<(String, Vec<crate::domain::OutboxDraft>), DeskError> {
-        let customer = match reminder {
-            Reminder::Loa { n, of } => Some((CustomerMail::LoaReminder { n, of }, format!("LOA reminder {n} of {of}"))),
-            Reminder::Bill { n, of } => Some((
-                CustomerMail::BillReminder { n, of },
-                format!("bill reminder {n} of {of}"),
-            )),
-            Reminder::Correction { n, of } => Some((
-                CustomerMail::CorrectionReminder { n, of },
-                format!("correction reminder {n} of {of}"),
-            )),
-            Reminder::Routing { days } => Some((
-                CustomerMail::RoutingRequest,
-                format!("routing request, {days} business day(s) before port day"),
-            )),
-            _ => None,
-        };
-        if let Some((mail, what)) = customer {
-            let drafts = self.customer_mail(order, mail, Addressing::default(), now).await?;
-            let to: Vec<&str> = drafts.iter().map(|d| d.to.as_str()).collect();
-            let text = if to.is_empty() {
-                format!("{what} not sent: no contact can be written to today (bounced or at the daily limit)")
-            } else {
-                format!("{what} e-mailed to {}", to.join(", "))
-            };
-            return Ok((text, drafts));
-        }
-        let (template, days, text) = match reminder {
-            Reminder::DocumentsOverdue => (
-                "chat/documents_overdue",
-                0,
-                "staff alerted: documents still missing after the last reminder".to_string(),
-            ),
-            Reminder::RejectionUnfixed => {
-                let days = i64::from(self.mail.cadence.correction_alert_day);
-                (
-                    "chat/rejection_unfixed",
-                    days,
-                    format!("staff alerted: rejection not fixed after {days} business days"),
-                )
+        match plan(reminder, order, self.mail.cadence.correction_alert_day) {
+            Plan::Customer(mail, what) => {
+                let drafts = self.customer_mail(order, mail, Addressing::default(), now).await?;
+                let to: Vec<&str> = drafts.iter().map(|d| d.to.as_str()).collect();
+                let text = if to.is_empty() {
+                    format!("{what} not sent: no contact can be written to today (bounced or at the daily limit)")
+                } else {
+                    format!("{what} e-mailed to {}", to.join(", "))
+                };
+                Ok((text, drafts))
             }
-            Reminder::RoutingUnconfirmed { days } => (
-                "chat/routing_unconfirmed",
-                i64::from(days),
-                format!("staff alerted: routing unconfirmed {days} business day(s) before port day"),
-            ),
-            Reminder::CarrierSilent { days } => (
-                "chat/carrier_silent",
+            Plan::Staff { template, days, text } => {
+                let post = self.staff_post_with(template, order, &[], minijinja::context! { days => days })?;
+                Ok((text, vec![post]))
+            }
+        }
+    }
+}
+
+/// What a reminder sends.
+enum Plan {
+    Customer(CustomerMail, String),
+    Staff {
+        template: &'static str,
+        days: i64,
+        text: String,
+    },
+}
+
+fn plan(reminder: Reminder, order: &Order, correction_alert_day: i32) -> Plan {
+    let staff = |template, days, text: String| Plan::Staff { template, days, text };
+    match reminder {
+        Reminder::Loa { n, of } => {
+            Plan::Customer(CustomerMail::LoaReminder { n, of }, format!("LOA reminder {n} of {of}"))
+        }
+        Reminder::Bill { n, of } => Plan::Customer(
+            CustomerMail::BillReminder { n, of },
+            format!("bill reminder {n} of {of}"),
+        ),
+        Reminder::Correction { n, of } => Plan::Customer(
+            CustomerMail::CorrectionReminder { n, of },
+            format!("correction reminder {n} of {of}"),
+        ),
+        Reminder::Routing { days } => Plan::Customer(
+            CustomerMail::RoutingRequest,
+            format!("routing request, {days} business day(s) before port day"),
+        ),
+        Reminder::DocumentsOverdue => staff(
+            "chat/documents_overdue",
+            0,
+            "staff alerted: documents still missing after the last reminder".to_string(),
+        ),
+        Reminder::RejectionUnfixed => {
+            let days = i64::from(correction_alert_day);
+            staff(
+                "chat/rejection_unfixed",
                 days,
-                format!("staff alerted: {} silent for {days} business days", order.carrier),
-            ),
-            Reminder::ContractEnding { days } => (
-                "chat/contract_ending",
-                days,
-                format!("staff alerted: the customer's contract ends in {days} day(s)"),
-            ),
-            _ => unreachable!("customer reminders are handled above"),
-        };
-        let post = self.staff_post_with(template, order, &[], minijinja::context! { days => days })?;
-        Ok((text, vec![post]))
+                format!("staff alerted: rejection not fixed after {days} business days"),
+            )
+        }
+        Reminder::RoutingUnconfirmed { days } => staff(
+            "chat/routing_unconfirmed",
+            i64::from(days),
+            format!("staff alerted: routing unconfirmed {days} business day(s) before port day"),
+        ),
+        Reminder::CarrierSilent { days } => staff(
+            "chat/carrier_silent",
+            days,
+            format!("staff alerted: {} silent for {days} business days", order.carrier),
+        ),
+        Reminder::ContractEnding { days } => staff(
+            "chat/contract_ending",
+            days,
+            format!("staff alerted: the customer's contract ends in {days} day(s)"),
+        ),
     }
 }
