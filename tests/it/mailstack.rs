@@ -20,7 +20,7 @@ pub fn folder() -> PathBuf {
 pub fn ensure_running() {
     static START: Once = Once::new();
     START.call_once(|| {
-        let up = [2525, 1143, 1993].iter().all(|port| {
+        let up = [2525, 4465, 1143, 1993].iter().all(|port| {
             TcpStream::connect_timeout(&format!("127.0.0.1:{port}").parse().unwrap(), Duration::from_secs(1)).is_ok()
         });
         if up && folder().join("tls/ca.pem").exists() {
@@ -146,4 +146,18 @@ pub async fn search(address: &str, mailbox: &str, query: &str) -> Vec<u32> {
     uids.sort_unstable();
     let _ = session.logout().await;
     uids
+}
+
+/// Waits until `address`'s inbox holds `count` messages (Postfix delivers on its own time).
+pub async fn wait_for_mail(address: &str, count: usize) {
+    let started = std::time::Instant::now();
+    loop {
+        let found = search(address, "INBOX", "ALL").await.len();
+        if found >= count {
+            assert_eq!(found, count, "{address} holds more mail than expected");
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{address} got {found} of {count} messages");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -76,7 +76,7 @@ async fn a_refused_connection_is_tried_again_later_and_the_mail_goes_when_the_se
     assert_eq!(sender_for(&t, POSTFIX).run_once(&stop).await.unwrap(), 1);
     let sent = the_email(&t).await;
     assert_eq!((sent.status, sent.attempts), (OutboxStatus::Sent, 2));
-    assert_eq!(crate::mailstack::search(&contact, "INBOX", "ALL").await.len(), 1);
+    crate::mailstack::wait_for_mail(&contact, 1).await;
     t.finish().await;
 }
 
@@ -161,4 +161,26 @@ async fn local_mode_writes_each_email_as_an_eml_file() {
     );
     assert_eq!(the_email(&t).await.status, OutboxStatus::Sent);
     t.finish().await;
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls_and_tls_with_the_private_ca() {
+    mailstack::ensure_running();
+    let ca = mailstack::folder().join("tls/ca.pem");
+    for (security, port) in [("starttls", 2525), ("tls", 4465)] {
+        let contact = new_address("ops");
+        let outbox = format!(
+            "[outbox]\nmode = \"smtp\"\n[smtp]\nhost = \"localhost\"\nport = {port}\nsecurity = \"{security}\"\nca_file = \"{}\"\n",
+            ca.display()
+        );
+        let t = desk_with_a_rejection_notice(&contact, &outbox).await;
+        sender_for(&t, &outbox)
+            .run_once(&CancellationToken::new())
+            .await
+            .unwrap();
+        let sent = the_email(&t).await;
+        assert_eq!(sent.status, OutboxStatus::Sent, "{security}: {:?}", sent.last_error);
+        crate::mailstack::wait_for_mail(&contact, 1).await;
+        t.finish().await;
+    }
 }
