@@ -157,7 +157,10 @@ pub async fn wait_for_mail(address: &str, count: usize) {
             assert_eq!(found, count, "{address} holds more mail than expected");
             return;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "{address} got {found} of {count} messages");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{address} got {found} of {count} messages"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
