@@ -44,6 +44,7 @@ impl App {
             daily_limit: settings.outbox.daily_limit_per_address,
             cadence: settings.reminders.cadence.clone(),
             default_estimate: settings.reminders.default_estimate,
+            default_time_zone: settings.time_zone,
         };
         let desk = Arc::new(Desk::new(store.clone(), clock).with_trust(trust).with_mail(mail));
         let chat = ChatCore::new(desk.clone(), settings.time_zone);

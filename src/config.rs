@@ -35,6 +35,15 @@ pub struct Settings {
     pub inbox: InboxSettings,
     pub outbox: OutboxSettings,
     pub reminders: ReminderSettings,
+    /// The HTTP API (portal intake, health, metrics), when enabled.
+    pub api: Option<ApiSettings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    pub listen: std::net::SocketAddr,
+    /// The portal's bearer token.
+    pub token: Secret,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +106,42 @@ struct RawSettings {
     smtp: Option<outbox::RawSmtp>,
     #[serde(default)]
     reminders: outbox::RawReminders,
+    #[serde(default)]
+    api: RawApi,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawApi {
+    enabled: Option<toml::Value>,
+    listen: Option<String>,
+    token: Option<String>,
+}
+
+impl RawApi {
+    fn check(self) -> Result<Option<ApiSettings>, String> {
+        let enabled = match self.enabled {
+            None => false,
+            Some(toml::Value::Boolean(b)) => b,
+            Some(toml::Value::String(s)) => matches!(s.trim(), "true" | "1" | "yes"),
+            Some(other) => return Err(format!("api.enabled must be true or false, not {other}")),
+        };
+        if !enabled {
+            return Ok(None);
+        }
+        let listen = self.listen.unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen
+            .parse()
+            .map_err(|_| format!("api.listen '{listen}' is not an address and port, e.g. 127.0.0.1:8080"))?;
+        let token = self
+            .token
+            .filter(|t| t.len() >= 16)
+            .ok_or("api.token is missing or shorter than 16 characters: set PORTBOT_API_TOKEN")?;
+        Ok(Some(ApiSettings {
+            listen,
+            token: Secret(token),
+        }))
+    }
 }
 
 #[derive(Deserialize)]
@@ -230,6 +275,7 @@ impl Settings {
         let inbox = inbox::check(raw.inbox, raw.imap).map_err(invalid)?;
         let outbox = outbox::check(raw.outbox, raw.smtp).map_err(invalid)?;
         let reminders = outbox::check_reminders(raw.reminders).map_err(invalid)?;
+        let api = raw.api.check().map_err(invalid)?;
         Ok(Self {
             store_url: Secret(url),
             time_zone,
@@ -237,6 +283,7 @@ impl Settings {
             inbox,
             outbox,
             reminders,
+            api,
         })
     }
 }

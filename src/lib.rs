@@ -1,5 +1,6 @@
 //! portbot: the bot that runs a VoIP provider's number-porting desk.
 
+pub mod api;
 pub mod app;
 pub mod chat;
 pub mod cli;

@@ -18,7 +18,7 @@ where
     let settings = &app.settings;
     let sender =
         crate::outbox::EmailSender::from_settings(app.desk.clone(), &settings.outbox, &settings.inbox.address)?;
-    let tasks = [
+    let mut tasks = vec![
         (
             "inbox watcher",
             tokio::spawn(crate::inbox::watch(
@@ -40,6 +40,27 @@ where
             )),
         ),
     ];
+    if let Some(api) = &settings.api {
+        let listener = tokio::net::TcpListener::bind(api.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("api.listen {} cannot be used: {e}", api.listen))?;
+        let served = crate::api::Api {
+            desk: app.desk.clone(),
+            store: app.store.clone(),
+            health: app.desk.health().clone(),
+            token: api.token.clone(),
+        };
+        let stop = shutdown.child_token();
+        tasks.push((
+            "HTTP API",
+            tokio::spawn(async move {
+                if let Err(e) = crate::api::serve(served, listener, stop).await {
+                    tracing::error!(error = %e, "the HTTP API stopped");
+                }
+            }),
+        ));
+    }
+    app.desk.health().report("chat", true, "the terminal (local mode)");
     let chat = terminal_chat(app, &shutdown, input, &mut output).await;
     // Whatever ended the chat ends the bot: each task finishes the unit of work it holds.
     shutdown.cancel();

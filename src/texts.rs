@@ -113,6 +113,24 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../prompts/email/es/cannot_share.md"),
     ),
     ("email/es/footer", include_str!("../prompts/email/es/footer.md")),
+    (
+        "email/en/acknowledgement",
+        include_str!("../prompts/email/en/acknowledgement.md"),
+    ),
+    (
+        "email/en/request_held",
+        include_str!("../prompts/email/en/request_held.md"),
+    ),
+    (
+        "email/es/acknowledgement",
+        include_str!("../prompts/email/es/acknowledgement.md"),
+    ),
+    (
+        "email/es/request_held",
+        include_str!("../prompts/email/es/request_held.md"),
+    ),
+    ("chat/customer_card", include_str!("../prompts/chat/customer_card.md")),
+    ("chat/request_held", include_str!("../prompts/chat/request_held.md")),
     ("email/layout.html", include_str!("../prompts/email/layout.html")),
 ];
 

@@ -42,6 +42,7 @@ pub enum Command {
     InboxShow(i64),
     InboxAttach(i64, Option<OrderRef>),
     InboxDismiss(i64, String),
+    Customer(super::customer_command::CustomerCommand),
 }
 
 impl Command {
@@ -49,7 +50,12 @@ impl Command {
     pub fn changes_an_order(&self) -> bool {
         !matches!(
             self,
-            Command::Help | Command::Status(_) | Command::List(_) | Command::Inbox { .. } | Command::InboxShow(_)
+            Command::Help
+                | Command::Status(_)
+                | Command::List(_)
+                | Command::Inbox { .. }
+                | Command::InboxShow(_)
+                | Command::Customer(super::customer_command::CustomerCommand::Show(_))
         )
     }
 
@@ -139,6 +145,7 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
             Ok(Command::Note(order, rest.trim().to_string()))
         }
         "inbox" => parse_inbox(rest),
+        "customer" | "customers" => super::customer_command::parse(rest).map(Command::Customer),
         _ => Err(CommandError::Unknown(word.to_string())),
     }
 }
@@ -172,14 +179,14 @@ fn parse_inbox(text: &str) -> Result<Command, CommandError> {
     }
 }
 
-fn usage(problem: impl Into<String>, usage: &'static str) -> CommandError {
+pub(super) fn usage(problem: impl Into<String>, usage: &'static str) -> CommandError {
     CommandError::Usage {
         problem: problem.into(),
         usage,
     }
 }
 
-fn split_word(text: &str) -> (&str, &str) {
+pub(super) fn split_word(text: &str) -> (&str, &str) {
     let text = text.trim_start();
     text.split_once(char::is_whitespace).unwrap_or((text, ""))
 }
@@ -312,19 +319,24 @@ fn take_value(text: &str) -> (String, &str) {
 
 /// `key=value` pairs, values quoted when they hold spaces.
 fn key_values(text: &str) -> Result<Vec<(String, String)>, CommandError> {
+    key_values_for(text, USAGE_OPEN)
+}
+
+/// `key=value key="value with spaces"` pairs; a wrong one gets `usage_line` back.
+pub(super) fn key_values_for(text: &str, usage_line: &'static str) -> Result<Vec<(String, String)>, CommandError> {
     let mut pairs = Vec::new();
     let mut rest = text.trim_start();
     while !rest.is_empty() {
         let Some((key, after)) = rest.split_once('=') else {
             return Err(usage(
                 format!("'{}' is not a key=value pair", split_word(rest).0),
-                USAGE_OPEN,
+                usage_line,
             ));
         };
         if key.contains(char::is_whitespace) {
             return Err(usage(
                 format!("'{}' is not a key=value pair", split_word(key).0),
-                USAGE_OPEN,
+                usage_line,
             ));
         }
         let (value, tail) = take_value(after);

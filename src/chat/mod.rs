@@ -3,6 +3,7 @@
 //! porting logic.
 
 pub mod command;
+pub mod customer_command;
 
 use crate::desk::{Desk, DeskError};
 use crate::domain::{Event, OrderRef, OrderState, Source};
@@ -158,11 +159,27 @@ impl ChatCore {
                     Some(r),
                 ))
             }
+            Command::Customer(customer_command::CustomerCommand::Show(account)) => {
+                Ok((self.customer_card(&self.desk.customer(&account).await?)?, None))
+            }
+            Command::Customer(customer_command::CustomerCommand::Change(account, change)) => {
+                let customer = self.desk.change_customer(&account, change).await?;
+                Ok((format!("Saved.\n{}", self.customer_card(&customer)?), None))
+            }
             Command::InboxDismiss(id, why) => {
                 let item = self.desk.dismiss(id, &caller.name, &why).await?;
                 Ok((format!("Inbox #{id} dismissed: {}", item.subject), item.order_ref))
             }
         }
+    }
+
+    fn customer_card(&self, c: &crate::domain::Customer) -> Result<String, ChatError> {
+        let numbers: Vec<String> = c.temporary_numbers.iter().map(|n| n.pretty()).collect();
+        Ok(self
+            .desk
+            .texts()
+            .render("chat/customer_card", minijinja::context! { c => c, numbers => numbers })
+            .map_err(DeskError::Text)?)
     }
 
     async fn inbox(&self, all: bool) -> Result<String, ChatError> {

@@ -68,12 +68,44 @@ pub enum Command {
     },
     /// Run everything the scheduler would run at --now (reminders and alerts) once.
     Tick,
+    /// Customer accounts: add, show, onboard, contacts.
+    #[command(subcommand)]
+    Customer(CustomerCli),
     /// Messages waiting to be sent.
     Outbox {
         /// Sent ones too.
         #[arg(long)]
         all: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CustomerCli {
+    /// Add an account (not onboarded yet).
+    Add {
+        account: String,
+        #[arg(long)]
+        company: String,
+        /// IANA time zone (default: desk.time_zone).
+        #[arg(long)]
+        time_zone: Option<String>,
+    },
+    /// One account with its contacts.
+    Show { account: String },
+    /// Onboard it: its port requests open orders from now on.
+    Onboard { account: String },
+    /// Add or change a contact.
+    Contact {
+        account: String,
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// en or es.
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// The temporary numbers the customer uses while ports run.
+    Temporary { account: String, numbers: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -126,6 +158,46 @@ pub struct OpenArgs {
     /// The customer's IANA time zone (default: desk.time_zone).
     #[arg(long)]
     time_zone: Option<String>,
+}
+
+impl CustomerCli {
+    fn into_change(self) -> Result<(String, crate::desk::CustomerChange), Failure> {
+        use crate::desk::CustomerChange as C;
+        Ok(match self {
+            CustomerCli::Add {
+                account,
+                company,
+                time_zone,
+            } => {
+                let time_zone = time_zone
+                    .map(|t| {
+                        t.parse()
+                            .map_err(|_| Failure::input(format!("'{t}' is not an IANA time zone")))
+                    })
+                    .transpose()?;
+                (account, C::Add { company, time_zone })
+            }
+            CustomerCli::Onboard { account } => (account, C::Onboard),
+            CustomerCli::Contact {
+                account,
+                email,
+                name,
+                language,
+            } => (
+                account,
+                C::Contact {
+                    email: email.parse().map_err(Failure::input)?,
+                    name,
+                    language: language.parse().map_err(Failure::input)?,
+                },
+            ),
+            CustomerCli::Temporary { account, numbers } => (
+                account,
+                C::TemporaryNumbers(crate::domain::parse_number_list(&numbers).map_err(Failure::input)?),
+            ),
+            CustomerCli::Show { account } => return Err(Failure::input(format!("show {account} changes nothing"))),
+        })
+    }
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -272,6 +344,37 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
         }
         Command::Parse { .. } => unreachable!("parse runs before the settings load"),
         Command::Ingest { files } => ingest::ingest_files(&app, &files, json, out).await,
+        Command::Customer(command) => {
+            let customer = match command {
+                CustomerCli::Show { account } => app.desk.customer(&account).await?,
+                command => {
+                    let (account, change) = command.into_change()?;
+                    app.desk.change_customer(&account, change).await?
+                }
+            };
+            let text = if json {
+                serde_json::to_string(&customer).unwrap_or_default()
+            } else {
+                let contacts: Vec<String> = customer
+                    .contacts
+                    .iter()
+                    .map(|c| format!("{} [{}]", c.email, c.language))
+                    .collect();
+                format!(
+                    "{} {} {} {} contacts: {}",
+                    customer.account,
+                    customer.company,
+                    if customer.onboarded {
+                        "onboarded"
+                    } else {
+                        "not-onboarded"
+                    },
+                    customer.time_zone.name(),
+                    contacts.join(", ")
+                )
+            };
+            print(out, text)
+        }
         Command::Tick => {
             let report = app.desk.tick().await?;
             let text = if json {

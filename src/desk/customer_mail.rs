@@ -22,6 +22,8 @@ pub struct MailSettings {
     pub cadence: Cadence,
     /// Business days a carrier with no history takes to confirm a port.
     pub default_estimate: (i64, i64),
+    /// The time zone of a new customer account that names none.
+    pub default_time_zone: chrono_tz::Tz,
 }
 
 impl Default for MailSettings {
@@ -32,6 +34,7 @@ impl Default for MailSettings {
             daily_limit: 6,
             cadence: Cadence::default(),
             default_estimate: (3, 14),
+            default_time_zone: chrono_tz::America::New_York,
         }
     }
 }

@@ -81,7 +81,10 @@ impl Letter {
     /// Reads a message; should the parser fail on it (a bug), the message is still
     /// kept, as one the bot could not read, for a person.
     pub(super) fn read(raw: &[u8]) -> Self {
-        std::panic::catch_unwind(|| Self::parse(raw)).unwrap_or_else(|_| {
+        let started = std::time::Instant::now();
+        let read = std::panic::catch_unwind(|| Self::parse(raw));
+        crate::api::health::parse_time::record(started.elapsed());
+        read.unwrap_or_else(|_| {
             tracing::error!(bytes = raw.len(), "the parser failed on a message: kept for staff");
             Self {
                 raw: raw.to_vec(),

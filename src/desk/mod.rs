@@ -12,11 +12,14 @@ use crate::texts::Texts;
 use crate::views::order_card;
 
 mod customer_mail;
+mod customers;
 mod email;
 pub mod inbound;
+pub mod intake;
 mod scheduler;
 mod staff_queue;
 pub use customer_mail::{long_date, render as render_customer_mail, CustomerMail, Letter, MailSettings};
+pub use customers::CustomerChange;
 pub use email::{Origin, Taken};
 use inbound::Trust;
 pub use scheduler::TickReport;
@@ -35,6 +38,14 @@ pub enum DeskError {
     InboxItemClosed(i64, &'static str),
     #[error("inbox #{0} is not filed on an order: name one, e.g. `inbox attach {0} PORT-1042`")]
     AttachNeedsOrder(i64),
+    #[error("no customer account {0}: add it with `customer add {0} company=\"...\"`")]
+    UnknownCustomer(String),
+    #[error("customer account {0} already exists: `customer show {0}`")]
+    CustomerExists(String),
+    #[error("{0}")]
+    BadCustomer(String),
+    #[error("{0} is not onboarded yet: `customer onboard {0}` first (orders open only for onboarded customers)")]
+    NotOnboarded(String),
     #[error("{0} could not be read: {1}")]
     Unreadable(String, String),
     #[error("no order has the number {0}")]
@@ -76,6 +87,7 @@ pub struct Desk {
     texts: Texts,
     trust: Trust,
     mail: MailSettings,
+    health: Arc<crate::api::health::Health>,
 }
 
 impl Desk {
@@ -86,7 +98,13 @@ impl Desk {
             texts: Texts::new(),
             trust: Trust::default(),
             mail: MailSettings::default(),
+            health: Arc::default(),
         }
+    }
+
+    /// Where the parts of the bot say whether they are up (`/healthz`).
+    pub fn health(&self) -> &Arc<crate::api::health::Health> {
+        &self.health
     }
 
     /// How the desk writes to customers.
@@ -114,6 +132,13 @@ impl Desk {
         let now = self.clock.now();
         // Check the request before a reference is spent on it.
         request.check()?;
+        // A known account must be onboarded; an account the desk has never heard of is
+        // staff's own call (orders opened by hand for accounts kept elsewhere).
+        if let Some(customer) = self.store.customer(&request.customer).await? {
+            if !customer.onboarded {
+                return Err(DeskError::NotOnboarded(customer.account));
+            }
+        }
         let reference = self.store.reserve_ref().await?;
         let order = request.open(reference, now)?;
         let text = format!(

@@ -2,10 +2,12 @@
 
 pub mod bill;
 pub mod calendar;
+pub mod customer;
 pub mod detail;
 pub mod email;
 pub mod ics;
 pub mod inbox;
+pub mod intake;
 pub mod journal;
 pub mod language;
 pub mod lifecycle;
@@ -19,6 +21,7 @@ pub mod request;
 pub mod route;
 
 pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
+pub use customer::{Customer, CustomerContact};
 pub use email::EmailAddress;
 pub use inbox::{Document, DocumentInfo, Handoff, InboundMessage, StaffItem, StaffItemStatus};
 pub use journal::{

@@ -22,8 +22,17 @@ impl FolderWatcher {
     pub async fn run(&self, shutdown: CancellationToken) {
         tracing::info!(folder = %self.folder.display(), "watching the inbox folder");
         while !shutdown.is_cancelled() {
-            if let Err(e) = self.run_once(&shutdown).await {
-                tracing::error!(error = %e, "the inbox folder could not be read");
+            let health = self.desk.health();
+            match self.run_once(&shutdown).await {
+                Ok(_) => health.report("imap", true, format!("local inbox folder {}", self.folder.display())),
+                Err(e) => {
+                    tracing::error!(error = %e, "the inbox folder could not be read");
+                    health.report(
+                        "imap",
+                        false,
+                        format!("local inbox folder {}: {e}", self.folder.display()),
+                    );
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(self.poll) => {}

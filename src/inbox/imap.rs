@@ -51,6 +51,7 @@ impl ImapWatcher {
             match self.watch(&shutdown, &mut backoff).await {
                 Ok(()) => break,
                 Err(e) => {
+                    self.desk.health().report("imap", false, format!("{e:#}"));
                     let wait = backoff.next_delay();
                     tracing::warn!(error = format!("{e:#}"), retry_in = ?wait, "the IMAP watcher lost its connection");
                     tokio::select! {
@@ -79,6 +80,7 @@ impl ImapWatcher {
         }
         let idle = self.settings.idle && session.capabilities().await?.has_str("IDLE");
         backoff.reset();
+        self.desk.health().report("imap", true, self.mailbox_key());
         tracing::info!(mailbox = %self.mailbox_key(), uidvalidity, idle, "the IMAP watcher is connected");
         self.tidy(&mut session, uidvalidity).await?;
         loop {

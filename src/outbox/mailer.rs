@@ -21,10 +21,14 @@ pub struct SendError {
 pub trait Mailer: Send + Sync {
     /// Hands one message over; `name` is a stable name for it (its outbox id).
     async fn send(&self, message: &Message, name: &str) -> Result<(), SendError>;
+
+    /// Where mail goes, for `/healthz`.
+    fn describe(&self) -> String;
 }
 
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    server: String,
 }
 
 impl SmtpMailer {
@@ -52,6 +56,7 @@ impl SmtpMailer {
         }
         Ok(Self {
             transport: builder.build(),
+            server: format!("smtp://{}:{}", settings.host, settings.port),
         })
     }
 }
@@ -67,6 +72,10 @@ impl Mailer for SmtpMailer {
                 permanent: e.is_permanent(),
                 text: format!("{e}"),
             })
+    }
+
+    fn describe(&self) -> String {
+        self.server.clone()
     }
 }
 
@@ -95,5 +104,9 @@ impl Mailer for FolderMailer {
             .await
             .map_err(temporary)?;
         tokio::fs::rename(&partial, &path).await.map_err(temporary)
+    }
+
+    fn describe(&self) -> String {
+        format!("local outbox folder {}", self.folder.display())
     }
 }

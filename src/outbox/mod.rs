@@ -74,6 +74,12 @@ impl EmailSender {
                     text: e.clone(),
                 }),
             };
+            let health = self.desk.health();
+            match &result {
+                Ok(()) => health.report("smtp", true, self.mailer.describe()),
+                Err(e) if !e.permanent => health.report("smtp", false, e.text.clone()),
+                Err(_) => {}
+            }
             match result {
                 Ok(()) => self.desk.email_sent(message.id).await?,
                 Err(e) if e.permanent || message.attempts + 1 >= self.max_attempts => {
@@ -93,6 +99,7 @@ impl EmailSender {
 
     /// Sends until shutdown, looking for due mail every `outbox.poll_ms`.
     pub async fn run(&self, shutdown: CancellationToken) {
+        self.desk.health().report("smtp", true, self.mailer.describe());
         while !shutdown.is_cancelled() {
             let busy = match self.run_once(&shutdown).await {
                 Ok(n) => n > 0,

@@ -3,13 +3,14 @@
 //! an order is saved in one transaction with its timeline entry, its outbox messages
 //! and the inbound message that caused it. sqlx types never leave this module.
 
+mod customers;
 mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
 
 use crate::domain::{
-    Document, DocumentInfo, EmailAddress, Handoff, InboundMessage, Order, OrderRef, OrderState, OutboxDraft,
+    Customer, Document, DocumentInfo, EmailAddress, Handoff, InboundMessage, Order, OrderRef, OrderState, OutboxDraft,
     OutboxMessage, PhoneNumber, StaffItem, StaffItemStatus, TimelineEntry,
 };
 use async_trait::async_trait;
@@ -203,11 +204,55 @@ pub trait Store: Send + Sync {
     /// How many e-mails were queued to this address since a time (the flood guard).
     async fn emails_to_since(&self, address: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, StoreError>;
 
+    /// Saves a customer account and its contacts as they now are.
+    async fn save_customer(&self, customer: &Customer) -> Result<(), StoreError>;
+
+    async fn customer(&self, account: &str) -> Result<Option<Customer>, StoreError>;
+
+    /// The answer a port request got, if it came before: (body hash, HTTP status, JSON).
+    async fn port_request(&self, request_id: &str) -> Result<Option<(String, i64, String)>, StoreError>;
+
+    /// Records a port request with the orders it opens and the messages it queues, in one
+    /// transaction: `AlreadyApplied` when the request_id was seen, `NumberTaken` (nothing
+    /// saved) when a number is on another open order.
+    async fn record_port_request(&self, record: PortRequestRecord) -> Result<(), StoreError>;
+
+    /// Counts for `/metrics`.
+    async fn metrics(&self) -> Result<StoreMetrics, StoreError>;
+
     /// For a carrier's recent orders: when each was submitted and the FOC date it got.
     async fn carrier_turnarounds(
         &self,
         carrier: &str,
     ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)>, StoreError>;
+}
+
+/// A portal submission as saved.
+#[derive(Debug, Clone)]
+pub struct PortRequestRecord {
+    pub request_id: String,
+    pub customer: String,
+    pub body_hash: String,
+    pub status: String,
+    pub http_status: i64,
+    pub response: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    /// New orders, each with its timeline entry and outbox messages.
+    pub orders: Vec<OrderChange>,
+    /// Messages not tied to an order (a held request's notices).
+    pub outbox: Vec<OutboxDraft>,
+}
+
+/// What `/metrics` reads from the store.
+#[derive(Debug, Clone, Default)]
+pub struct StoreMetrics {
+    pub orders_by_state: Vec<(String, i64)>,
+    pub inbound_by_kind: Vec<(String, i64)>,
+    /// (channel, status, count)
+    pub outbox: Vec<(String, String, i64)>,
+    pub reminders_sent: i64,
+    pub staff_alerts: i64,
+    pub staff_queue_open: i64,
 }
 
 /// Which outbox rows a sender takes.

@@ -1,5 +1,6 @@
 //! The team store: PostgreSQL, for several bot replicas on one database.
 
+use super::customers::impl_customer_sql;
 use super::sql::impl_store;
 use super::sqlite::{applied, newly_applied};
 use super::StoreError;
@@ -51,3 +52,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore, sqlx::Postgres);
+impl_customer_sql!(PgStore, sqlx::Postgres);

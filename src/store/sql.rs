@@ -228,6 +228,37 @@ macro_rules! impl_store {
                 Ok(id)
             }
 
+            /// Saves a new order in the caller's transaction, refusing numbers already
+            /// on another open order; returns its id.
+            async fn insert_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                change: &crate::store::OrderChange,
+            ) -> Result<i64, crate::store::StoreError> {
+                use crate::store::StoreError;
+                let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
+                let id = row.id;
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT n.number, n.order_id, o.state FROM order_numbers n JOIN orders o ON o.id = n.order_id \
+                     WHERE n.active AND n.number IN (",
+                );
+                let mut sep = q.separated(", ");
+                for line in &change.order.numbers {
+                    sep.push_bind(line.number.e164());
+                }
+                q.push(") ORDER BY n.order_id, n.position LIMIT 1");
+                let taken: Option<(String, i64, String)> = q.build_query_as().fetch_optional(&mut **tx).await?;
+                if let Some((number, order_id, state)) = taken {
+                    return Err(StoreError::NumberTaken {
+                        number: number.parse().map_err(|e| StoreError::Unavailable(anyhow::anyhow!("{e}")))?,
+                        reference: crate::domain::OrderRef::from_number(order_id),
+                        state: state.parse().map_err(|e: String| StoreError::Unavailable(anyhow::anyhow!(e)))?,
+                    });
+                }
+                bind_order(sqlx::query(crate::store::sql::INSERT_ORDER), row).execute(&mut **tx).await?;
+                Self::write_children(tx, change, id).await?;
+                Ok(id)
+            }
+
             /// Loads the numbers and contacts of these order rows and builds the orders.
             async fn hydrate(
                 &self,
@@ -269,29 +300,8 @@ macro_rules! impl_store {
             }
 
             async fn insert_order(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
-                use crate::store::StoreError;
-                let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
-                let id = row.id;
                 let mut tx = self.begin_write().await?;
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT n.number, n.order_id, o.state FROM order_numbers n JOIN orders o ON o.id = n.order_id \
-                     WHERE n.active AND n.number IN (",
-                );
-                let mut sep = q.separated(", ");
-                for line in &change.order.numbers {
-                    sep.push_bind(line.number.e164());
-                }
-                q.push(") ORDER BY n.order_id, n.position LIMIT 1");
-                let taken: Option<(String, i64, String)> = q.build_query_as().fetch_optional(&mut *tx).await?;
-                if let Some((number, order_id, state)) = taken {
-                    return Err(StoreError::NumberTaken {
-                        number: number.parse().map_err(|e| StoreError::Unavailable(anyhow::anyhow!("{e}")))?,
-                        reference: crate::domain::OrderRef::from_number(order_id),
-                        state: state.parse().map_err(|e: String| StoreError::Unavailable(anyhow::anyhow!(e)))?,
-                    });
-                }
-                bind_order(sqlx::query(crate::store::sql::INSERT_ORDER), row).execute(&mut *tx).await?;
-                Self::write_children(&mut tx, &change, id).await?;
+                Self::insert_in(&mut tx, &change).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -481,6 +491,32 @@ macro_rules! impl_store {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn save_customer(&self, customer: &crate::domain::Customer) -> Result<(), crate::store::StoreError> {
+                self.save_customer_sql(customer).await
+            }
+
+            async fn customer(&self, account: &str) -> Result<Option<crate::domain::Customer>, crate::store::StoreError> {
+                self.customer_sql(account).await
+            }
+
+            async fn port_request(
+                &self,
+                request_id: &str,
+            ) -> Result<Option<(String, i64, String)>, crate::store::StoreError> {
+                self.port_request_sql(request_id).await
+            }
+
+            async fn record_port_request(
+                &self,
+                record: crate::store::PortRequestRecord,
+            ) -> Result<(), crate::store::StoreError> {
+                self.record_port_request_sql(record).await
+            }
+
+            async fn metrics(&self) -> Result<crate::store::StoreMetrics, crate::store::StoreError> {
+                self.metrics_sql().await
             }
 
             async fn inbound_count(&self) -> Result<i64, crate::store::StoreError> {

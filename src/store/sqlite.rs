@@ -1,6 +1,7 @@
 //! The embedded store: one SQLite file in WAL mode. Writes take the write lock at
 //! BEGIN (IMMEDIATE), so two processes on one file wait for each other, never deadlock.
 
+use super::customers::impl_customer_sql;
 use super::sql::impl_store;
 use super::StoreError;
 use crate::domain::OrderRef;
@@ -93,3 +94,4 @@ pub(super) fn newly_applied(migrator: &sqlx::migrate::Migrator, before: &[i64]) 
 }
 
 impl_store!(SqliteStore, sqlx::Sqlite);
+impl_customer_sql!(SqliteStore, sqlx::Sqlite);

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod story;
+mod api;
 mod chat;
 mod cli;
 mod crash;

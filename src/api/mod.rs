@@ -1,0 +1,182 @@
+//! The HTTP face: the billing portal's intake (`POST /api/port-requests`, bearer token),
+//! `GET /healthz` and `GET /metrics` (Prometheus text). Thin: the desk decides.
+
+pub mod health;
+
+use crate::desk::Desk;
+use crate::store::Store;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use health::Health;
+use serde_json::json;
+use std::fmt::Write;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone)]
+pub struct Api {
+    pub desk: Arc<Desk>,
+    pub store: Arc<dyn Store>,
+    pub health: Arc<Health>,
+    pub token: crate::config::Secret,
+}
+
+pub fn router(api: Api) -> Router {
+    Router::new()
+        .route("/api/port-requests", post(port_request))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(api)
+}
+
+/// Serves on `listener` until shutdown.
+pub async fn serve(api: Api, listener: tokio::net::TcpListener, shutdown: CancellationToken) -> std::io::Result<()> {
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "the HTTP API listens");
+    axum::serve(listener, router(api))
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
+}
+
+fn authorized(headers: &HeaderMap, token: &str) -> bool {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+async fn port_request(State(api): State<Api>, headers: HeaderMap, body: Bytes) -> Response {
+    if !authorized(&headers, api.token.expose()) {
+        let body =
+            json!({ "error": "unauthorized", "problems": ["send the portal's token as Authorization: Bearer TOKEN"] });
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            Json(body),
+        )
+            .into_response();
+    }
+    match api.desk.take_port_request(&body).await {
+        Ok(answer) => {
+            let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Json(answer.body)).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a port request could not be taken");
+            let body = json!({ "error": "unavailable", "problems": [format!("{e}: try again shortly")] });
+            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        }
+    }
+}
+
+async fn healthz(State(api): State<Api>) -> Response {
+    match api.store.inbound_count().await {
+        Ok(_) => api.health.report("store", true, "answering"),
+        Err(e) => api.health.report("store", false, format!("{e}")),
+    }
+    let components = api.health.snapshot();
+    let all_up = components.values().all(|c| c.up);
+    let status = if all_up {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({ "status": if all_up { "ok" } else { "degraded" }, "components": components });
+    (status, Json(body)).into_response()
+}
+
+async fn metrics(State(api): State<Api>) -> Response {
+    let snapshot = match api.store.metrics().await {
+        Ok(s) => s,
+        Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, format!("# the database failed: {e}\n")).into_response(),
+    };
+    let mut out = String::new();
+    let mut section = |name: &str, kind: &str, help: &str, rows: Vec<(String, f64)>| {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for (labels, value) in rows {
+            let _ = writeln!(out, "{name}{labels} {value}");
+        }
+    };
+    section(
+        "portbot_messages_ingested_total",
+        "counter",
+        "Inbound messages taken, by kind.",
+        snapshot
+            .inbound_by_kind
+            .iter()
+            .map(|(k, c)| (format!("{{kind=\"{}\"}}", escape(k)), *c as f64))
+            .collect(),
+    );
+    section(
+        "portbot_orders",
+        "gauge",
+        "Port orders, by state.",
+        snapshot
+            .orders_by_state
+            .iter()
+            .map(|(s, c)| (format!("{{state=\"{}\"}}", escape(s)), *c as f64))
+            .collect(),
+    );
+    section(
+        "portbot_outbox_messages",
+        "gauge",
+        "Outbox messages, by channel and status (pending is the depth, failed the failures).",
+        snapshot
+            .outbox
+            .iter()
+            .map(|(ch, st, c)| {
+                (
+                    format!("{{channel=\"{}\",status=\"{}\"}}", escape(ch), escape(st)),
+                    *c as f64,
+                )
+            })
+            .collect(),
+    );
+    section(
+        "portbot_reminders_sent_total",
+        "counter",
+        "Customer reminders sent by the scheduler.",
+        vec![(String::new(), snapshot.reminders_sent as f64)],
+    );
+    section(
+        "portbot_staff_alerts_total",
+        "counter",
+        "Staff alerts raised by the scheduler.",
+        vec![(String::new(), snapshot.staff_alerts as f64)],
+    );
+    section(
+        "portbot_staff_queue_open",
+        "gauge",
+        "E-mails waiting for a person.",
+        vec![(String::new(), snapshot.staff_queue_open as f64)],
+    );
+    let (seconds, count) = health::parse_time::read();
+    section(
+        "portbot_parse_seconds",
+        "summary",
+        "Time spent reading inbound messages in this process.",
+        vec![("_sum".to_string(), seconds), ("_count".to_string(), count as f64)],
+    );
+    section(
+        "portbot_component_up",
+        "gauge",
+        "Whether each part of the bot is up (1) or down (0).",
+        api.health
+            .snapshot()
+            .into_iter()
+            .map(|(name, c)| (format!("{{component=\"{name}\"}}"), f64::from(u8::from(c.up))))
+            .collect(),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
+}
+
+fn escape(label: &str) -> String {
+    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}

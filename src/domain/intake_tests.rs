@@ -1,0 +1,88 @@
+use super::*;
+
+fn acme() -> Customer {
+    let mut c = Customer::new(
+        "ACME-001".into(),
+        "Acme Dental Group".into(),
+        chrono_tz::America::New_York,
+        "2026-11-01T12:00:00Z".parse().unwrap(),
+    );
+    c.onboarded = true;
+    c.set_contact(crate::domain::CustomerContact {
+        email: "ops@acme.example".parse().unwrap(),
+        name: Some("Ops".into()),
+        language: crate::domain::Language::En,
+    });
+    c
+}
+
+fn form(json: &str) -> IntakeForm {
+    serde_json::from_str(json).unwrap()
+}
+
+const EXAMPLE: &str = r#"{"request_id": "PR-58213", "customer": "ACME-001", "submitted_by": "maria@acme.example",
+ "carrier": "Comcast Business", "numbers": ["305-555-0100", "(305) 555-0101", "1-800-555-0199"],
+ "number_type": "voice", "btn": "305-555-0100", "account_number": "8774 1012 3456 789",
+ "pin": "1234", "account_name": "Acme Dental Group",
+ "service_address": "100 Main St, Miami, FL 33130", "authorized_name": "Maria Lopez",
+ "contract_end": "2027-01-15", "temporary_numbers": true}"#;
+
+#[test]
+fn the_portal_example_splits_toll_free_from_local_numbers() {
+    let intake = read(&form(EXAMPLE), &acme()).unwrap();
+    assert_eq!(intake.request_id, "PR-58213");
+    assert!(intake.wants_temporary_numbers);
+    assert_eq!(intake.orders.len(), 2);
+    assert_eq!(intake.orders[0].kind, Some(OrderKind::Local));
+    assert_eq!(intake.orders[0].numbers.len(), 2);
+    assert_eq!(intake.orders[1].kind, Some(OrderKind::TollFree));
+    let contacts: Vec<&str> = intake.orders[0].contacts.iter().map(|c| c.as_str()).collect();
+    assert_eq!(contacts, ["maria@acme.example", "ops@acme.example"]);
+}
+
+#[test]
+fn numbers_from_two_carriers_make_two_orders() {
+    let json = EXAMPLE.replace(
+        r#"["305-555-0100", "(305) 555-0101", "1-800-555-0199"]"#,
+        r#"["305-555-0100", {"number": "305-555-0300", "carrier": "AT&T"}]"#,
+    );
+    let intake = read(&form(&json), &acme()).unwrap();
+    let carriers: Vec<&str> = intake.orders.iter().map(|o| o.carrier.as_str()).collect();
+    assert_eq!(carriers, ["Comcast Business", "AT&T"]);
+}
+
+#[test]
+fn every_problem_is_listed_at_once() {
+    let bad = r#"{"request_id": "PR-1", "customer": "ACME-001", "submitted_by": "maria at acme",
+        "carrier": "Comcast", "numbers": ["305-555-01", "305-555-0100", "305-555-0100"], "pin": "12 34",
+        "contract_end": "15/01/2027", "number_type": "pager"}"#;
+    let problems = read(&form(bad), &acme()).unwrap_err();
+    let text = problems.join("\n");
+    for expected in [
+        "account_number is missing",
+        "account_name is missing",
+        "service_address is missing",
+        "authorized_name is missing",
+        "submitted_by:",
+        "number_type:",
+        "pin:",
+        "contract_end '15/01/2027'",
+        "numbers: ",
+        "listed twice",
+    ] {
+        assert!(text.contains(expected), "{expected} not in:\n{text}");
+    }
+}
+
+#[test]
+fn ids_come_first_and_say_what_is_missing() {
+    assert_eq!(
+        ids(&form(r#"{"customer": "ACME-001"}"#)).unwrap_err(),
+        ["request_id is missing"]
+    );
+    assert!(ids(&form(r#"{"request_id": "x", "customer": "ACME 001!"}"#)).unwrap_err()[0].starts_with("customer:"));
+    assert_eq!(
+        ids(&form(EXAMPLE)).unwrap(),
+        ("PR-58213".to_string(), "ACME-001".to_string())
+    );
+}

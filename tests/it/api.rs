@@ -1,0 +1,268 @@
+//! The HTTP API over real HTTP: the portal's port requests (idempotent, split, refused
+//! with reasons, nothing half-written), health and metrics.
+
+use crate::harness::{Backend, TestDesk};
+use portbot::api::{serve, Api};
+use portbot::desk::CustomerChange;
+use portbot::domain::{Language, OrderState};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+const TOKEN: &str = "portal-token-0123456789";
+
+/// A desk serving its API on a free loopback port.
+struct Served {
+    t: TestDesk,
+    address: std::net::SocketAddr,
+    stop: CancellationToken,
+}
+
+impl Served {
+    async fn start(backend: Backend) -> Self {
+        let t = TestDesk::start(backend).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let api = Api {
+            desk: t.app.desk.clone(),
+            store: t.app.store.clone(),
+            health: t.app.desk.health().clone(),
+            token: portbot::config::Secret::new(TOKEN),
+        };
+        let stop = CancellationToken::new();
+        tokio::spawn(serve(api, listener, stop.clone()));
+        Self { t, address, stop }
+    }
+
+    async fn finish(self) {
+        self.stop.cancel();
+        self.t.finish().await;
+    }
+}
+
+/// One HTTP/1.1 request; returns the status and the body.
+pub async fn http(
+    address: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: portbot\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+async fn post(s: &Served, body: &Value) -> (u16, Value) {
+    let (status, text) = http(s.address, "POST", "/api/port-requests", Some(TOKEN), &body.to_string()).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|_| json!({ "raw": text })),
+    )
+}
+
+fn example() -> Value {
+    json!({"request_id": "PR-58213", "customer": "ACME-001", "submitted_by": "maria@acme.example",
+        "carrier": "Comcast Business", "numbers": ["305-555-0100", "(305) 555-0101", "1-800-555-0199"],
+        "number_type": "voice", "btn": "305-555-0100", "account_number": "8774 1012 3456 789",
+        "pin": "1234", "account_name": "Acme Dental Group",
+        "service_address": "100 Main St, Miami, FL 33130", "authorized_name": "Maria Lopez",
+        "contract_end": "2027-01-15", "temporary_numbers": true})
+}
+
+async fn onboarded_acme(t: &TestDesk) {
+    let desk = &t.app.desk;
+    let add = CustomerChange::Add {
+        company: "Acme Dental Group".into(),
+        time_zone: None,
+    };
+    desk.change_customer("ACME-001", add).await.unwrap();
+    let contact = CustomerChange::Contact {
+        email: "maria@acme.example".parse().unwrap(),
+        name: Some("Maria Lopez".into()),
+        language: Language::Es,
+    };
+    desk.change_customer("ACME-001", contact).await.unwrap();
+    desk.change_customer("ACME-001", CustomerChange::Onboard).await.unwrap();
+}
+
+async fn orders(t: &TestDesk) -> usize {
+    t.app
+        .desk
+        .list(&portbot::store::OrderFilter {
+            state: None,
+            limit: 100,
+        })
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn a_portal_request_opens_its_orders_once_and_tells_the_customer(backend: Backend) {
+    let s = Served::start(backend).await;
+    onboarded_acme(&s.t).await;
+    let (status, body) = post(&s, &example()).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["status"], "opened");
+    let opened = body["orders"].as_array().unwrap();
+    assert_eq!(opened.len(), 2, "toll-free numbers get their own order: {body}");
+    assert_eq!(opened[0]["kind"], "local");
+    assert_eq!(opened[1]["kind"], "toll_free");
+    assert_eq!(body["fee_total"], 75.0);
+    let order =
+        s.t.app
+            .desk
+            .order(&opened[0]["ref"].as_str().unwrap().parse().unwrap())
+            .await
+            .unwrap();
+    assert_eq!(order.state, OrderState::AwaitingDocuments);
+    assert_eq!(order.pin.as_ref().map(|p| p.expose()), Some("1234"));
+    let outbox = s.t.app.desk.outbox(false).await.unwrap();
+    let ack = outbox
+        .iter()
+        .find(|m| m.template == "acknowledgement")
+        .expect("the acknowledgement");
+    assert_eq!(ack.to, "maria@acme.example");
+    assert!(
+        ack.subject.starts_with("[PORT-") && ack.subject.contains("Recibimos"),
+        "Maria writes in Spanish: {}",
+        ack.subject
+    );
+    assert!(
+        ack.body.contains("$75.00") && ack.body.contains("números temporales"),
+        "{}",
+        ack.body
+    );
+    // The portal retries: the same answer, nothing opened twice.
+    let (again, replay) = post(&s, &example()).await;
+    assert_eq!(again, 200);
+    assert_eq!(replay["replayed"], true);
+    assert_eq!(replay["orders"], body["orders"]);
+    assert_eq!(orders(&s.t).await, 2);
+    // The same request_id for something else is refused.
+    let mut other = example();
+    other["numbers"] = json!(["305-555-0200"]);
+    assert_eq!(post(&s, &other).await.0, 409);
+    s.finish().await;
+}
+
+on_both_backends!(a_portal_request_opens_its_orders_once_and_tells_the_customer);
+
+async fn bad_requests_get_the_right_status_and_change_nothing(backend: Backend) {
+    let s = Served::start(backend).await;
+    onboarded_acme(&s.t).await;
+    let (status, text) = http(s.address, "POST", "/api/port-requests", Some(TOKEN), "{not json").await;
+    assert_eq!(status, 400, "{text}");
+    let mut missing = example();
+    missing.as_object_mut().unwrap().remove("account_number");
+    missing["pin"] = json!("12 34");
+    let (status, body) = post(&s, &missing).await;
+    assert_eq!(status, 400);
+    let problems = body["problems"].to_string();
+    assert!(
+        problems.contains("account_number is missing") && problems.contains("pin:"),
+        "{problems}"
+    );
+    let mut unknown = example();
+    unknown["customer"] = json!("NOPE-404");
+    let (status, body) = post(&s, &unknown).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["problems"][0].as_str().unwrap().contains("customer add NOPE-404"));
+    let (status, _) = http(s.address, "POST", "/api/port-requests", None, &example().to_string()).await;
+    assert_eq!(status, 401);
+    let (status, _) = http(
+        s.address,
+        "POST",
+        "/api/port-requests",
+        Some("wrong-token-0123456789"),
+        &example().to_string(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(orders(&s.t).await, 0);
+    // A number already on an open order: 409, and the request's other order is not left behind.
+    let mut first = example();
+    first["request_id"] = json!("PR-1");
+    first["numbers"] = json!(["1-800-555-0199"]);
+    assert_eq!(post(&s, &first).await.0, 201);
+    let mut overlapping = example();
+    overlapping["request_id"] = json!("PR-2");
+    let (status, body) = post(&s, &overlapping).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["order"], "PORT-1001");
+    assert_eq!(orders(&s.t).await, 1, "nothing half-written");
+    // Fixed, the same request_id goes through.
+    overlapping["numbers"] = json!(["305-555-0100"]);
+    assert_eq!(post(&s, &overlapping).await.0, 201);
+    s.finish().await;
+}
+
+on_both_backends!(bad_requests_get_the_right_status_and_change_nothing);
+
+async fn a_customer_not_onboarded_is_held_and_told_why(backend: Backend) {
+    let s = Served::start(backend).await;
+    let add = CustomerChange::Add {
+        company: "Acme Dental Group".into(),
+        time_zone: None,
+    };
+    s.t.app.desk.change_customer("ACME-001", add).await.unwrap();
+    let (status, body) = post(&s, &example()).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body["status"], "held");
+    assert!(body["reason"].as_str().unwrap().contains("not onboarded"));
+    assert_eq!(orders(&s.t).await, 0);
+    let outbox = s.t.app.desk.outbox(false).await.unwrap();
+    let templates: Vec<&str> = outbox.iter().map(|m| m.template.as_str()).collect();
+    assert_eq!(templates, ["chat/request_held", "request_held"]);
+    // Staff may not open orders by hand for it either, until it is onboarded.
+    let open =
+        "open customer=ACME-001 carrier=\"Comcast Business\" numbers=\"305-555-0100\" contact=maria@acme.example";
+    let refused = s.t.staff_says(open).await;
+    assert!(
+        !refused.ok && refused.text.contains("customer onboard ACME-001"),
+        "{}",
+        refused.text
+    );
+    s.finish().await;
+}
+
+on_both_backends!(a_customer_not_onboarded_is_held_and_told_why);
+
+#[tokio::test]
+async fn health_and_metrics_answer_over_http() {
+    let s = Served::start(Backend::Sqlite).await;
+    onboarded_acme(&s.t).await;
+    assert_eq!(post(&s, &example()).await.0, 201);
+    let (status, body) = http(s.address, "GET", "/healthz", None, "").await;
+    assert_eq!(status, 200, "{body}");
+    let health: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["components"]["store"]["up"], true);
+    assert!(health["components"]["store"]["since"].is_string());
+    let (status, metrics) = http(s.address, "GET", "/metrics", None, "").await;
+    assert_eq!(status, 200);
+    for line in [
+        "# TYPE portbot_orders gauge",
+        "portbot_orders{state=\"awaiting_documents\"} 2",
+        "portbot_outbox_messages{channel=\"email\",status=\"pending\"} 1",
+        "# TYPE portbot_parse_seconds summary",
+        "portbot_component_up{component=\"store\"} 1",
+    ] {
+        assert!(metrics.contains(line), "{line} not in:\n{metrics}");
+    }
+    s.finish().await;
+}
