@@ -193,3 +193,48 @@ async fn help_lists_every_command() {
     }
     assert!(help.contains("PHONE_NUMBER_NOT_PORTABLE") && help.contains("foc_confirmed"));
 }
+
+#[tokio::test]
+async fn staff_set_up_a_customer_account_in_chat() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let added = t
+        .staff_says("customer add ACME-001 company=\"Acme Dental Group\" time-zone=America/Chicago")
+        .await;
+    assert!(added.ok && added.text.contains("NOT onboarded"), "{}", added.text);
+    let early = t.staff_says("customer onboard ACME-001").await;
+    assert!(
+        !early.ok && early.text.contains("customer contact ACME-001"),
+        "{}",
+        early.text
+    );
+    let contact = t
+        .staff_says("customer contact ACME-001 maria@acme.example name=\"Maria Lopez\" language=es")
+        .await;
+    assert!(
+        contact.ok && contact.text.contains("maria@acme.example (Maria Lopez) [es]"),
+        "{}",
+        contact.text
+    );
+    assert!(t.staff_says("customer temporary ACME-001 305-555-0900").await.ok);
+    let onboarded = t.staff_says("customer onboard ACME-001").await;
+    assert!(
+        onboarded.ok && onboarded.text.contains("onboarded") && onboarded.text.contains("(305) 555-0900"),
+        "{}",
+        onboarded.text
+    );
+    let guest = portbot::chat::Caller {
+        name: "guest".into(),
+        is_staff: false,
+    };
+    assert!(t.app.chat.handle(&guest, "customer show ACME-001").await.ok);
+    assert!(!t.app.chat.handle(&guest, "customer onboard ACME-001").await.ok);
+    let unknown = t.staff_says("customer show NOPE").await;
+    assert!(
+        !unknown.ok && unknown.text.contains("customer add NOPE"),
+        "{}",
+        unknown.text
+    );
+    let bad = t.staff_says("customer frobnicate ACME-001").await;
+    assert!(!bad.ok && bad.text.contains("Usage"), "{}", bad.text);
+    t.finish().await;
+}

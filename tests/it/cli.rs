@@ -346,3 +346,43 @@ fn tick_runs_the_reminders_due_at_now_once() {
         (Some(0), Some(2))
     );
 }
+
+#[test]
+fn customers_are_added_given_contacts_and_onboarded_from_the_command_line() {
+    let dir = workspace();
+    let run = |args: &[&str]| {
+        let out = portbot(dir.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    run(&[
+        "customer",
+        "add",
+        "acme-001",
+        "--company",
+        "Acme Dental Group",
+        "--time-zone",
+        "America/Chicago",
+    ]);
+    let refused = portbot(dir.path(), &["customer", "onboard", "ACME-001"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("no contact yet"), "{}", stderr(&refused));
+    run(&[
+        "customer",
+        "contact",
+        "ACME-001",
+        "maria@acme.example",
+        "--name",
+        "Maria",
+        "--language",
+        "es",
+    ]);
+    run(&["customer", "onboard", "ACME-001"]);
+    let shown: Value = serde_json::from_str(run(&["customer", "show", "ACME-001", "--json"]).trim()).unwrap();
+    assert_eq!(shown["onboarded"], true);
+    assert_eq!(shown["time_zone"], "America/Chicago");
+    assert_eq!(shown["contacts"][0]["language"], "es");
+    let again = portbot(dir.path(), &["customer", "add", "ACME-001", "--company", "Other"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+}

@@ -111,3 +111,56 @@ fn a_signal_stops_the_running_bot_cleanly(signal: &str) {
     assert!(rest.ends_with("bye\n"), "{rest}");
     drop(stdin);
 }
+
+#[tokio::test]
+async fn health_and_metrics_answer_while_portbot_run_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml.example")).unwrap();
+    let config = example.replace(
+        "enabled = false\nlisten = \"127.0.0.1:8080\"",
+        &format!("enabled = true\nlisten = \"127.0.0.1:{port}\""),
+    );
+    std::fs::write(dir.path().join("bot.toml"), config).unwrap();
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(dir.path())
+        .env_remove("PORTBOT_STORE_URL")
+        .env("PORTBOT_API_TOKEN", "portal-token-0123456789")
+        .arg("run")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let address: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let started = Instant::now();
+    let health = loop {
+        if let Ok(stream) = tokio::net::TcpStream::connect(address).await {
+            drop(stream);
+            let (status, body) = crate::api::http(address, "GET", "/healthz", None, "").await;
+            let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+            // Up once the inbox folder and the sender have said so.
+            if status == 200 && health["components"]["imap"]["up"] == true && health["components"]["smtp"]["up"] == true
+            {
+                break health;
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no healthy /healthz");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for component in ["store", "imap", "smtp", "chat"] {
+        assert_eq!(health["components"][component]["up"], true, "{component}: {health}");
+    }
+    let (status, metrics) = crate::api::http(address, "GET", "/metrics", None, "").await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains("# TYPE portbot_outbox_messages gauge"), "{metrics}");
+    Command::new("kill")
+        .args(["-TERM", &bot.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(bot.wait().unwrap().success());
+}
