@@ -60,8 +60,17 @@ where
             }),
         ));
     }
+    // Local mode: staff posts appear in the terminal between the replies.
+    let (posts_tx, posts) = tokio::sync::mpsc::unbounded_channel();
+    let poster = crate::chat::poster::ChatPoster::new(
+        app.desk.clone(),
+        std::sync::Arc::new(crate::chat::poster::TerminalSink::new(posts_tx)),
+        settings.outbox.poll,
+    );
+    let stop = shutdown.child_token();
+    tasks.push(("chat poster", tokio::spawn(async move { poster.run(stop).await })));
     app.desk.health().report("chat", true, "the terminal (local mode)");
-    let chat = terminal_chat(app, &shutdown, input, &mut output).await;
+    let chat = terminal_chat(app, &shutdown, input, &mut output, posts).await;
     // Whatever ended the chat ends the bot: each task finishes the unit of work it holds.
     shutdown.cancel();
     for (name, task) in tasks {
@@ -96,7 +105,13 @@ pub async fn tick_on_schedule(
     }
 }
 
-async fn terminal_chat<I, O>(app: &App, shutdown: &CancellationToken, input: I, output: &mut O) -> anyhow::Result<()>
+async fn terminal_chat<I, O>(
+    app: &App,
+    shutdown: &CancellationToken,
+    input: I,
+    output: &mut O,
+    mut posts: tokio::sync::mpsc::UnboundedReceiver<String>,
+) -> anyhow::Result<()>
 where
     I: AsyncBufRead + Unpin,
     O: AsyncWrite + Unpin,
@@ -112,6 +127,11 @@ where
             _ = shutdown.cancelled() => {
                 tracing::info!("shutdown requested: terminal chat stopped");
                 break;
+            }
+            Some(post) = posts.recv() => {
+                output.write_all(format!("\n{post}\n> ").as_bytes()).await?;
+                output.flush().await?;
+                continue;
             }
             line = lines.next_line() => line?,
         };

@@ -130,6 +130,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../prompts/email/es/request_held.md"),
     ),
     ("chat/customer_card", include_str!("../prompts/chat/customer_card.md")),
+    ("chat/digest", include_str!("../prompts/chat/digest.md")),
     ("chat/request_held", include_str!("../prompts/chat/request_held.md")),
     ("email/layout.html", include_str!("../prompts/email/layout.html")),
 ];

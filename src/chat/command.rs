@@ -43,6 +43,10 @@ pub enum Command {
     InboxAttach(i64, Option<OrderRef>),
     InboxDismiss(i64, String),
     Customer(super::customer_command::CustomerCommand),
+    /// Remind the customer now of what the order waits for from them.
+    Remind(OrderRef),
+    /// The daily digest, now.
+    Digest,
 }
 
 impl Command {
@@ -55,6 +59,7 @@ impl Command {
                 | Command::List(_)
                 | Command::Inbox { .. }
                 | Command::InboxShow(_)
+                | Command::Digest
                 | Command::Customer(super::customer_command::CustomerCommand::Show(_))
         )
     }
@@ -145,6 +150,8 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
             Ok(Command::Note(order, rest.trim().to_string()))
         }
         "inbox" => parse_inbox(rest),
+        "remind" => Ok(Command::Remind(only_ref(rest, "remind PORT-1042")?)),
+        "digest" => Ok(Command::Digest),
         "customer" | "customers" => super::customer_command::parse(rest).map(Command::Customer),
         _ => Err(CommandError::Unknown(word.to_string())),
     }

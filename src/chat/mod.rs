@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod customer_command;
+pub mod poster;
 
 use crate::desk::{Desk, DeskError};
 use crate::domain::{Event, OrderRef, OrderState, Source};
@@ -165,6 +166,14 @@ impl ChatCore {
             Command::Customer(customer_command::CustomerCommand::Change(account, change)) => {
                 let customer = self.desk.change_customer(&account, change).await?;
                 Ok((format!("Saved.\n{}", self.customer_card(&customer)?), None))
+            }
+            Command::Remind(r) => {
+                let outcome = self.desk.remind_now(&r, &caller.name).await?;
+                Ok((format!("{}: {}", r, outcome.text), Some(r)))
+            }
+            Command::Digest => {
+                let post = self.desk.digest().await?;
+                Ok((format!("{}\n{}", post.subject, post.body), None))
             }
             Command::InboxDismiss(id, why) => {
                 let item = self.desk.dismiss(id, &caller.name, &why).await?;

@@ -91,6 +91,7 @@ pub(super) struct RawReminders {
     contract_days: Option<Vec<i64>>,
     window_opens: Option<String>,
     window_closes: Option<String>,
+    digest_at: Option<String>,
     estimate_days: Option<Vec<i64>>,
 }
 
@@ -166,6 +167,7 @@ pub(super) fn check_reminders(raw: RawReminders) -> Result<ReminderSettings, Str
         contract_days: raw.contract_days.unwrap_or(d.contract_days),
         window_opens: time(raw.window_opens, "reminders.window_opens", d.window_opens)?,
         window_closes: time(raw.window_closes, "reminders.window_closes", d.window_closes)?,
+        digest_at: time(raw.digest_at, "reminders.digest_at", d.digest_at)?,
     };
     if cadence.window_opens >= cadence.window_closes {
         return Err("reminders.window_opens must be before reminders.window_closes".into());

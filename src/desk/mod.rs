@@ -13,6 +13,7 @@ use crate::views::order_card;
 
 mod customer_mail;
 mod customers;
+mod digest;
 mod email;
 pub mod inbound;
 pub mod intake;
@@ -46,6 +47,8 @@ pub enum DeskError {
     BadCustomer(String),
     #[error("{0} is not onboarded yet: `customer onboard {0}` first (orders open only for onboarded customers)")]
     NotOnboarded(String),
+    #[error("{0} waits for nothing from the customer: {1}")]
+    NothingToRemind(OrderRef, String),
     #[error("{0} could not be read: {1}")]
     Unreadable(String, String),
     #[error("no order has the number {0}")]
@@ -268,6 +271,34 @@ impl Desk {
         Ok(self.store.claim_outbox(&claim).await?)
     }
 
+    /// Due staff posts, claimed for `lease` by `worker`.
+    pub async fn claim_posts(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, DeskError> {
+        let claim = crate::store::OutboxClaim {
+            channel: crate::domain::Channel::Chat,
+            now: self.clock.now(),
+            lease,
+            worker: worker.to_string(),
+            limit,
+        };
+        Ok(self.store.claim_outbox(&claim).await?)
+    }
+
+    /// A staff post given up (no alert: it would be a post itself).
+    pub async fn post_failed(&self, id: i64, error: &str) -> Result<(), DeskError> {
+        let settled = crate::store::Settled::Failed {
+            error: error.to_string(),
+            alert: None,
+            at: self.clock.now(),
+        };
+        Ok(self.store.settle_outbox(id, settled).await?)
+    }
+
+    /// An outbox message (e-mail or post) was delivered.
     pub async fn email_sent(&self, id: i64) -> Result<(), DeskError> {
         let at = self.clock.now();
         Ok(self.store.settle_outbox(id, crate::store::Settled::Sent { at }).await?)

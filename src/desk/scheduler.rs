@@ -28,6 +28,8 @@ pub struct TickReport {
     pub staff_alerts: usize,
     /// Due, but another replica (or an earlier tick) already saved it.
     pub already_done: usize,
+    /// The staff channel's daily digest was queued.
+    pub digest: bool,
 }
 
 impl Desk {
@@ -52,7 +54,8 @@ impl Desk {
                 }
             }
         }
-        if report.customer_reminders + report.staff_alerts > 0 {
+        report.digest = self.daily_digest(now).await?;
+        if report.customer_reminders + report.staff_alerts > 0 || report.digest {
             tracing::info!(?report, "scheduler tick");
         }
         Ok(report)
@@ -116,6 +119,91 @@ impl Desk {
                 Ok((text, vec![post]))
             }
         }
+    }
+}
+
+impl Desk {
+    /// Staff ask for the customer to be reminded now of what the order waits for from
+    /// them (held for the sending window like every reminder).
+    pub async fn remind_now(&self, reference: &crate::domain::OrderRef, by: &str) -> Result<super::Outcome, DeskError> {
+        for attempt in 1..=SAVE_ATTEMPTS {
+            let order = self.order(reference).await?;
+            let now = self.clock.now();
+            let mails: Vec<(CustomerMail, &str)> = match order.state {
+                OrderState::AwaitingDocuments | OrderState::Ready => {
+                    let mut m = Vec::new();
+                    if order.loa_signed_at.is_none() {
+                        m.push((CustomerMail::LoaReminder { n: 0, of: 3 }, "LOA reminder"));
+                    }
+                    if order.bill.is_none() {
+                        m.push((CustomerMail::BillReminder { n: 0, of: 3 }, "bill reminder"));
+                    }
+                    m
+                }
+                OrderState::Rejected => vec![(CustomerMail::CorrectionReminder { n: 0, of: 2 }, "correction reminder")],
+                OrderState::FocConfirmed if !order.routing_confirmed() => {
+                    vec![(CustomerMail::RoutingRequest, "routing request")]
+                }
+                _ => Vec::new(),
+            };
+            if mails.is_empty() {
+                let waits = order
+                    .blockers()
+                    .into_iter()
+                    .map(|b| format!("{} ({:?})", b.what, b.who).to_lowercase());
+                return Err(DeskError::NothingToRemind(
+                    order.reference.clone(),
+                    waits.collect::<Vec<_>>().join("; "),
+                ));
+            }
+            let mut outbox = Vec::new();
+            let mut what = Vec::new();
+            for (mail, name) in mails {
+                outbox.extend(self.customer_mail(&order, mail, Addressing::default(), now).await?);
+                what.push(name);
+            }
+            let mut to: Vec<String> = outbox.iter().map(|d| d.to.clone()).collect();
+            to.dedup();
+            let text = if to.is_empty() {
+                format!(
+                    "{} not sent: no contact can be written to today (asked by {by})",
+                    what.join(" and ")
+                )
+            } else {
+                format!("{} e-mailed to {} (asked by {by})", what.join(" and "), to.join(", "))
+            };
+            let applied = crate::domain::lifecycle::apply(
+                &order,
+                Event::Logged {
+                    event: "reminder_sent",
+                    text: text.clone(),
+                },
+                now,
+            )?;
+            let change = OrderChange {
+                lines_changed: false,
+                once: None,
+                entry: TimelineEntry {
+                    at: now,
+                    source: Source::Chat(by.to_string()).to_string(),
+                    event: applied.event.into(),
+                    text: applied.text,
+                },
+                order: applied.order,
+                outbox,
+            };
+            match self.store.save(change).await {
+                Ok(()) => {
+                    return Ok(super::Outcome {
+                        order: self.order(reference).await?,
+                        text,
+                    })
+                }
+                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(DeskError::Store(StoreError::Conflict(reference.clone())))
     }
 }
 

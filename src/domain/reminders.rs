@@ -30,6 +30,8 @@ pub struct Cadence {
     /// Customer e-mails go out between these local times on business days.
     pub window_opens: NaiveTime,
     pub window_closes: NaiveTime,
+    /// When the staff channel's daily digest goes out (desk time zone, business days).
+    pub digest_at: NaiveTime,
 }
 
 impl Default for Cadence {
@@ -46,6 +48,7 @@ impl Default for Cadence {
             contract_days: vec![30, 7],
             window_opens: NaiveTime::from_hms_opt(8, 0, 0).expect("08:00"),
             window_closes: NaiveTime::from_hms_opt(18, 0, 0).expect("18:00"),
+            digest_at: NaiveTime::from_hms_opt(9, 0, 0).expect("09:00"),
         }
     }
 }

@@ -117,6 +117,29 @@ macro_rules! impl_customer_sql {
                 Ok(())
             }
 
+            async fn queue_once_sql(
+                &self,
+                key: &str,
+                drafts: &[crate::domain::OutboxDraft],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let inserted = sqlx::query("INSERT INTO once_keys (key, order_id, at) VALUES ($1, NULL, $2)")
+                    .bind(key)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(crate::store::StoreError::AlreadyApplied(key.to_string()))
+                    }
+                    other => other?,
+                };
+                Self::queue(&mut tx, drafts, None, at).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn metrics_sql(&self) -> Result<crate::store::StoreMetrics, crate::store::StoreError> {
                 let count = |sql: &'static str| async move {
                     sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await

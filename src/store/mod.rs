@@ -217,6 +217,15 @@ pub trait Store: Send + Sync {
     /// saved) when a number is on another open order.
     async fn record_port_request(&self, record: PortRequestRecord) -> Result<(), StoreError>;
 
+    /// Queues messages not tied to one order (the daily digest) once under `key`:
+    /// `AlreadyApplied` when the key was used.
+    async fn queue_once(
+        &self,
+        key: &str,
+        drafts: &[OutboxDraft],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError>;
+
     /// Counts for `/metrics`.
     async fn metrics(&self) -> Result<StoreMetrics, StoreError>;
 

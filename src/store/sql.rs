@@ -515,6 +515,15 @@ macro_rules! impl_store {
                 self.record_port_request_sql(record).await
             }
 
+            async fn queue_once(
+                &self,
+                key: &str,
+                drafts: &[crate::domain::OutboxDraft],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::store::StoreError> {
+                self.queue_once_sql(key, drafts, at).await
+            }
+
             async fn metrics(&self) -> Result<crate::store::StoreMetrics, crate::store::StoreError> {
                 self.metrics_sql().await
             }

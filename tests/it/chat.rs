@@ -238,3 +238,81 @@ async fn staff_set_up_a_customer_account_in_chat() {
     assert!(!bad.ok && bad.text.contains("Usage"), "{}", bad.text);
     t.finish().await;
 }
+
+#[tokio::test]
+async fn staff_ask_for_a_reminder_and_read_the_digest() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let open = "open customer=ACME-001 carrier=Verizon numbers=\"305-555-0100\" contact=ops@acme.example";
+    assert!(t.staff_says(open).await.ok);
+    let reminded = t.staff_says("remind PORT-1001").await;
+    assert!(
+        reminded.ok
+            && reminded
+                .text
+                .contains("LOA reminder and bill reminder e-mailed to ops@acme.example (asked by dana)"),
+        "{}",
+        reminded.text
+    );
+    let emails: Vec<String> = t
+        .app
+        .desk
+        .outbox(false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.template)
+        .collect();
+    assert!(emails.contains(&"loa_reminder".to_string()) && emails.contains(&"bill_reminder".to_string()));
+    assert!(t.staff_says("loa-signed PORT-1001").await.ok);
+    assert!(
+        t.staff_says("set PORT-1001 address 1 Main St, Miami, FL 33130")
+            .await
+            .ok
+    );
+    let digest = t.staff_says("digest").await;
+    assert!(
+        digest.ok && digest.text.starts_with("Daily digest for Monday, November 23, 2026"),
+        "{}",
+        digest.text
+    );
+    assert!(
+        digest.text.contains("**E-mails waiting for a person**: 0"),
+        "{}",
+        digest.text
+    );
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn the_digest_goes_to_the_staff_channel_once_each_business_morning() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    for at in [
+        "2026-11-23T13:00:00Z",
+        "2026-11-23T14:00:00Z",
+        "2026-11-23T14:30:00Z",
+        "2026-11-26T15:00:00Z",
+        "2026-11-27T14:05:00Z",
+    ] {
+        t.at(at);
+        t.app.desk.tick().await.unwrap();
+    }
+    let digests: Vec<_> = t
+        .app
+        .desk
+        .outbox(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.template == "chat/digest")
+        .map(|m| m.subject)
+        .collect();
+    // 08:00 is too early; 09:00 Monday posts; again Monday nothing; Thanksgiving nothing; Friday posts.
+    assert_eq!(
+        digests,
+        [
+            "Daily digest for Monday, November 23, 2026",
+            "Daily digest for Friday, November 27, 2026"
+        ]
+    );
+    t.finish().await;
+}

@@ -164,3 +164,42 @@ async fn health_and_metrics_answer_while_portbot_run_runs() {
         .unwrap();
     assert!(bot.wait().unwrap().success());
 }
+
+#[tokio::test]
+async fn staff_posts_appear_in_the_terminal_in_local_mode() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let (mut keyboard, input) = tokio::io::duplex(4096);
+    let (output, mut screen) = tokio::io::duplex(1 << 16);
+    let shutdown = CancellationToken::new();
+    let stop = shutdown.clone();
+    let app = &t.app;
+    let run = portbot::run::run(app, shutdown, tokio::io::BufReader::new(input), output);
+    let watch = async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        keyboard
+            .write_all(b"open customer=ACME-001 carrier=Verizon numbers=\"305-555-0100\" contact=ops@acme.example\n")
+            .await
+            .unwrap();
+        let mut seen = String::new();
+        let started = Instant::now();
+        while !seen.contains("== staff post [PORT-1001]: New order PORT-1001") {
+            let mut buf = [0u8; 4096];
+            let n = tokio::time::timeout(Duration::from_secs(10), screen.read(&mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            assert!(started.elapsed() < Duration::from_secs(10), "{seen}");
+        }
+        stop.cancel();
+        // The screen stays open while the bot says goodbye.
+        (seen, screen, keyboard)
+    };
+    let (result, (seen, _screen, _keyboard)) = tokio::join!(run, watch);
+    result.unwrap();
+    assert!(seen.contains("Opened PORT-1001"));
+    let sent = t.app.desk.outbox(true).await.unwrap();
+    assert!(sent
+        .iter()
+        .any(|m| m.template == "chat/new_order" && m.status == portbot::domain::OutboxStatus::Sent));
+}

@@ -1,0 +1,98 @@
+//! Staff posts leave the outbox here: new orders, bill mismatches, rejections, FOC set,
+//! alerts, e-mails waiting for a person, the daily digest. A `ChatSink` delivers them
+//! (the terminal in local mode; Discord is another sink); a post is marked sent only
+//! once the sink took it, retried with backoff otherwise.
+
+use crate::desk::Desk;
+use crate::domain::OutboxMessage;
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Where staff posts go.
+#[async_trait]
+pub trait ChatSink: Send + Sync {
+    async fn post(&self, post: &OutboxMessage) -> Result<(), String>;
+}
+
+/// Local mode: posts appear in the terminal, between the replies.
+pub struct TerminalSink {
+    lines: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+impl TerminalSink {
+    pub fn new(lines: tokio::sync::mpsc::UnboundedSender<String>) -> Self {
+        Self { lines }
+    }
+}
+
+#[async_trait]
+impl ChatSink for TerminalSink {
+    async fn post(&self, post: &OutboxMessage) -> Result<(), String> {
+        let reference = post.order_ref.as_ref().map(|r| format!(" [{r}]")).unwrap_or_default();
+        self.lines
+            .send(format!("== staff post{reference}: {}\n{}", post.subject, post.body))
+            .map_err(|_| "the terminal is closed".to_string())
+    }
+}
+
+/// Posts given up after this many failed attempts.
+const MAX_ATTEMPTS: i64 = 10;
+
+pub struct ChatPoster {
+    desk: Arc<Desk>,
+    sink: Arc<dyn ChatSink>,
+    worker: String,
+    poll: Duration,
+}
+
+impl ChatPoster {
+    pub fn new(desk: Arc<Desk>, sink: Arc<dyn ChatSink>, poll: Duration) -> Self {
+        Self {
+            desk,
+            sink,
+            worker: format!("chat-{}", std::process::id()),
+            poll,
+        }
+    }
+
+    /// Posts what is due; returns how many posts it settled.
+    pub async fn run_once(&self, shutdown: &CancellationToken) -> anyhow::Result<usize> {
+        let due = self.desk.claim_posts(&self.worker, Duration::from_secs(60), 20).await?;
+        let mut settled = 0;
+        for post in due {
+            if shutdown.is_cancelled() {
+                break;
+            }
+            match self.sink.post(&post).await {
+                Ok(()) => self.desk.email_sent(post.id).await?,
+                Err(e) if post.attempts + 1 >= MAX_ATTEMPTS => self.desk.post_failed(post.id, &e).await?,
+                Err(e) => {
+                    let wait = crate::outbox::retry_delay(post.attempts);
+                    self.desk.email_retry(post.id, &e, wait).await?;
+                }
+            }
+            settled += 1;
+        }
+        Ok(settled)
+    }
+
+    pub async fn run(&self, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let busy = match self.run_once(&shutdown).await {
+                Ok(n) => n > 0,
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "the chat poster could not work");
+                    false
+                }
+            };
+            if !busy {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.poll) => {}
+                    _ = shutdown.cancelled() => {}
+                }
+            }
+        }
+    }
+}

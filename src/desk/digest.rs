@@ -1,0 +1,110 @@
+//! The daily digest for the staff channel: port days today and tomorrow (with routing
+//! not confirmed flagged), rejections waiting for a correction, stuck orders, and e-mails
+//! waiting for a person. Posted once a business day at `reminders.digest_at` in the
+//! desk's time zone; `digest` in chat shows it at any time.
+
+use super::{Desk, DeskError};
+use crate::domain::calendar::{add_business_days, business_days_between, is_business_day};
+use crate::domain::{Channel, Order, OrderState, OutboxDraft, STAFF_CHANNEL};
+use crate::store::{OrderFilter, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+struct Line {
+    reference: String,
+    customer: String,
+    carrier: String,
+    routing: bool,
+    why: String,
+}
+
+impl Desk {
+    /// The digest as of the desk's clock.
+    pub async fn digest(&self) -> Result<OutboxDraft, DeskError> {
+        let now = self.clock.now();
+        let today = now.with_timezone(&self.mail.default_time_zone).date_naive();
+        let foc = self.orders_in(OrderState::FocConfirmed).await?;
+        let rejected = self.orders_in(OrderState::Rejected).await?;
+        let awaiting = self.orders_in(OrderState::AwaitingDocuments).await?;
+        let submitted = self.orders_in(OrderState::Submitted).await?;
+        let tomorrow = add_business_days(today, 1);
+        let on = |day: NaiveDate| -> Vec<Line> {
+            foc.iter()
+                .filter(|o| o.foc_date == Some(day))
+                .map(|o| line(o, String::new()))
+                .collect()
+        };
+        let c = &self.mail.cadence;
+        let mut stuck = Vec::new();
+        for o in &awaiting {
+            let days = business_days_between(o.opened_at.with_timezone(&o.time_zone).date_naive(), today);
+            if days >= i64::from(c.documents_alert_day) {
+                stuck.push(line(o, format!("documents missing for {days} business days")));
+            }
+        }
+        for o in &submitted {
+            if let Some(at) = o.submitted_at {
+                let days = business_days_between(at.with_timezone(&o.time_zone).date_naive(), today);
+                if days >= i64::from(c.carrier_silent_after) {
+                    stuck.push(line(o, format!("{} silent for {days} business days", o.carrier)));
+                }
+            }
+        }
+        let unhandled = self.store.metrics().await?.staff_queue_open;
+        let context = minijinja::context! {
+            date => super::long_date(today, crate::domain::Language::En),
+            today => on(today),
+            tomorrow => on(tomorrow),
+            rejected => rejected.iter().map(|o| line(o, o.rejection.as_ref().map(|r| r.code.meaning().to_string()).unwrap_or_default())).collect::<Vec<_>>(),
+            stuck => stuck,
+            unhandled => unhandled,
+        };
+        let rendered = self.texts.message("chat/digest", context).map_err(DeskError::Text)?;
+        Ok(OutboxDraft {
+            channel: Channel::Chat,
+            to: STAFF_CHANNEL.to_string(),
+            template: "chat/digest".into(),
+            subject: rendered.subject,
+            body: rendered.body,
+            email: None,
+        })
+    }
+
+    async fn orders_in(&self, state: OrderState) -> Result<Vec<Order>, DeskError> {
+        let filter = OrderFilter {
+            state: Some(state),
+            limit: i64::MAX,
+        };
+        Ok(self.store.list_orders(&filter).await?)
+    }
+
+    /// Queues the digest once on a business day, from `digest_at`; true when it did.
+    pub(super) async fn daily_digest(&self, now: DateTime<Utc>) -> Result<bool, DeskError> {
+        let local = now.with_timezone(&self.mail.default_time_zone);
+        if !is_business_day(local.date_naive()) || local.time() < self.mail.cadence.digest_at {
+            return Ok(false);
+        }
+        // Only the day's own digest: a bot that was down all day does not post yesterday's.
+        let post = self.digest().await?;
+        match self
+            .store
+            .queue_once(&format!("digest:{}", local.date_naive()), &[post], now)
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::AlreadyApplied(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn line(o: &Order, why: String) -> Line {
+    Line {
+        reference: o.reference.to_string(),
+        customer: o.customer.clone(),
+        carrier: o.carrier.clone(),
+        routing: o.routing_confirmed(),
+        why,
+    }
+}
