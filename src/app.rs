@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub struct App {
     pub store: Arc<dyn Store>,
     pub desk: Arc<Desk>,
-    pub chat: ChatCore,
+    pub chat: Arc<ChatCore>,
     pub settings: Settings,
     /// The migrations this start applied (none when the schema was up to date).
     pub migrated: Vec<String>,
@@ -47,7 +47,7 @@ impl App {
             default_time_zone: settings.time_zone,
         };
         let desk = Arc::new(Desk::new(store.clone(), clock).with_trust(trust).with_mail(mail));
-        let chat = ChatCore::new(desk.clone(), settings.time_zone);
+        let chat = Arc::new(ChatCore::new(desk.clone(), settings.time_zone));
         Ok(Self {
             store,
             desk,

@@ -46,16 +46,66 @@ pub struct ApiSettings {
     pub token: Secret,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ChatSettings {
     pub mode: ChatMode,
     /// The name the timeline shows for commands typed at the terminal.
     pub terminal_user: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum ChatMode {
     Terminal,
+    Discord(DiscordSettings),
+}
+
+#[derive(Debug, Clone)]
+pub struct DiscordSettings {
+    pub token: Secret,
+    /// The porting channel: text commands are read and staff posts go here.
+    pub channel_id: u64,
+    /// Members with this role may change orders; others may only read.
+    pub staff_role_id: u64,
+    /// Another address for Discord's API (a proxy; the tests' fake Discord).
+    pub api_url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    token: Option<String>,
+    channel_id: Option<toml::Value>,
+    staff_role_id: Option<toml::Value>,
+    api_url: Option<String>,
+}
+
+impl RawDiscord {
+    fn check(self) -> Result<DiscordSettings, String> {
+        let id = |v: Option<toml::Value>, key: &str| -> Result<u64, String> {
+            let text = match v {
+                Some(toml::Value::Integer(n)) => n.to_string(),
+                Some(toml::Value::String(s)) => s,
+                _ => {
+                    return Err(format!(
+                        "discord.{key} is missing: copy it from Discord (Developer Mode, Copy ID)"
+                    ))
+                }
+            };
+            text.trim()
+                .parse()
+                .map_err(|_| format!("discord.{key} '{text}' is not a Discord id (digits only)"))
+        };
+        Ok(DiscordSettings {
+            token: Secret(
+                self.token
+                    .filter(|t| !t.trim().is_empty())
+                    .ok_or("discord.token is missing: set PORTBOT_DISCORD_TOKEN")?,
+            ),
+            channel_id: id(self.channel_id, "channel_id")?,
+            staff_role_id: id(self.staff_role_id, "staff_role_id")?,
+            api_url: self.api_url,
+        })
+    }
 }
 
 /// A value that must not be printed: the URL may hold a password.
@@ -108,6 +158,8 @@ struct RawSettings {
     reminders: outbox::RawReminders,
     #[serde(default)]
     api: RawApi,
+    #[serde(default)]
+    discord: Option<RawDiscord>,
 }
 
 #[derive(Deserialize, Default)]
@@ -262,9 +314,10 @@ impl Settings {
         })?;
         let mode = match raw.chat.mode.as_str() {
             "terminal" => ChatMode::Terminal,
+            "discord" => ChatMode::Discord(raw.discord.unwrap_or_default().check().map_err(invalid)?),
             other => {
                 return Err(invalid(format!(
-                    "chat.mode '{other}' is not available: use \"terminal\""
+                    "chat.mode '{other}' is not available: use \"terminal\" or \"discord\""
                 )))
             }
         };
@@ -303,7 +356,7 @@ mod tests {
         let settings = load(text, &[]).unwrap();
         assert!(settings.store_url.expose().starts_with("sqlite:"));
         assert_eq!(settings.time_zone, chrono_tz::America::New_York);
-        assert_eq!(settings.chat.mode, ChatMode::Terminal);
+        assert!(matches!(settings.chat.mode, ChatMode::Terminal));
         // The example spells out the defaults.
         assert_eq!(settings.reminders.cadence, crate::domain::reminders::Cadence::default());
         assert_eq!(settings.reminders.default_estimate, (3, 14));

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod desk;
+pub mod discord;
 pub mod domain;
 pub mod inbox;
 pub mod outbox;

@@ -60,17 +60,37 @@ where
             }),
         ));
     }
-    // Local mode: staff posts appear in the terminal between the replies.
-    let (posts_tx, posts) = tokio::sync::mpsc::unbounded_channel();
-    let poster = crate::chat::poster::ChatPoster::new(
-        app.desk.clone(),
-        std::sync::Arc::new(crate::chat::poster::TerminalSink::new(posts_tx)),
-        settings.outbox.poll,
-    );
-    let stop = shutdown.child_token();
-    tasks.push(("chat poster", tokio::spawn(async move { poster.run(stop).await })));
-    app.desk.health().report("chat", true, "the terminal (local mode)");
-    let chat = terminal_chat(app, &shutdown, input, &mut output, posts).await;
+    let chat = match &settings.chat.mode {
+        crate::config::ChatMode::Terminal => {
+            // Local mode: staff posts appear in the terminal between the replies.
+            let (posts_tx, posts) = tokio::sync::mpsc::unbounded_channel();
+            let sink = std::sync::Arc::new(crate::chat::poster::TerminalSink::new(posts_tx));
+            tasks.push(("chat poster", spawn_poster(app, sink, &shutdown)));
+            app.desk.health().report("chat", true, "the terminal (local mode)");
+            terminal_chat(app, &shutdown, input, &mut output, posts).await
+        }
+        crate::config::ChatMode::Discord(discord) => {
+            let sink = std::sync::Arc::new(crate::discord::DiscordSink::new(
+                crate::discord::http(discord),
+                discord.channel_id,
+            ));
+            tasks.push(("chat poster", spawn_poster(app, sink, &shutdown)));
+            let client = crate::discord::run(
+                app.chat.clone(),
+                app.desk.clone(),
+                discord.clone(),
+                shutdown.child_token(),
+            );
+            tasks.push(("Discord", tokio::spawn(client)));
+            // The terminal is not the chat: the bot runs until a signal.
+            output
+                .write_all(b"portbot is running with Discord as the chat; Ctrl-C or SIGTERM stops it.\n")
+                .await?;
+            output.flush().await?;
+            shutdown.cancelled().await;
+            Ok(())
+        }
+    };
     // Whatever ended the chat ends the bot: each task finishes the unit of work it holds.
     shutdown.cancel();
     for (name, task) in tasks {
@@ -81,6 +101,16 @@ where
     }
     tracing::info!("portbot stopped");
     chat
+}
+
+fn spawn_poster(
+    app: &App,
+    sink: std::sync::Arc<dyn crate::chat::poster::ChatSink>,
+    shutdown: &CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    let poster = crate::chat::poster::ChatPoster::new(app.desk.clone(), sink, app.settings.outbox.poll);
+    let stop = shutdown.child_token();
+    tokio::spawn(async move { poster.run(stop).await })
 }
 
 async fn run_sender(sender: crate::outbox::EmailSender, shutdown: CancellationToken) {

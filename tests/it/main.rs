@@ -7,6 +7,8 @@ mod api;
 mod chat;
 mod cli;
 mod crash;
+mod discord;
+mod fake_discord;
 mod harness;
 mod imap;
 mod inbox;
