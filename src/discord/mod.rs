@@ -12,7 +12,7 @@ use crate::desk::Desk;
 use crate::domain::OutboxMessage;
 use async_trait::async_trait;
 use serenity::all::{
-    ChannelId, Command, CommandInteraction, Context, CreateAutocompleteResponse, CreateEmbed,
+    ChannelId, Command, CommandInteraction, Context, CreateAllowedMentions, CreateAutocompleteResponse, CreateEmbed,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, EventHandler, GatewayIntents, Http,
     HttpBuilder, Interaction, Message, Ready, RoleId,
 };
@@ -59,9 +59,11 @@ impl Handler {
             }
             _ => refusal(),
         };
+        // Text from outside (an e-mail's subject) must never ping anyone.
+        let quiet = CreateInteractionResponseMessage::new().allowed_mentions(CreateAllowedMentions::new());
         let message = match card(&reply) {
-            Some(embed) => CreateInteractionResponseMessage::new().embed(embed),
-            None => CreateInteractionResponseMessage::new().content(clip(&reply.text)),
+            Some(embed) => quiet.embed(embed),
+            None => quiet.content(clip(&reply.text)),
         };
         command
             .create_response(&ctx.http, CreateInteractionResponse::Message(message))
@@ -119,9 +121,10 @@ impl EventHandler for Handler {
             // A direct message (no member) or another channel: refused, nothing read.
             _ => refusal(),
         };
+        let quiet = CreateMessage::new().allowed_mentions(CreateAllowedMentions::new());
         let answer = match card(&reply) {
-            Some(embed) => CreateMessage::new().embed(embed),
-            None => CreateMessage::new().content(clip(&reply.text)),
+            Some(embed) => quiet.embed(embed),
+            None => quiet.content(clip(&reply.text)),
         };
         if let Err(e) = message.channel_id.send_message(&ctx.http, answer).await {
             tracing::error!(error = %e, "a Discord reply could not be sent");
@@ -209,7 +212,12 @@ impl ChatSink for DiscordSink {
             embed = embed.footer(serenity::all::CreateEmbedFooter::new(r.to_string()));
         }
         self.channel
-            .send_message(&self.http, CreateMessage::new().embed(embed))
+            .send_message(
+                &self.http,
+                CreateMessage::new()
+                    .embed(embed)
+                    .allowed_mentions(CreateAllowedMentions::new()),
+            )
             .await
             .map(|_| ())
             .map_err(|e| format!("Discord refused the post: {e}"))

@@ -98,6 +98,11 @@ async fn staff_use_slash_and_text_commands_in_discord_and_read_the_posts() {
                 && c.body["embeds"][0]["footer"]["text"].as_str() == Some("PORT-1001")
         })
         .await;
+    assert_eq!(
+        card.body["allowed_mentions"]["parse"],
+        serde_json::json!([]),
+        "nothing pings"
+    );
     let shown = card.body["embeds"][0].to_string();
     assert!(shown.contains("Comcast"), "{shown}");
     assert!(
