@@ -17,6 +17,7 @@ mod digest;
 mod email;
 pub mod inbound;
 pub mod intake;
+mod letter;
 mod scheduler;
 mod staff_queue;
 pub use customer_mail::{long_date, render as render_customer_mail, CustomerMail, Letter, MailSettings};

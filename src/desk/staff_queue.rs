@@ -2,8 +2,8 @@
 //! then applies it as if it had matched, with the staff member vouching for the
 //! sender), or dismiss it. Nothing in the queue is ever deleted.
 
-use super::email::Letter;
 use super::inbound::{decide, Outcome as Action, Sender};
+use super::letter::Letter;
 use super::{Desk, DeskError, SAVE_ATTEMPTS};
 use crate::domain::{Event, Order, OrderRef, Source, StaffItem, StaffItemStatus};
 use crate::parse::classify::Kind;

@@ -4,6 +4,7 @@
 //! and the inbound message that caused it. sqlx types never leave this module.
 
 mod customers;
+mod outbox_sql;
 mod postgres;
 mod rows;
 mod sql;

@@ -1,6 +1,7 @@
 //! The team store: PostgreSQL, for several bot replicas on one database.
 
 use super::customers::impl_customer_sql;
+use super::outbox_sql::impl_outbox_sql;
 use super::sql::impl_store;
 use super::sqlite::{applied, newly_applied};
 use super::StoreError;
@@ -53,3 +54,4 @@ impl PgStore {
 
 impl_store!(PgStore, sqlx::Postgres);
 impl_customer_sql!(PgStore, sqlx::Postgres);
+impl_outbox_sql!(PgStore, sqlx::Postgres);

@@ -2,6 +2,7 @@
 //! BEGIN (IMMEDIATE), so two processes on one file wait for each other, never deadlock.
 
 use super::customers::impl_customer_sql;
+use super::outbox_sql::impl_outbox_sql;
 use super::sql::impl_store;
 use super::StoreError;
 use crate::domain::OrderRef;
@@ -95,3 +96,4 @@ pub(super) fn newly_applied(migrator: &sqlx::migrate::Migrator, before: &[i64]) 
 
 impl_store!(SqliteStore, sqlx::Sqlite);
 impl_customer_sql!(SqliteStore, sqlx::Sqlite);
+impl_outbox_sql!(SqliteStore, sqlx::Sqlite);
