@@ -57,6 +57,8 @@ pub struct OrderView {
     pub opened_at: String,
     pub blockers: Vec<Blocker>,
     pub timeline: Vec<TimelineEntry>,
+    /// The files customers sent for the order (their bills), without their bytes.
+    pub documents: Vec<crate::domain::DocumentInfo>,
 }
 
 pub fn order_view(order: &Order, timeline: Vec<TimelineEntry>) -> OrderView {
@@ -112,6 +114,7 @@ pub fn order_view(order: &Order, timeline: Vec<TimelineEntry>) -> OrderView {
         opened_at: order.opened_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         blockers: order.blockers(),
         timeline,
+        documents: Vec::new(),
     }
 }
 

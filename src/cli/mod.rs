@@ -420,7 +420,9 @@ mod parse;
 async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     let file = app.desk.order_file(reference).await?;
     let text = if json {
-        serde_json::to_string(&order_view(&file.order, file.timeline)).unwrap_or_default()
+        let mut view = order_view(&file.order, file.timeline);
+        view.documents = app.store.documents(reference).await?;
+        serde_json::to_string(&view).unwrap_or_default()
     } else {
         let mut card = order_card(&file.order, Vec::new());
         card.recent = file.timeline;

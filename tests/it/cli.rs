@@ -300,6 +300,14 @@ fn ingest_feeds_files_through_the_desk_once_and_names_what_it_could_not_read() {
     assert_eq!(line["outcome"], "applied");
     assert_eq!(line["ref"], "PORT-1001");
     assert_eq!(line["event"], "loa_signed");
+    // A bill by e-mail: its file is kept with the order.
+    let bill = crate::letters::bill_from_customer("PORT-1001", "100 Main St, Miami, FL 33130");
+    std::fs::write(dir.path().join("bill.eml"), bill).unwrap();
+    let took = portbot(dir.path(), &["ingest", "bill.eml", "--json"]);
+    assert!(stdout(&took).contains("bill_received"), "{}", stdout(&took));
+    let shown: Value =
+        serde_json::from_str(stdout(&portbot(dir.path(), &["order", "show", "PORT-1001", "--json"])).trim()).unwrap();
+    assert_eq!(shown["documents"][0]["name"], "bill.txt", "{shown}");
     let again = portbot(dir.path(), &["ingest", "signed.eml", "missing.eml", "--json"]);
     assert_eq!(again.status.code(), Some(1));
     let line: Value = serde_json::from_str(stdout(&again).trim()).unwrap();
