@@ -66,11 +66,11 @@ impl ChatPoster {
                 break;
             }
             match self.sink.post(&post).await {
-                Ok(()) => self.desk.email_sent(post.id).await?,
+                Ok(()) => self.desk.outbox_sent(post.id).await?,
                 Err(e) if post.attempts + 1 >= MAX_ATTEMPTS => self.desk.post_failed(post.id, &e).await?,
                 Err(e) => {
                     let wait = crate::outbox::retry_delay(post.attempts);
-                    self.desk.email_retry(post.id, &e, wait).await?;
+                    self.desk.outbox_retry(post.id, &e, wait).await?;
                 }
             }
             settled += 1;

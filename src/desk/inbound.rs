@@ -162,10 +162,7 @@ pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: 
         event,
         text: format!("{}: {summary}", event.replace('_', " ")),
     };
-    let notice = matches!(
-        parsed.kind,
-        Kind::PortCompleted | Kind::PortRejected | Kind::FocConfirmed | Kind::LoaSigned
-    );
+    let notice = is_notice(parsed.kind);
     if notice && sender != Sender::Carrier {
         return Decision::staff(StaffReason::UntrustedNotice);
     }
@@ -220,6 +217,14 @@ pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: 
             parsed.error.clone().unwrap_or_else(|| "not a porting message".into()),
         )),
     }
+}
+
+/// A carrier's, vendor's or e-signature service's notice: it acts only from a trusted domain.
+pub fn is_notice(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::PortCompleted | Kind::PortRejected | Kind::FocConfirmed | Kind::LoaSigned
+    )
 }
 
 fn numbers_of(parsed: &Parsed) -> Vec<PhoneNumber> {

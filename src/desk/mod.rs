@@ -300,12 +300,12 @@ impl Desk {
     }
 
     /// An outbox message (e-mail or post) was delivered.
-    pub async fn email_sent(&self, id: i64) -> Result<(), DeskError> {
+    pub async fn outbox_sent(&self, id: i64) -> Result<(), DeskError> {
         let at = self.clock.now();
         Ok(self.store.settle_outbox(id, crate::store::Settled::Sent { at }).await?)
     }
 
-    pub async fn email_retry(&self, id: i64, error: &str, wait: std::time::Duration) -> Result<(), DeskError> {
+    pub async fn outbox_retry(&self, id: i64, error: &str, wait: std::time::Duration) -> Result<(), DeskError> {
         let next = self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(1));
         let settled = crate::store::Settled::Retry {
             error: error.to_string(),

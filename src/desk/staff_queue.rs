@@ -6,7 +6,6 @@ use super::inbound::{decide, Outcome as Action, Sender};
 use super::letter::Letter;
 use super::{Desk, DeskError, SAVE_ATTEMPTS};
 use crate::domain::{Event, Order, OrderRef, Source, StaffItem, StaffItemStatus};
-use crate::parse::classify::Kind;
 use crate::store::{Resolution, StoreError};
 
 /// How many items `inbox` lists at once.
@@ -107,10 +106,7 @@ impl Desk {
 /// sender may act on it: a notice as the carrier's, anything else as the contact's.
 fn vouched_event(letter: &Letter, order: &Order, id: i64) -> Event {
     let kind = letter.parsed.kind;
-    let notice = matches!(
-        kind,
-        Kind::PortCompleted | Kind::PortRejected | Kind::FocConfirmed | Kind::LoaSigned
-    );
+    let notice = super::inbound::is_notice(kind);
     let sender = if notice { Sender::Carrier } else { Sender::Contact };
     let decision = decide(&letter.parsed, sender, &letter.summary(), letter.failed_contact(order));
     match decision.outcome {

@@ -81,7 +81,7 @@ impl EmailSender {
                 Err(_) => {}
             }
             match result {
-                Ok(()) => self.desk.email_sent(message.id).await?,
+                Ok(()) => self.desk.outbox_sent(message.id).await?,
                 Err(e) if e.permanent || message.attempts + 1 >= self.max_attempts => {
                     tracing::error!(id = message.id, error = %e.text, "an e-mail failed for good");
                     self.desk.email_failed(&message, &e.text).await?;
@@ -89,7 +89,7 @@ impl EmailSender {
                 Err(e) => {
                     let wait = retry_delay(message.attempts);
                     tracing::warn!(id = message.id, error = %e.text, retry_in = ?wait, "an e-mail will be tried again");
-                    self.desk.email_retry(message.id, &e.text, wait).await?;
+                    self.desk.outbox_retry(message.id, &e.text, wait).await?;
                 }
             }
             settled += 1;

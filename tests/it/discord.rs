@@ -4,9 +4,9 @@
 
 use crate::fake_discord::{channel_message, direct_message, slash_command, FakeDiscord, CHANNEL, STAFF_ROLE};
 use crate::harness::{Backend, TestDesk};
-use crate::story::{acme_request, bill_at};
+use crate::story::acme_request;
 use portbot::config::{DiscordSettings, Secret};
-use portbot::domain::{Event, OrderState, Source};
+use portbot::domain::{OrderState, Source};
 use tokio_util::sync::CancellationToken;
 
 #[tokio::test]
@@ -19,17 +19,11 @@ async fn staff_use_slash_and_text_commands_in_discord_and_read_the_posts() {
         .await
         .unwrap();
     let r = order.reference.clone();
-    for event in [
-        Event::LoaSigned,
-        Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
-        Event::Submitted,
-    ] {
-        t.app.desk.act(&r, event, Source::Chat("dana".into())).await.unwrap();
-    }
+    crate::story::submitted(&t.app.desk, &r).await;
     // The posts queued so far are not this test's subject.
     let old: Vec<i64> = t.app.desk.outbox(false).await.unwrap().iter().map(|m| m.id).collect();
     for id in old {
-        t.app.desk.email_sent(id).await.unwrap();
+        t.app.desk.outbox_sent(id).await.unwrap();
     }
     let fake = FakeDiscord::start().await;
     let settings = DiscordSettings {

@@ -4,11 +4,11 @@
 use crate::harness::{Backend, TestDesk};
 use crate::letters::{foc, mail, mail_with};
 use crate::mailstack::{self, imap_settings, imap_toml, new_address, send};
-use crate::story::{acme_request, bill_at};
+use crate::story::acme_request;
 use futures::TryStreamExt;
 use mail_parser::{MessageParser, MimeHeaders};
 use portbot::config::Security;
-use portbot::domain::{EmailAddress, Event, OrderState, Source};
+use portbot::domain::{EmailAddress, OrderState, Source};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
@@ -120,13 +120,7 @@ async fn a_customer_gets_answers_the_foc_invitation_and_their_reply_finds_the_or
     eprintln!("status question answered through Postfix and Dovecot in {answered_in:?}");
 
     // Port day confirmed by the carrier: the customer gets the date and the invitation.
-    for event in [
-        Event::LoaSigned,
-        Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
-        Event::Submitted,
-    ] {
-        w.t.app.desk.act(&r, event, Source::Chat("dana".into())).await.unwrap();
-    }
+    crate::story::submitted(&w.t.app.desk, &r).await;
     send(&w.inbox, &foc(&r.to_string(), "2026-12-08")).await;
     let both = mailbox(&customer, 2).await;
     let foc_mail = both

@@ -3,7 +3,7 @@
 //! window, once.
 
 use crate::harness::{Backend, TestDesk};
-use crate::story::{acme_request, bill_at};
+use crate::story::acme_request;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use chrono_tz::America::New_York;
 use portbot::domain::{Event, OutboxMessage, Source};
@@ -123,14 +123,9 @@ async fn routing_requests_land_three_and_one_business_days_before_the_foc(backen
         .await
         .unwrap();
     let r = &order.reference;
-    for event in [
-        Event::LoaSigned,
-        Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
-        Event::Submitted,
-        Event::FocConfirmed("2026-12-08".parse().unwrap()),
-    ] {
-        t.app.desk.act(r, event, Source::Chat("dana".into())).await.unwrap();
-    }
+    crate::story::submitted(&t.app.desk, r).await;
+    let foc = Event::FocConfirmed("2026-12-08".parse().unwrap());
+    t.app.desk.act(r, foc, Source::Chat("dana".into())).await.unwrap();
     tick_through(&t, "2026-11-30T05:00:00Z", "2026-12-09T05:00:00Z").await;
     let outbox = t.app.desk.outbox(true).await.unwrap();
     assert_eq!(of(&outbox, "routing_request"), days(&["2026-12-03", "2026-12-07"]));
@@ -163,13 +158,7 @@ async fn a_foc_set_at_night_waits_for_the_morning(backend: Backend) {
         .await
         .unwrap();
     let r = &order.reference;
-    for event in [
-        Event::LoaSigned,
-        Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
-        Event::Submitted,
-    ] {
-        t.app.desk.act(r, event, Source::Chat("dana".into())).await.unwrap();
-    }
+    crate::story::submitted(&t.app.desk, r).await;
     // Wednesday 25 November, 22:00 in New York; Thursday is Thanksgiving.
     t.at("2026-11-26T03:00:00Z");
     t.app

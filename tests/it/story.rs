@@ -289,3 +289,14 @@ async fn timelines_of_several_orders_come_back_each_to_its_own_order(backend: Ba
 }
 
 on_both_backends!(timelines_of_several_orders_come_back_each_to_its_own_order);
+
+/// Staff take an order through a signed LOA, a matching bill and submission.
+pub async fn submitted(desk: &portbot::desk::Desk, r: &portbot::domain::OrderRef) {
+    for event in [
+        Event::LoaSigned,
+        Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
+        Event::Submitted,
+    ] {
+        desk.act(r, event, Source::Chat("dana".into())).await.unwrap();
+    }
+}
