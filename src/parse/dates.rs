@@ -67,18 +67,40 @@ const MONTHS: &[(&str, u32)] = &[
     ("octubre", 10),
     ("noviembre", 11),
     ("diciembre", 12),
+    ("janvier", 1),
+    ("février", 2),
+    ("fevrier", 2),
+    ("avril", 4),
+    ("mai", 5),
+    ("juin", 6),
+    ("juillet", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("decembre", 12),
 ];
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b").expect("iso"));
 static NUMERIC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}|\d{2}))?\b").expect("numeric"));
+/// `Dec 4`, `December 4th, 2026`, `Oct-21-2026`, `Dec-04-26`. A two-digit year only
+/// after a hyphen or slash: `Dec 15 26` could be a count.
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([a-z]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(20\d\d))?").expect("month first")
+    Regex::new(r"(?i)\b(\p{L}{3,10})\.?(?:\s+|-)(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(20\d\d)\b|[-/](20\d\d|\d\d)\b)?")
+        .expect("month first")
 });
+/// `4 December 2026`, `4th of December`, `15 de diciembre de 2026`, `17-Sep-26`,
+/// `04DEC26`.
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+|-)(?:de\s+)?([a-z]{3,10})\.?(?:(?:,?\s+|-)(?:de\s+|del\s+)?(20\d\d))?\b")
+    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-|(?:\s+de\s+))?(\p{L}{3,10})\.?(?:(?:,?\s+|\s+de\s+|\s+del\s+)(20\d\d)\b|-?(20\d\d|\d\d)\b)?")
         .expect("day first")
 });
+/// `20261204`: a year, month and day run together.
+static COMPACT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\b").expect("compact"));
 /// LSR due dates: `DD: 121526` or `DDD: 12152026` (month, day, year).
 static LSR_DUE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:DDD|DD|FOC|DUE DATE)\s*[:=]\s*(\d{2})(\d{2})(\d{2}|\d{4})\b").expect("lsr"));
@@ -141,12 +163,22 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
             c[2].parse().unwrap_or(0),
         );
     }
+    for c in COMPACT.captures_iter(text) {
+        let m = c.get(0).expect("all");
+        push(
+            m.start(),
+            m.end(),
+            year_of(&c[1]),
+            c[2].parse().unwrap_or(0),
+            c[3].parse().unwrap_or(0),
+        );
+    }
     // Month names: the month and day groups differ in order between the two styles.
     for (pattern, month_at, day_at) in [(&*MONTH_FIRST, 1, 2), (&*DAY_FIRST, 2, 1)] {
         for c in pattern.captures_iter(text) {
             if let Some(month) = month_named(&c[month_at]) {
                 let m = c.get(0).expect("all");
-                let year = c.get(3).and_then(|y| year_of(y.as_str()));
+                let year = c.get(3).or(c.get(4)).and_then(|y| year_of(y.as_str()));
                 push(m.start(), m.end(), year, month, c[day_at].parse().unwrap_or(0));
             }
         }
@@ -189,6 +221,15 @@ mod tests {
         assert_eq!(days("due 2026/12/15"), ["2026-12-15"]);
         assert_eq!(days("on Dec. 15th, 2026"), ["2026-12-15"]);
         assert_eq!(days("martes 15 de diciembre"), ["2026-12-15"]);
+        assert_eq!(days("Oct-21-2026"), ["2026-10-21"]);
+        assert_eq!(days("17-Sep-26"), ["2026-09-17"]);
+        assert_eq!(days("04DEC26"), ["2026-12-04"]);
+        assert_eq!(days("20261204"), ["2026-12-04"]);
+        assert_eq!(days("Friday 4 December 2026"), ["2026-12-04"]);
+        assert_eq!(days("the 4th of December"), ["2026-12-04"]);
+        assert_eq!(days("Dec-04"), ["2026-12-04"]);
+        assert_eq!(days("le 4 décembre 2026"), ["2026-12-04"]);
+        assert_eq!(days("Saturday, September 12th, 2026"), ["2026-09-12"]);
     }
 
     #[test]

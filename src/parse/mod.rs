@@ -82,7 +82,7 @@ fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
         Ok(t) => t,
         Err(e) => return Parsed::unknown(file, e),
     };
-    let bill = bill::read_bill(&text).unwrap_or_default();
+    let bill = bill::read(&text).bill;
     let numbers = bill.numbers.iter().map(|n| n.e164()).collect();
     Parsed {
         numbers,

@@ -1,6 +1,6 @@
-//! What we know of each losing carrier's bills, as data: how the carrier names itself
-//! on a bill, and the labels its bills use beyond the common ones. A carrier nobody
-//! described is read by the generic labels alone and named as printed.
+//! What we know of carriers' bills, as data: how each carrier of the contract's list
+//! names itself (brand variants included), the headings of a bill's parts, and the
+//! words a bill prints as titles. A carrier not on the list is named as printed.
 
 pub struct Carrier {
     /// The name the contract uses.
@@ -16,27 +16,27 @@ pub const CARRIERS: &[Carrier] = &[
     },
     Carrier {
         name: "AT&T",
-        marks: &["at&t", "at&amp;t", "att.com"],
+        marks: &["at&t", "at&amp;t", "att.com", "at & t"],
     },
     Carrier {
         name: "Verizon",
-        marks: &["verizon", "fios"],
+        marks: &["verizon business", "verizon", "fios"],
     },
     Carrier {
         name: "Spectrum",
-        marks: &["spectrum", "charter communications"],
+        marks: &["spectrum business", "spectrum", "charter communications"],
     },
     Carrier {
         name: "Lumen",
-        marks: &["lumen", "centurylink", "qwest", "level 3"],
+        marks: &["lumen technologies", "lumen", "centurylink", "qwest", "level 3"],
     },
     Carrier {
         name: "Frontier",
-        marks: &["frontier"],
+        marks: &["frontier communications", "frontier"],
     },
     Carrier {
         name: "Windstream",
-        marks: &["windstream", "kinetic business"],
+        marks: &["windstream enterprise", "windstream", "kinetic business"],
     },
     Carrier {
         name: "Cox Business",
@@ -48,7 +48,7 @@ pub const CARRIERS: &[Carrier] = &[
     },
     Carrier {
         name: "Vonage",
-        marks: &["vonage"],
+        marks: &["vonage business", "vonage"],
     },
     Carrier {
         name: "8x8",
@@ -64,95 +64,6 @@ pub const CARRIERS: &[Carrier] = &[
     },
 ];
 
-/// Labels, lower case, that introduce each field on bills in general. Order matters
-/// only where one label contains another: longer first.
-pub const ACCOUNT_LABELS: &[&str] = &[
-    "billing account number",
-    "customer account number",
-    "account number",
-    "account no.",
-    "account no",
-    "account #",
-    "account id",
-    "acct. no.",
-    "acct no.",
-    "acct no",
-    "acct #",
-    "acct#",
-    "acct.",
-    "acct",
-    "ban",
-    "número de cuenta",
-    "numero de cuenta",
-    "cuenta",
-];
-pub const BTN_LABELS: &[&str] = &[
-    "billing telephone number (btn)",
-    "billing telephone number",
-    "main billing number",
-    "billing number",
-    "main company number",
-    "main telephone number",
-    "main phone number",
-    "main number",
-    "primary number",
-    "primary telephone number",
-    "primary phone number",
-    "primary phone",
-    "main phone",
-    "billing phone number",
-    "billing phone",
-    "billing tn",
-    "main line",
-    "account telephone number",
-    "account phone number",
-    "btn",
-    "main tn",
-    "número principal",
-    "numero principal",
-];
-pub const NAME_LABELS: &[&str] = &[
-    "account name",
-    "customer name",
-    "business name",
-    "company name",
-    "name on account",
-    "account holder",
-    "customer",
-    "nombre de la cuenta",
-    "nombre del cliente",
-    "cliente",
-];
-pub const SERVICE_ADDRESS_LABELS: &[&str] = &[
-    "service location (e911)",
-    "service address",
-    "service location",
-    "location of service",
-    "installation address",
-    "premises address",
-    "service site",
-    "physical address",
-    "site address",
-    "service at",
-    "e911 address",
-    "dirección de servicio",
-    "direccion de servicio",
-];
-pub const DATE_LABELS: &[&str] = &[
-    "statement date",
-    "bill date",
-    "invoice date",
-    "billing date",
-    "date of bill",
-    "date of statement",
-    "bill issued",
-    "bill issue date",
-    "date issued",
-    "issue date",
-    "fecha de factura",
-    "fecha de emisión",
-    "fecha del estado de cuenta",
-];
 /// Headings under which numbers are calls made, not lines on the account.
 pub const CALL_DETAIL_HEADINGS: &[&str] = &[
     "itemized calls",
@@ -216,4 +127,66 @@ pub fn find_word(text: &str, word: &str) -> Option<usize> {
         from = at + word.len().max(1);
     }
     None
+}
+
+/// Words a bill prints as titles and headings, never as a company's name.
+const HEADING_WORDS: &[&str] = &[
+    "invoice",
+    "statement",
+    "bill",
+    "receipt",
+    "account",
+    "summary",
+    "page",
+    "charges",
+    "services",
+    "service",
+    "total",
+    "details",
+    "detail",
+    "business",
+    "billing",
+    "payment",
+    "taxes",
+    "fees",
+    "your",
+    "this",
+    "new",
+    "tax",
+    "e-statement",
+    "e",
+    "numbers",
+    "lines",
+    "monthly",
+    "amount",
+    "due",
+    "balance",
+    "remittance",
+    "coupon",
+    "skip",
+    "main",
+    "content",
+    "welcome",
+    "overview",
+    "home",
+    "factura",
+    "estado",
+    "cuenta",
+];
+
+/// True when every word of a cell is a heading word (`BUSINESS SERVICES STATEMENT`).
+pub fn is_heading(cell: &str) -> bool {
+    let words: Vec<String> = cell
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    const NEUTRAL: &[&str] = &["and", "&", "of", "for", "by", "y", "de", "-"];
+    !words.is_empty()
+        && words.iter().any(|w| HEADING_WORDS.contains(&w.as_str()))
+        && words.iter().all(|w| {
+            HEADING_WORDS.contains(&w.as_str())
+                || NEUTRAL.contains(&w.as_str())
+                || w.chars().all(|c| c.is_ascii_digit())
+        })
 }

@@ -3,57 +3,216 @@
 //! mailing address), bill date, and the numbers billed as lines (not the numbers
 //! dialled in call detail). Labels come from `carriers`; one generic reader reads all.
 
+pub mod address;
 pub mod carriers;
+pub mod fields;
+pub mod labels;
+pub mod layout;
 pub mod pdf;
 mod pdf_fonts;
 
 use super::dates::dates_in;
 use super::numbers::NumberRules;
-use crate::domain::{leading_number, Bill, PhoneNumber};
+use crate::domain::{Bill, PhoneNumber};
 use carriers::*;
 use chrono::NaiveDate;
+use fields::{account_value, first_value};
+use labels::{is_label, labels_at_start, Field};
+use layout::{lines_of, Line};
 use regex::Regex;
 use std::sync::LazyLock;
 
 static MONEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\s?\d[\d,]*\.\d\d").expect("money"));
 static BILL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)amount due|total due|balance due|total amount due|current charges|balance forward|previous balance|total this invoice|monthly charges|pay by|payment due|total a pagar|saldo").expect("bill words")
+    Regex::new(r"(?i)amount due|total due|balance due|amount paid|total charged|invoice total|current charges|new charges|balance forward|previous balance|total this (invoice|bill)|monthly charges|pay by|payment due|please pay|autopay|due date|\btotal\b|total a pagar|saldo|cargos").expect("bill words")
 });
-static CITY_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.*?)[,\s]+([A-Za-z]{2})\.?\s+(\d{5})(?:-\d{4})?\s*$").expect("city line"));
 static BILL_CONTACT_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bcall\b|questions|support|customer service|customer care|to reach us|visit|\btty\b|www\.|\w\.(com|net|org)\b|contact us|llame|atenci[oó]n al cliente|\bfax\s*:")
+    Regex::new(r"(?i)\bcall\b|questions|support|customer service|\bcare\b|to reach us|visit|\btty\b|www\.|\w\.(com|net|org)\b|contact us|\bhelp\b|llame|atenci[oó]n al cliente|\bfax\s*:|\bbilling( team| dept| department)?\s*[·:\-]?\s*$|mahalo|\bthank you\b")
         .expect("bill cue")
 });
-static STARTS_WITH_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\d{1,2}/\d{1,2}\b").expect("date start"));
+static STARTS_WITH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(\d{1,2}/\d{1,2}\b|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b)|\b\d{1,2}:\d\d\s?([ap]\.?m?\b)").expect("call row")
+});
+/// A heading over calls made: a line without a number that speaks of calls or usage.
+static CALLS_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bcalls\b|\busage\b|long distance|llamadas").expect("calls heading"));
+/// Products named after calls (`Remote Call Forward`, `Call Queue Number`): not a cue
+/// that the number beside them is someone to call.
+static CALL_PRODUCTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bcall (queue|forward\w*|park|group|pickup|center|centre|recording|routing|waiting|pilot)")
+        .expect("call products")
+});
 
-/// How sure we are that a text is a bill: amounts and billing words, not a form.
-pub fn looks_like_a_bill(text: &str) -> bool {
-    MONEY.find_iter(text).take(2).count() >= 2
-        && BILL_WORDS.is_match(text)
-        && label_value(text, ACCOUNT_LABELS, account_value).is_some()
+/// A text read as a bill: the fields found, and how strongly the text as a whole
+/// reads as a bill (with the evidence, for `parse --explain`).
+#[derive(Debug, Clone, Default)]
+pub struct BillReading {
+    pub bill: Bill,
+    pub strength: u32,
+    pub evidence: Vec<&'static str>,
+}
+
+/// How strong the evidence must be for a text to be a bill: a file a customer named
+/// as a statement or bill needs less than an e-mail body.
+pub const STRENGTH_OF_A_BILL: u32 = 5;
+pub const STRENGTH_OF_A_NAMED_BILL: u32 = 3;
+
+/// Reads a bill's fields and weighs the evidence that the text is a bill at all: an
+/// account number under its label, amounts, billing words, a bill date, lines billed
+/// with their charges, a carrier, a service address. No one of them decides.
+pub fn read(text: &str) -> BillReading {
+    let lines = lines_of(text);
+    let carrier = known_carrier(text)
+        .map(str::to_string)
+        .or_else(|| printed_carrier(&lines));
+    let mut numbers = billed_numbers(&lines, carrier.as_deref());
+    numbers.sort();
+    let bill = Bill {
+        account_number: first_value(&lines, Field::Account, account_value),
+        btn: btn(&lines),
+        account_name: address::account_name(&lines, carrier.as_deref()),
+        service_address: address::service_address(&lines),
+        invoice_date: first_value(&lines, Field::BillDate, date_value),
+        numbers,
+        carrier,
+    };
+    let amounts = MONEY.find_iter(text).take(2).count();
+    let priced_lines = lines
+        .iter()
+        .filter(|l| {
+            MONEY.is_match(l.text) && !super::numbers::numbers_in_line(l.text, &NumberRules::default()).is_empty()
+        })
+        .count();
+    let mut evidence = Vec::new();
+    let mut strength = 0;
+    let mut weigh = |yes: bool, points: u32, what: &'static str| {
+        if yes {
+            strength += points;
+            evidence.push(what);
+        }
+    };
+    weigh(bill.account_number.is_some(), 2, "an account number under its label");
+    weigh(amounts >= 1, 1, "an amount");
+    weigh(amounts >= 2, 1, "more amounts");
+    weigh(BILL_WORDS.is_match(text), 1, "billing words (total, amount due...)");
+    weigh(bill.invoice_date.is_some(), 1, "a bill date under its label");
+    weigh(priced_lines >= 1, 1, "numbers billed with their charges");
+    weigh(known_carrier(text).is_some(), 1, "a carrier's name");
+    weigh(bill.service_address.is_some(), 1, "a service address");
+    BillReading {
+        bill,
+        strength,
+        evidence,
+    }
 }
 
 /// Reads a bill's fields; `None` when the text is not a bill.
 pub fn read_bill(text: &str) -> Option<Bill> {
-    if !looks_like_a_bill(text) {
+    let reading = read(text);
+    (reading.strength >= STRENGTH_OF_A_BILL).then_some(reading.bill)
+}
+
+fn date_value(value: &str) -> Option<NaiveDate> {
+    dates_in(value)
+        .first()
+        .filter(|d| d.start <= 12)
+        .and_then(|d| d.year.and_then(|_| d.resolve(NaiveDate::MIN)))
+}
+
+/// A phone number at the start of a value.
+fn number_value(value: &str) -> Option<PhoneNumber> {
+    let v = value.trim_start();
+    if !v.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '+') {
         return None;
     }
-    let lines: Vec<&str> = text.lines().collect();
-    let carrier = known_carrier(text)
-        .map(str::to_string)
-        .or_else(|| printed_carrier(&lines));
-    let mut numbers = billed_numbers(&lines);
-    numbers.sort();
-    Some(Bill {
-        carrier,
-        account_number: label_value(text, ACCOUNT_LABELS, account_value),
-        btn: label_value(text, BTN_LABELS, |v| leading_number(v).ok().map(|(n, _)| n)),
-        account_name: account_name(&lines),
-        service_address: service_address(&lines),
-        invoice_date: label_value(text, DATE_LABELS, date_value),
-        numbers,
+    super::numbers::numbers_in_line_with(v, &NumberRules::default(), &NEVER)
+        .into_iter()
+        .next()
+}
+
+static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\b$").expect("never"));
+
+/// The BTN: the number under a billing / main / primary label; else the number of the
+/// line the bill marks as the main one (`214-728-8404  Main Line  $34.99`).
+fn btn(lines: &[Line<'_>]) -> Option<PhoneNumber> {
+    first_value(lines, Field::Btn, number_value).or_else(|| {
+        lines.iter().find_map(|line| {
+            let marked =
+                line.cells.iter().skip(1).any(|c| {
+                    is_label(c.text) && labels_at_start(c.text).first().is_some_and(|(f, _)| *f == Field::Btn)
+                });
+            marked
+                .then(|| line.cells.iter().find_map(|c| number_value(c.text)))
+                .flatten()
+        })
     })
+}
+
+/// The carrier's name as printed when it is none we know: a company-like cell near
+/// the top (no label, no digits, not a title), the one the bill names again further
+/// down (its footer, its support line) when there are several, without a title such
+/// as INVOICE run on after it.
+fn printed_carrier(lines: &[Line<'_>]) -> Option<String> {
+    let top: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.is_blank())
+        .take(8)
+        .filter_map(|l| l.cell(0))
+        .filter(|c| !c.chars().any(|ch| ch.is_ascii_digit()) && !c.contains(':') && !is_label(c))
+        .filter(|c| labels_at_start(c).is_empty() && !is_heading(c))
+        .filter_map(strip_title)
+        .filter(|c| (1..=4).contains(&c.split_whitespace().count()))
+        .collect();
+    let text = lines
+        .iter()
+        .map(|l| l.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let named_again = top.iter().find(|c| {
+        let name = c.to_lowercase();
+        find_word(&text, &name).is_some_and(|first| find_word(&text[first + name.len()..], &name).is_some())
+    });
+    named_again
+        .or_else(|| {
+            top.iter().find(|c| {
+                c.split_whitespace().all(|w| {
+                    w.chars()
+                        .next()
+                        .is_some_and(|ch| ch.is_uppercase() || !ch.is_alphabetic())
+                })
+            })
+        })
+        .cloned()
+}
+
+/// A cell without the titles a bill runs on after its name (`Mitel  Invoice` is two
+/// cells, `HAWAIIAN TELCOM BUSINESS STATEMENT` one).
+fn strip_title(cell: &str) -> Option<String> {
+    const TITLES: &[&str] = &[
+        "invoice",
+        "statement",
+        "bill",
+        "receipt",
+        "e-statement",
+        "tax",
+        "services",
+    ];
+    let mut words: Vec<&str> = cell.split_whitespace().collect();
+    let mut stripped = false;
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| TITLES.contains(&w.to_lowercase().as_str()))
+    {
+        words.pop();
+        stripped = true;
+    }
+    if stripped && words.len() > 1 && words.last().is_some_and(|w| w.eq_ignore_ascii_case("business")) {
+        words.pop();
+    }
+    let name = words.join(" ");
+    let name = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+    (!name.is_empty() && !address::is_po_box(name) && !is_heading(name)).then(|| name.to_string())
 }
 
 /// Lower case that keeps every character's byte length, so that a position found in
@@ -71,234 +230,19 @@ pub fn fold_case(text: &str) -> String {
         .collect()
 }
 
-/// The cells of a line: text separated by tabs or runs of two or more spaces.
-fn cells(line: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for tab_cell in line.split('\t') {
-        let mut rest = tab_cell;
-        while let Some(gap) = rest.find("  ") {
-            out.push(rest[..gap].trim());
-            rest = rest[gap..].trim_start();
-        }
-        out.push(rest.trim());
-    }
-    out.retain(|c| !c.is_empty());
-    out
-}
-
-/// The first value one of `labels` introduces that `read` accepts. `read` gets the
-/// rest of the line and takes what it needs from its start: PDF text often runs the
-/// next cell on after a single space.
-fn label_value<T>(text: &str, labels: &[&str], read: impl Fn(&str) -> Option<T>) -> Option<T> {
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
-        let lower = fold_case(line);
-        for label in labels {
-            let Some(at) = find_word(&lower, label) else { continue };
-            let after = &line[at + label.len()..];
-            let value =
-                after.trim_start_matches(|c: char| c == ':' || c == '#' || c == '.' || c.is_whitespace() || c == '-');
-            if let Some(v) = read(value) {
-                return Some(v);
-            }
-            // A row of labels over a row of values: the cell below, in the same column.
-            let below = lines
-                .get(i + 1)
-                .and_then(|next| cells(next).get(column_of(line, at)).copied());
-            if let Some(v) = below.and_then(&read) {
-                return Some(v);
-            }
-        }
-    }
-    None
-}
-
-/// Like `label_value`, for free text (names): the label must end in a colon, a tab or
-/// a wide gap, and the value is its cell.
-fn label_cell(text: &str, labels: &[&str]) -> Option<String> {
-    for line in text.lines() {
-        let lower = fold_case(line);
-        for label in labels {
-            let Some(at) = find_label(&lower, label) else { continue };
-            let after = &line[at + label.len()..];
-            let separated = after.starts_with(':') || after.starts_with('\t') || after.starts_with("  ");
-            let value = cells(after.trim_start_matches(':')).first().copied().unwrap_or("");
-            if separated && !value.is_empty() && value.chars().any(char::is_alphabetic) {
-                return Some(value.to_string());
-            }
-        }
-    }
-    None
-}
-
-/// Where a label starts a cell in a lower-case line.
-fn find_label(lower: &str, label: &str) -> Option<usize> {
-    let at = find_word(lower, label)?;
-    let before = lower[..at].trim_end_matches([' ', '\t']);
-    let starts_cell =
-        before.is_empty() || lower[..at].ends_with("  ") || lower[..at].ends_with('\t') || before.ends_with([':', '|']);
-    starts_cell.then_some(at)
-}
-
-/// The run of digit-bearing groups at the start of a value: `8495 32 723 6619606`,
-/// `561 555-0117 135 9`, `647973769-26882` (then `Page 1 of 2` is the next cell).
-fn account_value(value: &str) -> Option<String> {
-    let groups: Vec<&str> = value
-        .split_whitespace()
-        .take_while(|t| {
-            t.chars().any(|c| c.is_ascii_digit())
-                && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
-        })
-        .collect();
-    let joined = groups.join(" ");
-    let digits = joined.chars().filter(char::is_ascii_digit).count();
-    (digits >= 4 && groups.len() <= 6).then(|| crate::domain::bill::account_number_key(&joined))
-}
-
-fn date_value(value: &str) -> Option<NaiveDate> {
-    dates_in(value)
-        .first()
-        .and_then(|d| d.year.and_then(|_| d.resolve(NaiveDate::MIN)))
-}
-
-fn is_address_line(cell: &str) -> bool {
-    let lower = cell.to_lowercase();
-    cell.starts_with(|c: char| c.is_ascii_digit()) || lower.starts_with("po box") || lower.starts_with("p.o. box")
-}
-
-/// The carrier's name as printed when it is none we know: the first line near the top
-/// that reads like a company name (a few capitalised words, no label, no sentence),
-/// without a title such as INVOICE that a PDF may run on after it.
-fn printed_carrier(lines: &[&str]) -> Option<String> {
-    let first = lines
-        .iter()
-        .take(15)
-        .flat_map(|l| cells(l).into_iter().take(1))
-        .find(|cell| {
-            let words: Vec<&str> = cell.split_whitespace().collect();
-            (1..=5).contains(&words.len())
-                && !cell.contains(':')
-                && !cell.ends_with(['.', '?', '!', ','])
-                && !cell.chars().any(|c| c.is_ascii_digit())
-                && words
-                    .iter()
-                    .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
-        })?;
-    let mut name = first.trim();
-    for title in [" INVOICE", " STATEMENT", " BILL", " Invoice", " Statement", " Bill"] {
-        name = name.strip_suffix(title).unwrap_or(name);
-    }
-    let name = name.trim_end_matches(|c: char| !c.is_alphanumeric());
-    (!name.is_empty() && !is_address_line(name)).then(|| name.to_string())
-}
-
-fn account_name(lines: &[&str]) -> Option<String> {
-    let labelled = label_cell(&lines.join("\n"), NAME_LABELS).filter(|v| !v.to_lowercase().starts_with("service"));
-    if labelled.is_some() {
-        return labelled;
-    }
-    // The first line of a block under the service heading or "Bill To".
-    for (i, line) in lines.iter().enumerate() {
-        let lower = line.trim().to_lowercase();
-        let heading = SERVICE_ADDRESS_LABELS.iter().any(|l| lower == *l) || lower.starts_with("bill to");
-        if heading {
-            if let Some(next) = next_cell(lines, i) {
-                if !is_address_line(next) {
-                    return Some(next.to_string());
-                }
-            }
-        }
-    }
-    // A name line just above an address line near the top (the mailing block), an
-    // "ATTN:" or "c/o" line allowed between them.
-    let head: Vec<&str> = lines
-        .iter()
-        .take(15)
-        .filter(|l| !MONEY.is_match(l))
-        .filter_map(|l| cells(l).first().copied())
-        .filter(|c| !c.to_lowercase().starts_with("attn") && !c.to_lowercase().starts_with("c/o"))
-        .collect();
-    head.windows(2)
-        .find(|w| {
-            !is_address_line(w[0]) && is_address_line(w[1]) && !w[0].contains(':') && known_carrier(w[0]).is_none()
-        })
-        .map(|w| w[0].to_string())
-}
-
-fn next_cell<'a>(lines: &[&'a str], i: usize) -> Option<&'a str> {
-    lines[i + 1..].iter().filter_map(|l| cells(l).first().copied()).next()
-}
-
-fn service_address(lines: &[&str]) -> Option<String> {
-    for (i, line) in lines.iter().enumerate() {
-        let lower = fold_case(line);
-        for label in SERVICE_ADDRESS_LABELS {
-            let Some(at) = find_label(&lower, label) else { continue };
-            let after = line[at + label.len()..].trim_start_matches(|c: char| c == ':' || c.is_whitespace());
-            let value = cells(after).first().copied().unwrap_or("");
-            let mut parts: Vec<String> = Vec::new();
-            if !value.is_empty() {
-                parts.push(value.to_string());
-            }
-            // The rest of the address below, in the label's own column (a bill may
-            // print the mailing address beside it), until it ends in a ZIP.
-            let column = column_of(line, at);
-            for next in lines[i + 1..].iter().filter_map(|l| cell_in_column(l, column)).take(3) {
-                if parts.last().is_some_and(|p| CITY_LINE.is_match(p)) {
-                    break;
-                }
-                if parts.is_empty() && !is_address_line(next) {
-                    continue; // the account name above the street
-                }
-                parts.push(next.to_string());
-            }
-            if parts.first().is_some_and(|p| is_po_box(p)) {
-                continue; // a PO Box is where bills go, never where phones ring
-            }
-            if let Some(address) = one_line_address(&parts) {
-                return Some(address);
-            }
-        }
-    }
-    None
-}
-
-/// Which cell of its line starts at byte `at`.
-fn column_of(line: &str, at: usize) -> usize {
-    cells(&line[..at]).len()
-}
-
-/// The cell of a line in `column`; a line with fewer cells has nothing there, except
-/// that a line of one cell is read as continuing any column (an indented address).
-fn cell_in_column(line: &str, column: usize) -> Option<&str> {
-    let all = cells(line);
-    match all.len() {
-        0 => None,
-        1 if column > 0 && line.starts_with(' ') => all.first().copied(),
-        _ => all.get(column).copied(),
-    }
-}
-
-fn is_po_box(cell: &str) -> bool {
-    let lower = cell.to_lowercase().replace('.', "");
-    lower.starts_with("po box") || lower.starts_with("p o box") || lower.starts_with("post office box")
-}
-
-/// `street, city, ST 12345` from address lines; ZIP+4 cut to five digits.
-fn one_line_address(parts: &[String]) -> Option<String> {
-    let joined = parts.join(", ");
-    let c = CITY_LINE.captures(&joined)?;
-    let head = c[1].trim().trim_end_matches(',').to_string();
-    Some(format!("{head}, {} {}", c[2].to_uppercase(), &c[3]))
-}
-
-/// Numbers the bill lists as lines or services: not support lines, not calls made.
-fn billed_numbers(lines: &[&str]) -> Vec<PhoneNumber> {
+/// Numbers the bill lists as lines or services: not support lines (a line naming the
+/// carrier without a charge is its footer), not calls made.
+fn billed_numbers(lines: &[Line<'_>], carrier: Option<&str>) -> Vec<PhoneNumber> {
     let rules = NumberRules::default();
+    let carrier = carrier.map(str::to_lowercase);
     let mut in_call_detail = false;
     let mut out: Vec<PhoneNumber> = Vec::new();
-    for line in lines {
+    for line in lines.iter().map(|l| l.text) {
         let lower = line.trim().to_lowercase();
+        let footer = carrier.as_deref().is_some_and(|c| find_word(&lower, c).is_some()) && !MONEY.is_match(line);
+        if footer {
+            continue;
+        }
         if CALL_DETAIL_HEADINGS.iter().any(|h| lower.contains(h)) {
             in_call_detail = true;
             continue;
@@ -309,7 +253,13 @@ fn billed_numbers(lines: &[&str]) -> Vec<PhoneNumber> {
         if in_call_detail || STARTS_WITH_DATE.is_match(line) {
             continue;
         }
-        for n in super::numbers::numbers_in_line_with(line, &rules, &BILL_CONTACT_CUE) {
+        let masked = CALL_PRODUCTS.replace_all(line, |c: &regex::Captures<'_>| " ".repeat(c[0].len()));
+        let found = super::numbers::numbers_in_line_with(&masked, &rules, &BILL_CONTACT_CUE);
+        if found.is_empty() && CALLS_HEADING.is_match(&masked) && !MONEY.is_match(line) {
+            in_call_detail = true;
+            continue;
+        }
+        for n in found {
             if !out.contains(&n) {
                 out.push(n);
             }
@@ -350,7 +300,7 @@ mod tests {
     fn positions_survive_characters_whose_lower_case_is_longer() {
         assert_eq!(fold_case("İÚ ACCOUNT Número"), "İú account número");
         let text =
-            "İİİ Account Number: 12345\nÚ İ Statement Date: 01/02/2026\nTotal due $5.00\nPrevious balance $5.00\n";
+            "İİİ  Account Number: 12345\nÚ İ  Statement Date: 01/02/2026\nTotal due $5.00\nPrevious balance $5.00\n";
         let bill = read_bill(text).unwrap();
         assert_eq!(bill.account_number.as_deref(), Some("12345"));
         assert_eq!(bill.invoice_date.unwrap().to_string(), "2026-01-02");

@@ -1,0 +1,469 @@
+//! The field lexicon: which bill field a label names, from its words rather than from
+//! any one carrier's layout. Words are folded first (`Acct No.` and `Account #` are
+//! both `account number`; `Billing Tel No` is `billing phone number`; `Svc Addr` is
+//! `service address`), then the folded words are read for what they name: `account`
+//! with `number`/`id`/`key` is the account, `billing`/`main`/`primary` with `phone`,
+//! `number` or `line` is the BTN, an address or location that is not the mailing one
+//! is the service address, and so on. A label is the first words of a cell.
+
+/// A field a label can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Account,
+    Btn,
+    Name,
+    ServiceAddress,
+    /// Where bills or payments go: a mailing or remittance address.
+    OtherAddress,
+    BillDate,
+    /// A due date, a service period: a date that is not the bill's.
+    OtherDate,
+}
+
+/// Abbreviations and other spellings, folded to one word each (Spanish too).
+const FOLDS: &[(&str, &str)] = &[
+    ("acct", "account"),
+    ("acc", "account"),
+    ("accnt", "account"),
+    ("a/c", "account"),
+    ("cuenta", "account"),
+    ("no", "number"),
+    ("nbr", "number"),
+    ("num", "number"),
+    ("#", "number"),
+    ("nº", "number"),
+    ("n°", "number"),
+    ("numero", "number"),
+    ("número", "number"),
+    ("tel", "phone"),
+    ("telephone", "phone"),
+    ("ph", "phone"),
+    ("teléfono", "phone"),
+    ("telefono", "phone"),
+    ("tns", "tn"),
+    ("stmt", "statement"),
+    ("inv", "invoice"),
+    ("factura", "invoice"),
+    ("svc", "service"),
+    ("serv", "service"),
+    ("servicio", "service"),
+    ("addr", "address"),
+    ("dirección", "address"),
+    ("direccion", "address"),
+    ("loc", "location"),
+    ("cust", "customer"),
+    ("cliente", "customer"),
+    ("client", "customer"),
+    ("dt", "date"),
+    ("fecha", "date"),
+    ("dated", "date"),
+    ("emisión", "issue"),
+    ("emision", "issue"),
+    ("issued", "issue"),
+    ("nombre", "name"),
+    ("principal", "main"),
+    ("organisation", "organization"),
+    ("e-911", "e911"),
+    ("billed", "bill"),
+    ("billing", "bill"),
+];
+
+/// A word of a cell, folded, with where it stands in the cell.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The words of a cell, folded.
+pub fn folded_words(cell: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let push = |out: &mut Vec<Word>, start: usize, end: usize| {
+        let lower = cell[start..end].to_lowercase();
+        let text = FOLDS
+            .iter()
+            .find(|(from, _)| *from == lower)
+            .map_or(lower, |(_, to)| (*to).to_string());
+        out.push(Word { text, start, end });
+    };
+    for (i, c) in cell.char_indices() {
+        let wordy = c.is_alphanumeric() || (c == '/' && start.is_some());
+        if c == '#' || c == 'º' || c == '°' {
+            if let Some(s) = start.take() {
+                push(&mut out, s, i);
+            }
+            push(&mut out, i, i + c.len_utf8());
+        } else if wordy {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            push(&mut out, s, i);
+        }
+    }
+    if let Some(s) = start {
+        push(&mut out, s, cell.len());
+    }
+    out
+}
+
+/// Which field a label's folded words name, if any.
+pub fn field_of(words: &[&str]) -> Option<Field> {
+    let has = |w: &str| words.contains(&w);
+    let any = |ws: &[&str]| ws.iter().any(|w| has(w));
+    if matches!(
+        words,
+        ["mail", "to"] | ["remit", "to"] | ["send", "payments", "to"] | ["payable", "to"]
+    ) {
+        return Some(Field::OtherAddress);
+    }
+    // Words that make a label something else: a total, a type, a person's name...
+    if any(&[
+        "total", "balance", "summary", "details", "detail", "activity", "type", "status", "manager", "charges",
+        "usage", "period", "plan", "payments", "owe", "user", "rep", "contact", "email", "web", "page", "of",
+    ]) && !any(&["name", "address", "location"])
+    {
+        return None;
+    }
+    if words.len() == 1 && words[0] == "date" {
+        return Some(Field::BillDate);
+    }
+    if any(&["date", "issue"]) {
+        return if any(&[
+            "due",
+            "payment",
+            "pay",
+            "start",
+            "end",
+            "autopay",
+            "draft",
+            "vencimiento",
+            "print",
+            "service",
+        ]) {
+            Some(Field::OtherDate)
+        } else if any(&["statement", "bill", "invoice", "issue", "receipt"]) {
+            Some(Field::BillDate)
+        } else {
+            Some(Field::OtherDate)
+        };
+    }
+    if has("name") {
+        return (!any(&["user", "contact", "plan", "product", "file"])).then_some(Field::Name);
+    }
+    if any(&[
+        "address",
+        "location",
+        "site",
+        "premises",
+        "installed",
+        "installation",
+        "e911",
+        "emergency",
+    ]) {
+        if any(&["number", "id", "code", "phone", "tn", "e-mail", "email"]) {
+            return None;
+        }
+        return if any(&[
+            "mail",
+            "mailing",
+            "remit",
+            "remittance",
+            "payment",
+            "payments",
+            "bill",
+            "send",
+        ]) {
+            Some(Field::OtherAddress)
+        } else {
+            Some(Field::ServiceAddress)
+        };
+    }
+    let phoney = any(&["phone", "tn", "line", "btn", "atn"]);
+    if has("btn") || has("atn") {
+        return Some(Field::Btn);
+    }
+    if has("account") && !phoney && !has("holder") {
+        return Some(Field::Account);
+    }
+    if any(&["bill", "main", "primary"]) && (phoney || has("number")) {
+        return Some(Field::Btn);
+    }
+    if has("account") && phoney {
+        return Some(Field::Btn);
+    }
+    if any(&["customer", "company", "subscriber", "member", "ban"]) && any(&["number", "id", "code", "key"])
+        || words == ["ban"]
+    {
+        return Some(Field::Account);
+    }
+    const NAME_LABELS: &[&[&str]] = &[
+        &["customer"],
+        &["company"],
+        &["business"],
+        &["organization"],
+        &["subscriber"],
+        &["account", "holder"],
+        &["bill", "to"],
+        &["sold", "to"],
+        &["invoice", "to"],
+        &["prepared", "for"],
+        &["receipt", "for"],
+        &["statement", "for"],
+        &["empresa"],
+        &["razón", "social"],
+        &["razon", "social"],
+    ];
+    NAME_LABELS.contains(&words).then_some(Field::Name)
+}
+
+/// Every word a label is made of (after folding); a cell's label ends before the first
+/// word that is not one of them (`Account Number NXV-5778387`).
+const LABEL_WORDS: &[&str] = &[
+    "account",
+    "number",
+    "id",
+    "key",
+    "code",
+    "phone",
+    "tn",
+    "line",
+    "btn",
+    "atn",
+    "main",
+    "primary",
+    "bill",
+    "invoice",
+    "statement",
+    "date",
+    "issue",
+    "receipt",
+    "name",
+    "customer",
+    "company",
+    "business",
+    "organization",
+    "subscriber",
+    "member",
+    "holder",
+    "to",
+    "for",
+    "at",
+    "of",
+    "on",
+    "service",
+    "address",
+    "location",
+    "site",
+    "premises",
+    "installed",
+    "installation",
+    "e911",
+    "emergency",
+    "physical",
+    "registered",
+    "office",
+    "mail",
+    "mailing",
+    "remit",
+    "remittance",
+    "payment",
+    "payments",
+    "send",
+    "payable",
+    "due",
+    "pay",
+    "start",
+    "end",
+    "sold",
+    "prepared",
+    "legal",
+    "ban",
+    "empresa",
+    "razón",
+    "razon",
+    "social",
+    "de",
+    "del",
+    "la",
+    "el",
+    "the",
+    "your",
+    "total",
+    "balance",
+    "summary",
+    "details",
+    "detail",
+    "activity",
+    "type",
+    "status",
+    "manager",
+    "charges",
+    "usage",
+    "period",
+    "plan",
+    "owe",
+    "user",
+    "rep",
+    "contact",
+    "email",
+    "web",
+    "page",
+    "vencimiento",
+    "autopay",
+    "draft",
+    "print",
+    "product",
+    "file",
+    "company's",
+    "care",
+    "group",
+    "amount",
+    "new",
+    "current",
+];
+
+/// The labels a cell starts with, longest first: the field and where the label ends.
+pub fn labels_at_start(cell: &str) -> Vec<(Field, usize)> {
+    let words = folded_words(cell);
+    // A label ends at a colon, and before a word with digits (a value).
+    let mut limit = words.len().min(5);
+    for (i, word) in words.iter().enumerate().take(limit) {
+        if !LABEL_WORDS.contains(&word.text.as_str()) {
+            limit = i;
+            break;
+        }
+        let next_start = words.get(i + 1).map_or(cell.len(), |w| w.start);
+        if cell[word.end..next_start].contains([':', '=']) {
+            limit = i + 1;
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    // `business.comcast.com`, `billing@...`: a word of an address, not a label.
+    let glued = |end: usize| {
+        let mut after = cell[end..].chars();
+        matches!((after.next(), after.next()), (Some('.' | '@' | '/' | '-' | '_'), Some(c)) if c.is_alphanumeric())
+    };
+    for k in (1..=limit).rev() {
+        if glued(words[k - 1].end) {
+            continue;
+        }
+        let prefix: Vec<&str> = words[..k].iter().map(|w| w.text.as_str()).collect();
+        if let Some(field) = field_of(&prefix) {
+            out.push((field, words[k - 1].end));
+        }
+    }
+    out
+}
+
+/// True when a cell is itself a label (of any field), not a value.
+pub fn is_label(cell: &str) -> bool {
+    let words = folded_words(cell);
+    let all: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    !all.is_empty() && all.len() <= 5 && field_of(&all).is_some()
+}
+
+/// True when a cell starts with a word that labels use (`Due  Wed, Dec 16`).
+pub fn starts_with_label_word(cell: &str) -> bool {
+    folded_words(cell)
+        .first()
+        .is_some_and(|w| LABEL_WORDS.contains(&w.text.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(label: &str) -> Option<Field> {
+        let words = folded_words(label);
+        let all: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        field_of(&all)
+    }
+
+    #[test]
+    fn labels_are_read_for_what_they_name() {
+        for l in [
+            "Account Number",
+            "Acct No.",
+            "Account #",
+            "ACCT#",
+            "Customer ID",
+            "Billing Account",
+            "BAN",
+            "Company ID",
+            "Account key",
+            "Customer No.",
+            "Billing account ID",
+            "Número de cuenta",
+        ] {
+            assert_eq!(field(l), Some(Field::Account), "{l}");
+        }
+        for l in [
+            "Billing Telephone Number",
+            "BTN",
+            "Main Number",
+            "Primary Number",
+            "Main Line",
+            "Billing Tel No",
+            "Main TN",
+            "Company main number",
+            "Billing phone",
+            "Billing Number",
+            "Account telephone number",
+        ] {
+            assert_eq!(field(l), Some(Field::Btn), "{l}");
+        }
+        for l in [
+            "Service Address",
+            "Service Location",
+            "Installed at",
+            "SVC ADDR",
+            "Site",
+            "Emergency location",
+            "Office address (E911)",
+            "Business address",
+            "Registered location",
+        ] {
+            assert_eq!(field(l), Some(Field::ServiceAddress), "{l}");
+        }
+        for l in ["Mailing address", "MAIL TO", "Remit to", "Send payments to"] {
+            assert_eq!(field(l), Some(Field::OtherAddress), "{l}");
+        }
+        for l in [
+            "Bill Date",
+            "Statement Date",
+            "Invoice Date",
+            "Date",
+            "Issue Date",
+            "Date issued",
+            "Fecha de factura",
+        ] {
+            assert_eq!(field(l), Some(Field::BillDate), "{l}");
+        }
+        for l in ["Due Date", "Payment due date"] {
+            assert_eq!(field(l), Some(Field::OtherDate), "{l}");
+        }
+        for l in [
+            "Account Name",
+            "Customer",
+            "Customer Name",
+            "Billed to",
+            "Organization",
+            "Business",
+            "Receipt for",
+        ] {
+            assert_eq!(field(l), Some(Field::Name), "{l}");
+        }
+        for l in [
+            "Account details",
+            "Amount due",
+            "Total",
+            "Account summary",
+            "Customer care",
+            "Plan name",
+        ] {
+            assert_eq!(field(l), None, "{l}");
+        }
+    }
+}
