@@ -3,6 +3,7 @@
 //! completions, bills, then what customers write (English and Spanish).
 
 use super::mime::Mail;
+use super::notice::{self, Notice};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -44,6 +45,24 @@ impl Kind {
     }
 }
 
+/// The kind a message is, how sure the reading is (0 to 1), and what decided it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub kind: Kind,
+    pub confidence: f32,
+    pub evidence: Vec<String>,
+}
+
+impl Verdict {
+    fn new(kind: Kind, confidence: f32, evidence: impl Into<String>) -> Self {
+        Self {
+            kind,
+            confidence,
+            evidence: vec![evidence.into()],
+        }
+    }
+}
+
 /// What the classifier looks at: the message, its new text, and whether a bill was found.
 pub struct Evidence<'a> {
     pub mail: &'a Mail,
@@ -80,59 +99,64 @@ static AUTO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AUTO_BODY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(your )?(request|message|e-?mail|ticket|inquiry|case) has been (received|logged|created|opened)|assigned (a )?(ticket|case)|\b(ticket|case) (#|number|no\.?)\s*:?\s*\d+|\b(i am|i'm|i will be|i'll be) (currently )?(out of (the )?office|away|on (vacation|leave|holiday|pto)|traveling|out until|out of town)|with limited access to (e-?mail|my email)|(will|shall) (respond|reply|get back)( to you)? (to your (e-?mail|message) )?(as soon as possible )?(when|upon|after) (i|my) return|this is an auto(mated|matic)[- ](reply|response)|we have received your (request|e-?mail|message|ticket|inquiry)|your (ticket|case|request) (number|#|id)\b|estar[ée] fuera|estoy fuera de la oficina|respuesta autom[aá]tica|de vacaciones|regresar[ée] el|fuera de la oficina",
+        r"(your )?(request|message|e-?mail|ticket|inquiry|case) has been (received|logged|created|opened)|\b(case|ticket|request) [a-z]*\d+ has been (opened|created|logged|received)|assigned (a )?(ticket|case)|\b(ticket|case) (#|number|no\.?)\s*:?\s*\d+|\b(i am|i'm|i will be|i'll be) (currently )?(out of (the )?office|away|on (vacation|leave|holiday|pto)|traveling|out until|out of town)|with limited access to (e-?mail|my email)|(will|shall) (respond|reply|get back)( to you)? (to your (e-?mail|message) )?(as soon as possible )?(when|upon|after) (i|my) return|this is an auto(mated|matic)[- ](reply|response)|we have received your (request|e-?mail|message|ticket|inquiry)|your (ticket|case|request) (number|#|id)\b|estar[ée] fuera|estoy fuera de la oficina|respuesta autom[aá]tica|de vacaciones|regresar[ée] el|fuera de la oficina",
     )
 });
 
-static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\bport(ing|ed)?([- ]in)? (has been |was |is |now )?(successfully )?complete[d]?\b|\b(numbers?|tns?|lines?) (have|has) been (successfully )?ported|\bported successfully|\bport complete|has been (successfully )?ported|successfully ported|were ported|(are|is) now (live|active|in service)|activation (is )?complete|port(ing)? (has been |was )?activated|completion notice|resp(onse)? type\s*:\s*(cmp|comp|complete)|\bstatus\s*:\s*(port(ed|ing)? )?complete[d]?|order (has been |is )?complete[d]?\b|\bsv activated\b|status\s*:\s*active\b|\bevent\s*:\s*(sv )?activat|port completed|ported (in|successfully)|(la )?portabilidad (ha sido |fue )?(completada|exitosa|finalizada)|se complet[oó] la porta|n[uú]meros? ya (est[aá]n|funcionan)|successfully (activated|transferred)|has completed\b|now active on",
-    )
-});
-static REJECTED: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\bneeds (your )?(immediate )?attention\b|(does not|doesn't) match.{0,160}(please )?(correct|upload|resubmit|supplement|provide a (corrected|new|revised))|\breject(ed|ion)?\b|\bjeopardy\b|resp(onse)? type\s*:\s*(rej|jep)|\brej\b|unable to (process|complete|accept)|could not be (processed|completed|accepted)|\bexception\b|correct(ion)? (and|&) (supp|resubmit)|please (correct|resubmit)|supp(lement)? (required|needed)|needs? (a )?correction|\bdenied\b|rechaz|error code|error desc|\bclarification (request|required)",
-    )
-});
-static FOC: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(will|is set to|is scheduled to|is going to) (port|complete|be ported|activate|go live|cut ?over)\b|\bport(ing)? (is )?(set|planned|booked|slated) (for|on)\b|\bfoc\b|firm order (commitment|confirmation)|\bport(ing)? date\b|\bdue date\b|(has been |is |was )(scheduled|confirmed|rescheduled)|(port|order|date) (has been |was )?(re)?scheduled|resp(onse)? type\s*:\s*(foc|conf|cnf)|date (has been |was )?(changed|moved|updated)|\bactivation date\b|\bcut ?over\b|fecha de porta|programad[ao]",
-    )
-});
 static ESIGN_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"docusign|adobe (acrobat )?sign|echosign|hellosign|dropbox sign|pandadoc|signnow|signwell|zoho sign|e-?signature|envelope",
     )
 });
+/// A signing service we do not know by name: an automated sender speaking of a
+/// document and its signers.
+static SIGNING_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(signing (request|complete)|signers?|signed by|has signed|have signed|all parties|signature request|document (has been |was |is )?(signed|complete))\b|^\s*signed\s*:",
+    )
+});
+static AUTOMATED_SENDER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(no-?reply|do-?not-?reply|donotreply|notifications?|notify|notices?|alerts?|news(letter)?|billing|security|devrel|marketing|info|updates?|mailer|system|voicemail|robot|bot|automated|accounts?|team)[@._+-]",
+    )
+});
 static ESIGN_DONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bcompleted?\b|all (parties|signers|recipients) have signed|has been (fully )?signed|(was|were) signed|signed by (all|every)|is (now )?signed|signature (is )?complete|firmad[oa] por todas|ha sido firmad|fue firmad|completad[oa]|finished signing",
+        r"\bcompleted?\b|every signer has signed|has signed|^\s*signed\s*:|signing complete|all (parties|signers|recipients) have signed|has been (fully )?signed|(was|were) signed|signed by (all|every)|is (now )?signed|signature (is )?complete|firmad[oa] por todas|ha sido firmad|fue firmad|completad[oa]|finished signing",
     )
 });
 static ESIGN_NOT_DONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bviewed\b|reminder|not yet signed|waiting for|awaiting|please (review and )?sign|sent you|has sent|declined|voided|expir|recordatorio|pendiente",
+        r"\bviewed\b|\bopened\b|reminder|not yet signed|waiting for|awaiting|please (review and )?sign|sent you|has sent|declined|voided|expir|recordatorio|pendiente|cancel+ed|rejected",
     )
 });
 static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bcancel+(ing|ed|en|ar)?\s+((the|our|my|this|that|el|la|nuestra|mi)\s+)?(number\s+)?(port|porting|port(ing)? (request|order)|order|request|transfer|move|portabilidad|solicitud)\b|\bcancel+(ing|ed)? (it|everything)\b|\b(port|order|request|transfer)\b.{0,20}\bcancel|(no longer|don't|do not) (want|need|wish) to (port|move|transfer|switch)|stop (the|our|this) (port|transfer|request)|call off|withdraw (the |our )?(port|request)|\bcancelar\b|anular (la )?(portabilidad|solicitud|orden)|ya no (queremos|deseamos|vamos a)|detener la portabilidad",
+        r"\bcancel+(ation|ing|ed|en|e|ar)?\b[^.\n]{0,40}\b(port|porting|request|order|transfer|move|switch|solicitud|portabilidad|cambio)\b|\bcancelaci[oó]n\b[^.\n]{0,60}\b(solicitud|portabilidad|cambio|port)|\bcancel+(ing|ed|en|ar)?\s+((the|our|my|this|that|el|la|nuestra|mi)\s+)?(number\s+)?(port|porting|port(ing)? (request|order)|order|request|transfer|move|portabilidad|solicitud)\b|\bcancel+(ing|ed)? (it|everything)\b|\b(port|order|request|transfer)\b.{0,20}\bcancel|(no longer|don't|do not) (want|need|wish) to (port|move|transfer|switch)|stop (the|our|this) (port|transfer|request)|call off|withdraw (the |our )?(port|request)|\bcancelar\b|anular (la )?(portabilidad|solicitud|orden)|ya no (queremos|deseamos|vamos a)|detener la portabilidad",
     )
 });
 static ROUTING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bring(s|ing)? (to|at|on|in|into)\b|\broute[ds]?\b|\brouting\b|\bforward(ed|ing)? (it |them |calls )?to\b|\bext(ension)?\.?\s*#?\s*\d+|\bextensions?\b|ring ?group|hunt group|\bivr\b|auto[- ]?attendant|main menu|phone tree|fax (adapter|ata|machine|server)|\bata\b|\be-?fax\b|to (my|our|the) (email|inbox)|receptionist|front desk|voicemail|buz[oó]n|timbr|que suene|extensi[oó]n|desv[ií]|redirig|grupo de (timbrado|llamadas)|men[uú] principal|operadora",
+        r"\brings? (to|at|on|in|into|through)\b|fax[- ]to[- ]e-?mail|\bsend (everything|all faxes|faxes|calls|them|it)\b[^.]{0,50}\bto\b|\broute[ds]?\b|\brouting\b|\bforward(ed|ing)? (it |them |calls )?to\b|\bext(ension)?\.?\s*#?\s*\d+|\bextensions?\b|ring ?group|hunt group|\bivr\b|auto[- ]?attendant|main menu|phone tree|fax (adapter|ata|machine|server)|\bata\b|\be-?fax\b|to (my|our|the) (email|inbox)|receptionist|front desk|voicemail|buz[oó]n|timbr|que suene|extensi[oó]n|desv[ií]|redirig|grupo de (timbrado|llamadas)|men[uú] principal|operadora",
     )
 });
 static QUESTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(was|is|has|did|were) (it|our|the|my|this) (port|order|request|transfer|number|loa)\b[^?]*\?|\b(confirmed|scheduled|done|finished|complete[d]?|ready|live|submitted|approved) yet\b|\bwhen (it|the port|they|we|this|that) (will|is|are|can|should)\b|what('s| is) (happening|going on)|\bstatus\b|\bupdate\b|\bwhen (will|is|can|do|does|are|should)\b|how long|any (news|word|progress)|\beta\b|what('s| is) (missing|needed|holding|the hold ?up|left|pending)|where (are|is|do) (we|things|it)|still waiting|haven't heard|have not heard|is (it|the port) done|progress|how('s| is) (it|the port) going|¿|cu[aá]ndo|estado|novedades|cu[aá]nto tiempo|qu[eé] falta|c[oó]mo va|alguna noticia|seguimos esperando",
+        r"\byet\b|waiting on|anything (else )?(missing|needed|from (us|our side))|\bby then\b|in time\b|on track|\b(was|is|has|did|were) (it|our|the|my|this) (port|order|request|transfer|number|loa)\b[^?]*\?|\b(confirmed|scheduled|done|finished|complete[d]?|ready|live|submitted|approved) yet\b|\bwhen (it|the port|they|we|this|that) (will|is|are|can|should)\b|what('s| is) (happening|going on)|\bstatus\b|\bupdate\b|\bwhen (will|is|can|do|does|are|should)\b|how long|any (news|word|progress)|\beta\b|what('s| is) (missing|needed|holding|the hold ?up|left|pending)|where (are|is|do) (we|things|it)|still waiting|haven't heard|have not heard|is (it|the port) done|progress|how('s| is) (it|the port) going|¿|cu[aá]ndo|estado|novedades|cu[aá]nto tiempo|qu[eé] falta|c[oó]mo va|alguna noticia|seguimos esperando",
     )
 });
+/// Asking where the port stands, with or without a question mark (people on phones
+/// do not punctuate).
+static STRONG_QUESTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"what'?s (the )?status|what'?s going on|whats happening|when'?s (the|it|our) (switch|port|move|transfer)|whens the|any update|still (ringing at|waiting|not (ported|working|moved|done))|todav[ií]a no|qu[eé] pas[oó]|c[oó]mo vamos|where (it|things|the \w+( of [^.?]{0,60})?) stands?\b|\bstands and\b",
+    )
+});
+
 /// Sales mail and newsletters: not a customer writing about a port.
 static MARKETING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"unsubscribe|opt[- ]out|reply stop|limited[- ]time|special offer|act now|\d+% off|save up to|click here|newsletter|webinar|free trial|don't miss|view (this|in) (email|browser)|darse de baja|oferta",
+        r"unsubscribe|opt[- ]out|reply stop|limited[- ]time|special offer|act now|\d+% off|save up to|click here|newsletter|webinar|free trial|don't miss|view (this|in) (email|browser)|darse de baja|oferta|worth a (quick |short |\d+[- ]minute )?(call|chat)|book a (demo|call|meeting)|schedule a (demo|call)|free (consultation|quote|assessment)",
     )
 });
 
@@ -142,77 +166,142 @@ static PORT_TALK: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The confidence the desk needs before a notice may change an order.
+pub const SURE: f32 = 0.8;
+
 /// Decides the kind of a message.
-pub fn classify(e: &Evidence<'_>) -> Kind {
+pub fn classify(e: &Evidence<'_>) -> Verdict {
     let mail = e.mail;
     let subject = mail.subject.to_lowercase();
     let text = e.new_text;
+    if mail.is_delivery_report {
+        return Verdict::new(Kind::Bounce, 0.99, "a delivery status report (multipart/report)");
+    }
     if is_bounce(mail, &subject, text) {
-        return Kind::Bounce;
+        return Verdict::new(Kind::Bounce, 0.9, "a mailer's failure wording");
     }
-    if is_auto_reply(mail, &subject, text) {
-        return Kind::AutoReply;
+    if mail.auto_submitted.starts_with("auto-replied") || mail.has_autoreply_header || mail.precedence == "auto_reply" {
+        return Verdict::new(Kind::AutoReply, 0.99, "an automatic-reply header");
     }
-    // A reply's subject repeats our own words ("Re: Your port is complete"): notices are
-    // read from the body then.
-    let is_reply = subject.trim_start().starts_with("re:")
-        || subject.trim_start().starts_with("rv:")
-        || subject.trim_start().starts_with("aw:");
+    if is_auto_reply(&subject, text) {
+        return Verdict::new(Kind::AutoReply, 0.85, "out-of-office or ticket-received wording");
+    }
+    let from = mail.from_address.to_lowercase();
+    let automated = AUTOMATED_SENDER.is_match(&from) || mail.is_list || mail.precedence == "bulk";
+    let esign = ESIGN_SERVICE.is_match(text)
+        || ESIGN_SERVICE.is_match(&from)
+        || ESIGN_SERVICE.is_match(&mail.from_name)
+        || (automated && SIGNING_WORDS.is_match(text));
+    if esign {
+        let done = ESIGN_DONE.is_match(&subject) || ESIGN_DONE.is_match(text);
+        let not_done = ESIGN_NOT_DONE.is_match(&subject);
+        return if done && !not_done {
+            Verdict::new(Kind::LoaSigned, 0.9, "a signing service says every signer has signed")
+        } else {
+            Verdict::new(
+                Kind::Unknown,
+                0.8,
+                "a signing service's notice that is not a completion",
+            )
+        };
+    }
+    // A notice that changes an order names it: our reference or its numbers.
+    if e.has_order_ref || e.has_numbers {
+        if let Some(v) = notice_verdict(&subject, text) {
+            return v;
+        }
+    }
+    if e.has_bill {
+        return Verdict::new(Kind::Invoice, 0.9, "it carries a bill");
+    }
+    if automated || MARKETING.is_match(text) {
+        return Verdict::new(Kind::Unknown, 0.8, "an automated or sales message with no notice in it");
+    }
+    customer_verdict(e, text)
+}
+
+/// A carrier's or vendor's notice, weighed from what its statements say.
+fn notice_verdict(subject: &str, text: &str) -> Option<Verdict> {
+    // A reply's subject repeats our own words ("Re: Your port is complete"): notices
+    // are read from the body then.
+    let is_reply = ["re:", "rv:", "aw:", "fw:", "fwd:"]
+        .iter()
+        .any(|p| subject.trim_start().starts_with(p));
     let notice_text = if is_reply {
         text.split_once('\n').map_or(text, |(_, body)| body)
     } else {
         text
     };
     let statements = statements(notice_text);
-    let says = |re: &Regex| statements.iter().any(|s| re.is_match(s));
-    let esign = ESIGN_SERVICE.is_match(text)
-        || ESIGN_SERVICE.is_match(&mail.from_address)
-        || ESIGN_SERVICE.is_match(&mail.from_name);
-    if !esign {
-        if says(&COMPLETED) {
-            return Kind::PortCompleted;
-        }
-        if says(&REJECTED) {
-            return Kind::PortRejected;
-        }
-        if says(&FOC) && has_date(text) {
-            return Kind::FocConfirmed;
-        }
+    let dated = |i: usize| {
+        statements[i.saturating_sub(1)..(i + 4).min(statements.len())]
+            .iter()
+            .any(|s| !super::dates::dates_in(s).is_empty())
+    };
+    let scores = notice::weigh(&statements, dated);
+    // The others said beside it make the reading less sure.
+    let (best, score, runner_up) = scores.decided()?;
+    let kind = match best {
+        Notice::Completed => Kind::PortCompleted,
+        Notice::Rejected => Kind::PortRejected,
+        Notice::Foc => Kind::FocConfirmed,
+    };
+    let confidence = (0.5 + 0.1 * score as f32 - 0.05 * runner_up as f32).clamp(0.2, 0.99);
+    let evidence = scores
+        .evidence
+        .iter()
+        .map(|(n, says)| format!("{}: {says}", notice_word(*n)))
+        .collect();
+    Some(Verdict {
+        kind,
+        confidence,
+        evidence,
+    })
+}
+
+fn notice_word(n: Notice) -> &'static str {
+    match n {
+        Notice::Completed => "completion",
+        Notice::Rejected => "rejection",
+        Notice::Foc => "FOC",
     }
-    if esign {
-        let done = ESIGN_DONE.is_match(&subject) || ESIGN_DONE.is_match(text);
-        let not_done = ESIGN_NOT_DONE.is_match(&subject);
-        return if done && !not_done {
-            Kind::LoaSigned
-        } else {
-            Kind::Unknown
-        };
+}
+
+/// What a person wrote: a cancellation, a question, routing, or a reply.
+fn customer_verdict(e: &Evidence<'_>, text: &str) -> Verdict {
+    let about_a_port = e.has_order_ref || e.has_numbers || PORT_TALK.is_match(text);
+    let says = |re: &Regex| statements(text).iter().any(|s| re.is_match(s) && !denied(s));
+    if says(&CANCEL) {
+        return Verdict::new(Kind::CancelRequest, 0.85, "asks to cancel the port");
     }
-    if e.has_bill {
-        return Kind::Invoice;
+    if about_a_port && STRONG_QUESTION.is_match(text) {
+        return Verdict::new(Kind::StatusQuestion, 0.85, "asks where the port stands");
     }
-    if mail.is_list || mail.precedence == "bulk" || mail.precedence == "list" || MARKETING.is_match(text) {
-        return Kind::Unknown;
+    if ROUTING.is_match(text) && about_a_port && !is_question_only(text) {
+        return Verdict::new(Kind::RoutingConfirmation, 0.8, "says where numbers should ring");
     }
-    if CANCEL.is_match(text) {
-        return Kind::CancelRequest;
+    let asks = text.contains('?') || text.contains('¿');
+    if asks && about_a_port && (QUESTION.is_match(text) || questions(text).iter().any(|q| PORT_TALK.is_match(q))) {
+        return Verdict::new(Kind::StatusQuestion, 0.75, "asks a question about the port");
     }
-    if ROUTING.is_match(text)
-        && (e.has_numbers || e.has_order_ref || PORT_TALK.is_match(text))
-        && !is_question_only(text)
-    {
-        return Kind::RoutingConfirmation;
+    if about_a_port {
+        return Verdict::new(Kind::CustomerReply, 0.7, "a person writing about a port");
     }
-    if QUESTION.is_match(text)
-        && (text.contains('?') || text.contains('¿'))
-        && (e.has_order_ref || e.has_numbers || PORT_TALK.is_match(text))
-    {
-        return Kind::StatusQuestion;
-    }
-    if e.has_order_ref || e.has_numbers || PORT_TALK.is_match(text) {
-        return Kind::CustomerReply;
-    }
-    Kind::Unknown
+    Verdict::new(Kind::Unknown, 0.6, "nothing about a port")
+}
+
+/// "Don't cancel", "no queremos cancelar": a statement that denies its request.
+fn denied(statement: &str) -> bool {
+    static DENIED: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(don'?t|do not|not|no|never|nunca)\s+(want to\s+|queremos\s+)?cancel"));
+    DENIED.is_match(statement)
+}
+
+/// The sentences that end in a question mark (or open with `¿`).
+fn questions(text: &str) -> Vec<&str> {
+    text.split_inclusive(['?', '\n', '.'])
+        .filter(|s| s.ends_with('?') || s.contains('¿'))
+        .collect()
 }
 
 /// Amazon SES and similar services report bounces as JSON.
@@ -220,7 +309,7 @@ static JSON_BOUNCE: LazyLock<Regex> =
     LazyLock::new(|| re(r#""notificationtype"\s*:\s*"(bounce|complaint)"|"bouncetype"\s*:"#));
 
 fn is_bounce(mail: &Mail, subject: &str, text: &str) -> bool {
-    if mail.is_delivery_report || JSON_BOUNCE.is_match(text) {
+    if JSON_BOUNCE.is_match(text) {
         return true;
     }
     let daemon = DAEMON_SENDER.is_match(&mail.from_address) || DAEMON_SENDER.is_match(&mail.from_name);
@@ -230,10 +319,7 @@ fn is_bounce(mail: &Mail, subject: &str, text: &str) -> bool {
     (daemon && (subject_says || body_says)) || (subject_says && body_says) || (daemon && mail.returned.is_some())
 }
 
-fn is_auto_reply(mail: &Mail, subject: &str, text: &str) -> bool {
-    if mail.auto_submitted.starts_with("auto-replied") || mail.has_autoreply_header || mail.precedence == "auto_reply" {
-        return true;
-    }
+fn is_auto_reply(subject: &str, text: &str) -> bool {
     let head: String = text.chars().take(1500).collect();
     AUTO_SUBJECT.is_match(subject) || AUTO_BODY.is_match(&head)
 }
@@ -242,8 +328,14 @@ fn is_auto_reply(mail: &Mail, subject: &str, text: &str) -> bool {
 fn statements(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
+    let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
-        if matches!(c, '\n' | '.' | '!' | '?') {
+        // A full stop ends a sentence only before a space and not before a number:
+        // not in `12.04.2026` or `Dec. 18th`.
+        let stop = c == '.'
+            && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+            && !text[i + 1..].trim_start().starts_with(|n: char| n.is_ascii_digit());
+        if matches!(c, '\n' | '!' | '?') || stop {
             let sentence = &text[start..i];
             if c != '?' && !sentence.contains('¿') && !sentence.trim().is_empty() {
                 out.push(sentence);
@@ -261,10 +353,6 @@ fn statements(text: &str) -> Vec<&str> {
 fn is_question_only(text: &str) -> bool {
     let routing_statement = statements(text).iter().any(|s| ROUTING.is_match(s));
     !routing_statement
-}
-
-fn has_date(text: &str) -> bool {
-    !super::dates::dates_in(text).is_empty()
 }
 
 #[cfg(test)]

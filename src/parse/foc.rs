@@ -1,6 +1,5 @@
 //! Which date a carrier's notice confirms as the port date (not a requested or old
-//! date printed beside it; for a change, the new one), and the carrier's words for a
-//! rejection.
+//! date printed beside it; for a change, the new one).
 
 use super::dates::{dates_in, FoundDate};
 use chrono::NaiveDate;
@@ -8,15 +7,30 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static CONFIRMED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|\bddd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)").expect("confirmed")
+    Regex::new(r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)").expect("confirmed")
 });
 static CONFIRMED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W{0,3}(as (the )?(new )?(port|foc|due) date|(is|will be) (the )?(new )?(port|foc) date)")
         .expect("after")
 });
 static NOT_CONFIRMED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(request(ed)?|original(ly)?|previous(ly)?|\bold\b|\bwas\b|desired|d/?t ?sent|date sent|\bsent\b|received|submitted|bill(ing)?|invoice|\bfrom\b|solicitad|anterior|tsent|prior)").expect("not confirmed")
+    Regex::new(r"(?i)(\bddd\b|request(ed)?|asked for|original(ly)?|previous(ly)?|\bold\b|\bwas\b|desired|d/?t ?sent|date sent|\bsent\b|received|submitted|bill(ing)?|invoice|\bfrom\b|solicitad|anterior|tsent|prior)").expect("not confirmed")
 });
+
+/// The heading of the column a date at byte `at` of `row` sits in, when `row` and
+/// the line above are rows of one table (cells split by commas, tabs or bars).
+fn column_heading<'a>(above: &'a str, row: &str, at: usize) -> Option<&'a str> {
+    let sep = [',', '\t', '|']
+        .into_iter()
+        .find(|s| row.contains(*s) && above.contains(*s))?;
+    let headings: Vec<&str> = above.split(sep).collect();
+    let cells: Vec<&str> = row.split(sep).collect();
+    if headings.len() != cells.len() || headings.len() < 2 {
+        return None;
+    }
+    let column = row[..at].matches(sep).count();
+    headings.get(column).map(|h| h.trim())
+}
 
 /// The port date a notice confirms.
 pub fn foc_date(text: &str, reference: Option<NaiveDate>) -> Option<NaiveDate> {
@@ -53,9 +67,17 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         .collect();
     let after = text[found.end..line_end].replace('_', " ");
     let after = after.as_str();
-    // A table cell: the label is the cell before on the same line, or the line above.
-    let label_above = if before.trim().is_empty() {
-        text[..line_start].trim_end().lines().last().unwrap_or("").to_string()
+    // A table cell: the label is the cell before on the same line, or the heading of
+    // its column in the line above (or the whole line above).
+    let row_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let above = text[..row_start].trim_end().lines().last().unwrap_or("");
+    let label_above = column_heading(above, &text[row_start..line_end], found.start - row_start)
+        .map(str::to_string)
+        .or_else(|| before.trim().is_empty().then(|| above.to_string()))
+        .unwrap_or_default()
+        .replace('_', " ");
+    let before = if label_above.is_empty() || !before.contains([',', '\t', '|']) {
+        before
     } else {
         String::new()
     };
@@ -70,46 +92,6 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         score -= 5;
     }
     score
-}
-
-static REASON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(reject(ion)? reason|reason( for (rejection|reject|jeopardy))?|jeopardy reason|error desc(ription)?|description|cause|motivo|raz[oó]n|issue|explanation|details?|error message|comments?|remarks)(?:\s*[:\-=]|\t)\s*(.+)$").expect("reason label")
-});
-static REJECTION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)reject|jeopardy|unable to|could not|does not match|doesn't match|mismatch|invalid|incorrect|not portable|pending|rechaz|no coincide").expect("rejection words")
-});
-
-/// The carrier's reason: a labelled reason line if there is one, else the sentences
-/// that say what is wrong.
-pub fn rejection_reason(text: &str) -> String {
-    let mut labelled: Vec<(usize, String)> = Vec::new();
-    for line in text.lines() {
-        if let Some(c) = REASON_LABEL.captures(line.trim()) {
-            let label = c[1].to_lowercase();
-            let rank = if label.contains("remark") || label.contains("comment") || label.contains("detail") {
-                1
-            } else {
-                0
-            };
-            labelled.push((rank, c[c.len() - 1].trim().to_string()));
-        }
-    }
-    labelled.sort_by_key(|(rank, _)| *rank);
-    if let Some((_, reason)) = labelled.into_iter().next() {
-        return reason;
-    }
-    // Whole lines (paragraphs in most mail): "P.A." must not split a reason in two.
-    let sentences: Vec<&str> = text
-        .split('\n')
-        .map(str::trim)
-        .filter(|s| REJECTION_WORDS.is_match(s) && !s.to_lowercase().starts_with("subject"))
-        .collect();
-    let joined = sentences.join(". ");
-    if joined.is_empty() {
-        text.trim().chars().take(300).collect()
-    } else {
-        joined.chars().take(400).collect()
-    }
 }
 
 #[cfg(test)]
@@ -142,11 +124,5 @@ mod tests {
             foc("RESP TYPE: FOC  D/TSENT: 112526 1030\nDD: 121526").as_deref(),
             Some("2026-12-15")
         );
-    }
-
-    #[test]
-    fn the_labelled_reason_is_the_carriers_reason() {
-        let text = "LOCAL SERVICE RESPONSE\nRESP TYPE: REJ\nERROR CODE: 2D\nERROR DESC: SERVICE ADDRESS ON LSR DOES NOT MATCH CSR\nREMARKS: CORRECT AND SUPP";
-        assert_eq!(rejection_reason(text), "SERVICE ADDRESS ON LSR DOES NOT MATCH CSR");
     }
 }

@@ -7,13 +7,14 @@ pub mod dates;
 pub mod foc;
 pub mod html;
 pub mod mime;
+pub mod notice;
 pub mod numbers;
 pub mod quote;
 pub mod refs;
 pub mod reject;
 
 use crate::domain::{Bill, RejectCode};
-use classify::{classify, Evidence, Kind};
+use classify::{classify, Evidence, Kind, Verdict};
 use numbers::{numbers_in, NumberRules};
 use serde::Serialize;
 
@@ -33,6 +34,12 @@ pub struct Parsed {
     /// `en` or `es`, for messages people wrote.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<&'static str>,
+    /// How sure the reading of `kind` is, 0 to 1: the desk acts on a notice only
+    /// from `classify::SURE` up.
+    pub confidence: f32,
+    /// What decided the kind (`parse --explain`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -50,6 +57,8 @@ impl Parsed {
             invoice: None,
             reject_reason: None,
             language: None,
+            confidence: 1.0,
+            evidence: Vec::new(),
             error: None,
         }
     }
@@ -82,11 +91,12 @@ fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
         Ok(t) => t,
         Err(e) => return Parsed::unknown(file, e),
     };
-    let bill = bill::read(&text).bill;
-    let numbers = bill.numbers.iter().map(|n| n.e164()).collect();
+    let reading = bill::read(&text);
+    let numbers = reading.bill.numbers.iter().map(|n| n.e164()).collect();
     Parsed {
         numbers,
-        invoice: Some(bill),
+        invoice: Some(reading.bill),
+        evidence: vec!["a bill file on its own".to_string()],
         ..Parsed::empty(file, Kind::Invoice)
     }
 }
@@ -174,12 +184,31 @@ pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
 pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
     let rules = NumberRules::default();
     let split = quote::split(&mail.text);
-    let forwarded: Vec<String> = mail
+    let subject = mail.subject.trim_start().to_lowercase();
+    // A forward's "original message" is the message's own content, not a quote.
+    let is_forward = ["fw:", "fwd:", "rv:", "tr:", "wg:"]
+        .iter()
+        .any(|p| subject.starts_with(p));
+    let mut forwarded: Vec<String> = mail
         .forwarded
         .iter()
         .map(|f| format!("{}\n{}", f.subject, f.text))
         .collect();
-    let new_text = format!("{}\n{}\n{}", mail.subject, split.body(), forwarded.join("\n"));
+    if is_forward && !split.quoted.trim().is_empty() {
+        forwarded.push(split.quoted.clone());
+    }
+    // Attachments count like the body (a per-number CSV, an XML response, a letter);
+    // a bill among them is read as a bill instead.
+    let (bill, bill_in_body) = find_bill(mail, &format!("{}\n{}", split.body(), forwarded.join("\n"))).unzip();
+    let bill_in_body = bill_in_body.unwrap_or(false);
+    let attached: Vec<String> = mail.attachments.iter().filter_map(attachment_text).collect();
+    let new_text = format!(
+        "{}\n{}\n{}\n{}",
+        mail.subject,
+        split.body(),
+        forwarded.join("\n"),
+        attached.join("\n")
+    );
     let order_ref = refs::order_ref(&new_text)
         .or_else(|| refs::order_ref(split.signature()))
         .or_else(|| refs::order_ref(&split.quoted))
@@ -188,13 +217,14 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
                 .as_ref()
                 .and_then(|r| refs::order_ref(&format!("{}\n{}", r.subject, r.text)))
         });
-    let body_and_forwarded = format!("{}\n{}", split.body(), forwarded.join("\n"));
-    let (bill, bill_in_body) = find_bill(mail, &body_and_forwarded).unzip();
-    let bill_in_body = bill_in_body.unwrap_or(false);
     let mut numbers = numbers_in(&new_text, &rules);
     // Underscores join words in JSON keys and values (`order_rejected`).
     let lower = new_text.to_lowercase().replace('_', " ");
-    let kind = classify(&Evidence {
+    let Verdict {
+        kind,
+        confidence,
+        mut evidence,
+    } = classify(&Evidence {
         mail,
         new_text: &lower,
         has_bill: bill.is_some(),
@@ -206,8 +236,9 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
         .then(|| foc::foc_date(&new_text, date_reference))
         .flatten();
     let (reject_code, reject_reason) = if kind == Kind::PortRejected {
-        let reason = foc::rejection_reason(&new_text);
-        (Some(reject::reject_code(&reason)), Some(reason))
+        let (code, reason) = reject::reject_code_of(&new_text);
+        evidence.push(format!("reject code {code:?} from: {reason}"));
+        (Some(code), Some(reason))
     } else {
         (None, None)
     };
@@ -231,8 +262,26 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
         invoice: if kind == Kind::Invoice { bill } else { None },
         reject_reason,
         language: Some(language_of(&lower)),
+        confidence,
+        evidence,
         error: None,
     }
+}
+
+/// The text of an attachment that reads as text (CSV, XML, JSON, plain text, HTML, a
+/// PDF letter); images and other binaries have none.
+fn attachment_text(a: &mime::Attachment) -> Option<String> {
+    let name = a.name.to_lowercase();
+    let textual = a.content_type.starts_with("text/")
+        || ["xml", "json", "pdf", "csv"].iter().any(|t| a.content_type.contains(t))
+        || [".txt", ".csv", ".xml", ".json", ".pdf", ".html", ".htm"]
+            .iter()
+            .any(|e| name.ends_with(e));
+    let text = textual
+        .then(|| bill_text(&a.name, &a.content_type, &a.bytes).ok())
+        .flatten()?;
+    // A bill is read as a bill, not as words of the message.
+    (bill::read(&text).strength < bill::STRENGTH_OF_A_NAMED_BILL).then_some(text)
 }
 
 /// The bill a message carries: an attachment, a forwarded message's attachment, or an
@@ -242,7 +291,15 @@ fn find_bill(mail: &mime::Mail, body: &str) -> Option<(Bill, bool)> {
     let mut from_attachments = |m: &mime::Mail| {
         for a in &m.attachments {
             if let Ok(text) = bill_text(&a.name, &a.content_type, &a.bytes) {
-                candidates.extend(bill::read_bill(&text).map(|b| (b, false)));
+                let reading = bill::read(&text);
+                let needed = if bill::looks_named_as_a_bill(&a.name) {
+                    bill::STRENGTH_OF_A_NAMED_BILL
+                } else {
+                    bill::STRENGTH_OF_A_BILL
+                };
+                if reading.strength >= needed {
+                    candidates.push((reading.bill, false));
+                }
             }
         }
     };

@@ -1,5 +1,8 @@
-//! The reject code a carrier's wording means, most specific reason first (a ZIP
-//! mismatch is POSTAL_CODE_MISMATCH, not LOCATION_MISMATCH).
+//! The carrier's reason for a rejection and the reject code it means. The reason is
+//! read where carriers put it (a `Reason:` or `Rejection text` label, a reason or
+//! description column, an XML error element, the words after "unworked:" or "their
+//! note:"), and the code from what the reason says, most specific first (a ZIP
+//! mismatch is POSTAL_CODE_MISMATCH, not LOCATION_MISMATCH); carriers' jargon is data.
 
 use crate::domain::RejectCode;
 use regex::Regex;
@@ -11,43 +14,43 @@ static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
     vec![
         rule(
             RejectCode::MainBtnPorting,
-            r"partial port.{0,60}(btn|billing (tele)?phone|main (billing )?(number|tn|line)|account number)|(btn|main (billing )?(number|tn|line)|billing telephone number).{0,60}(partial port|remaining (lines|numbers|tns)|new btn|designate)|new btn|designate (a )?new (btn|billing)",
+            r"partial port.{0,60}(btn|billing (tele)?phone|main (billing )?(number|tn|line)|account number)|(btn|billing number) is (on|part of|included in) (this|the) partial|(new|replacement) (btn|billing (tele)?phone number|billing number)|which remaining (line|number|tn) (becomes|will be)|(btn|billing telephone number|billing number) is being ported|(btn|main (billing )?(number|tn|line)|billing telephone number).{0,60}(partial port|remaining (lines|numbers|tns)|new btn|designate)|new btn|designate (a )?new (btn|billing)",
         ),
         rule(
             RejectCode::PostalCodeMismatch,
-            r"\bzip\b|postal code|zip code|c[oó]digo postal",
+            r"\bzip\b|postal code|zip code|c[oó]digo postal|code postal",
         ),
         rule(
             RejectCode::PasscodePinInvalid,
-            r"\bpin\b|passcode|pass code|security code|password|account code|c[oó]digo de seguridad",
+            r"\bpin\b|passcode|pass code|security code|password|account code|authori[sz]ation code|auth code|c[oó]digo de seguridad|\bnip\b|mot de passe",
         ),
         rule(
             RejectCode::AuthPersonMismatch,
-            r"authori[sz]ed (user|person|signer|contact|party)|not (an )?authori[sz]ed|signer|signature|authori[sz]ation name|authorizing|person (who )?signed|persona autorizada",
+            r"authori[sz]ed (user|person|signer|contact|party)|authori[sz]ing (party|person)|no authority|not the account owner|signed by someone|person signing|persona que autoriza|no tiene autoridad|personne autoris|not (an )?authori[sz]ed|signer|signature|authori[sz]ation name|authorizing|person (who )?signed|persona autorizada",
+        ),
+        rule(
+            RejectCode::PhoneNumberNotPortable,
+            r"not portable|non[- ]portable|cannot be ported|can'?t be ported|can ?not port|not eligible for port|porting not available|non[- ]lnp|rate cent(er|re)|not in (the |our )?(service|coverage|calling) area|outside[^.]{0,40}(area|region)|shared tenant|wireless|no portable|unable to port|no se puede portar",
+        ),
+        rule(
+            RejectCode::PhoneNumberMismatch,
+            r"\b(tns?|numbers?|lines?)\b[^.]{0,40}\bnot (part of|served under|associated with|listed (on|under)|found (on|under)|on|under) (this|the|that)?\s*(account|csr)|(tn|number|telephone number)s? (is |are )?not (found|associated|listed|on)|does not belong|tn not found|invalid tn|number not found|not on file|no pertenece",
         ),
         rule(
             RejectCode::BtnAtnMismatch,
-            r"\bbtn\b|\batn\b|billing (tele)?phone( number)?|billing number|main (tele)?phone|main number|account telephone|billing tn",
+            r"\bbtn\b|\batn\b|billing (tele)?phone( number)?|billing number|main (tele)?phone|main number|(main )?account (tele)?phone|billing tn",
         ),
         rule(
             RejectCode::AccountNumberMismatch,
             r"account (number|no|#|num)|acct|\bban\b|n[uú]mero de cuenta",
         ),
         rule(
-            RejectCode::PhoneNumberNotPortable,
-            r"not portable|non[- ]portable|cannot be ported|can ?not port|rate cent(er|re)|not in (the |our )?(service|coverage) area|wireless|outside.{0,20}(area|region)|no portable|unable to port|portability",
-        ),
-        rule(
-            RejectCode::PhoneNumberMismatch,
-            r"not (found )?on (the )?(account|csr)|(tn|number|telephone number)s? (is |are )?not (found|associated|listed|on)|does not belong|not associated with|tn not found|invalid tn|number not found|not on file",
-        ),
-        rule(
             RejectCode::LsrPending,
-            r"pending (order|lsr|request|port|change|service order|disconnect)|(order|lsr|request) (already )?pending|freeze|frozen|open order|in[- ]flight|existing order|conflicting order|duplicate (order|request)",
+            r"pending (order|lsr|request|port|change|service order|disconnect)|already pending|in progress|en curso|en cours|another (order|port|carrier)|(order|lsr|request) (already )?pending|freeze|frozen|open order|in[- ]flight|existing order|conflicting order|duplicate (order|request)",
         ),
         rule(
             RejectCode::EntityNameMismatch,
-            r"(end[- ]user|business|customer|account|company|subscriber|entity|listed)\s*name|\bname (on|does not|doesn't|mismatch)|\bname\b.{0,30}(mismatch|match)|nombre",
+            r"(end[- ]user|business|customer|account|company|subscriber|entity|listed)\s*name|name on the (request|order|loa)|nom (du|de l)|\bname (on|does not|doesn't|mismatch)|\bname\b.{0,30}(mismatch|match)|nombre",
         ),
         rule(
             RejectCode::LocationMismatch,
@@ -58,11 +61,116 @@ static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
 
 /// The code that fits `reason` most specifically, or `OTHER` when none does.
 pub fn reject_code(reason: &str) -> RejectCode {
-    RULES
-        .iter()
-        .find(|(_, re)| re.is_match(reason))
-        .map(|(code, _)| *code)
-        .unwrap_or(RejectCode::Other)
+    code_for(reason).unwrap_or(RejectCode::Other)
+}
+
+fn code_for(reason: &str) -> Option<RejectCode> {
+    RULES.iter().find(|(_, re)| re.is_match(reason)).map(|(code, _)| *code)
+}
+
+/// The carrier's reason in a rejection and the code it means. Where the notice
+/// labels its reason, only that reason counts (a reason none of the codes fits is
+/// OTHER); else the statements that say what is wrong.
+pub fn reject_code_of(text: &str) -> (RejectCode, String) {
+    let reasons = labelled_reasons(text);
+    if let Some(first) = reasons.first() {
+        let code = reasons.iter().find_map(|r| code_for(r)).unwrap_or(RejectCode::Other);
+        return (code, first.clone());
+    }
+    let said: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| REJECTION_WORDS.is_match(l) && !l.to_lowercase().starts_with("subject"))
+        .collect();
+    let joined = said.join(". ");
+    let reason: String = if said.is_empty() { text.trim() } else { &joined }
+        .chars()
+        .take(400)
+        .collect();
+    (code_for(&reason).unwrap_or(RejectCode::Other), reason)
+}
+
+static REASON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[.;]\s+|\t|\s{2,})\W*(reason( given| for (rejection|reject|jeopardy))?|reject(ion)? (reason|text)( from the carrier)?|rejection text from the carrier|carrier reason|jeopardy reason|error desc(ription)?|error text|error message|description|cause|motivo|raz[oó]n|raison|explanation|remarks?|comments?|their note)\s*[:=]\s*(.+)$").expect("reason label")
+});
+static UNWORKED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(unworked|rejected|sent (it |this )?back|not accepted|returned|rechazad[ao]|rejet[ée]e?)\b\s*(because|:|-|–)\s*(.+)$").expect("unworked")
+});
+static XML_REASON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(\w*(error|reason|desc|description|remark|message|text)\w*)\b[^>]*>([^<]{4,})</")
+        .expect("xml reason")
+});
+static JSON_REASON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)"(\w*(reason|description|error|message|remarks?)\w*)"\s*:\s*"([^"]{4,})""#).expect("json reason")
+});
+static COLUMN_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(.*\b)?(carrier )?(reason|description|desc|remarks?|error)\b").expect("column"));
+static REJECTION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)reject|jeopardy|unable to|could not|cannot|does not match|doesn't match|mismatch|invalid|incorrect|not portable|pending|rechaz|no coincide|not (on|part of)").expect("rejection words")
+});
+
+/// The reasons a notice gives under a label, in a reason column, in an XML or JSON
+/// element, or after "unworked:" / "their note:" (the note on the next lines).
+fn labelled_reasons(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |r: &str| {
+        let r = r.trim().trim_end_matches('.').trim();
+        let words = r
+            .split_whitespace()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count();
+        let useful = words >= 2 && super::refs::order_ref(r).is_none_or(|_| words >= 4);
+        if useful && !out.iter().any(|o| o == r) {
+            out.push(r.to_string());
+        }
+    };
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(c) = REASON_LABEL.captures(line) {
+            let value = c.get(c.len() - 1).map_or("", |m| m.as_str());
+            push(value);
+        } else if let Some(c) = UNWORKED.captures(line) {
+            push(&c[4]);
+        } else if line.trim_end().ends_with(':') && REJECTION_WORDS.is_match(line)
+            || line.to_lowercase().contains("note:")
+        {
+            // "Their note:" with the note indented below.
+            if let Some(next) = lines[i + 1..].iter().find(|l| !l.trim().is_empty()) {
+                push(next);
+            }
+        }
+        for c in XML_REASON.captures_iter(line) {
+            push(&c[3]);
+        }
+        for c in JSON_REASON.captures_iter(line) {
+            push(&c[3]);
+        }
+        // A table whose heading row has a reason or description column.
+        let cells = split_cells(line);
+        if cells.len() >= 2 {
+            if let Some(col) = cells.iter().position(|c| COLUMN_HEADING.is_match(c) && c.len() <= 30) {
+                for row in lines[i + 1..].iter().take(20) {
+                    let row_cells = split_cells(row);
+                    if row_cells.len() < 2 {
+                        break;
+                    }
+                    // The last column takes the rest: descriptions hold spaces.
+                    let value = if col + 1 >= cells.len() {
+                        row_cells[col.min(row_cells.len() - 1)..].join(" ")
+                    } else {
+                        row_cells.get(col).map(|s| s.to_string()).unwrap_or_default()
+                    };
+                    push(&value);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn split_cells(line: &str) -> Vec<&str> {
+    static GAP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\t|\s{2,}|\s*\|\s*").expect("gap"));
+    GAP.split(line.trim()).filter(|c| !c.is_empty()).collect()
 }
 
 #[cfg(test)]

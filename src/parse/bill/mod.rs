@@ -106,6 +106,15 @@ pub fn read(text: &str) -> BillReading {
     }
 }
 
+/// True when a file's name says it is a bill (`statement.pdf`, `Factura_Oct.pdf`,
+/// `scan0001.pdf` from a copier).
+pub fn looks_named_as_a_bill(name: &str) -> bool {
+    static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)bill|statement|invoice|factura|estado|scan|ebill|e-bill|recibo|receipt").expect("bill name")
+    });
+    NAMED.is_match(name)
+}
+
 /// Reads a bill's fields; `None` when the text is not a bill.
 pub fn read_bill(text: &str) -> Option<Bill> {
     let reading = read(text);
