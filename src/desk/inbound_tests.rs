@@ -15,6 +15,8 @@ fn parsed(kind: Kind) -> Parsed {
         }),
         reject_reason: (kind == Kind::PortRejected).then(|| "SERVICE ADDRESS DOES NOT MATCH".to_string()),
         language: None,
+        confidence: 0.9,
+        evidence: Vec::new(),
         error: None,
     }
 }

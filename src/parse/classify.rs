@@ -112,17 +112,23 @@ static ESIGN_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
 /// document and its signers.
 static SIGNING_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(signing (request|complete)|signers?|signed by|has signed|have signed|all parties|signature request|document (has been |was |is )?(signed|complete))\b|^\s*signed\s*:",
+        r"\b(signing (request|complete)|signers?|signed by|has signed|have signed|all parties|signature request|document (has been |was |is )?(signed|complete)|e-?signed|fully signed|executed|firmantes|procedimiento de firma)\b|^\s*signed\s*:",
+    )
+});
+/// What only a signing service says.
+static SIGNERS_DONE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"every signer|all (signers|parties) have (signed|completed)|signing (is )?complete|fully (signed|executed)|todos los firmantes",
     )
 });
 static AUTOMATED_SENDER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(no-?reply|do-?not-?reply|donotreply|notifications?|notify|notices?|alerts?|news(letter)?|billing|security|devrel|marketing|info|updates?|mailer|system|voicemail|robot|bot|automated|accounts?|team)[@._+-]",
+        r"(^|[._+-])(no-?reply|do-?not-?reply|donotreply|notifications?|notify|notices?|alerts?|news(letter)?|billing|security|devrel|marketing|info|updates?|mailer|system|voicemail|robot|bot|automated|accounts?|team|signers?|support|portal)[@._+-]",
     )
 });
 static ESIGN_DONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bcompleted?\b|every signer has signed|has signed|^\s*signed\s*:|signing complete|all (parties|signers|recipients) have signed|has been (fully )?signed|(was|were) signed|signed by (all|every)|is (now )?signed|signature (is )?complete|firmad[oa] por todas|ha sido firmad|fue firmad|completad[oa]|finished signing",
+        r"\bcompleted?\b|every signer has signed|has signed|\bsigned\b|e-?signed|executed|finalizad|han firmado|signing complete|all (parties|signers|recipients) have signed|has been (fully )?signed|(was|were) signed|signed by (all|every)|is (now )?signed|signature (is )?complete|firmad[oa] por todas|ha sido firmad|fue firmad|completad[oa]|finished signing",
     )
 });
 static ESIGN_NOT_DONE: LazyLock<Regex> = LazyLock::new(|| {
@@ -188,28 +194,21 @@ pub fn classify(e: &Evidence<'_>) -> Verdict {
     }
     let from = mail.from_address.to_lowercase();
     let automated = AUTOMATED_SENDER.is_match(&from) || mail.is_list || mail.precedence == "bulk";
-    let esign = ESIGN_SERVICE.is_match(text)
+    let named_service = ESIGN_SERVICE.is_match(text)
         || ESIGN_SERVICE.is_match(&from)
         || ESIGN_SERVICE.is_match(&mail.from_name)
-        || (automated && SIGNING_WORDS.is_match(text));
-    if esign {
-        let done = ESIGN_DONE.is_match(&subject) || ESIGN_DONE.is_match(text);
-        let not_done = ESIGN_NOT_DONE.is_match(&subject);
-        return if done && !not_done {
-            Verdict::new(Kind::LoaSigned, 0.9, "a signing service says every signer has signed")
-        } else {
-            Verdict::new(
-                Kind::Unknown,
-                0.8,
-                "a signing service's notice that is not a completion",
-            )
-        };
+        || SIGNERS_DONE.is_match(text);
+    if named_service {
+        return esign_verdict(&subject, text);
     }
     // A notice that changes an order names it: our reference or its numbers.
     if e.has_order_ref || e.has_numbers {
         if let Some(v) = notice_verdict(&subject, text) {
             return v;
         }
+    }
+    if automated && SIGNING_WORDS.is_match(text) {
+        return esign_verdict(&subject, text);
     }
     if e.has_bill {
         return Verdict::new(Kind::Invoice, 0.9, "it carries a bill");
@@ -218,6 +217,22 @@ pub fn classify(e: &Evidence<'_>) -> Verdict {
         return Verdict::new(Kind::Unknown, 0.8, "an automated or sales message with no notice in it");
     }
     customer_verdict(e, text)
+}
+
+/// A signing service's notice: a completion, or (viewed, reminded, declined,
+/// expired) nothing the desk acts on.
+fn esign_verdict(subject: &str, text: &str) -> Verdict {
+    let done = ESIGN_DONE.is_match(subject) || ESIGN_DONE.is_match(text);
+    let not_done = ESIGN_NOT_DONE.is_match(subject);
+    if done && !not_done {
+        Verdict::new(Kind::LoaSigned, 0.9, "a signing service says every signer has signed")
+    } else {
+        Verdict::new(
+            Kind::Unknown,
+            0.8,
+            "a signing service's notice that is not a completion",
+        )
+    }
 }
 
 /// A carrier's or vendor's notice, weighed from what its statements say.
@@ -259,6 +274,19 @@ fn notice_verdict(subject: &str, text: &str) -> Option<Verdict> {
     })
 }
 
+/// The text without its first line (the subject) when the subject is a reply's or a
+/// forward's: it repeats our own words ("Re: Your port is complete").
+fn without_reply_subject<'a>(subject: &str, text: &'a str) -> &'a str {
+    let is_reply = ["re:", "rv:", "aw:", "fw:", "fwd:", "tr:"]
+        .iter()
+        .any(|p| subject.trim_start().starts_with(p));
+    if is_reply {
+        text.split_once('\n').map_or(text, |(_, body)| body)
+    } else {
+        text
+    }
+}
+
 fn notice_word(n: Notice) -> &'static str {
     match n {
         Notice::Completed => "completion",
@@ -267,8 +295,10 @@ fn notice_word(n: Notice) -> &'static str {
     }
 }
 
-/// What a person wrote: a cancellation, a question, routing, or a reply.
+/// What a person wrote: a cancellation, a question, routing, or a reply. A reply's
+/// subject repeats ours and is not read.
 fn customer_verdict(e: &Evidence<'_>, text: &str) -> Verdict {
+    let text = without_reply_subject(&e.mail.subject.to_lowercase(), text);
     let about_a_port = e.has_order_ref || e.has_numbers || PORT_TALK.is_match(text);
     let says = |re: &Regex| statements(text).iter().any(|s| re.is_match(s) && !denied(s));
     if says(&CANCEL) {
@@ -281,7 +311,7 @@ fn customer_verdict(e: &Evidence<'_>, text: &str) -> Verdict {
         return Verdict::new(Kind::RoutingConfirmation, 0.8, "says where numbers should ring");
     }
     let asks = text.contains('?') || text.contains('¿');
-    if asks && about_a_port && (QUESTION.is_match(text) || questions(text).iter().any(|q| PORT_TALK.is_match(q))) {
+    if asks && about_a_port && questions(text).iter().any(|q| QUESTION.is_match(q)) {
         return Verdict::new(Kind::StatusQuestion, 0.75, "asks a question about the port");
     }
     if about_a_port {
@@ -292,15 +322,20 @@ fn customer_verdict(e: &Evidence<'_>, text: &str) -> Verdict {
 
 /// "Don't cancel", "no queremos cancelar": a statement that denies its request.
 fn denied(statement: &str) -> bool {
-    static DENIED: LazyLock<Regex> =
-        LazyLock::new(|| re(r"\b(don'?t|do not|not|no|never|nunca)\s+(want to\s+|queremos\s+)?cancel"));
+    static DENIED: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"\b(don'?t|do not|not|no|never|nunca)\s+(want to\s+|queremos\s+)?cancel|\b(old|previous|current|existing|other)\s+(\S+\s+)?(account|service|carrier|provider|lines?|contract|plan)\b|\bafter the port\b",
+        )
+    });
     DENIED.is_match(statement)
 }
 
-/// The sentences that end in a question mark (or open with `¿`).
+/// The sentences that end in a question mark (or open with `¿`), from the sentence's
+/// start (a full stop then a space; not the dots inside `813.966.9655`).
 fn questions(text: &str) -> Vec<&str> {
-    text.split_inclusive(['?', '\n', '.'])
+    text.split_inclusive(['?', '\n'])
         .filter(|s| s.ends_with('?') || s.contains('¿'))
+        .map(|s| s.rfind(". ").map_or(s, |p| &s[p + 2..]))
         .collect()
 }
 

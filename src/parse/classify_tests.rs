@@ -16,6 +16,7 @@ fn kind_of(subject: &str, body: &str) -> Kind {
         has_order_ref: text.contains("port-"),
         has_numbers: false,
     })
+    .kind
 }
 
 #[test]

@@ -9,27 +9,35 @@ use std::sync::LazyLock;
 static CONFIRMED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)").expect("confirmed")
 });
+static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[T\s]\d{1,2}:\d\d(:\d\d)?\s*([ap]\.?m\.?)?\s*(z|utc|gmt|[ecmp][sd]t|et|ct|mt|pt)?\b").expect("time")
+});
 static CONFIRMED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,3}(as (the )?(new )?(port|foc|due) date|(is|will be) (the )?(new )?(port|foc) date)")
+    Regex::new(r"(?i)^\W{0,3}(as (the )?(new )?(port|foc|due) date|(is|will be) (the )?(new )?(port|foc) date)|^[^.]{0,60}[.!]?\s*(that|this|it|the (new )?date) is (now )?(confirmed|locked|set|booked)")
         .expect("after")
 });
 static NOT_CONFIRMED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\bddd\b|request(ed)?|asked for|original(ly)?|previous(ly)?|\bold\b|\bwas\b|desired|d/?t ?sent|date sent|\bsent\b|received|submitted|bill(ing)?|invoice|\bfrom\b|solicitad|anterior|tsent|prior)").expect("not confirmed")
 });
 
-/// The heading of the column a date at byte `at` of `row` sits in, when `row` and
-/// the line above are rows of one table (cells split by commas, tabs or bars).
+/// The heading of the column a date at byte `at` of `row` sits in, when `row` is a
+/// record of a table (cells split by commas, tabs or bars) under a heading row: the
+/// nearest row above with as many cells and no date of its own.
 fn column_heading<'a>(above: &'a str, row: &str, at: usize) -> Option<&'a str> {
-    let sep = [',', '\t', '|']
-        .into_iter()
-        .find(|s| row.contains(*s) && above.contains(*s))?;
-    let headings: Vec<&str> = above.split(sep).collect();
-    let cells: Vec<&str> = row.split(sep).collect();
-    if headings.len() != cells.len() || headings.len() < 2 {
+    let sep = [',', '\t', '|'].into_iter().find(|s| row.contains(*s))?;
+    // Two cells are a label and its value (`FOC date:<tab>01.05.2027`), not a record.
+    let width = row.split(sep).count();
+    if width < 3 {
         return None;
     }
+    let heading = above
+        .lines()
+        .rev()
+        .take(50)
+        .take_while(|l| l.split(sep).count() == width)
+        .find(|l| dates_in(l).is_empty())?;
     let column = row[..at].matches(sep).count();
-    headings.get(column).map(|h| h.trim())
+    heading.split(sep).nth(column).map(str::trim)
 }
 
 /// The port date a notice confirms.
@@ -65,13 +73,20 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         .into_iter()
         .rev()
         .collect();
+    // Only the clause the date stands in: "the date you asked for, but I can give
+    // you the 5th".
+    let before = match before.rfind(';').into_iter().chain(before.rfind(" but ")).max() {
+        Some(cut) => before[cut..].to_string(),
+        None => before,
+    };
     let after = text[found.end..line_end].replace('_', " ");
     let after = after.as_str();
     // A table cell: the label is the cell before on the same line, or the heading of
     // its column in the line above (or the whole line above).
     let row_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
     let above = text[..row_start].trim_end().lines().last().unwrap_or("");
-    let label_above = column_heading(above, &text[row_start..line_end], found.start - row_start)
+    let table_above = text[..row_start].trim_end();
+    let label_above = column_heading(table_above, &text[row_start..line_end], found.start - row_start)
         .map(str::to_string)
         .or_else(|| before.trim().is_empty().then(|| above.to_string()))
         .unwrap_or_default()
@@ -82,6 +97,11 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         String::new()
     };
     let mut score = 0;
+    // A date with a time of day is when something was written (a ticket's
+    // timestamp), not the day a port happens.
+    if TIME_AFTER.is_match(after) {
+        score -= 3;
+    }
     if CONFIRMED_BEFORE.is_match(&before) || CONFIRMED_BEFORE.is_match(&label_above) {
         score += 3;
     }

@@ -281,7 +281,7 @@ fn attachment_text(a: &mime::Attachment) -> Option<String> {
         .then(|| bill_text(&a.name, &a.content_type, &a.bytes).ok())
         .flatten()?;
     // A bill is read as a bill, not as words of the message.
-    (bill::read(&text).strength < bill::STRENGTH_OF_A_NAMED_BILL).then_some(text)
+    (!bill::read(&text).is_a_bill(true)).then_some(text)
 }
 
 /// The bill a message carries: an attachment, a forwarded message's attachment, or an
@@ -292,12 +292,7 @@ fn find_bill(mail: &mime::Mail, body: &str) -> Option<(Bill, bool)> {
         for a in &m.attachments {
             if let Ok(text) = bill_text(&a.name, &a.content_type, &a.bytes) {
                 let reading = bill::read(&text);
-                let needed = if bill::looks_named_as_a_bill(&a.name) {
-                    bill::STRENGTH_OF_A_NAMED_BILL
-                } else {
-                    bill::STRENGTH_OF_A_BILL
-                };
-                if reading.strength >= needed {
+                if reading.is_a_bill(bill::looks_named_as_a_bill(&a.name)) {
                     candidates.push((reading.bill, false));
                 }
             }

@@ -54,13 +54,13 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Completed,
             3,
             "a completion notice",
-            r"\b(port(ing)?|service order|order) complet(e|ion|ed)\b|\bcompletion (notice|confirmation)\b|^\s*(completed|complete|live|activated)\s*[:\-]|\bsv activated\b|\bactivation (is )?complete\b|\b\d+ of \d+ (numbers |tns )?(activated|ported|completed)\b|\ball numbers\b[^.\n]{0,50}\b(are live|activated|ported|finished)\b",
+            r"\b(port(ing|-in| in)?|service order|order) complet(e|ion|ed)\b|\bport\W?\d{3,8}\W{1,3}(complete[d]?|done|live|activated)\b|\b(sv|subscription versions?)\b[^.\n]{0,30}\b(active|activated)\b|\bcompletion (notice|confirmation)\b|^\s*(completed|complete|live|activated)\s*[:\-]|\bsv activated\b|\bactivation (is )?complete\b|\b\d+ of \d+ (numbers |tns )?(activated|ported|completed)\b|\ball numbers\b[^.\n]{0,50}\b(are live|activated|ported|finished)\b",
         ),
         cue(
             Completed,
             2,
             "numbers listed as active or complete",
-            r"\b(status|result|state)\b\W{0,4}(port(ed)? )?(active|activated|complete[d]?|ported|live)\b|[,|\t]\s*(activated|complete[d]?|ported)\s*([,|\t]|$)|<status>\s*(active|activated|complete[d]?)\s*<|\b(live|active)\s*:\s*\(?\d|\bresp(onse)? ?type\W{0,3}(cmp|comp|complete)\b|\bevent\W{0,3}(sv[_ ]?)?activat|\b(port|order)\W{0,3}(complete|done)\b|\bdone \d{1,2}:\d\d",
+            r"\b(status|result|state)( change)?\b\W{0,4}(port(ed)? )?(active|activated|complete[d]?|ported|live)\b|[,|\t]\s*(activated|complete[d]?|ported)\s*([,|\t]|$)|<status>\s*(active|activated|complete[d]?)\s*<|\b(live|active)\s*:\s*\(?\d|\bresp(onse)? ?type\W{0,3}(cmp|comp|complete)\b|\bevent\W{0,3}(sv[_ ]?)?activat|\b(port|order)\W{0,3}(complete|done)\b|\bdone \d{1,2}:\d\d",
         ),
         cue(
             Completed,
@@ -96,7 +96,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Foc,
             3,
             "a date scheduled or confirmed",
-            r"\b(is |has been |was |been |now )?(scheduled|confirmed|rescheduled|booked|committed|slated|set) (for|on|to)\b|\bwill (port|be ported|complete|be completed|activate|be activated|go live|cut ?over)\b|\b(date|foc) (has been |was )?(changed|moved|updated|revised|pushed)\b|\bprogramad[ao]\b|\bpr[ée]vu(e)? (le|pour)\b|\bconfirm[ée]e?\b",
+            r"\b(is |has been |was |been |now )?(scheduled|confirmed|rescheduled|booked|committed|slated|set) (for|on|to)\b|\bwill (port|be ported|complete|be completed|activate|be activated|go live|cut ?over)\b|\b(date|foc) (has been |was )?(changed|moved|updated|revised|pushed)\b|\blocked in\b|\b(move|moving|change|changing|push|pushing) (your |the |our )?(due |port |foc |porting )?date\b|\bprogramad[ao]\b|\bpr[ée]vu(e)? (le|pour)\b|\bconfirm[ée]e?\b",
         ),
         cue(
             Foc,
@@ -211,10 +211,9 @@ mod tests {
             None
         );
         assert_eq!(best("FastPort moves numbers with no more rejected LSRs"), None);
-        assert_eq!(
-            best("number,result\n+12397510514,ACTIVATED,2026-10-30"),
-            Some(Notice::Completed)
-        );
+        let rows = ["number,result", "+12397510514,ACTIVATED,2026-10-30"];
+        assert_eq!(weigh(&rows, |_| false).completed, 2, "a hint, not a notice on its own");
+        assert_eq!(best("6 of 6 numbers activated"), Some(Notice::Completed));
         assert_eq!(best("FOC date: 12/04/2026"), Some(Notice::Foc));
     }
 }

@@ -14,7 +14,7 @@ static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
     vec![
         rule(
             RejectCode::MainBtnPorting,
-            r"partial port.{0,60}(btn|billing (tele)?phone|main (billing )?(number|tn|line)|account number)|(btn|billing number) is (on|part of|included in) (this|the) partial|(new|replacement) (btn|billing (tele)?phone number|billing number)|which remaining (line|number|tn) (becomes|will be)|(btn|billing telephone number|billing number) is being ported|(btn|main (billing )?(number|tn|line)|billing telephone number).{0,60}(partial port|remaining (lines|numbers|tns)|new btn|designate)|new btn|designate (a )?new (btn|billing)",
+            r"partial port.{0,60}(btn|billing (tele)?phone|main (billing )?(number|tn|line)|account number)|(btn|billing number) is (on|part of|included in) (this|the) partial|(new|replacement) (btn|billing (tele)?phone number|billing number)|which remaining (line|number|tn) (becomes|will be)|new main number|main (billing )?number[^.]{0,60}\b(not all|remaining|lines that stay)|(btn|billing telephone number|billing number) is being ported|(btn|main (billing )?(number|tn|line)|billing telephone number).{0,60}(partial port|remaining (lines|numbers|tns)|new btn|designate)|new btn|designate (a )?new (btn|billing)",
         ),
         rule(
             RejectCode::PostalCodeMismatch,
@@ -34,7 +34,7 @@ static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
         ),
         rule(
             RejectCode::PhoneNumberMismatch,
-            r"\b(tns?|numbers?|lines?)\b[^.]{0,40}\bnot (part of|served under|associated with|listed (on|under)|found (on|under)|on|under) (this|the|that)?\s*(account|csr)|(tn|number|telephone number)s? (is |are )?not (found|associated|listed|on)|does not belong|tn not found|invalid tn|number not found|not on file|no pertenece",
+            r"\b(tns?|numbers?|lines?)\b[^.]{0,40}\bnot (part of|served under|associated with|listed (on|under)|found (on|under)|on|under) (this|the|that)?\s*(account|csr)|(tn|number|telephone number)s? (is |are )?not (found|associated|listed|on)|does not belong|\b(number|tn|line)s?\b[^.]{0,40}\b(different|another) (account|customer)|tn not found|invalid tn|number not found|not on file|no pertenece",
         ),
         rule(
             RejectCode::BtnAtnMismatch,
@@ -91,7 +91,7 @@ pub fn reject_code_of(text: &str) -> (RejectCode, String) {
 }
 
 static REASON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[.;]\s+|\t|\s{2,})\W*(reason( given| for (rejection|reject|jeopardy))?|reject(ion)? (reason|text)( from the carrier)?|rejection text from the carrier|carrier reason|jeopardy reason|error desc(ription)?|error text|error message|description|cause|motivo|raz[oó]n|raison|explanation|remarks?|comments?|their note)\s*[:=]\s*(.+)$").expect("reason label")
+    Regex::new(r"(?i)(?:^|[.;]\s+|\t|\s{2,})\W*(reason( given| for (rejection|reject|jeopardy))?|reject(ion)? (reason|text)( from the carrier)?|rejection text from the carrier|carrier reason|jeopardy reason|error desc(ription)?|error text|error message|description|cause|motivo|raz[oó]n|raison|explanation|remarks?|comments?|their note)(?:\s*[:=]\s*|\t+\s*)(.+)$").expect("reason label")
 });
 static UNWORKED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(unworked|rejected|sent (it |this )?back|not accepted|returned|rechazad[ao]|rejet[ée]e?)\b\s*(because|:|-|–)\s*(.+)$").expect("unworked")

@@ -49,13 +49,15 @@ static CALL_PRODUCTS: LazyLock<Regex> = LazyLock::new(|| {
 pub struct BillReading {
     pub bill: Bill,
     pub strength: u32,
+    /// A bill shows what is owed or was paid: without an amount it is a form.
+    pub has_amount: bool,
     pub evidence: Vec<&'static str>,
 }
 
 /// How strong the evidence must be for a text to be a bill: a file a customer named
 /// as a statement or bill needs less than an e-mail body.
 pub const STRENGTH_OF_A_BILL: u32 = 5;
-pub const STRENGTH_OF_A_NAMED_BILL: u32 = 3;
+pub const STRENGTH_OF_A_NAMED_BILL: u32 = 4;
 
 /// Reads a bill's fields and weighs the evidence that the text is a bill at all: an
 /// account number under its label, amounts, billing words, a bill date, lines billed
@@ -102,6 +104,7 @@ pub fn read(text: &str) -> BillReading {
     BillReading {
         bill,
         strength,
+        has_amount: amounts >= 1,
         evidence,
     }
 }
@@ -115,10 +118,23 @@ pub fn looks_named_as_a_bill(name: &str) -> bool {
     NAMED.is_match(name)
 }
 
+impl BillReading {
+    /// True when the evidence is enough: an amount and, for a text not named as a
+    /// bill, more of the rest.
+    pub fn is_a_bill(&self, named_as_a_bill: bool) -> bool {
+        let needed = if named_as_a_bill {
+            STRENGTH_OF_A_NAMED_BILL
+        } else {
+            STRENGTH_OF_A_BILL
+        };
+        self.has_amount && self.strength >= needed
+    }
+}
+
 /// Reads a bill's fields; `None` when the text is not a bill.
 pub fn read_bill(text: &str) -> Option<Bill> {
     let reading = read(text);
-    (reading.strength >= STRENGTH_OF_A_BILL).then_some(reading.bill)
+    reading.is_a_bill(false).then_some(reading.bill)
 }
 
 fn date_value(value: &str) -> Option<NaiveDate> {
