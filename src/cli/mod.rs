@@ -59,6 +59,9 @@ pub enum Command {
         /// Print the text read from each file (a bill's PDF text, a message's new text) instead.
         #[arg(long)]
         text: bool,
+        /// Also print how sure each reading is and the evidence that decided it.
+        #[arg(long)]
+        explain: bool,
     },
     /// Feed .eml files through the desk as if they had just arrived (a file already
     /// taken is skipped).
@@ -240,8 +243,13 @@ impl From<StoreError> for Failure {
 
 /// Carries out a parsed command line, writing what it shows to `out`.
 pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
-    if let Command::Parse { files, text } = &cli.command {
-        return parse::parse_files(files, cli.json, *text, out);
+    if let Command::Parse { files, text, explain } = &cli.command {
+        let show = parse::Show {
+            json: cli.json,
+            text: *text,
+            explain: *explain,
+        };
+        return parse::parse_files(files, show, out);
     }
     let settings = Settings::load(&Settings::path(cli.config.clone())).map_err(Failure::input)?;
     let clock: Arc<dyn Clock> = match (cli.now, &cli.command) {

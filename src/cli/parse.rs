@@ -7,12 +7,18 @@ use std::path::PathBuf;
 /// `portbot parse`: one JSON line per file, in the order given. A file that cannot be
 /// read as a message still gets its line; a missing file is an error (exit 1) after the
 /// others are printed.
-pub(super) fn parse_files(
-    files: &[PathBuf],
-    json: bool,
-    text: bool,
-    out: &mut (dyn Write + Send),
-) -> Result<(), Failure> {
+/// How `portbot parse` shows each file.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Show {
+    pub json: bool,
+    /// The text read instead of the reading.
+    pub text: bool,
+    /// The confidence and evidence too.
+    pub explain: bool,
+}
+
+pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
+    let Show { json, text, explain } = show;
     let mut missing = Vec::new();
     for path in files {
         let shown = path.display().to_string();
@@ -25,7 +31,13 @@ pub(super) fn parse_files(
                 })?;
                 continue;
             }
-            Ok(bytes) => crate::parse::parse_file_bytes(&shown, &bytes),
+            Ok(bytes) => {
+                let mut parsed = crate::parse::parse_file_bytes(&shown, &bytes);
+                if !explain {
+                    parsed.evidence.clear();
+                }
+                parsed
+            }
             Err(e) => {
                 missing.push(format!("{shown}: {e}"));
                 continue;
@@ -34,13 +46,20 @@ pub(super) fn parse_files(
         let line = if json {
             serde_json::to_string(&parsed).unwrap_or_default()
         } else {
-            format!(
-                "{}: {:?} {} {}",
+            let mut line = format!(
+                "{}: {} {} {}",
                 parsed.file,
-                parsed.kind,
+                parsed.kind.as_str(),
                 parsed.order_ref.as_deref().unwrap_or("-"),
                 parsed.numbers.join(" ")
-            )
+            );
+            if explain {
+                line.push_str(&format!("\n  {}", parsed.reading()));
+                for why in &parsed.evidence {
+                    line.push_str(&format!("\n  because: {why}"));
+                }
+            }
+            line
         };
         writeln!(out, "{line}").map_err(|e| Failure {
             message: e.to_string(),

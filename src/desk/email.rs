@@ -328,6 +328,9 @@ fn staff_reason_text(reason: &StaffReason) -> String {
         }
         StaffReason::NotAContact => "the sender is not a contact of the order: nothing was told or changed".to_string(),
         StaffReason::NotUnderstood(why) => format!("the bot could not understand it ({why})"),
+        StaffReason::Unsure(reading) => format!(
+            "the bot is not sure what it says ({reading}): read it, then attach it to apply the reading, or act by hand"
+        ),
         StaffReason::NeedsAPerson(what) => what.to_string(),
     }
 }

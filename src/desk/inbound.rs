@@ -110,6 +110,8 @@ pub enum StaffReason {
     NotAContact,
     /// The parser could not tell what it is, or a notice lacks what it must carry.
     NotUnderstood(String),
+    /// A notice the parser read, but not surely enough to change an order: the reading.
+    Unsure(String),
     /// Understood, recorded, and a person must act on it.
     NeedsAPerson(&'static str),
 }
@@ -165,6 +167,10 @@ pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: 
     let notice = is_notice(parsed.kind);
     if notice && sender != Sender::Carrier {
         return Decision::staff(StaffReason::UntrustedNotice);
+    }
+    // A wrong action is far worse than a question to a person.
+    if notice && !parsed.is_sure() {
+        return Decision::staff(StaffReason::Unsure(parsed.reading()));
     }
     let customer = matches!(
         parsed.kind,

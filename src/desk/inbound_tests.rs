@@ -163,3 +163,20 @@ fn without_a_reference_the_senders_order_with_those_numbers_is_the_match() {
     );
     assert_eq!(match_order(None, &[], &[n("305-555-0100")]), Match::Unmatched);
 }
+
+#[test]
+fn a_notice_read_without_enough_confidence_goes_to_staff_with_its_reading() {
+    let mut unsure = parsed(Kind::PortRejected);
+    unsure.confidence = 0.62;
+    let d = decide(&unsure, Sender::Carrier, "PORT-1001 update", None);
+    assert!(d.outcome.is_none(), "nothing changes on the order");
+    match d.staff {
+        Some(StaffReason::Unsure(reading)) => {
+            assert_eq!(reading, "looks like a rejection (LOCATION_MISMATCH), 0.62")
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut sure = parsed(Kind::PortRejected);
+    sure.confidence = 0.9;
+    assert!(decide(&sure, Sender::Carrier, "PORT-1001 update", None).outcome.is_some());
+}

@@ -108,7 +108,10 @@ fn vouched_event(letter: &Letter, order: &Order, id: i64) -> Event {
     let kind = letter.parsed.kind;
     let notice = super::inbound::is_notice(kind);
     let sender = if notice { Sender::Carrier } else { Sender::Contact };
-    let decision = decide(&letter.parsed, sender, &letter.summary(), letter.failed_contact(order));
+    // The person who attached it confirms the reading.
+    let mut parsed = letter.parsed.clone();
+    parsed.confidence = 1.0;
+    let decision = decide(&parsed, sender, &letter.summary(), letter.failed_contact(order));
     match decision.outcome {
         Some(Action::Event(e)) => e,
         Some(Action::Timeline { event, text }) => Event::Logged { event, text },

@@ -63,6 +63,30 @@ impl Parsed {
         }
     }
 
+    /// The reading in words for staff: `looks like a rejection (PASSCODE_PIN_INVALID),
+    /// 0.62`.
+    pub fn reading(&self) -> String {
+        let what = match self.kind {
+            Kind::PortCompleted => "a completion".to_string(),
+            Kind::PortRejected => match self.reject_code {
+                Some(code) => format!("a rejection ({})", code.code()),
+                None => "a rejection".to_string(),
+            },
+            Kind::FocConfirmed => match &self.foc_date {
+                Some(date) => format!("an FOC for {date}"),
+                None => "an FOC without a date".to_string(),
+            },
+            Kind::LoaSigned => "an e-signature completion".to_string(),
+            other => other.as_str().replace('_', " "),
+        };
+        format!("looks like {what}, {:.2}", self.confidence)
+    }
+
+    /// True when the reading is sure enough for a notice to change an order.
+    pub fn is_sure(&self) -> bool {
+        self.confidence >= classify::SURE
+    }
+
     /// A file that could not be read, with the reason.
     pub fn unknown(file: &str, error: impl ToString) -> Self {
         Self {

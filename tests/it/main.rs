@@ -21,3 +21,4 @@ mod replicas;
 mod run;
 mod sender;
 mod texts;
+mod unsure;
