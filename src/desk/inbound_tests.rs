@@ -178,5 +178,7 @@ fn a_notice_read_without_enough_confidence_goes_to_staff_with_its_reading() {
     }
     let mut sure = parsed(Kind::PortRejected);
     sure.confidence = 0.9;
-    assert!(decide(&sure, Sender::Carrier, "PORT-1001 update", None).outcome.is_some());
+    assert!(decide(&sure, Sender::Carrier, "PORT-1001 update", None)
+        .outcome
+        .is_some());
 }

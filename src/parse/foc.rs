@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 static CONFIRMED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)").expect("confirmed")
 });
+static ARROW_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(->|→|=>|>>|⇒)\s*$").expect("arrow"));
+static ARROW_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(->|→|=>|>>|⇒)").expect("arrow"));
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[T\s]\d{1,2}:\d\d(:\d\d)?\s*([ap]\.?m\.?)?\s*(z|utc|gmt|[ecmp][sd]t|et|ct|mt|pt)?\b").expect("time")
 });
@@ -97,6 +99,13 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         String::new()
     };
     let mut score = 0;
+    // `12/10/2026 -> 12/14/2026`: the date after the arrow is the new one.
+    if ARROW_BEFORE.is_match(&before) {
+        score += 4;
+    }
+    if ARROW_AFTER.is_match(after) {
+        score -= 4;
+    }
     // A date with a time of day is when something was written (a ticket's
     // timestamp), not the day a port happens.
     if TIME_AFTER.is_match(after) {

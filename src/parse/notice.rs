@@ -48,13 +48,13 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Completed,
             3,
             "numbers were ported",
-            r"\b(have|has) been (successfully )?(ported|activated|moved|transferred)\b|\bsuccessfully (ported|activated|transferred|moved)\b|\bported (successfully|in|over)\b|\bfinished porting\b|\bnow terminates? on\b",
+            r"\b(have|has) been (successfully )?(ported|activated)\b|\bsuccessfully (ported|activated|transferred|moved)\b|\bported (successfully|in|over)\b|\bfinished porting\b|\bnow terminates? on\b",
         ),
         cue(
             Completed,
             3,
             "a completion notice",
-            r"\b(port(ing|-in| in)?|service order|order) complet(e|ion|ed)\b|\bport\W?\d{3,8}\W{1,3}(complete[d]?|done|live|activated)\b|\b(sv|subscription versions?)\b[^.\n]{0,30}\b(active|activated)\b|\bcompletion (notice|confirmation)\b|^\s*(completed|complete|live|activated)\s*[:\-]|\bsv activated\b|\bactivation (is )?complete\b|\b\d+ of \d+ (numbers |tns )?(activated|ported|completed)\b|\ball numbers\b[^.\n]{0,50}\b(are live|activated|ported|finished)\b",
+            r"\b(port(ing|-in| in)?|service order|order) complet(e|ion|ed)\b|\bport\W?\d{3,8}\W{1,3}(complete[d]?|done|live|activated)\b|\b(sv|subscription versions?)\b[^.\n]{0,30}\b(active|activated)\b|\bcompletion (notice|confirmation)\b|^\s*(completed|complete|live|activated)\s*[:\-]|\bsv activated\b|\b(event|type|action)\W{0,4}(port|order|sv|number)?[._ ]?(completed?|activated|ported)\b|\bactivation (is )?complete\b|\b\d+ of \d+ (numbers |tns )?(activated|ported|completed)\b|\ball numbers\b[^.\n]{0,50}\b(are live|activated|ported|finished)\b",
         ),
         cue(
             Completed,
@@ -96,7 +96,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             Foc,
             3,
             "a date scheduled or confirmed",
-            r"\b(is |has been |was |been |now )?(scheduled|confirmed|rescheduled|booked|committed|slated|set) (for|on|to)\b|\bwill (port|be ported|complete|be completed|activate|be activated|go live|cut ?over)\b|\b(date|foc) (has been |was )?(changed|moved|updated|revised|pushed)\b|\blocked in\b|\b(move|moving|change|changing|push|pushing) (your |the |our )?(due |port |foc |porting )?date\b|\bprogramad[ao]\b|\bpr[ée]vu(e)? (le|pour)\b|\bconfirm[ée]e?\b",
+            r"\b(is |has been |was |been |now )?(scheduled|confirmed|rescheduled|booked|committed|slated|set) (for|on|to)\b|\bwill (port|be ported|complete|be completed|activate|be activated|go live|cut ?over)\b|\b(date|foc)\b[^.\n]{0,30}\b(has been |have been |was |has |is )?(changed|moved|updated|revised|pushed|rescheduled)\b|\blocked in\b|\b(move|moving|change|changing|push|pushing) (your |the |our )?(due |port |foc |porting )?date\b|\bprogramad[ao]\b|\bpr[ée]vu(e)? (le|pour)\b|\bconfirm[ée]e?\b",
         ),
         cue(
             Foc,

@@ -34,7 +34,7 @@ static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
         ),
         rule(
             RejectCode::PhoneNumberMismatch,
-            r"\b(tns?|numbers?|lines?)\b[^.]{0,40}\bnot (part of|served under|associated with|listed (on|under)|found (on|under)|on|under) (this|the|that)?\s*(account|csr)|(tn|number|telephone number)s? (is |are )?not (found|associated|listed|on)|does not belong|\b(number|tn|line)s?\b[^.]{0,40}\b(different|another) (account|customer)|tn not found|invalid tn|number not found|not on file|no pertenece",
+            r"\b(tns?|numbers?|lines?)\b[^.]{0,40}\bnot (part of|served under|associated with|listed (on|under)|found (on|under)|on|under) (this |the |that )?([\w']+ )?(account|csr)|(tn|number|telephone number)s? (is |are )?not (found|associated|listed|on)|does not belong|\b(number|tn|line)s?\b[^.]{0,40}\b(different|another) (account|customer)|tn not found|invalid tn|number not found|not on file|no pertenece",
         ),
         rule(
             RejectCode::BtnAtnMismatch,
@@ -46,7 +46,7 @@ static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
         ),
         rule(
             RejectCode::LsrPending,
-            r"pending (order|lsr|request|port|change|service order|disconnect)|already pending|in progress|en curso|en cours|another (order|port|carrier)|(order|lsr|request) (already )?pending|freeze|frozen|open order|in[- ]flight|existing order|conflicting order|duplicate (order|request)",
+            r"pending (order|lsr|request|port|change|service order|disconnect)|already pending|in progress|(already )?open (order|request|lsr)|(order|request|lsr) already open|other (order|request)s? (on|for) (the|this) account|until [^.]{0,60}(order|request)[^.]{0,40}(completes?|completed|closes?|closed)|en curso|en cours|another (order|port|carrier)|(order|lsr|request) (already )?pending|freeze|frozen|open order|in[- ]flight|existing order|conflicting order|duplicate (order|request)",
         ),
         rule(
             RejectCode::EntityNameMismatch,

@@ -74,7 +74,7 @@ pub fn read(text: &str) -> BillReading {
         btn: btn(&lines),
         account_name: address::account_name(&lines, carrier.as_deref()),
         service_address: address::service_address(&lines),
-        invoice_date: first_value(&lines, Field::BillDate, date_value),
+        invoice_date: bill_date(&lines),
         numbers,
         carrier,
     };
@@ -142,6 +142,19 @@ fn date_value(value: &str) -> Option<NaiveDate> {
         .first()
         .filter(|d| d.start <= 12)
         .and_then(|d| d.year.and_then(|_| d.resolve(NaiveDate::MIN)))
+}
+
+/// The bill's date: under a label that names it (`Statement Date`, `Bill date`)
+/// before one that says only `Date` (a forwarded message's own header says that too).
+fn bill_date(lines: &[Line<'_>]) -> Option<NaiveDate> {
+    let mut labels = fields::labels_of(lines, Field::BillDate);
+    labels.sort_by_key(|at| {
+        let cell = lines[at.line].cells[at.cell].text;
+        labels::folded_words(&cell[..at.end]).len() == 1
+    });
+    labels
+        .into_iter()
+        .find_map(|at| fields::candidates(lines, at).into_iter().find_map(date_value))
 }
 
 /// A phone number at the start of a value.
@@ -213,15 +226,7 @@ fn printed_carrier(lines: &[Line<'_>]) -> Option<String> {
 /// A cell without the titles a bill runs on after its name (`Mitel  Invoice` is two
 /// cells, `HAWAIIAN TELCOM BUSINESS STATEMENT` one).
 fn strip_title(cell: &str) -> Option<String> {
-    const TITLES: &[&str] = &[
-        "invoice",
-        "statement",
-        "bill",
-        "receipt",
-        "e-statement",
-        "tax",
-        "services",
-    ];
+    const TITLES: &[&str] = &["invoice", "statement", "bill", "receipt", "e-statement", "tax"];
     let mut words: Vec<&str> = cell.split_whitespace().collect();
     let mut stripped = false;
     while words.len() > 1
