@@ -298,8 +298,8 @@ fn notice_word(n: Notice) -> &'static str {
 /// What a person wrote: a cancellation, a question, routing, or a reply. A reply's
 /// subject repeats ours and is not read.
 fn customer_verdict(e: &Evidence<'_>, text: &str) -> Verdict {
-    let text = without_reply_subject(&e.mail.subject.to_lowercase(), text);
     let about_a_port = e.has_order_ref || e.has_numbers || PORT_TALK.is_match(text);
+    let text = without_reply_subject(&e.mail.subject.to_lowercase(), text);
     let says = |re: &Regex| statements(text).iter().any(|s| re.is_match(s) && !denied(s));
     if says(&CANCEL) {
         return Verdict::new(Kind::CancelRequest, 0.85, "asks to cancel the port");

@@ -81,12 +81,12 @@ fn figure(line: &str) -> Option<f64> {
 #[test]
 fn our_own_varied_messages_score_at_least_095() {
     let (report, overall) = score(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/parse_cases"));
-    assert!(overall >= 0.95, "overall {overall} below 0.95:\n{report}");
+    assert!(overall >= 0.97, "overall {overall} below 0.97:\n{report}");
 }
 
-#[test]
-fn the_samples_score_as_the_contract_demands() {
-    let (report, overall) = score(&shared().join("samples"));
+/// The contract's bar: overall at least 0.97 and every figure at least 0.9.
+fn meets_the_contract(dir: &Path) {
+    let (report, overall) = score(dir);
     assert!(overall >= 0.97, "overall {overall} below 0.97:\n{report}");
     for line in report
         .lines()
@@ -95,6 +95,17 @@ fn the_samples_score_as_the_contract_demands() {
         let value = figure(line).unwrap_or(0.0);
         assert!(value >= 0.9, "a figure below 0.9: {line}\n{report}");
     }
+}
+
+#[test]
+fn the_samples_score_as_the_contract_demands() {
+    meets_the_contract(&shared().join("samples"));
+}
+
+/// Mail and bills from other carriers, vendors and customers than the samples.
+#[test]
+fn other_carriers_mail_and_bills_score_as_the_contract_demands() {
+    meets_the_contract(&shared().join("corpora/porting-c"));
 }
 
 #[test]
