@@ -74,7 +74,7 @@ pub struct Evidence<'a> {
 }
 
 fn re(pattern: &str) -> Regex {
-    Regex::new(&format!("(?i){pattern}")).expect("classifier pattern")
+    Regex::new(&super::notice::ascii_boundaries(pattern)).expect("classifier pattern")
 }
 
 static DAEMON_SENDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -253,7 +253,7 @@ fn notice_verdict(subject: &str, text: &str) -> Option<Verdict> {
             .iter()
             .any(|s| !super::dates::dates_in(s).is_empty())
     };
-    let scores = notice::weigh(&statements, dated);
+    let scores = notice::weigh(notice_text, &statements, dated);
     // The others said beside it make the reading less sure.
     let (best, score, runner_up) = scores.decided()?;
     let kind = match best {

@@ -117,6 +117,9 @@ fn year_of(text: &str) -> Option<i32> {
 
 /// Every date in `text`, in order of position; overlapping readings keep the first.
 pub fn dates_in(text: &str) -> Vec<FoundDate> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let mut found: Vec<FoundDate> = Vec::new();
     let mut push = |start, end, year, month, day| {
         if (1..=12).contains(&month) && (1..=31).contains(&day) {

@@ -223,9 +223,15 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
     }
     // Attachments count like the body (a per-number CSV, an XML response, a letter);
     // a bill among them is read as a bill instead.
-    let (bill, bill_in_body) = find_bill(mail, &format!("{}\n{}", split.body(), forwarded.join("\n"))).unzip();
+    let attachments = read_attachments(mail);
+    let (bill, bill_in_body) = find_bill(
+        mail,
+        &attachments,
+        &format!("{}\n{}", split.body(), forwarded.join("\n")),
+    )
+    .unzip();
     let bill_in_body = bill_in_body.unwrap_or(false);
-    let attached: Vec<String> = mail.attachments.iter().filter_map(attachment_text).collect();
+    let attached: Vec<&str> = attachments.iter().filter_map(|a| a.text.as_deref()).collect();
     let new_text = format!(
         "{}\n{}\n{}\n{}",
         mail.subject,
@@ -292,39 +298,60 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
     }
 }
 
-/// The text of an attachment that reads as text (CSV, XML, JSON, plain text, HTML, a
-/// PDF letter); images and other binaries have none.
-fn attachment_text(a: &mime::Attachment) -> Option<String> {
-    let name = a.name.to_lowercase();
-    let textual = a.content_type.starts_with("text/")
-        || ["xml", "json", "pdf", "csv"].iter().any(|t| a.content_type.contains(t))
-        || [".txt", ".csv", ".xml", ".json", ".pdf", ".html", ".htm"]
-            .iter()
-            .any(|e| name.ends_with(e));
-    let text = textual
-        .then(|| bill_text(&a.name, &a.content_type, &a.bytes).ok())
-        .flatten()?;
-    // A bill is read as a bill, not as words of the message.
-    (!bill::read(&text).is_a_bill(true)).then_some(text)
+/// An attachment read once: the bill it is, or else its text (a per-number CSV, an
+/// XML response, a letter), which counts like the body.
+struct Attached {
+    bill: Option<Bill>,
+    text: Option<String>,
+}
+
+/// Every attachment that reads as text (CSV, XML, JSON, plain text, HTML, a PDF);
+/// images and other binaries have none.
+fn read_attachments(mail: &mime::Mail) -> Vec<Attached> {
+    mail.attachments
+        .iter()
+        .filter_map(|a| {
+            let name = a.name.to_lowercase();
+            let textual = a.content_type.starts_with("text/")
+                || ["xml", "json", "pdf", "csv"].iter().any(|t| a.content_type.contains(t))
+                || [".txt", ".csv", ".xml", ".json", ".pdf", ".html", ".htm"]
+                    .iter()
+                    .any(|e| name.ends_with(e))
+                || a.bytes.starts_with(b"%PDF");
+            let text = textual
+                .then(|| bill_text(&a.name, &a.content_type, &a.bytes).ok())
+                .flatten()?;
+            Some(
+                match bill::read_if_a_bill(&text, bill::looks_named_as_a_bill(&a.name)) {
+                    Some(bill) => Attached {
+                        bill: Some(bill),
+                        text: None,
+                    },
+                    None => Attached {
+                        bill: None,
+                        text: Some(text),
+                    },
+                },
+            )
+        })
+        .collect()
 }
 
 /// The bill a message carries: an attachment, a forwarded message's attachment, or an
 /// e-bill in the body; the one with the most fields wins. True when it was the body.
-fn find_bill(mail: &mime::Mail, body: &str) -> Option<(Bill, bool)> {
-    let mut candidates: Vec<(Bill, bool)> = Vec::new();
-    let mut from_attachments = |m: &mime::Mail| {
-        for a in &m.attachments {
-            if let Ok(text) = bill_text(&a.name, &a.content_type, &a.bytes) {
-                let reading = bill::read(&text);
-                if reading.is_a_bill(bill::looks_named_as_a_bill(&a.name)) {
-                    candidates.push((reading.bill, false));
-                }
-            }
-        }
-    };
-    from_attachments(mail);
+fn find_bill(mail: &mime::Mail, attached: &[Attached], body: &str) -> Option<(Bill, bool)> {
+    let mut candidates: Vec<(Bill, bool)> = attached
+        .iter()
+        .filter_map(|a| a.bill.clone())
+        .map(|b| (b, false))
+        .collect();
     for f in &mail.forwarded {
-        from_attachments(f);
+        candidates.extend(
+            read_attachments(f)
+                .into_iter()
+                .filter_map(|a| a.bill)
+                .map(|b| (b, false)),
+        );
     }
     candidates.extend(bill::read_bill(body).map(|b| (b, true)));
     candidates.into_iter().max_by_key(|(b, _)| filled_fields(b))

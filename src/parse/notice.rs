@@ -28,7 +28,7 @@ fn cue(notice: Notice, weight: i32, says: &'static str, pattern: &str) -> Cue {
     Cue {
         notice,
         weight,
-        pattern: Regex::new(&format!("(?i){pattern}")).expect("notice cue"),
+        pattern: Regex::new(&format!("(?m){}", ascii_boundaries(pattern))).expect("notice cue"),
         says,
     }
 }
@@ -107,9 +107,15 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     ]
 });
 
+/// Case-insensitive, with ASCII word boundaries: the fast regex engines handle those on
+/// any text, while a Unicode `\b` sends every non-ASCII message to the slow one.
+pub fn ascii_boundaries(pattern: &str) -> String {
+    format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"))
+}
+
 /// A negation or condition that takes the cue in its clause back.
 static TAKEN_BACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(not|no|never|cannot|can't|won't|isn't|aren't|wasn't|hasn't|haven't|until|unless|once|if|before|pending|yet to|ni|pas|hasta que|sin)\b").expect("taken back")
+    Regex::new(&ascii_boundaries(r"\b(not|no|never|cannot|can't|won't|isn't|aren't|wasn't|hasn't|haven't|until|unless|once|if|before|pending|yet to|ni|pas|hasta que|sin)\b")).expect("taken back")
 });
 
 /// How strongly the text says each notice, with what it said.
@@ -148,10 +154,16 @@ impl NoticeScores {
 
 /// Weighs what `statements` say. `has_date` tells whether a statement (or the line
 /// after it) holds a date: an FOC cue without a date says nothing.
-pub fn weigh(statements: &[&str], has_date: impl Fn(usize) -> bool) -> NoticeScores {
+pub fn weigh(text: &str, statements: &[&str], has_date: impl Fn(usize) -> bool) -> NoticeScores {
     let mut scores = NoticeScores::default();
+    // One pass over the whole text says which cues can match at all: most mail
+    // (customers writing) matches few, and only those are read statement by statement.
+    let possible: Vec<bool> = CUES.iter().map(|c| c.pattern.is_match(text)).collect();
     for (i, statement) in statements.iter().enumerate() {
-        for cue in CUES.iter() {
+        for (c, cue) in CUES.iter().enumerate() {
+            if !possible[c] {
+                continue;
+            }
             let Some(m) = cue.pattern.find(statement) else { continue };
             if taken_back(statement, m.start()) {
                 continue;
@@ -191,7 +203,7 @@ mod tests {
 
     fn best(text: &str) -> Option<Notice> {
         let statements: Vec<&str> = text.split(['.', '\n']).collect();
-        weigh(&statements, |_| true).decided().map(|(n, _, _)| n)
+        weigh(text, &statements, |_| true).decided().map(|(n, _, _)| n)
     }
 
     #[test]
@@ -212,7 +224,11 @@ mod tests {
         );
         assert_eq!(best("FastPort moves numbers with no more rejected LSRs"), None);
         let rows = ["number,result", "+12397510514,ACTIVATED,2026-10-30"];
-        assert_eq!(weigh(&rows, |_| false).completed, 2, "a hint, not a notice on its own");
+        assert_eq!(
+            weigh(&rows.join("\n"), &rows, |_| false).completed,
+            2,
+            "a hint, not a notice on its own"
+        );
         assert_eq!(best("6 of 6 numbers activated"), Some(Notice::Completed));
         assert_eq!(best("FOC date: 12/04/2026"), Some(Notice::Foc));
     }

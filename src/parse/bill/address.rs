@@ -24,7 +24,7 @@ pub fn is_po_box(cell: &str) -> bool {
 }
 
 fn is_street(cell: &str) -> bool {
-    STREET.is_match(cell.trim()) && !cell.trim_start().starts_with(|c: char| c == '$')
+    STREET.is_match(cell.trim()) && !cell.trim_start().starts_with('$')
 }
 
 /// `street, city, ST 12345` from address pieces; ZIP+4 cut to five digits. `None`
@@ -68,7 +68,7 @@ fn address_from(lines: &[Line<'_>], li: usize, column: usize, first: Option<&str
             skipped_name = true; // the account name above the street
             continue;
         }
-        if !parts.is_empty() && !(CITY_LINE.is_match(next) || UNIT.is_match(next) || parts.len() == 1) {
+        if !(parts.is_empty() || CITY_LINE.is_match(next) || UNIT.is_match(next) || parts.len() == 1) {
             break;
         }
         parts.push(next);
@@ -185,7 +185,7 @@ pub fn account_name(lines: &[Line<'_>], carrier: Option<&str>) -> Option<String>
     let head: Vec<&Line<'_>> = lines.iter().filter(|l| !l.is_blank()).take(25).collect();
     for (i, line) in head.iter().enumerate() {
         let Some(first) = line.cell(0) else { continue };
-        if is_label(first) || labels_at_start(first).first().is_some() {
+        if is_label(first) || !labels_at_start(first).is_empty() {
             continue;
         }
         // The street below, past an ATTN line or a labelled cell beside the block.

@@ -133,8 +133,17 @@ impl BillReading {
 
 /// Reads a bill's fields; `None` when the text is not a bill.
 pub fn read_bill(text: &str) -> Option<Bill> {
+    read_if_a_bill(text, false)
+}
+
+/// The bill a text holds, when it is one; a text without an amount is not read at all
+/// (most mail is not a bill, and reading one costs more than looking for a `$`).
+pub fn read_if_a_bill(text: &str, named_as_a_bill: bool) -> Option<Bill> {
+    if !MONEY.is_match(text) {
+        return None;
+    }
     let reading = read(text);
-    reading.is_a_bill(false).then_some(reading.bill)
+    reading.is_a_bill(named_as_a_bill).then_some(reading.bill)
 }
 
 fn date_value(value: &str) -> Option<NaiveDate> {
