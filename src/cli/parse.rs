@@ -50,8 +50,8 @@ pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + 
                 "{}: {} {} {}",
                 parsed.file,
                 parsed.kind.as_str(),
-                parsed.order_ref.as_deref().unwrap_or("-"),
-                parsed.numbers.join(" ")
+                parsed.order_ref.as_ref().map_or("-".to_string(), |r| r.to_string()),
+                parsed.numbers.iter().map(|n| n.e164()).collect::<Vec<_>>().join(" ")
             );
             if explain {
                 line.push_str(&format!("\n  {}", parsed.reading()));

@@ -252,11 +252,7 @@ impl Desk {
     /// sender's open orders (or, for a trusted sender, the orders holding the numbers)
     /// narrowed by the numbers named.
     async fn match_letter(&self, letter: &Letter) -> Result<(Match, Option<Order>), DeskError> {
-        let named = letter
-            .parsed
-            .order_ref
-            .as_deref()
-            .and_then(|r| r.parse::<OrderRef>().ok());
+        let named = letter.parsed.order_ref.clone();
         let threaded = letter
             .mail
             .as_ref()

@@ -7,7 +7,6 @@ use crate::domain::message_id::MessageIds;
 use crate::domain::{Bill, EmailAddress, Event, Order, OrderRef, PhoneNumber, RejectCode};
 use crate::parse::classify::Kind;
 use crate::parse::Parsed;
-use chrono::NaiveDate;
 
 /// Who a message is from, for the order it is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,7 +196,7 @@ pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: 
             reason: parsed.reject_reason.clone().unwrap_or_default(),
             numbers: numbers_of(parsed),
         })),
-        Kind::FocConfirmed => match parsed.foc_date.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()) {
+        Kind::FocConfirmed => match parsed.foc_date {
             Some(date) => Decision::act(Outcome::Event(Event::FocConfirmed(date))),
             None => Decision::staff(StaffReason::NotUnderstood("an FOC notice without a date".into())),
         },
@@ -234,7 +233,7 @@ pub fn is_notice(kind: Kind) -> bool {
 }
 
 fn numbers_of(parsed: &Parsed) -> Vec<PhoneNumber> {
-    parsed.numbers.iter().filter_map(|n| n.parse().ok()).collect()
+    parsed.numbers.clone()
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ fn parsed(kind: Kind) -> Parsed {
     Parsed {
         file: "m.eml".into(),
         kind,
-        order_ref: Some("PORT-1001".into()),
-        foc_date: (kind == Kind::FocConfirmed).then(|| "2026-12-15".to_string()),
+        order_ref: Some("PORT-1001".parse().unwrap()),
+        foc_date: (kind == Kind::FocConfirmed).then(|| "2026-12-15".parse().unwrap()),
         reject_code: (kind == Kind::PortRejected).then_some(RejectCode::LocationMismatch),
-        numbers: vec!["+13055550100".into()],
+        numbers: vec!["+13055550100".parse().unwrap()],
         invoice: (kind == Kind::Invoice).then(|| Bill {
             account_number: Some("123456".into()),
             ..Bill::default()

@@ -92,7 +92,7 @@ impl Letter {
     }
 
     pub(super) fn numbers(&self) -> Vec<PhoneNumber> {
-        self.parsed.numbers.iter().filter_map(|n| n.parse().ok()).collect()
+        self.parsed.numbers.clone()
     }
 
     /// The subject and, for what people write, the start of their new text: what the

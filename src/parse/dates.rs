@@ -142,7 +142,8 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
             c[2].parse().unwrap_or(0),
         );
     }
-    for c in ISO.captures_iter(text) {
+    // Year first: `2026-12-04`, `2026/12/04`, `20261204`.
+    for c in ISO.captures_iter(text).chain(COMPACT.captures_iter(text)) {
         let m = c.get(0).expect("all");
         push(
             m.start(),
@@ -164,16 +165,6 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
             c.get(3).and_then(|y| year_of(y.as_str())),
             c[1].parse().unwrap_or(0),
             c[2].parse().unwrap_or(0),
-        );
-    }
-    for c in COMPACT.captures_iter(text) {
-        let m = c.get(0).expect("all");
-        push(
-            m.start(),
-            m.end(),
-            year_of(&c[1]),
-            c[2].parse().unwrap_or(0),
-            c[3].parse().unwrap_or(0),
         );
     }
     // Month names: the month and day groups differ in order between the two styles.

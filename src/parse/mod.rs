@@ -6,6 +6,7 @@ pub mod classify;
 pub mod dates;
 pub mod foc;
 pub mod html;
+pub mod language;
 pub mod mime;
 pub mod notice;
 pub mod numbers;
@@ -13,7 +14,8 @@ pub mod quote;
 pub mod refs;
 pub mod reject;
 
-use crate::domain::{Bill, RejectCode};
+use crate::domain::{Bill, OrderRef, PhoneNumber, RejectCode};
+use chrono::NaiveDate;
 use classify::{classify, Evidence, Kind, Verdict};
 use numbers::{numbers_in, NumberRules};
 use serde::Serialize;
@@ -23,10 +25,10 @@ use serde::Serialize;
 pub struct Parsed {
     pub file: String,
     pub kind: Kind,
-    pub order_ref: Option<String>,
-    pub foc_date: Option<String>,
+    pub order_ref: Option<OrderRef>,
+    pub foc_date: Option<NaiveDate>,
     pub reject_code: Option<RejectCode>,
-    pub numbers: Vec<String>,
+    pub numbers: Vec<PhoneNumber>,
     pub invoice: Option<Bill>,
     /// The carrier's words for a rejection.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,7 +118,7 @@ fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
         Err(e) => return Parsed::unknown(file, e),
     };
     let reading = bill::read(&text);
-    let numbers = reading.bill.numbers.iter().map(|n| n.e164()).collect();
+    let numbers = reading.bill.numbers.clone();
     Parsed {
         numbers,
         invoice: Some(reading.bill),
@@ -246,7 +248,8 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
             mail.returned
                 .as_ref()
                 .and_then(|r| refs::order_ref(&format!("{}\n{}", r.subject, r.text)))
-        });
+        })
+        .and_then(|r| r.parse::<OrderRef>().ok());
     let mut numbers = numbers_in(&new_text, &rules);
     // Underscores join words in JSON keys and values (`order_rejected`).
     let lower = new_text.to_lowercase().replace('_', " ");
@@ -279,19 +282,18 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
         Kind::Invoice => numbers.extend(bill.iter().flat_map(|b| b.numbers.iter().copied())),
         _ => {}
     }
-    let mut numbers: Vec<String> = numbers.iter().map(|n| n.e164()).collect();
     numbers.sort();
     numbers.dedup();
     Parsed {
         file: file.to_string(),
         kind,
         order_ref,
-        foc_date: foc_date.map(|d| d.to_string()),
+        foc_date,
         reject_code,
         numbers,
         invoice: if kind == Kind::Invoice { bill } else { None },
         reject_reason,
-        language: Some(language_of(&lower)),
+        language: Some(language::language_of(&lower)),
         confidence,
         evidence,
         error: None,
@@ -370,34 +372,4 @@ fn filled_fields(b: &Bill) -> usize {
     .iter()
     .filter(|x| **x)
     .count()
-}
-
-/// Spanish when its common words outnumber English ones.
-fn language_of(lower: &str) -> &'static str {
-    const ES: &[&str] = &[
-        " el ",
-        " la ",
-        " de ",
-        " que ",
-        " por ",
-        " para ",
-        " los ",
-        " las ",
-        " una ",
-        " gracias",
-        " hola",
-        "número",
-        "portabilidad",
-        " está",
-        " estamos",
-    ];
-    const EN: &[&str] = &[
-        " the ", " and ", " to ", " of ", " is ", " for ", " we ", " you ", " please", " thanks", " hi ", " our ",
-    ];
-    let count = |words: &[&str]| words.iter().map(|w| lower.matches(w).count()).sum::<usize>();
-    if count(ES) > count(EN) {
-        "es"
-    } else {
-        "en"
-    }
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn portbot(dir: &Path, args: &[&str]) -> Output {
+pub fn portbot(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portbot"))
         .current_dir(dir)
         .env_remove("PORTBOT_CONFIG")
@@ -15,7 +15,7 @@ fn portbot(dir: &Path, args: &[&str]) -> Output {
         .expect("portbot runs")
 }
 
-fn stdout(o: &Output) -> String {
+pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 

@@ -153,7 +153,7 @@ async fn local_mode_writes_each_email_as_an_eml_file() {
     assert!(files[0].to_string_lossy().ends_with("-rejection_notice.eml"));
     let raw = std::fs::read(&files[0]).unwrap();
     let parsed = portbot::parse::parse_message("sent.eml", &raw);
-    assert_eq!(parsed.order_ref.as_deref(), Some("PORT-1001"));
+    assert_eq!(parsed.order_ref.map(|r| r.to_string()).as_deref(), Some("PORT-1001"));
     let text = String::from_utf8_lossy(&raw);
     assert!(
         text.contains("Auto-Submitted: auto-replied") && text.contains("Reply-To:"),

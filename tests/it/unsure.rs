@@ -1,24 +1,10 @@
 //! A notice the parser is not sure of changes nothing: it reaches staff with its
 //! reading, through `portbot ingest` as through the inbox, on both backends.
 
+use crate::cli::{portbot, stdout};
 use crate::harness::{pg_admin_url, run_admin, Backend};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn portbot(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portbot"))
-        .current_dir(dir)
-        .env_remove("PORTBOT_CONFIG")
-        .env_remove("PORTBOT_STORE_URL")
-        .args(args)
-        .output()
-        .expect("portbot runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// A desk folder whose `bot.toml` uses the backend's store and trusts the carrier.
 async fn desk_on(backend: Backend, dir: &Path) -> Option<String> {
