@@ -254,21 +254,6 @@ fn strip_title(cell: &str) -> Option<String> {
     (!name.is_empty() && !address::is_po_box(name) && !is_heading(name)).then(|| name.to_string())
 }
 
-/// Lower case that keeps every character's byte length, so that a position found in
-/// the folded text is the same position in the original (`İ` lowercases to 3 bytes
-/// from 2; such a character is kept as it is).
-pub fn fold_case(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            let mut lower = c.to_lowercase();
-            match (lower.next(), lower.next()) {
-                (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
-                _ => c,
-            }
-        })
-        .collect()
-}
-
 /// Numbers the bill lists as lines or services: not support lines (a line naming the
 /// carrier without a charge is its footer), not calls made.
 fn billed_numbers(lines: &[Line<'_>], carrier: Option<&str>) -> Vec<PhoneNumber> {
@@ -337,7 +322,6 @@ mod tests {
 
     #[test]
     fn positions_survive_characters_whose_lower_case_is_longer() {
-        assert_eq!(fold_case("İÚ ACCOUNT Número"), "İú account número");
         let text =
             "İİİ  Account Number: 12345\nÚ İ  Statement Date: 01/02/2026\nTotal due $5.00\nPrevious balance $5.00\n";
         let bill = read_bill(text).unwrap();
