@@ -1,6 +1,7 @@
 //! The wiring: the only module that knows every concrete type. It opens the store
 //! named by the settings, brings its schema up to date, and builds the desk and chat.
 
+use crate::auth::{Mode, Verifier};
 use crate::chat::ChatCore;
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -8,6 +9,16 @@ use crate::desk::inbound::Trust;
 use crate::desk::{Desk, MailSettings};
 use crate::domain::message_id::MessageIds;
 use crate::store::{self, Store, StoreError};
+
+/// Why the bot could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Sender authentication cannot work as configured.
+    #[error("{0}: fix [auth] in the config")]
+    Auth(String),
+}
 use std::sync::Arc;
 
 pub struct App {
@@ -21,7 +32,15 @@ pub struct App {
 
 impl App {
     /// Connects and migrates: every command sees an up-to-date schema.
-    pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+    pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
+        // The resolver is built first: a bad one stops the bot before it reads any mail.
+        let verifier = Verifier::new(settings.auth.clone()).map_err(StartError::Auth)?;
+        if verifier.settings().mode == Mode::Off {
+            tracing::warn!(
+                "SENDER AUTHENTICATION IS OFF (local mode): every notice is believed as its From: says; \
+                 set [auth] mode = \"verify\" or \"authentication-results\" for real mail"
+            );
+        }
         let store = store::connect(settings.store_url.expose()).await?;
         let migrated = store.migrate().await?;
         if !migrated.is_empty() {
@@ -37,7 +56,9 @@ impl App {
                 "outbox.signing_key is not set: fine in local mode, set PORTBOT_OUTBOX_SIGNING_KEY in production"
             );
         }
-        let trust = Trust::new(settings.inbox.trusted_domains.clone()).with_message_ids(ids.clone());
+        let trust = Trust::new(settings.inbox.trusted_domains.clone())
+            .with_carriers(settings.inbox.carrier_domains.clone())
+            .with_message_ids(ids.clone());
         let mail = MailSettings {
             ids,
             inbox_address: settings.inbox.address.clone(),
@@ -46,7 +67,12 @@ impl App {
             default_estimate: settings.reminders.default_estimate,
             default_time_zone: settings.time_zone,
         };
-        let desk = Arc::new(Desk::new(store.clone(), clock).with_trust(trust).with_mail(mail));
+        let desk = Arc::new(
+            Desk::new(store.clone(), clock)
+                .with_trust(trust)
+                .with_verifier(verifier)
+                .with_mail(mail),
+        );
         let chat = Arc::new(ChatCore::new(desk.clone(), settings.time_zone));
         Ok(Self {
             store,

@@ -2,6 +2,7 @@
 //! secrets such as a database password), checked once at start-up. An error names the
 //! key and what is wrong with it. Secrets never show in `Debug`.
 
+mod auth;
 mod inbox;
 mod outbox;
 
@@ -23,6 +24,7 @@ const NOT_KEYS: &[&str] = &[
     "PORTBOT_SHARED",
     "PORTBOT_BLESS",
     "PORTBOT_MAILSTACK_DIR",
+    "PORTBOT_DNS_DIR",
     "PORTBOT_REPLICA_SECONDS",
 ];
 
@@ -33,6 +35,8 @@ pub struct Settings {
     pub time_zone: Tz,
     pub chat: ChatSettings,
     pub inbox: InboxSettings,
+    /// How the desk learns who really sent a message.
+    pub auth: crate::auth::AuthSettings,
     pub outbox: OutboxSettings,
     pub reminders: ReminderSettings,
     /// The HTTP API (portal intake, health, metrics), when enabled.
@@ -150,6 +154,8 @@ struct RawSettings {
     inbox: inbox::RawInbox,
     #[serde(default)]
     imap: Option<inbox::RawImap>,
+    #[serde(default)]
+    auth: auth::RawAuth,
     #[serde(default)]
     outbox: outbox::RawOutbox,
     #[serde(default)]
@@ -326,6 +332,7 @@ impl Settings {
             return Err(invalid("chat.terminal_user must be one word, e.g. \"staff\"".into()));
         }
         let inbox = inbox::check(raw.inbox, raw.imap).map_err(invalid)?;
+        let auth = auth::check(raw.auth, &inbox.source).map_err(invalid)?;
         let outbox = outbox::check(raw.outbox, raw.smtp).map_err(invalid)?;
         let reminders = outbox::check_reminders(raw.reminders).map_err(invalid)?;
         let api = raw.api.check().map_err(invalid)?;
@@ -334,6 +341,7 @@ impl Settings {
             time_zone,
             chat: ChatSettings { mode, terminal_user },
             inbox,
+            auth,
             outbox,
             reminders,
             api,
@@ -412,7 +420,11 @@ mod tests {
             (
                 "[store]\nurl = \"sqlite://x.db\"\n[outbox]\nsigning_key = \"short\"",
                 "outbox.signing_key",
+            ),            (
+                "[store]\nurl = \"sqlite://x.db\"\n[inbox]\nsource = \"imap\"\n[imap]\nhost = \"mx\"\nuser = \"u\"\npassword = \"p\"\n[auth]\nmode = \"off\"",
+                "only for local mode",
             ),
+            ("[store]\nurl = \"sqlite://x.db\"\n[auth]\nmode = \"trust-me\"", "auth.mode"),
         ];
         for (text, key) in cases {
             let err = load(text, &[]).unwrap_err();

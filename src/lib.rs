@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod chat;
 pub mod cli;
 pub mod clock;

@@ -148,6 +148,13 @@ where
 {
     let caller = Caller::staff(&app.settings.chat.terminal_user);
     let mut lines = input.lines();
+    if app.settings.auth.mode == crate::auth::Mode::Off {
+        output
+            .write_all(
+                b"WARNING: sender authentication is off (local mode): every notice is believed as its From: says.\n",
+            )
+            .await?;
+    }
     output
         .write_all(b"portbot is running in local mode. Type a command (`help` lists them); Ctrl-C stops.\n> ")
         .await?;

@@ -12,6 +12,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("chat/foc_set", include_str!("../prompts/chat/foc_set.md")),
     ("chat/completed", include_str!("../prompts/chat/completed.md")),
     ("chat/cancelled", include_str!("../prompts/chat/cancelled.md")),
+    ("chat/reopened", include_str!("../prompts/chat/reopened.md")),
     ("chat/order_card", include_str!("../prompts/chat/order_card.md")),
     ("chat/order_list", include_str!("../prompts/chat/order_list.md")),
     ("chat/help", include_str!("../prompts/chat/help.md")),
@@ -67,6 +68,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../prompts/email/en/port_completed.md"),
     ),
     (
+        "email/en/completion_withdrawn",
+        include_str!("../prompts/email/en/completion_withdrawn.md"),
+    ),
+    (
         "email/en/status_reply",
         include_str!("../prompts/email/en/status_reply.md"),
     ),
@@ -103,6 +108,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "email/es/port_completed",
         include_str!("../prompts/email/es/port_completed.md"),
+    ),
+    (
+        "email/es/completion_withdrawn",
+        include_str!("../prompts/email/es/completion_withdrawn.md"),
     ),
     (
         "email/es/status_reply",

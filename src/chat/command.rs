@@ -34,6 +34,8 @@ pub enum Command {
     Route(OrderRef, Numbers, Route),
     Complete(OrderRef),
     Cancel(OrderRef, String),
+    /// Take back a completion or cancellation made in error.
+    Reopen(OrderRef, String),
     Note(OrderRef, String),
     /// The e-mails waiting for a person (`all`: handled ones too).
     Inbox {
@@ -144,6 +146,10 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
         "cancel" => {
             let (order, rest) = with_ref("cancel PORT-1042 [reason]")?;
             Ok(Command::Cancel(order, rest.trim().to_string()))
+        }
+        "reopen" => {
+            let (order, rest) = with_ref("reopen PORT-1042 why")?;
+            Ok(Command::Reopen(order, rest.trim().to_string()))
         }
         "note" => {
             let (order, rest) = with_ref("note PORT-1042 text")?;

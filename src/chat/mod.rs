@@ -77,9 +77,10 @@ impl ChatCore {
         let span = tracing::info_span!("chat", user = %caller.name);
         let _enter = span.enter();
         match self.run(caller, text).await {
+            // Replies quote subjects, senders and excerpts of mail: no control characters.
             Ok((text, order)) => Reply {
                 ok: true,
-                text,
+                text: crate::domain::untrusted::printable(&text),
                 order: order.map(|o| o.to_string()),
                 dependency_failed: false,
             },
@@ -139,6 +140,10 @@ impl ChatCore {
             Command::Route(r, numbers, route) => act(r, Event::Routed { numbers, route }).await,
             Command::Complete(r) => act(r, Event::Completed).await,
             Command::Cancel(r, reason) => act(r, Event::Cancelled { reason }).await,
+            Command::Reopen(r, reason) => {
+                self.desk.check_numbers_free(&r).await?;
+                act(r, Event::Reopened { reason }).await
+            }
             Command::Note(r, text) => act(r, Event::Noted(text)).await,
             Command::Inbox { all } => Ok((self.inbox(all).await?, None)),
             Command::InboxShow(id) => {

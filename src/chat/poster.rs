@@ -65,7 +65,11 @@ impl ChatPoster {
             if shutdown.is_cancelled() {
                 break;
             }
-            match self.sink.post(&post).await {
+            // Posts quote subjects and senders of inbound mail: no control characters.
+            let mut shown = post.clone();
+            shown.subject = crate::domain::untrusted::printable(&post.subject);
+            shown.body = crate::domain::untrusted::printable(&post.body);
+            match self.sink.post(&shown).await {
                 Ok(()) => self.desk.outbox_sent(post.id).await?,
                 Err(e) if post.attempts + 1 >= MAX_ATTEMPTS => self.desk.post_failed(post.id, &e).await?,
                 Err(e) => {

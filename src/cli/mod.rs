@@ -235,6 +235,18 @@ impl From<DeskError> for Failure {
     }
 }
 
+impl From<crate::app::StartError> for Failure {
+    fn from(e: crate::app::StartError) -> Self {
+        match e {
+            crate::app::StartError::Store(e) => e.into(),
+            auth => Self {
+                message: auth.to_string(),
+                code: 1,
+            },
+        }
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         DeskError::from(e).into()

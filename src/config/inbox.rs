@@ -11,8 +11,11 @@ pub struct InboxSettings {
     pub source: InboxSource,
     /// The porting inbox's own address; our Message-IDs use its domain.
     pub address: String,
-    /// Carrier, porting-vendor and e-signature domains whose notices the desk acts on.
+    /// Porting-vendor and e-signature domains: they speak for every carrier.
     pub trusted_domains: Vec<String>,
+    /// Each losing carrier's own domains (`[inbox.carriers]`): they speak only for
+    /// orders ported from that carrier.
+    pub carrier_domains: Vec<(String, Vec<String>)>,
 }
 
 impl InboxSettings {
@@ -80,6 +83,8 @@ pub(super) struct RawInbox {
     address: Option<String>,
     #[serde(default)]
     trusted_domains: Option<StringList>,
+    #[serde(default)]
+    carriers: Option<toml::Table>,
 }
 
 /// A list in the file, or a comma-separated string from the environment.
@@ -155,6 +160,7 @@ pub(super) fn check(inbox: RawInbox, imap: Option<RawImap>) -> Result<InboxSetti
         ));
     }
     let trusted_domains = inbox.trusted_domains.map(StringList::items).unwrap_or_default();
+    let carrier_domains = carriers(inbox.carriers.unwrap_or_default())?;
     let poll_default = number(inbox.poll_seconds, "inbox.poll_seconds", 5)?.max(1);
     let source = match inbox.source.as_deref().unwrap_or("folder") {
         "folder" => InboxSource::Folder {
@@ -174,7 +180,27 @@ pub(super) fn check(inbox: RawInbox, imap: Option<RawImap>) -> Result<InboxSetti
         source,
         address,
         trusted_domains,
+        carrier_domains,
     })
+}
+
+/// `[inbox.carriers]`: `"AT&T" = ["att.com", "att-mail.com"]`.
+fn carriers(table: toml::Table) -> Result<Vec<(String, Vec<String>)>, String> {
+    table
+        .into_iter()
+        .map(|(carrier, domains)| {
+            let domains: StringList = domains
+                .try_into()
+                .map_err(|_| format!("inbox.carriers.\"{carrier}\" must be a list of domains, e.g. [\"att.com\"]"))?;
+            let domains = domains.items();
+            if domains.is_empty() || domains.iter().any(|d| !d.contains('.') || d.contains('@')) {
+                return Err(format!(
+                    "inbox.carriers.\"{carrier}\" must list the carrier's mail domains, e.g. [\"att.com\"]"
+                ));
+            }
+            Ok((carrier, domains))
+        })
+        .collect()
 }
 
 fn check_imap(raw: RawImap) -> Result<ImapSettings, String> {

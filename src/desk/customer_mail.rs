@@ -42,13 +42,24 @@ impl Default for MailSettings {
 /// The moments the desk writes to a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerMail {
-    LoaReminder { n: usize, of: usize },
-    BillReminder { n: usize, of: usize },
+    LoaReminder {
+        n: usize,
+        of: usize,
+    },
+    BillReminder {
+        n: usize,
+        of: usize,
+    },
     RejectionNotice,
-    CorrectionReminder { n: usize, of: usize },
+    CorrectionReminder {
+        n: usize,
+        of: usize,
+    },
     RoutingRequest,
     FocConfirmed,
     PortCompleted,
+    /// A "completed" e-mail went out in error: keep the old service.
+    CompletionWithdrawn,
     StatusReply,
 }
 
@@ -62,6 +73,7 @@ impl CustomerMail {
             CustomerMail::RoutingRequest => "routing_request",
             CustomerMail::FocConfirmed => "foc_confirmed",
             CustomerMail::PortCompleted => "port_completed",
+            CustomerMail::CompletionWithdrawn => "completion_withdrawn",
             CustomerMail::StatusReply => "status_reply",
         }
     }
@@ -183,7 +195,6 @@ impl Desk {
     pub(super) async fn cannot_share(
         &self,
         to: &EmailAddress,
-        subject: &str,
         answers: &str,
         language: Language,
         now: DateTime<Utc>,
@@ -191,8 +202,9 @@ impl Desk {
         if !self.under_daily_limit(to.as_str(), now).await? {
             return Ok(None);
         }
-        let subject = subject.trim_start_matches("Re:").trim_start_matches("RE:").trim();
-        let context = minijinja::context! { subject => subject };
+        // Never the sender's own subject or words: a forged sender must not turn the desk
+        // into a relay of its text (backscatter).
+        let context = minijinja::context! {};
         let template = format!("email/{}/cannot_share", language.as_str());
         let rendered = self.texts.message(&template, &context).map_err(DeskError::Text)?;
         let html = self
@@ -315,7 +327,10 @@ fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
         invoice_received: order.bill.is_some(),
         mismatches: order.mismatches().into_iter().map(|m| m.field).collect(),
         reject_code: order.rejection.as_ref().map(|r| r.code.code()),
-        reject_reason: order.rejection.as_ref().map(|r| r.reason.clone()),
+        reject_reason: order
+            .rejection
+            .as_ref()
+            .map(|r| crate::domain::untrusted::without_links(&r.reason)),
         foc_date: order.foc_date.map(|d| long_date(d, language)),
         routing_confirmed: order.routing_confirmed(),
         routing: order

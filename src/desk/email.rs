@@ -4,9 +4,10 @@
 //! all end here after fetching.
 
 use super::customer_mail::{Addressing, CustomerMail};
-use super::inbound::{decide, match_order, Decision, Match, Outcome as Action, Sender, StaffReason};
+use super::inbound::{decide, match_order, Decision, Facts, Match, Outcome as Action, Sender, StaffReason};
 use super::letter::Letter;
 use super::{Desk, DeskError, SAVE_ATTEMPTS};
+use crate::auth::Authentication;
 use crate::domain::{
     Event, Handoff, InboundKey, InboundMessage, Order, OrderRef, OutboxDraft, Source, StaffItem, StaffItemStatus,
 };
@@ -72,10 +73,11 @@ impl Desk {
     /// once. Only a failing database is an error; nothing the message says is.
     pub async fn take_email(&self, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
         let letter = Letter::read(raw);
+        let authentication = crate::auth::authenticate(&self.verifier, raw).await;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (record, taken) = self.decide_letter(&letter, &origin).await?;
+            let (record, taken) = self.decide_letter(&letter, &authentication, &origin).await?;
             match self.store.record_inbound(record).await {
                 Ok(()) => {
                     tracing::info!(
@@ -101,17 +103,31 @@ impl Desk {
     }
 
     /// Finds the order and decides; returns what to record and what it means.
-    async fn decide_letter(&self, letter: &Letter, origin: &Origin) -> Result<(InboundRecord, Taken), DeskError> {
+    async fn decide_letter(
+        &self,
+        letter: &Letter,
+        authentication: &Authentication,
+        origin: &Origin,
+    ) -> Result<(InboundRecord, Taken), DeskError> {
         let now = self.clock.now();
-        let (matched, order) = self.match_letter(letter).await?;
+        let (matched, order, named) = self.match_letter(letter).await?;
         let sender = match &letter.sender {
-            Some(from) => self.trust.sender(from, order.as_ref()),
+            Some(from) => self.trust.sender(from, authentication, order.as_ref()),
             None => Sender::Stranger,
         };
         let decision = match (&matched, &order) {
-            (Match::Found(_), Some(order)) => {
-                decide(&letter.parsed, sender, &letter.summary(), letter.failed_contact(order))
-            }
+            (Match::Found(_), Some(order)) => decide(
+                &letter.parsed,
+                &Facts {
+                    order,
+                    sender: sender.clone(),
+                    named,
+                    names_a_contact: letter.names_any(&order.contacts),
+                    today: now.with_timezone(&order.time_zone).date_naive(),
+                    summary: letter.summary(),
+                    failed_recipient: letter.failed_contact(order),
+                },
+            ),
             (Match::Ambiguous(refs), _) => Decision {
                 outcome: None,
                 staff: Some(StaffReason::Ambiguous(refs.clone())),
@@ -148,12 +164,13 @@ impl Desk {
                         documents = letter.documents();
                     }
                     // A contact's mail follows the language they write in.
-                    if let (Sender::Contact, Some(from), Some(language)) = (sender, &letter.sender, letter.language()) {
+                    if let (Sender::Contact, Some(from), Some(language)) = (&sender, &letter.sender, letter.language())
+                    {
                         applied.order.languages.insert(from.clone(), language);
                     }
                     let mut saved = self.change_from(order, applied, source, now).await?;
                     if let (Kind::StatusQuestion, Sender::Contact, Some(from)) =
-                        (letter.parsed.kind, sender, &letter.sender)
+                        (letter.parsed.kind, &sender, &letter.sender)
                     {
                         if letter.may_answer(&self.mail.inbox_address) {
                             let addressing = Addressing {
@@ -226,15 +243,19 @@ impl Desk {
             None => Vec::new(),
         };
         // Someone who is not a contact asks about a port: a polite answer that says
-        // nothing about any order.
+        // nothing about any order, and only to an address that proved it sent the
+        // question (a forged sender gets nothing: no backscatter).
         let stranger = matches!(
             decision.staff,
             Some(StaffReason::NotAContact) | Some(StaffReason::Unmatched)
         );
         if let (true, Kind::StatusQuestion, Some(from)) = (stranger, letter.parsed.kind, &letter.sender) {
-            if letter.may_answer(&self.mail.inbox_address) {
+            let proven = authentication
+                .proven_domain()
+                .is_some_and(|d| d.eq_ignore_ascii_case(from.domain()));
+            if proven && letter.may_answer(&self.mail.inbox_address) {
                 let language = letter.language().unwrap_or_default();
-                let reply = self.cannot_share(from, letter.subject(), &letter.message_id, language, now);
+                let reply = self.cannot_share(from, &letter.message_id, language, now);
                 posts.extend(reply.await?);
             }
         }
@@ -251,7 +272,8 @@ impl Desk {
     /// Our reference (subject, body, PON), our own Message-IDs in the thread, then the
     /// sender's open orders (or, for a trusted sender, the orders holding the numbers)
     /// narrowed by the numbers named.
-    async fn match_letter(&self, letter: &Letter) -> Result<(Match, Option<Order>), DeskError> {
+    /// Also says whether a reference named the order (not only its numbers).
+    async fn match_letter(&self, letter: &Letter) -> Result<(Match, Option<Order>, bool), DeskError> {
         let named = letter.parsed.order_ref.clone();
         let threaded = letter
             .mail
@@ -259,12 +281,12 @@ impl Desk {
             .and_then(|m| self.trust.reference_in_thread(&m.thread_ids));
         for reference in named.into_iter().chain(threaded) {
             if let Some(order) = self.store.order(&reference).await? {
-                return Ok((match_order(Some(&order), &[], &[]), Some(order)));
+                return Ok((match_order(Some(&order), &[], &[]), Some(order), true));
             }
         }
         let numbers = letter.numbers();
         let Some(from) = &letter.sender else {
-            return Ok((Match::Unmatched, None));
+            return Ok((Match::Unmatched, None, false));
         };
         let mut candidates = self.store.open_orders_of_contact(from).await?;
         if candidates.is_empty() && self.trust.is_trusted(from) {
@@ -278,7 +300,7 @@ impl Desk {
             Match::Found(r) => candidates.into_iter().find(|o| o.reference == *r),
             _ => None,
         };
-        Ok((matched, order))
+        Ok((matched, order, false))
     }
 
     fn needs_person_post(&self, message: &InboundMessage, handoff: &Handoff) -> Result<OutboxDraft, DeskError> {
@@ -322,6 +344,18 @@ fn staff_reason_text(reason: &StaffReason) -> String {
             "a carrier-style notice from a domain that is not a trusted carrier or vendor: check it is genuine"
                 .to_string()
         }
+        StaffReason::Unproven { domain, why } => format!(
+            "a notice in the name of {domain} that does not prove it came from there ({why}): nothing changed; \
+             check with the carrier before acting on it"
+        ),
+        StaffReason::NotItsCarrier { domain, carrier } => format!(
+            "a notice from {domain}, which does not speak for {carrier}: nothing changed; check it is about this order"
+        ),
+        StaffReason::DoesNotFit(why) => format!("it does not fit the order ({why}): nothing changed"),
+        StaffReason::UnverifiedContact(why) => format!(
+            "unverified: it carries a contact's address but fails the domain's DMARC ({why}); nothing was told or \
+             changed: confirm with the contact before acting"
+        ),
         StaffReason::NotAContact => "the sender is not a contact of the order: nothing was told or changed".to_string(),
         StaffReason::NotUnderstood(why) => format!("the bot could not understand it ({why})"),
         StaffReason::Unsure(reading) => format!(

@@ -3,70 +3,11 @@
 //! saves or hands to staff what this decides. Nothing here guesses: an unmatched,
 //! ambiguous or untrusted message goes to a person.
 
-use crate::domain::message_id::MessageIds;
+pub use super::trust::{Sender, Speaker, Trust};
 use crate::domain::{Bill, EmailAddress, Event, Order, OrderRef, PhoneNumber, RejectCode};
 use crate::parse::classify::Kind;
 use crate::parse::Parsed;
-
-/// Who a message is from, for the order it is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sender {
-    /// A configured carrier, porting-vendor or e-signature domain.
-    Carrier,
-    /// One of the order's contacts.
-    Contact,
-    Stranger,
-}
-
-/// The domains whose notices the desk acts on, and the domain of our own Message-IDs
-/// (a reply to our mail names its order in its thread).
-#[derive(Debug, Clone, Default)]
-pub struct Trust {
-    domains: Vec<String>,
-    ids: Option<MessageIds>,
-}
-
-impl Trust {
-    pub fn new(domains: impl IntoIterator<Item = String>) -> Self {
-        Self {
-            domains: domains
-                .into_iter()
-                .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
-                .collect(),
-            ids: None,
-        }
-    }
-
-    /// How our own Message-IDs name their order (signed, so a made-up one names nothing).
-    pub fn with_message_ids(mut self, ids: MessageIds) -> Self {
-        self.ids = Some(ids);
-        self
-    }
-
-    pub fn is_trusted(&self, from: &EmailAddress) -> bool {
-        let domain = from.domain();
-        self.domains
-            .iter()
-            .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
-    }
-
-    /// The order named by the first of our own Message-IDs in a message's thread.
-    pub fn reference_in_thread(&self, ids: &[String]) -> Option<OrderRef> {
-        let ours = self.ids.as_ref()?;
-        ids.iter().find_map(|id| ours.order_of(id))
-    }
-
-    /// A trusted domain (or a subdomain of one) first, then the order's contacts.
-    pub fn sender(&self, from: &EmailAddress, order: Option<&Order>) -> Sender {
-        if self.is_trusted(from) {
-            return Sender::Carrier;
-        }
-        if order.is_some_and(|o| o.contacts.contains(from)) {
-            return Sender::Contact;
-        }
-        Sender::Stranger
-    }
-}
+use chrono::NaiveDate;
 
 /// The order a message belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,8 +46,22 @@ pub enum StaffReason {
     Ambiguous(Vec<OrderRef>),
     /// A carrier-style notice from a domain we do not trust.
     UntrustedNotice,
+    /// A notice in a trusted domain's name that does not prove it came from there.
+    Unproven {
+        domain: String,
+        why: String,
+    },
+    /// A notice from a proven domain that does not speak for the order's carrier.
+    NotItsCarrier {
+        domain: String,
+        carrier: String,
+    },
+    /// A proven notice that does not fit the order (numbers, state, dates).
+    DoesNotFit(String),
     /// A customer-style message from someone who is not a contact of the order.
     NotAContact,
+    /// A contact's address on mail that fails its domain's DMARC.
+    UnverifiedContact(String),
     /// The parser could not tell what it is, or a notice lacks what it must carry.
     NotUnderstood(String),
     /// A notice the parser read, but not surely enough to change an order: the reading.
@@ -155,31 +110,59 @@ impl Decision {
     }
 }
 
-/// Decides what a message about a known order does. `summary` is what the timeline
-/// shows of it (its subject, and the start of what a person wrote); `failed_recipient`
-/// is the contact a bounce reports as failing, when the pipeline could read it.
-pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: Option<EmailAddress>) -> Decision {
+/// What the desk knows of a message besides what it says.
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    pub order: &'a Order,
+    pub sender: Sender,
+    /// Our reference (subject, body, PON or our own thread) named the order.
+    pub named: bool,
+    /// The message names one of the order's contacts (an e-signature notice's signer).
+    pub names_a_contact: bool,
+    /// Today in the order's time zone.
+    pub today: NaiveDate,
+    /// What the timeline shows of it: its subject, and the start of what a person wrote.
+    pub summary: String,
+    /// The contact a bounce reports as failing, when the pipeline could read it.
+    pub failed_recipient: Option<EmailAddress>,
+}
+
+/// Decides what a message about a known order does.
+pub fn decide(parsed: &Parsed, facts: &Facts) -> Decision {
+    let summary = &facts.summary;
     let note = |event: &'static str| Outcome::Timeline {
         event,
         text: format!("{}: {summary}", event.replace('_', " ")),
     };
     let notice = is_notice(parsed.kind);
-    if notice && sender != Sender::Carrier {
-        return Decision::staff(StaffReason::UntrustedNotice);
-    }
-    // A wrong action is far worse than a question to a person.
-    if notice && !parsed.is_sure() {
-        return Decision::staff(StaffReason::Unsure(parsed.reading()));
+    if notice {
+        match notice_refused(parsed, facts) {
+            // From a sender we believe: the timeline keeps what was heard and not applied.
+            Some(StaffReason::DoesNotFit(why)) => {
+                let heard = Outcome::Timeline {
+                    event: "notice_not_applied",
+                    text: format!(
+                        "{} not applied, it does not fit: {why}",
+                        parsed.kind.as_str().replace('_', " ")
+                    ),
+                };
+                return Decision::both(heard, StaffReason::DoesNotFit(why));
+            }
+            Some(reason) => return Decision::staff(reason),
+            None => {}
+        }
     }
     let customer = matches!(
         parsed.kind,
         Kind::Invoice | Kind::CancelRequest | Kind::RoutingConfirmation | Kind::StatusQuestion | Kind::CustomerReply
     );
-    if customer && sender == Sender::Stranger {
-        return Decision::staff(StaffReason::NotAContact);
+    match (&facts.sender, customer) {
+        (Sender::Stranger | Sender::Unproven { .. }, true) => return Decision::staff(StaffReason::NotAContact),
+        (Sender::UnverifiedContact(why), true) => return Decision::staff(StaffReason::UnverifiedContact(why.clone())),
+        _ => {}
     }
     match parsed.kind {
-        Kind::Bounce => match failed_recipient {
+        Kind::Bounce => match facts.failed_recipient.clone() {
             Some(address) => Decision::both(
                 Outcome::ContactFailing(address),
                 StaffReason::NeedsAPerson("a contact's address bounced: find a working one"),
@@ -194,7 +177,7 @@ pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: 
         Kind::PortRejected => Decision::act(Outcome::Event(Event::Rejected {
             code: parsed.reject_code.unwrap_or(RejectCode::Other),
             reason: parsed.reject_reason.clone().unwrap_or_default(),
-            numbers: numbers_of(parsed),
+            numbers: parsed.numbers.clone(),
         })),
         Kind::FocConfirmed => match parsed.foc_date {
             Some(date) => Decision::act(Outcome::Event(Event::FocConfirmed(date))),
@@ -224,16 +207,78 @@ pub fn decide(parsed: &Parsed, sender: Sender, summary: &str, failed_recipient: 
     }
 }
 
+/// Why a notice may not act: who sent it, how surely it was read, and whether it fits
+/// the order. A wrong action is far worse than a question to a person.
+fn notice_refused(parsed: &Parsed, facts: &Facts) -> Option<StaffReason> {
+    match &facts.sender {
+        Sender::Vouched => return None,
+        Sender::Carrier(speaker) if !speaker.speaks_for(&facts.order.carrier) => {
+            return Some(StaffReason::NotItsCarrier {
+                domain: speaker.domain.clone(),
+                carrier: facts.order.carrier.clone(),
+            })
+        }
+        Sender::Carrier(_) => {}
+        Sender::Unproven { domain, why } => {
+            return Some(StaffReason::Unproven {
+                domain: domain.clone(),
+                why: why.clone(),
+            })
+        }
+        _ => return Some(StaffReason::UntrustedNotice),
+    }
+    if !parsed.is_sure() {
+        return Some(StaffReason::Unsure(parsed.reading()));
+    }
+    fit(parsed, facts).err().map(StaffReason::DoesNotFit)
+}
+
+/// A proven notice still must fit its order: every number it names is on it, a
+/// completion comes after an FOC and not long before its date, and an e-signature
+/// notice names the order or one of its contacts.
+fn fit(parsed: &Parsed, facts: &Facts) -> Result<(), String> {
+    let order = facts.order;
+    let foreign: Vec<String> = parsed
+        .numbers
+        .iter()
+        .filter(|n| order.number(n).is_none())
+        .map(|n| n.e164())
+        .collect();
+    if !foreign.is_empty() {
+        let verb = if foreign.len() == 1 { "is" } else { "are" };
+        return Err(format!(
+            "it names {} which {verb} not on {}",
+            foreign.join(", "),
+            order.reference
+        ));
+    }
+    match parsed.kind {
+        Kind::PortCompleted => match order.foc_date {
+            None => Err(format!(
+                "a completion for {}, which has no confirmed FOC date",
+                order.reference
+            )),
+            // Carriers may activate the evening before; earlier than that is not a completion.
+            Some(foc) if facts.today < foc - chrono::Days::new(1) => Err(format!(
+                "a completion on {}, long before the FOC date {foc}",
+                facts.today
+            )),
+            Some(_) => Ok(()),
+        },
+        Kind::LoaSigned if !facts.named && !facts.names_a_contact => Err(format!(
+            "an e-signature notice that names neither {} nor one of its contacts",
+            order.reference
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A carrier's, vendor's or e-signature service's notice: it acts only from a trusted domain.
 pub fn is_notice(kind: Kind) -> bool {
     matches!(
         kind,
         Kind::PortCompleted | Kind::PortRejected | Kind::FocConfirmed | Kind::LoaSigned
     )
-}
-
-fn numbers_of(parsed: &Parsed) -> Vec<PhoneNumber> {
-    parsed.numbers.clone()
 }
 
 #[cfg(test)]

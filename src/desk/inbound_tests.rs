@@ -1,4 +1,5 @@
 use super::*;
+use crate::auth::Authentication;
 use crate::domain::{parse_number_list, AccountDetails, NumberType, PortRequest};
 
 fn parsed(kind: Kind) -> Parsed {
@@ -39,34 +40,176 @@ fn order(n: i64, numbers: &str, contact: &str) -> Order {
     .unwrap()
 }
 
+fn carrier() -> Sender {
+    Sender::Carrier(Speaker {
+        domain: "portflow.example".into(),
+        carriers: Vec::new(),
+    })
+}
+
+/// The order of the table below has its FOC date today, so a completion fits it.
+fn facts(order: &Order, sender: Sender) -> Facts<'_> {
+    Facts {
+        order,
+        sender,
+        named: true,
+        names_a_contact: false,
+        today: "2026-12-15".parse().unwrap(),
+        summary: "subject".into(),
+        failed_recipient: None,
+    }
+}
+
+fn with_foc(mut order: Order, date: &str) -> Order {
+    order.foc_date = Some(date.parse().unwrap());
+    order.state = crate::domain::OrderState::FocConfirmed;
+    order
+}
+
+fn proven(domain: &str) -> Authentication {
+    Authentication::Verified {
+        domain: domain.into(),
+        proof: format!("a DKIM signature of {domain}"),
+    }
+}
+
 #[test]
-fn notices_act_only_from_trusted_domains() {
-    let trust = Trust::new(["portflow.example".to_string(), "@docusign.net".to_string()]);
+fn notices_act_only_from_trusted_domains_that_proved_it() {
+    let trust = Trust::new(["portflow.example".to_string(), "@docusign.net".to_string()])
+        .with_carriers([("Comcast".to_string(), vec!["comcast.com".to_string()])]);
     let o = order(1001, "305-555-0100", "ops@acme.example");
-    let who = |from: &str| trust.sender(&from.parse().unwrap(), Some(&o));
-    assert_eq!(who("notify@portflow.example"), Sender::Carrier);
-    assert_eq!(who("dse@na3.docusign.net"), Sender::Carrier);
-    assert_eq!(who("ops@acme.example"), Sender::Contact);
-    assert_eq!(who("notify@portflow.example.evil.example"), Sender::Stranger);
-    assert_eq!(who("someone@else.example"), Sender::Stranger);
+    let who = |from: &str, auth: &Authentication| trust.sender(&from.parse().unwrap(), auth, Some(&o));
+    assert_eq!(who("notify@portflow.example", &proven("portflow.example")), carrier());
+    assert!(
+        matches!(who("dse@na3.docusign.net", &proven("na3.docusign.net")), Sender::Carrier(s) if s.carriers.is_empty())
+    );
+    assert!(
+        matches!(who("ports@comcast.com", &proven("comcast.com")), Sender::Carrier(s) if s.carriers == ["Comcast"])
+    );
+    let forged = Authentication::Unverified {
+        domain: Some("portflow.example".into()),
+        why: "DKIM signature of evil.test, not portflow.example".into(),
+        dmarc_failed: true,
+    };
+    assert_eq!(
+        who("notify@portflow.example", &forged),
+        Sender::Unproven {
+            domain: "portflow.example".into(),
+            why: "DKIM signature of evil.test, not portflow.example".into()
+        }
+    );
+    assert_eq!(who("ops@acme.example", &proven("acme.example")), Sender::Contact);
+    assert!(matches!(who("ops@acme.example", &forged), Sender::UnverifiedContact(_)));
+    let no_dmarc = Authentication::Unverified {
+        domain: Some("acme.example".into()),
+        why: "no DKIM signature".into(),
+        dmarc_failed: false,
+    };
+    assert_eq!(
+        who("ops@acme.example", &no_dmarc),
+        Sender::Contact,
+        "a small business without DMARC is still its contact"
+    );
+    assert_eq!(
+        who(
+            "notify@portflow.example.evil.example",
+            &proven("portflow.example.evil.example")
+        ),
+        Sender::Stranger
+    );
+    assert_eq!(who("someone@else.example", &proven("else.example")), Sender::Stranger);
+}
+
+#[test]
+fn a_carrier_speaks_only_for_its_own_orders() {
+    let comcast = Speaker {
+        domain: "comcast.com".into(),
+        carriers: vec!["Comcast".into()],
+    };
+    assert!(comcast.speaks_for("Comcast Business"));
+    assert!(!comcast.speaks_for("AT&T"));
+    let att = Speaker {
+        domain: "att.com".into(),
+        carriers: vec!["AT&T".into()],
+    };
+    assert!(att.speaks_for("AT&T Business") && att.speaks_for("at&t"));
+    let o = with_foc(order(1001, "305-555-0100", "ops@acme.example"), "2026-12-15");
+    let d = decide(&parsed(Kind::PortCompleted), &facts(&o, Sender::Carrier(att)));
+    assert!(d.outcome.is_none());
+    assert_eq!(
+        d.staff,
+        Some(StaffReason::NotItsCarrier {
+            domain: "att.com".into(),
+            carrier: "Comcast Business".into()
+        })
+    );
+}
+
+#[test]
+fn a_proven_notice_must_still_fit_its_order() {
+    let o = order(1001, "305-555-0100 thru 0102", "ops@acme.example");
+    let not_fitting = |p: &Parsed, o: &Order, named: bool| match decide(
+        p,
+        &Facts {
+            named,
+            ..facts(o, carrier())
+        },
+    ) {
+        Decision {
+            outcome:
+                Some(Outcome::Timeline {
+                    event: "notice_not_applied",
+                    ..
+                }),
+            staff: Some(StaffReason::DoesNotFit(why)),
+        } => why,
+        other => panic!("{other:?}"),
+    };
+    // A completion with no FOC date, or days before it.
+    assert!(not_fitting(&parsed(Kind::PortCompleted), &o, true).contains("no confirmed FOC date"));
+    let early = with_foc(o.clone(), "2026-12-22");
+    assert!(not_fitting(&parsed(Kind::PortCompleted), &early, true).contains("long before the FOC date 2026-12-22"));
+    let eve = with_foc(o.clone(), "2026-12-16");
+    assert!(decide(&parsed(Kind::PortCompleted), &facts(&eve, carrier()))
+        .outcome
+        .is_some());
+    // A number that is not on the order.
+    let mut stray = parsed(Kind::PortCompleted);
+    stray.numbers = vec!["+13055550999".parse().unwrap()];
+    let due = with_foc(o.clone(), "2026-12-15");
+    assert_eq!(
+        not_fitting(&stray, &due, true),
+        "it names +13055550999 which is not on PORT-1001"
+    );
+    // An e-signature notice naming neither the order nor a contact.
+    let mut signed = parsed(Kind::LoaSigned);
+    signed.numbers.clear();
+    assert!(not_fitting(&signed, &o, false).contains("names neither PORT-1001 nor one of its contacts"));
+    let for_a_contact = Facts {
+        named: false,
+        names_a_contact: true,
+        ..facts(&o, carrier())
+    };
+    assert!(decide(&signed, &for_a_contact).outcome.is_some());
 }
 
 #[test]
 fn each_kind_does_what_the_lifecycle_says() {
     type Check = fn(&Decision) -> bool;
+    let o = with_foc(order(1001, "305-555-0100", "ops@acme.example"), "2026-12-15");
     let table: Vec<(Kind, Sender, Check)> = vec![
-        (Kind::FocConfirmed, Sender::Carrier, |d| {
+        (Kind::FocConfirmed, carrier(), |d| {
             matches!(d.outcome, Some(Outcome::Event(Event::FocConfirmed(_)))) && d.staff.is_none()
         }),
         (
             Kind::PortRejected,
-            Sender::Carrier,
+            carrier(),
             |d| matches!(&d.outcome, Some(Outcome::Event(Event::Rejected { code: RejectCode::LocationMismatch, numbers, .. })) if numbers.len() == 1),
         ),
-        (Kind::PortCompleted, Sender::Carrier, |d| {
+        (Kind::PortCompleted, carrier(), |d| {
             matches!(d.outcome, Some(Outcome::Event(Event::Completed)))
         }),
-        (Kind::LoaSigned, Sender::Carrier, |d| {
+        (Kind::LoaSigned, carrier(), |d| {
             matches!(d.outcome, Some(Outcome::Event(Event::LoaSigned)))
         }),
         (Kind::Invoice, Sender::Contact, |d| {
@@ -103,27 +246,39 @@ fn each_kind_does_what_the_lifecycle_says() {
         (Kind::PortCompleted, Sender::Stranger, |d| {
             d.outcome.is_none() && d.staff == Some(StaffReason::UntrustedNotice)
         }),
+        (
+            Kind::PortCompleted,
+            Sender::Unproven {
+                domain: "portflow.example".into(),
+                why: "no DKIM signature".into(),
+            },
+            |d| d.outcome.is_none() && matches!(d.staff, Some(StaffReason::Unproven { .. })),
+        ),
         (Kind::Invoice, Sender::Stranger, |d| {
             d.outcome.is_none() && d.staff == Some(StaffReason::NotAContact)
         }),
         (Kind::StatusQuestion, Sender::Stranger, |d| {
             d.outcome.is_none() && d.staff == Some(StaffReason::NotAContact)
         }),
+        // A cancellation in a contact's name that fails its domain's DMARC.
+        (Kind::CancelRequest, Sender::UnverifiedContact("dmarc".into()), |d| {
+            d.outcome.is_none() && matches!(d.staff, Some(StaffReason::UnverifiedContact(_)))
+        }),
     ];
     for (kind, sender, check) in table {
-        let decision = decide(&parsed(kind), sender, "subject", None);
+        let decision = decide(&parsed(kind), &facts(&o, sender.clone()));
         assert!(check(&decision), "{kind:?} from {sender:?}: {decision:?}");
     }
 }
 
 #[test]
 fn a_bounce_marks_the_failing_contact_when_known() {
-    let d = decide(
-        &parsed(Kind::Bounce),
-        Sender::Stranger,
-        "Undelivered",
-        Some("old@acme.example".parse().unwrap()),
-    );
+    let o = order(1001, "305-555-0100", "old@acme.example");
+    let bounce = Facts {
+        failed_recipient: Some("old@acme.example".parse().unwrap()),
+        ..facts(&o, Sender::Stranger)
+    };
+    let d = decide(&parsed(Kind::Bounce), &bounce);
     assert!(matches!(d.outcome, Some(Outcome::ContactFailing(ref a)) if a.as_str() == "old@acme.example"));
     assert!(d.staff.is_some());
 }
@@ -132,7 +287,8 @@ fn a_bounce_marks_the_failing_contact_when_known() {
 fn an_foc_without_a_date_goes_to_a_person() {
     let mut p = parsed(Kind::FocConfirmed);
     p.foc_date = None;
-    let d = decide(&p, Sender::Carrier, "FOC", None);
+    let o = order(1001, "305-555-0100", "ops@acme.example");
+    let d = decide(&p, &facts(&o, carrier()));
     assert!(d.outcome.is_none() && matches!(d.staff, Some(StaffReason::NotUnderstood(_))));
 }
 
@@ -168,7 +324,8 @@ fn without_a_reference_the_senders_order_with_those_numbers_is_the_match() {
 fn a_notice_read_without_enough_confidence_goes_to_staff_with_its_reading() {
     let mut unsure = parsed(Kind::PortRejected);
     unsure.confidence = 0.62;
-    let d = decide(&unsure, Sender::Carrier, "PORT-1001 update", None);
+    let o = order(1001, "305-555-0100", "ops@acme.example");
+    let d = decide(&unsure, &facts(&o, carrier()));
     assert!(d.outcome.is_none(), "nothing changes on the order");
     match d.staff {
         Some(StaffReason::Unsure(reading)) => {
@@ -178,7 +335,5 @@ fn a_notice_read_without_enough_confidence_goes_to_staff_with_its_reading() {
     }
     let mut sure = parsed(Kind::PortRejected);
     sure.confidence = 0.9;
-    assert!(decide(&sure, Sender::Carrier, "PORT-1001 update", None)
-        .outcome
-        .is_some());
+    assert!(decide(&sure, &facts(&o, carrier())).outcome.is_some());
 }

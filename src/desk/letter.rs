@@ -107,10 +107,23 @@ impl Letter {
             return subject.to_string();
         };
         let split = crate::parse::quote::split(&mail.text);
-        let body: String = split.body().split_whitespace().collect::<Vec<_>>().join(" ");
+        // Anyone in the channel reads the timeline: a PIN or account number the
+        // customer wrote is masked there.
+        let body = crate::domain::untrusted::mask_secrets(split.body());
+        let body: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
         let excerpt: String = body.chars().take(400).collect();
         let more = if body.chars().count() > 400 { "…" } else { "" };
         format!("{subject}: \"{excerpt}{more}\"")
+    }
+
+    /// Whether the message's text names one of these addresses (an e-signature
+    /// notice names its signer).
+    pub(super) fn names_any(&self, addresses: &[EmailAddress]) -> bool {
+        let Some(mail) = &self.mail else { return false };
+        let text = mail.text.to_ascii_lowercase();
+        addresses
+            .iter()
+            .any(|a| text.contains(&a.as_str().to_ascii_lowercase()))
     }
 
     /// The first failing recipient of a bounce that is a contact of the order.

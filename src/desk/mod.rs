@@ -20,6 +20,7 @@ pub mod intake;
 mod letter;
 mod scheduler;
 mod staff_queue;
+mod trust;
 pub use customer_mail::{long_date, render as render_customer_mail, CustomerMail, Letter, MailSettings};
 pub use customers::CustomerChange;
 pub use email::{Origin, Taken};
@@ -90,6 +91,7 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     texts: Texts,
     trust: Trust,
+    verifier: Arc<crate::auth::Verifier>,
     mail: MailSettings,
     health: Arc<crate::api::health::Health>,
 }
@@ -101,6 +103,7 @@ impl Desk {
             clock,
             texts: Texts::new(),
             trust: Trust::default(),
+            verifier: Arc::new(crate::auth::Verifier::off()),
             mail: MailSettings::default(),
             health: Arc::default(),
         }
@@ -120,6 +123,12 @@ impl Desk {
     /// Who the inbox believes: the trusted carrier and vendor domains, our own domain.
     pub fn with_trust(mut self, trust: Trust) -> Self {
         self.trust = trust;
+        self
+    }
+
+    /// How the inbox learns who really sent a message (checks are off until given).
+    pub fn with_verifier(mut self, verifier: crate::auth::Verifier) -> Self {
+        self.verifier = Arc::new(verifier);
         self
     }
 
@@ -238,6 +247,26 @@ impl Desk {
     }
 
     /// The orders a number is (or was) on, open ones first.
+    /// Before a closed order opens again: none of its numbers is on another open order.
+    pub async fn check_numbers_free(&self, reference: &OrderRef) -> Result<(), DeskError> {
+        let order = self.order(reference).await?;
+        for line in &order.numbers {
+            let others = self.store.orders_with_number(&line.number).await?;
+            if let Some(other) = others
+                .iter()
+                .find(|o| o.reference != order.reference && o.state.is_open())
+            {
+                return Err(StoreError::NumberTaken {
+                    number: line.number,
+                    reference: other.reference.clone(),
+                    state: other.state,
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
     pub async fn orders_with_number(&self, number: &PhoneNumber) -> Result<Vec<Order>, DeskError> {
         let orders = self.store.orders_with_number(number).await?;
         if orders.is_empty() {
@@ -382,7 +411,8 @@ fn customer_mail_for(notice: Notice) -> Option<CustomerMail> {
         Notice::Rejection => Some(CustomerMail::RejectionNotice),
         Notice::FocSet => Some(CustomerMail::FocConfirmed),
         Notice::Completed => Some(CustomerMail::PortCompleted),
-        Notice::BillMismatch | Notice::Cancelled => None,
+        Notice::CompletionWithdrawn => Some(CustomerMail::CompletionWithdrawn),
+        Notice::BillMismatch | Notice::Cancelled | Notice::Reopened => None,
     }
 }
 
@@ -393,5 +423,6 @@ fn notice_template(notice: Notice) -> &'static str {
         Notice::FocSet => "chat/foc_set",
         Notice::Completed => "chat/completed",
         Notice::Cancelled => "chat/cancelled",
+        Notice::Reopened | Notice::CompletionWithdrawn => "chat/reopened",
     }
 }

@@ -2,7 +2,7 @@
 //! then applies it as if it had matched, with the staff member vouching for the
 //! sender), or dismiss it. Nothing in the queue is ever deleted.
 
-use super::inbound::{decide, Outcome as Action, Sender};
+use super::inbound::{decide, Facts, Outcome as Action, Sender};
 use super::letter::Letter;
 use super::{Desk, DeskError, SAVE_ATTEMPTS};
 use crate::domain::{Event, Order, OrderRef, Source, StaffItem, StaffItemStatus};
@@ -48,8 +48,8 @@ impl Desk {
                 .ok_or(DeskError::AttachNeedsOrder(id))?;
             let order = self.order(&reference).await?;
             let letter = Letter::read(&item.raw);
-            let event = vouched_event(&letter, &order, id);
             let now = self.clock.now();
+            let event = vouched_event(&letter, &order, id, now);
             let mut applied = crate::domain::lifecycle::apply(&order, event, now)?;
             applied.text = format!("{} (e-mail from {}, inbox #{id})", applied.text, item.sender);
             let is_bill = applied.event == "bill_received";
@@ -104,14 +104,23 @@ impl Desk {
 
 /// What the message does once a person has said which order it is about and that its
 /// sender may act on it: a notice as the carrier's, anything else as the contact's.
-fn vouched_event(letter: &Letter, order: &Order, id: i64) -> Event {
+fn vouched_event(letter: &Letter, order: &Order, id: i64, now: chrono::DateTime<chrono::Utc>) -> Event {
     let kind = letter.parsed.kind;
     let notice = super::inbound::is_notice(kind);
-    let sender = if notice { Sender::Carrier } else { Sender::Contact };
+    let sender = if notice { Sender::Vouched } else { Sender::Contact };
     // The person who attached it confirms the reading.
     let mut parsed = letter.parsed.clone();
     parsed.confidence = 1.0;
-    let decision = decide(&parsed, sender, &letter.summary(), letter.failed_contact(order));
+    let facts = Facts {
+        order,
+        sender,
+        named: true,
+        names_a_contact: true,
+        today: now.with_timezone(&order.time_zone).date_naive(),
+        summary: letter.summary(),
+        failed_recipient: letter.failed_contact(order),
+    };
+    let decision = decide(&parsed, &facts);
     match decision.outcome {
         Some(Action::Event(e)) => e,
         Some(Action::Timeline { event, text }) => Event::Logged { event, text },

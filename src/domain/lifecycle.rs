@@ -36,6 +36,10 @@ pub enum Event {
     Cancelled {
         reason: String,
     },
+    /// Staff take back a completion or cancellation made in error.
+    Reopened {
+        reason: String,
+    },
     Routed {
         numbers: Numbers,
         route: Route,
@@ -59,6 +63,10 @@ pub enum Notice {
     FocSet,
     Completed,
     Cancelled,
+    /// A closed order is open again.
+    Reopened,
+    /// A completion was taken back: the customer was told it was safe to cancel.
+    CompletionWithdrawn,
 }
 
 /// An applied event: the order as it now is, its timeline entry, and any notice.
@@ -286,6 +294,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             };
             ("cancelled", text, Some(Notice::Cancelled))
         }
+        Event::Reopened { reason } => super::reopen::reopen(order, &mut next, &reason)?,
         Event::Routed { numbers, route } => {
             guard(order, NOT_CANCELLED, "routing")?;
             let text = route_numbers(&mut next, numbers, route)?;
@@ -303,7 +312,7 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
 
 /// Before submission, and after a correction to a rejected order, the state follows
 /// the documents: complete and consistent is `ready`, else `awaiting_documents`.
-fn settle(order: &mut Order, corrects: bool) {
+pub(super) fn settle(order: &mut Order, corrects: bool) {
     let follows_documents = match order.state {
         OrderState::AwaitingDocuments | OrderState::Ready => true,
         OrderState::Rejected => corrects,
@@ -355,9 +364,10 @@ fn guard(order: &Order, allowed: &[OrderState], action: &'static str) -> Result<
         return Ok(());
     }
     let hint = match order.state {
-        OrderState::Completed => "The numbers are already ported.",
+        OrderState::Completed => "The numbers are already ported (if that was a mistake: `reopen` it, with why).",
         OrderState::Cancelled => {
-            "A cancelled order stays closed: open a new order if the customer still wants to port."
+            "A cancelled order stays closed: open a new order if the customer still wants to port \
+             (if the cancellation was a mistake: `reopen` it, with why)."
         }
         OrderState::Submitted | OrderState::FocConfirmed => {
             "The order is with the carrier: wait for its answer, or cancel."
@@ -369,7 +379,7 @@ fn guard(order: &Order, allowed: &[OrderState], action: &'static str) -> Result<
     Err(wrong_state(order, action, hint))
 }
 
-fn wrong_state(order: &Order, action: &'static str, hint: &str) -> NotAllowed {
+pub(super) fn wrong_state(order: &Order, action: &'static str, hint: &str) -> NotAllowed {
     NotAllowed::WrongState {
         reference: order.reference.clone(),
         state: order.state.as_str(),

@@ -17,8 +17,10 @@ pub mod order_ref;
 pub mod phone;
 pub mod reject;
 pub mod reminders;
+mod reopen;
 pub mod request;
 pub mod route;
+pub mod untrusted;
 
 pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};
 pub use customer::{Customer, CustomerContact};

@@ -92,6 +92,8 @@ async fn the_porting_story_by_real_email_through_postfix_and_dovecot() {
         w.email(&foc(&r, "2026-12-08"), o, |o| o.state == OrderState::FocConfirmed)
             .await,
     );
+    // The carrier completes on the port day.
+    t.at("2026-12-08T17:00:00Z");
     took.push(w.email(&completion(&r), o, |o| o.state == OrderState::Completed).await);
     eprintln!("e-mail to effect, through Postfix, Dovecot and IDLE: {took:?}");
     // Every message taken is flagged, none deleted.

@@ -61,6 +61,8 @@ async fn the_story_by_email_from_bill_to_completion(backend: Backend) {
     let now = t.app.desk.order(&order.reference).await.unwrap();
     assert_eq!(now.state, OrderState::FocConfirmed);
     assert_eq!(now.foc_date.unwrap().to_string(), "2026-12-08");
+    // The carrier completes on the port day.
+    t.at("2026-12-08T17:00:00Z");
     arrives(&t, &completion(&r)).await;
     assert_eq!(
         t.app.desk.order(&order.reference).await.unwrap().state,

@@ -20,7 +20,7 @@ pub fn folder() -> PathBuf {
 pub fn ensure_running() {
     static START: Once = Once::new();
     START.call_once(|| {
-        let up = [2525, 4465, 1143, 1993].iter().all(|port| {
+        let up = [2525, 4465, 1143, 1993, 5300].iter().all(|port| {
             TcpStream::connect_timeout(&format!("127.0.0.1:{port}").parse().unwrap(), Duration::from_secs(1)).is_ok()
         });
         if up && folder().join("tls/ca.pem").exists() {
@@ -35,6 +35,15 @@ pub fn ensure_running() {
         assert!(
             status.success(),
             "scripts/mailstack start failed: the mail tests need Postfix and Dovecot"
+        );
+        let dns = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dns");
+        let status = std::process::Command::new(dns)
+            .arg("start")
+            .status()
+            .expect("scripts/dns runs");
+        assert!(
+            status.success(),
+            "scripts/dns start failed: the mail tests need the test DNS server"
         );
     });
 }
@@ -71,17 +80,28 @@ pub fn imap_settings(address: &str, security: Security) -> ImapSettings {
     }
 }
 
+/// Sender authentication as production runs it, against the test DNS: Postfix and
+/// Dovecot each add a Received: field.
+pub const AUTH_TOML: &str = "[auth]\nmode = \"verify\"\nresolver = \"127.0.0.1:5300\"\nreceived_hops = 2\n";
+
 /// The `[inbox]` and `[imap]` sections for a bot watching `address`.
 pub fn imap_toml(address: &str, extra: &str) -> String {
     format!(
-        "[inbox]\nsource = \"imap\"\naddress = \"porting@voip.example\"\ntrusted_domains = {}\n\
+        "[inbox]\nsource = \"imap\"\naddress = \"porting@voip.example\"\ntrusted_domains = {}\n{}\
          [imap]\nhost = \"127.0.0.1\"\nport = 1143\nsecurity = \"plain\"\nuser = \"{address}\"\npassword = \"secret\"\n{extra}",
-        crate::harness::TRUSTED
+        crate::harness::TRUSTED,
+        AUTH_TOML,
     )
 }
 
-/// Sends one message through Postfix, as a mail client would.
+/// Sends one message through Postfix as its domain's own server would: signed with
+/// the domain's DKIM key where the test DNS publishes one.
 pub async fn send(to: &str, message: &str) {
+    send_as_is(to, &crate::dkim::signed_if_genuine(message)).await
+}
+
+/// Sends exactly this message through Postfix (a forgery is not signed for it).
+pub async fn send_as_is(to: &str, message: &str) {
     let stream = tokio::net::TcpStream::connect(SMTP)
         .await
         .expect("Postfix listens on 127.0.0.1:2525");
@@ -130,7 +150,7 @@ pub async fn append(address: &str, messages: &[String]) {
     let mut session = portbot::inbox::imap::connect(&settings).await.expect("Dovecot answers");
     for m in messages {
         session
-            .append("INBOX", None, None, m.replace("\r\n", "\n").replace('\n', "\r\n"))
+            .append("INBOX", None, None, crate::dkim::signed_if_genuine(m))
             .await
             .expect("APPEND");
     }

@@ -4,10 +4,12 @@
 #[macro_use]
 mod story;
 mod api;
+mod authenticity;
 mod chat;
 mod cli;
 mod crash;
 mod discord;
+mod dkim;
 mod fake_discord;
 mod harness;
 mod imap;
@@ -17,6 +19,7 @@ mod mail_out;
 mod mailstack;
 mod parse;
 mod reminders;
+mod reopen;
 mod replicas;
 mod run;
 mod sender;

@@ -69,11 +69,12 @@ async fn two_replicas_on_one_postgres_send_every_email_exactly_once() {
     let url = format!("{}/{database}", admin.rsplit_once('/').unwrap().0);
     let inbox = new_address("porting");
     let toml = format!(
-        "[store]\nurl = \"{url}\"\n[inbox]\nsource = \"imap\"\naddress = \"{inbox}\"\ntrusted_domains = [\"portflow.example\"]\n\
+        "[store]\nurl = \"{url}\"\n[inbox]\nsource = \"imap\"\naddress = \"{inbox}\"\ntrusted_domains = [\"portflow.example\"]\n{auth}\
          [imap]\nhost = \"127.0.0.1\"\nport = 1143\nsecurity = \"plain\"\nuser = \"{inbox}\"\npassword = \"secret\"\n\
          [outbox]\nmode = \"smtp\"\npoll_ms = 200\ndaily_limit_per_address = 100000\nsigning_key = \"replica-test-key-0123456789\"\n\
          [smtp]\nhost = \"127.0.0.1\"\nport = 2525\nsecurity = \"plain\"\n\
-         [reminders]\nschedule = \"* * * * * *\"\n"
+         [reminders]\nschedule = \"* * * * * *\"\n",
+        auth = crate::mailstack::AUTH_TOML,
     );
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bot.toml"), &toml).unwrap();

@@ -16,7 +16,11 @@ async fn a_newcomer_types_commands_at_the_terminal_and_reads_the_replies() {
         .await
         .unwrap();
     let screen = String::from_utf8(screen).unwrap();
-    assert!(screen.starts_with("portbot is running in local mode"), "{screen}");
+    assert!(
+        screen.starts_with("WARNING: sender authentication is off (local mode)"),
+        "said loudly at start: {screen}"
+    );
+    assert!(screen.contains("portbot is running in local mode"), "{screen}");
     assert!(screen.contains("Opened PORT-1001"), "{screen}");
     assert_eq!(
         screen.matches("**PORT-1001** · waiting for documents").count(),
