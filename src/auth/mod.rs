@@ -125,6 +125,12 @@ impl Authentication {
         }
     }
 
+    /// The message has no single `From:` address (none, or several): whoever it names
+    /// is not believed.
+    pub fn author_unclear(&self) -> bool {
+        matches!(self, Authentication::Unverified { domain: None, .. })
+    }
+
     pub fn dmarc_failed(&self) -> bool {
         matches!(self, Authentication::Unverified { dmarc_failed: true, .. })
     }

@@ -353,7 +353,7 @@ fn staff_reason_text(reason: &StaffReason) -> String {
         ),
         StaffReason::DoesNotFit(why) => format!("it does not fit the order ({why}): nothing changed"),
         StaffReason::UnverifiedContact(why) => format!(
-            "unverified: it carries a contact's address but fails the domain's DMARC ({why}); nothing was told or \
+            "unverified: it carries a contact's address but does not prove it came from there ({why}); nothing was told or \
              changed: confirm with the contact before acting"
         ),
         StaffReason::NotAContact => "the sender is not a contact of the order: nothing was told or changed".to_string(),

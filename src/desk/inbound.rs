@@ -60,7 +60,7 @@ pub enum StaffReason {
     DoesNotFit(String),
     /// A customer-style message from someone who is not a contact of the order.
     NotAContact,
-    /// A contact's address on mail that fails its domain's DMARC.
+    /// A contact's address on mail that fails its domain's DMARC, or names several authors.
     UnverifiedContact(String),
     /// The parser could not tell what it is, or a notice lacks what it must carry.
     NotUnderstood(String),

@@ -105,6 +105,15 @@ fn notices_act_only_from_trusted_domains_that_proved_it() {
         why: "no DKIM signature".into(),
         dmarc_failed: false,
     };
+    let two_froms = Authentication::Unverified {
+        domain: None,
+        why: "it has 2 From: addresses".into(),
+        dmarc_failed: false,
+    };
+    assert_eq!(
+        who("ops@acme.example", &two_froms),
+        Sender::UnverifiedContact("it has 2 From: addresses".into())
+    );
     assert_eq!(
         who("ops@acme.example", &no_dmarc),
         Sender::Contact,

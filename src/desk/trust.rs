@@ -18,7 +18,8 @@ pub enum Sender {
     },
     /// One of the order's contacts.
     Contact,
-    /// A contact's address on mail that fails its own domain's DMARC policy.
+    /// A contact's address on mail that fails its own domain's DMARC policy, or that
+    /// names more than one author.
     UnverifiedContact(String),
     Stranger,
     /// A person on the team attached the message to the order and vouches for it.
@@ -140,7 +141,7 @@ impl Trust {
             };
         }
         if order.is_some_and(|o| o.contacts.contains(from)) {
-            if authentication.dmarc_failed() {
+            if authentication.dmarc_failed() || authentication.author_unclear() {
                 return Sender::UnverifiedContact(authentication.why().to_string());
             }
             return Sender::Contact;

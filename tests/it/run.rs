@@ -84,6 +84,12 @@ fn a_signal_stops_the_running_bot_cleanly(signal: &str) {
         .unwrap();
     let mut stdin = bot.stdin.take().unwrap();
     let mut stdout = BufReader::new(bot.stdout.take().unwrap());
+    let mut warning = String::new();
+    stdout.read_line(&mut warning).unwrap();
+    assert!(
+        warning.starts_with("WARNING: sender authentication is off"),
+        "{warning}"
+    );
     let mut banner = String::new();
     stdout.read_line(&mut banner).unwrap();
     assert!(banner.contains("local mode"), "{banner}");
