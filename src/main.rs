@@ -1,12 +1,26 @@
 //! `portbot`: parses the command line, starts tracing, hands over to the library.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = portbot::cli::Cli::parse();
+    // A mistake on the command line is bad input: exit 1 (help and version: 0).
+    let cli = match portbot::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     tracing_subscriber::fmt()
+        // Colour only for a person at a terminal, never in a piped log.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PORTBOT_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
@@ -27,6 +41,7 @@ fn main() -> ExitCode {
     runtime.shutdown_timeout(Duration::from_millis(500));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.message.is_empty() => ExitCode::from(failure.code),
         Err(failure) => {
             eprintln!("portbot: {}", failure.message);
             ExitCode::from(failure.code)

@@ -185,7 +185,7 @@ where
             break;
         }
         let reply = app.chat.handle(&caller, &line).await;
-        output.write_all(reply.text.as_bytes()).await?;
+        output.write_all(crate::chat::plain(&reply.text).as_bytes()).await?;
         output.write_all(b"\n> ").await?;
         output.flush().await?;
     }

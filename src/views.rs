@@ -139,14 +139,25 @@ pub struct OrderCard {
     pub account_masked: Option<String>,
     pub reject_meaning: Option<&'static str>,
     pub ported: usize,
-    pub recent: Vec<TimelineEntry>,
+    /// The billing number written like the other numbers.
+    pub btn_pretty: Option<String>,
+    pub recent: Vec<CardEntry>,
+}
+
+/// A timeline entry as the card shows it: its time in the desk's time zone, to the minute.
+#[derive(Debug, Serialize)]
+pub struct CardEntry {
+    pub at: String,
+    pub source: String,
+    pub text: String,
 }
 
 /// How many timeline entries the card shows.
 pub const CARD_RECENT: usize = 5;
 
-pub fn order_card(order: &Order, timeline: Vec<TimelineEntry>) -> OrderCard {
-    let recent = timeline.iter().rev().take(CARD_RECENT).rev().cloned().collect();
+/// The card, its times in `desk_tz`.
+pub fn order_card(order: &Order, timeline: Vec<TimelineEntry>, desk_tz: chrono_tz::Tz) -> OrderCard {
+    let recent = card_entries(&timeline[timeline.len().saturating_sub(CARD_RECENT)..], desk_tz);
     let mut view = order_view(order, Vec::new());
     // The card never shows the full account number.
     let account_masked = view.account_number.take().map(|a| mask(&a));
@@ -160,9 +171,22 @@ pub fn order_card(order: &Order, timeline: Vec<TimelineEntry>) -> OrderCard {
             .iter()
             .filter(|n| n.status == crate::domain::NumberStatus::Ported)
             .count(),
+        btn_pretty: order.account.btn.map(|n| n.pretty()),
         recent,
         view,
     }
+}
+
+/// Timeline entries as the card shows them.
+pub fn card_entries(timeline: &[TimelineEntry], desk_tz: chrono_tz::Tz) -> Vec<CardEntry> {
+    timeline
+        .iter()
+        .map(|e| CardEntry {
+            at: e.at.with_timezone(&desk_tz).format("%a %-d %b %H:%M").to_string(),
+            source: e.source.clone(),
+            text: e.text.clone(),
+        })
+        .collect()
 }
 
 /// `877410123456789` → `•••6789`.

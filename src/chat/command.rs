@@ -82,7 +82,8 @@ pub enum CommandError {
 }
 
 /// The fields `set` can change, with the words staff use for them.
-pub const SET_FIELDS: &str = "account, pin, btn, name, address, authorized, contract-end, contacts, language (en|es)";
+pub const SET_FIELDS: &str =
+    "account, pin, btn, name, address, authorized, contract-end, contacts, language (en|es), type ([NUMBER] voice|fax|efax)";
 
 const USAGE_STATUS: &str = "status PORT-1042 | status 305-555-0100";
 const USAGE_LIST: &str = "list [STATE]";
@@ -276,6 +277,16 @@ fn parse_detail(field: &str, value: &str) -> Result<Detail, CommandError> {
         "contract-end" => Detail::ContractEnd(parse_date(value, USAGE_SET)?),
         "contacts" | "contact" => Detail::Contacts(parse_contacts(value).map_err(bad)?),
         "language" | "lang" => Detail::Language(value.parse().map_err(bad)?),
+        "type" | "number-type" => match leading_number(value) {
+            Ok((number, kind)) => Detail::NumberType {
+                number: Some(number),
+                kind: kind.trim().parse::<NumberType>().map_err(bad)?,
+            },
+            Err(_) => Detail::NumberType {
+                number: None,
+                kind: value.parse::<NumberType>().map_err(bad)?,
+            },
+        },
         other => return Err(bad(format!("'{other}' is not a field: use one of {SET_FIELDS}"))),
     })
 }

@@ -57,6 +57,11 @@ enum ChatError {
     NotPermitted(String),
 }
 
+/// Chat text (Discord markdown) as a terminal shows it: no `**`, no backticks.
+pub fn plain(markdown: &str) -> String {
+    markdown.replace("**", "").replace("`", "")
+}
+
 /// Only staff change orders or read customers' e-mails; anyone in the channel may read
 /// order cards, lists and the inbox's list.
 pub fn permitted(command: &Command, caller: &Caller) -> bool {
@@ -207,7 +212,7 @@ impl ChatCore {
 
     async fn act(&self, r: OrderRef, event: Event, source: Source) -> Result<(String, Option<OrderRef>), ChatError> {
         let outcome = self.desk.act(&r, event, source).await?;
-        let card = order_card(&outcome.order, Vec::new());
+        let card = order_card(&outcome.order, Vec::new(), self.default_tz);
         let text = self
             .desk
             .texts()
@@ -218,7 +223,7 @@ impl ChatCore {
 
     async fn card(&self, r: &OrderRef) -> Result<String, ChatError> {
         let file = self.desk.order_file(r).await?;
-        let card = order_card(&file.order, file.timeline);
+        let card = order_card(&file.order, file.timeline, self.default_tz);
         Ok(self
             .desk
             .texts()

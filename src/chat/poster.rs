@@ -32,7 +32,10 @@ impl ChatSink for TerminalSink {
     async fn post(&self, post: &OutboxMessage) -> Result<(), String> {
         let reference = post.order_ref.as_ref().map(|r| format!(" [{r}]")).unwrap_or_default();
         self.lines
-            .send(format!("== staff post{reference}: {}\n{}", post.subject, post.body))
+            .send(super::plain(&format!(
+                "== staff post{reference}: {}\n{}",
+                post.subject, post.body
+            )))
             .map_err(|_| "the terminal is closed".to_string())
     }
 }

@@ -38,10 +38,7 @@ pub async fn ingest_files(
                 continue;
             }
         };
-        writeln!(out, "{line}").map_err(|e| Failure {
-            message: e.to_string(),
-            code: 2,
-        })?;
+        writeln!(out, "{line}").map_err(Failure::output)?;
     }
     if failures.is_empty() {
         return Ok(());

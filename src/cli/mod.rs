@@ -38,7 +38,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// The long-running bot (local mode: the terminal is the team chat).
+    /// The long-running bot: the inbox, the e-mail sender, the scheduler, the chat (in
+    /// local mode the terminal is the team chat: type `help`). Ctrl-C or SIGTERM stops it
+    /// between two units of work; so do `quit` and the end of input at the terminal.
+    /// With --now it starts its clock there and lets it run on (for trying reminders).
     Run,
     /// Create or upgrade the database.
     Migrate,
@@ -47,6 +50,7 @@ pub enum Command {
     Order(OrderCommand),
     /// Run one staff chat command exactly as typed in the team chat.
     Chat {
+        /// The command, quoted as one argument, e.g. "status PORT-1042" (`help` lists them).
         text: String,
         /// Who typed it (shown on the timeline).
         #[arg(long = "as", default_value = "cli")]
@@ -54,6 +58,7 @@ pub enum Command {
     },
     /// What messages and bills say (spec/parse.md); needs no config and no database.
     Parse {
+        /// Messages (.eml) and bills (.pdf, .txt, .html) to read.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Print the text read from each file (a bill's PDF text, a message's new text) instead.
@@ -66,6 +71,7 @@ pub enum Command {
     /// Feed .eml files through the desk as if they had just arrived (a file already
     /// taken is skipped).
     Ingest {
+        /// The .eml files, taken in the order given.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -119,8 +125,11 @@ pub enum OrderCommand {
     Show { reference: String },
     /// Orders, newest first.
     List {
-        #[arg(long)]
+        /// Only orders in this state: awaiting_documents, ready, submitted, rejected,
+        /// foc_confirmed, completed, cancelled.
+        #[arg(long, value_parser = ["awaiting_documents", "ready", "submitted", "rejected", "foc_confirmed", "completed", "cancelled"])]
         state: Option<String>,
+        /// At most this many.
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
@@ -128,13 +137,16 @@ pub enum OrderCommand {
 
 #[derive(Args, Debug)]
 pub struct OpenArgs {
+    /// The customer's account, e.g. ACME-001.
     #[arg(long)]
     customer: String,
+    /// The losing carrier, as on the customer's bill, e.g. "Comcast Business".
     #[arg(long)]
     carrier: String,
     /// Commas or spaces, any common format, ranges allowed.
     #[arg(long)]
     numbers: String,
+    /// A customer contact's e-mail address; repeat it for several.
     #[arg(long = "contact", required = true)]
     contacts: Vec<String>,
     /// local or toll_free (default: from the numbers).
@@ -143,16 +155,22 @@ pub struct OpenArgs {
     /// voice, fax or efax.
     #[arg(long = "type", default_value = "voice")]
     number_type: String,
+    /// The billing telephone number (BTN) of the losing carrier's account.
     #[arg(long)]
     btn: Option<String>,
+    /// The account number at the losing carrier.
     #[arg(long)]
     account_number: Option<String>,
+    /// The account's PIN or passcode at the losing carrier (kept, never shown).
     #[arg(long)]
     pin: Option<String>,
+    /// The account name as on the bill.
     #[arg(long)]
     name: Option<String>,
+    /// The service address as on the bill.
     #[arg(long)]
     address: Option<String>,
+    /// Who signs the LOA for the customer.
     #[arg(long)]
     authorized_name: Option<String>,
     /// YYYY-MM-DD
@@ -217,6 +235,21 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// Output that could not be written. A reader that went away (`| head`) is no
+    /// failure: the command stops quietly (code 0, nothing to say).
+    pub(crate) fn output(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self {
+                message: String::new(),
+                code: 0,
+            };
+        }
+        Self {
+            message: format!("the output could not be written: {e}"),
+            code: 2,
+        }
+    }
+
     fn input(message: impl ToString) -> Self {
         Self {
             message: message.to_string(),
@@ -272,12 +305,7 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
     };
     let app = App::start(settings, clock).await?;
     let json = cli.json;
-    let print = |out: &mut (dyn Write + Send), text: String| {
-        writeln!(out, "{text}").map_err(|e| Failure {
-            message: e.to_string(),
-            code: 2,
-        })
-    };
+    let print = |out: &mut (dyn Write + Send), text: String| writeln!(out, "{text}").map_err(Failure::output);
     match cli.command {
         Command::Run => {
             let shutdown = crate::run::shutdown_on_signals();
@@ -444,8 +472,8 @@ async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write 
         view.documents = app.store.documents(reference).await?;
         serde_json::to_string(&view).unwrap_or_default()
     } else {
-        let mut card = order_card(&file.order, Vec::new());
-        card.recent = file.timeline;
+        let mut card = order_card(&file.order, Vec::new(), app.settings.time_zone);
+        card.recent = crate::views::card_entries(&file.timeline, app.settings.time_zone);
         app.desk
             .texts()
             .render("chat/order_card", minijinja::context! { order => card })
@@ -454,8 +482,5 @@ async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write 
                 code: 2,
             })?
     };
-    writeln!(out, "{text}").map_err(|e| Failure {
-        message: e.to_string(),
-        code: 2,
-    })
+    writeln!(out, "{text}").map_err(Failure::output)
 }

@@ -25,10 +25,7 @@ pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + 
         let parsed = match std::fs::read(path) {
             Ok(bytes) if text => {
                 let read = crate::parse::text_of_file(&shown, &bytes);
-                writeln!(out, "==> {shown}\n{read}").map_err(|e| Failure {
-                    message: e.to_string(),
-                    code: 2,
-                })?;
+                writeln!(out, "==> {shown}\n{read}").map_err(Failure::output)?;
                 continue;
             }
             Ok(bytes) => {
@@ -61,10 +58,7 @@ pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + 
             }
             line
         };
-        writeln!(out, "{line}").map_err(|e| Failure {
-            message: e.to_string(),
-            code: 2,
-        })?;
+        writeln!(out, "{line}").map_err(Failure::output)?;
     }
     if missing.is_empty() {
         Ok(())

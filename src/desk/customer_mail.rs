@@ -108,6 +108,9 @@ pub struct Addressing {
 struct MailOrder {
     reference: String,
     company: String,
+    /// "Hello Acme Dental Group," with the account's name, a plain "Hello," without
+    /// (never the account's id).
+    greeting: String,
     carrier: String,
     count: usize,
     numbers: Vec<String>,
@@ -244,7 +247,7 @@ impl Desk {
             .carrier_turnarounds(carrier)
             .await?
             .into_iter()
-            .map(|(submitted, foc)| business_days_between(submitted.date_naive(), foc).max(1))
+            .map(|(submitted, confirmed)| business_days_between(submitted.date_naive(), confirmed.date_naive()).max(1))
             .collect();
         days.sort_unstable();
         let (low, high) = match days.as_slice() {
@@ -302,6 +305,15 @@ pub fn render(
     })
 }
 
+fn greeting(name: Option<&str>, language: Language) -> String {
+    match (language, name.map(str::trim).filter(|n| !n.is_empty())) {
+        (Language::En, Some(name)) => format!("Hello {name},"),
+        (Language::En, None) => "Hello,".to_string(),
+        (Language::Es, Some(name)) => format!("Hola, {name}:"),
+        (Language::Es, None) => "Hola:".to_string(),
+    }
+}
+
 fn hex_digest(parts: &[&str]) -> String {
     let mut hash = Sha256::new();
     for p in parts {
@@ -319,6 +331,7 @@ fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
             .account_name
             .clone()
             .unwrap_or_else(|| order.customer.clone()),
+        greeting: greeting(order.account.account_name.as_deref(), language),
         carrier: order.carrier.clone(),
         count: order.numbers.len(),
         numbers: order.numbers.iter().map(|n| n.number.pretty()).collect(),

@@ -305,6 +305,7 @@ impl Desk {
 
     fn needs_person_post(&self, message: &InboundMessage, handoff: &Handoff) -> Result<OutboxDraft, DeskError> {
         let item = StaffItem {
+            // Numbered by the store when it saves the item, in the same transaction.
             id: 0,
             message_id: message.key.message_id.clone(),
             order_ref: handoff.order.clone(),
@@ -319,7 +320,10 @@ impl Desk {
         };
         let rendered = self
             .texts
-            .message("chat/needs_person", minijinja::context! { item => item })
+            .message(
+                "chat/needs_person",
+                minijinja::context! { item => item, item_id => crate::domain::INBOX_ITEM_MARK },
+            )
             .map_err(DeskError::Text)?;
         Ok(OutboxDraft {
             channel: crate::domain::Channel::Chat,

@@ -351,7 +351,7 @@ impl Desk {
         };
         let context = minijinja::context! {
             to => message.to, subject => message.subject, error => error,
-            order => order.as_ref().map(|o| order_card(o, Vec::new())),
+            order => order.as_ref().map(|o| order_card(o, Vec::new(), self.mail.default_time_zone)),
         };
         let rendered = self
             .texts
@@ -389,7 +389,7 @@ impl Desk {
         timeline: &[TimelineEntry],
         extra: minijinja::Value,
     ) -> Result<OutboxDraft, DeskError> {
-        let card = order_card(order, timeline.to_vec());
+        let card = order_card(order, timeline.to_vec(), self.mail.default_time_zone);
         let rendered = self
             .texts
             .message(template, minijinja::context! { order => card, ..extra })

@@ -19,13 +19,29 @@ pub enum Detail {
     Contacts(Vec<EmailAddress>),
     /// The language every contact is written to in.
     Language(super::language::Language),
+    /// What the numbers are (voice, fax, e-fax): one, or all when none is named.
+    NumberType {
+        number: Option<super::phone::PhoneNumber>,
+        kind: super::route::NumberType,
+    },
 }
 
 impl Detail {
     /// Contacts and the contract date can change while the order is open; the account
     /// details only before submission or to correct a rejection.
     pub(super) fn changes_the_submission(&self) -> bool {
-        !matches!(self, Detail::Contacts(_) | Detail::ContractEnd(_) | Detail::Language(_))
+        !matches!(
+            self,
+            Detail::Contacts(_) | Detail::ContractEnd(_) | Detail::Language(_) | Detail::NumberType { .. }
+        )
+    }
+
+    /// Whether the bill shows this detail (a PIN, a contact or a date it does not).
+    pub(super) fn is_on_the_bill(&self) -> bool {
+        matches!(
+            self,
+            Detail::AccountNumber(_) | Detail::Btn(_) | Detail::AccountName(_) | Detail::ServiceAddress(_)
+        )
     }
 }
 
@@ -96,10 +112,64 @@ impl Detail {
                 order.contacts = list;
                 text
             }
+            Detail::NumberType { number, kind } => set_number_type(order, number, kind)?,
             Detail::Language(language) => {
                 order.languages = order.contacts.iter().map(|c| (c.clone(), language)).collect();
                 format!("customer e-mails now in {}", language_name(language))
             }
         })
     }
+}
+
+/// Sets what the numbers are; a route that no longer fits is cleared (it is asked for
+/// again before the port day).
+fn set_number_type(
+    order: &mut Order,
+    number: Option<super::phone::PhoneNumber>,
+    kind: super::route::NumberType,
+) -> Result<String, NotAllowed> {
+    if let Some(n) = number {
+        if order.number(&n).is_none() {
+            return Err(NotAllowed::UnknownNumber {
+                number: n.e164(),
+                reference: order.reference.clone(),
+                numbers: order
+                    .numbers
+                    .iter()
+                    .map(|l| l.number.e164())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    let mut changed = 0;
+    let mut cleared = 0;
+    for line in order
+        .numbers
+        .iter_mut()
+        .filter(|l| number.is_none_or(|n| l.number == n))
+    {
+        changed += 1;
+        line.number_type = kind;
+        if line
+            .route
+            .as_ref()
+            .is_some_and(|r| r.fits(kind, &line.number.e164()).is_err())
+        {
+            line.route = None;
+            cleared += 1;
+        }
+    }
+    let which = match (number, changed) {
+        (Some(n), _) => n.e164(),
+        (None, 1) => "the one number".to_string(),
+        (None, n) => format!("all {n} numbers"),
+    };
+    Ok(match cleared {
+        0 => format!("{which} now {}", kind.as_str()),
+        n => format!(
+            "{which} now {}; {n} route(s) no longer fit and were cleared: set them again with `route`",
+            kind.as_str()
+        ),
+    })
 }

@@ -25,8 +25,11 @@ pub fn port_day(order: &Order, foc: NaiveDate, uid_domain: &str, organizer: &str
         escape_line(
             "DESCRIPTION",
             &format!(
-                "{} number(s) move from {} today: {}. Keep the old service until we confirm the port is complete.",
-                numbers.len(),
+                "{} from {} today: {}. Keep the old service until we confirm the port is complete.",
+                match numbers.len() {
+                    1 => "1 number moves".to_string(),
+                    n => format!("{n} numbers move"),
+                },
                 order.carrier,
                 numbers.join(", ")
             ),

@@ -74,6 +74,21 @@ pub struct OutboxDraft {
     pub email: Option<EmailParts>,
 }
 
+/// Stands for the number of the staff-queue item a post is about, until the store has
+/// given the item its number (in the same transaction that saves the post).
+pub const INBOX_ITEM_MARK: &str = "\u{2063}inbox-item\u{2063}";
+
+impl OutboxDraft {
+    /// The post with the staff-queue item's number in place of `INBOX_ITEM_MARK`.
+    pub fn naming_inbox_item(&self, id: i64) -> Self {
+        Self {
+            subject: self.subject.replace(INBOX_ITEM_MARK, &id.to_string()),
+            body: self.body.replace(INBOX_ITEM_MARK, &id.to_string()),
+            ..self.clone()
+        }
+    }
+}
+
 /// The rest of an e-mail, fixed when it is queued so that a resend is the same message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EmailParts {

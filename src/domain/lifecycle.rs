@@ -194,8 +194,10 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             } else {
                 guard(order, OPEN, "changing it")?;
             }
+            let on_the_bill = detail.is_on_the_bill();
             let text = detail.apply_to(&mut next)?;
             let text = match next.mismatches().len() {
+                _ if !on_the_bill => text,
                 0 if next.bill.is_some() => format!("{text}; it now matches the bill"),
                 0 => text,
                 n => format!("{text}; {n} mismatch(es) with the bill remain"),
@@ -340,10 +342,11 @@ fn route_numbers(order: &mut Order, which: Numbers, route: Route) -> Result<Stri
         line.route = Some(route.clone());
     }
     let which = match which {
-        Numbers::All => format!("all {} number(s)", targets.len()),
+        Numbers::All if targets.len() == 1 => "the one number".to_string(),
+        Numbers::All => format!("all {} numbers", targets.len()),
         Numbers::One(n) => n.e164(),
     };
-    Ok(format!("{which} will ring {route}"))
+    Ok(format!("{which} routed to {route}"))
 }
 
 fn on_order<'o>(order: &'o Order, n: &PhoneNumber) -> Result<&'o OrderNumber, NotAllowed> {

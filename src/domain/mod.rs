@@ -27,7 +27,8 @@ pub use customer::{Customer, CustomerContact};
 pub use email::EmailAddress;
 pub use inbox::{Document, DocumentInfo, Handoff, InboundMessage, StaffItem, StaffItemStatus};
 pub use journal::{
-    Channel, EmailParts, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, STAFF_CHANNEL,
+    Channel, EmailParts, InboundKey, OutboxDraft, OutboxMessage, OutboxStatus, Source, TimelineEntry, INBOX_ITEM_MARK,
+    STAFF_CHANNEL,
 };
 pub use language::Language;
 pub use lifecycle::{Applied, Detail, Event, NotAllowed, Notice, Numbers};

@@ -1,6 +1,7 @@
 //! An outbox e-mail as it goes on the wire: text and HTML alternatives, the port-day
-//! invitation, our Message-ID, the thread it answers, `Auto-Submitted: auto-replied`
-//! (RFC 3834, so that auto-responders do not answer us) and Reply-To the porting inbox.
+//! invitation, our Message-ID, the thread it answers, `Auto-Submitted` (RFC 3834:
+//! `auto-replied` for an answer to someone's message, `auto-generated` for mail nobody
+//! asked for; either way auto-responders do not answer us) and Reply-To the porting inbox.
 
 use crate::domain::OutboxMessage;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
@@ -8,21 +9,34 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use std::time::SystemTime;
 
-/// `Auto-Submitted: auto-replied`.
+/// `Auto-Submitted: auto-replied` or `auto-generated`.
 #[derive(Debug, Clone)]
-pub struct AutoSubmitted;
+pub struct AutoSubmitted(&'static str);
+
+impl AutoSubmitted {
+    /// Our answers to a person's message are replies; reminders and notices are not.
+    fn of(message: &OutboxMessage) -> Self {
+        match message.template.as_str() {
+            "status_reply" | "cannot_share" => Self("auto-replied"),
+            _ => Self("auto-generated"),
+        }
+    }
+}
 
 impl Header for AutoSubmitted {
     fn name() -> HeaderName {
         HeaderName::new_from_ascii_str("Auto-Submitted")
     }
 
-    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self)
+    fn parse(value: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        match value.trim() {
+            "auto-replied" => Ok(Self("auto-replied")),
+            _ => Ok(Self("auto-generated")),
+        }
     }
 
     fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), "auto-replied".to_string())
+        HeaderValue::new(Self::name(), self.0.to_string())
     }
 }
 
@@ -61,7 +75,7 @@ pub fn compose(message: &OutboxMessage, sender: &Sender, date: SystemTime) -> Re
         .subject(message.subject.clone())
         .date(date)
         .message_id(Some(email.message_id.clone()))
-        .header(AutoSubmitted);
+        .header(AutoSubmitted::of(message));
     if let Some(id) = &email.in_reply_to {
         builder = builder.in_reply_to(id.clone());
     }

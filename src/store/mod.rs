@@ -230,11 +230,12 @@ pub trait Store: Send + Sync {
     /// Counts for `/metrics`.
     async fn metrics(&self) -> Result<StoreMetrics, StoreError>;
 
-    /// For a carrier's recent orders: when each was submitted and the FOC date it got.
+    /// For a carrier's recent orders: when each was submitted and when the carrier
+    /// confirmed its port date (the FOC), what a status answer's estimate measures.
     async fn carrier_turnarounds(
         &self,
         carrier: &str,
-    ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)>, StoreError>;
+    ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, StoreError>;
 }
 
 /// A portal submission as saved.

@@ -120,14 +120,27 @@ macro_rules! impl_outbox_sql {
             async fn carrier_turnarounds_sql(
                 &self,
                 carrier: &str,
-            ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)>, crate::store::StoreError> {
-                Ok(sqlx::query_as(
-                    "SELECT submitted_at, foc_date FROM orders WHERE carrier = $1 AND submitted_at IS NOT NULL \
-                     AND foc_date IS NOT NULL ORDER BY id DESC LIMIT 50",
+            ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, crate::store::StoreError>
+            {
+                type Row = (i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT o.id, o.submitted_at, t.at FROM orders o JOIN timeline t ON t.order_id = o.id \
+                     WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL AND t.event = 'foc_confirmed' \
+                     ORDER BY o.id DESC, t.id LIMIT 200",
                 )
                 .bind(carrier)
                 .fetch_all(&self.pool)
-                .await?)
+                .await?;
+                // Each order's first FOC confirmation after its (last) submission.
+                let mut turnarounds: Vec<(i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
+                    Vec::new();
+                for (id, submitted, confirmed) in rows {
+                    if confirmed < submitted || turnarounds.iter().any(|(seen, _, _)| *seen == id) {
+                        continue;
+                    }
+                    turnarounds.push((id, submitted, confirmed));
+                }
+                Ok(turnarounds.into_iter().take(50).map(|(_, s, c)| (s, c)).collect())
             }
         }
     };

@@ -8,6 +8,7 @@ use super::StoreError;
 use crate::domain::OrderRef;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::Connection;
+use std::str::FromStr;
 use std::time::Duration;
 
 pub struct PgStore {
@@ -25,7 +26,11 @@ impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // One direct attempt first: a server that is down should say so at once, not
         // after the pool's retries.
-        sqlx::PgConnection::connect(url).await?.close().await?;
+        sqlx::PgConnection::connect(url)
+            .await
+            .map_err(|e| unreachable_server(url, e))?
+            .close()
+            .await?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
@@ -33,7 +38,29 @@ impl PgStore {
             .await?;
         Ok(Self { pool })
     }
+}
 
+/// A server that cannot be reached, named (never with its password) with what to check.
+fn unreachable_server(url: &str, e: sqlx::Error) -> StoreError {
+    let (host, port, database) = sqlx::postgres::PgConnectOptions::from_str(url)
+        .map(|o| {
+            (
+                o.get_host().to_string(),
+                o.get_port(),
+                o.get_database().unwrap_or("postgres").to_string(),
+            )
+        })
+        .unwrap_or_else(|_| ("?".into(), 5432, "?".into()));
+    let why = match &e {
+        sqlx::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    };
+    StoreError::Unavailable(anyhow::anyhow!(
+        "PostgreSQL at {host}:{port} (database {database}) cannot be reached: {why}. Is it running there, and is store.url right?"
+    ))
+}
+
+impl PgStore {
     async fn run_migrations(&self) -> Result<Vec<String>, StoreError> {
         let before = applied(&self.pool).await;
         MIGRATOR.run(&self.pool).await?;

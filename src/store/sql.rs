@@ -33,7 +33,7 @@ pub const UPSERT_CHECKPOINT: &str = "INSERT INTO mailbox_checkpoints (mailbox, u
     OR mailbox_checkpoints.last_uid < excluded.last_uid";
 
 pub const INSERT_STAFF_ITEM: &str = "INSERT INTO staff_queue (message_id, order_id, sender, subject, kind, reason, \
-    raw, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)";
+    raw, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id";
 
 pub const STAFF_ITEM_COLUMNS: &str =
     "id, message_id, order_id, sender, subject, kind, reason, status, created_at, resolved_by";
@@ -351,8 +351,9 @@ macro_rules! impl_store {
                     }
                 }
                 let handoff_order = handoff.as_ref().and_then(|h| h.order.as_ref()).and_then(crate::store::rows::order_id);
+                let mut posts = posts;
                 if let Some(h) = &handoff {
-                    sqlx::query(crate::store::sql::INSERT_STAFF_ITEM)
+                    let item: i64 = sqlx::query_scalar(crate::store::sql::INSERT_STAFF_ITEM)
                         .bind(&key.message_id)
                         .bind(handoff_order)
                         .bind(&message.sender)
@@ -361,8 +362,10 @@ macro_rules! impl_store {
                         .bind(&h.reason)
                         .bind(&h.raw)
                         .bind(message.received_at)
-                        .execute(&mut *tx)
+                        .fetch_one(&mut *tx)
                         .await?;
+                    // The post names the item by the number it just got.
+                    posts = posts.iter().map(|p| p.naming_inbox_item(item)).collect();
                 }
                 Self::queue(&mut tx, &posts, handoff_order.or(order_id), message.received_at).await?;
                 if key.uidvalidity != 0 {
@@ -562,7 +565,7 @@ macro_rules! impl_store {
             async fn carrier_turnarounds(
                 &self,
                 carrier: &str,
-            ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)>, crate::store::StoreError> {
+            ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, crate::store::StoreError> {
                 self.carrier_turnarounds_sql(carrier).await
             }
 

@@ -220,13 +220,13 @@ fn bad_input_and_a_bad_config_say_what_is_wrong() {
         ),
         (
             &["order", "list", "--state", "lost"],
-            "'lost' is not one of awaiting_documents",
+            "[possible values: awaiting_documents",
         ),
         (&["--now", "yesterday", "order", "list"], "not an RFC 3339 time"),
     ];
     for (args, expected) in cases {
         let out = portbot(dir.path(), args);
-        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
     }
     std::fs::write(
@@ -256,6 +256,60 @@ fn a_database_that_cannot_be_reached_exits_with_code_2() {
     let out = portbot(dir.path(), &["--config", "pg.toml", "order", "list"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("the database failed"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("PostgreSQL at 127.0.0.1:1 (database none) cannot be reached"),
+        "the server is named: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_mistake_on_the_command_line_is_bad_input_and_exits_1() {
+    let dir = workspace();
+    for args in [
+        vec!["odrer", "list"],
+        vec!["--now", "yesterday", "order", "list"],
+        vec!["order", "open", "--customer", "ACME-001"],
+        vec!["order", "list", "--state", "lost"],
+    ] {
+        let out = portbot(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).is_empty());
+    }
+    let help = portbot(dir.path(), &["order", "list", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(
+        stdout(&help).contains("foc_confirmed"),
+        "the states are listed: {}",
+        stdout(&help)
+    );
+}
+
+#[test]
+fn output_cut_short_by_its_reader_is_no_error() {
+    use std::io::{BufRead, BufReader};
+    let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parse_cases/mail");
+    let files: Vec<String> = std::fs::read_dir(samples)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".eml"))
+        .collect();
+    // `portbot parse ... | head -1`: the reader goes away after one line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .arg("parse")
+        .args(std::iter::repeat_n(files.iter(), 20).flatten())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, stderr(&out));
+    assert!(!stderr(&out).contains("Broken pipe"), "{}", stderr(&out));
 }
 
 #[test]

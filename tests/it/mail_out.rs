@@ -132,7 +132,11 @@ async fn a_customer_gets_answers_the_foc_invitation_and_their_reply_finds_the_or
         question_id,
         "threaded to the customer's last message"
     );
-    assert_eq!(header(foc_mail, "Auto-Submitted"), "auto-replied");
+    assert_eq!(
+        header(foc_mail, "Auto-Submitted"),
+        "auto-generated",
+        "nobody asked for it (RFC 3834)"
+    );
     assert!(header(foc_mail, "Reply-To").contains(&w.inbox));
     let parsed = MessageParser::default().parse(foc_mail.as_slice()).unwrap();
     let invite = parsed

@@ -23,7 +23,7 @@ async fn a_newcomer_types_commands_at_the_terminal_and_reads_the_replies() {
     assert!(screen.contains("portbot is running in local mode"), "{screen}");
     assert!(screen.contains("Opened PORT-1001"), "{screen}");
     assert_eq!(
-        screen.matches("**PORT-1001** · waiting for documents").count(),
+        screen.matches("PORT-1001 · waiting for documents").count(),
         2,
         "quit stops before the last command:\n{screen}"
     );

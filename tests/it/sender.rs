@@ -156,7 +156,7 @@ async fn local_mode_writes_each_email_as_an_eml_file() {
     assert_eq!(parsed.order_ref.map(|r| r.to_string()).as_deref(), Some("PORT-1001"));
     let text = String::from_utf8_lossy(&raw);
     assert!(
-        text.contains("Auto-Submitted: auto-replied") && text.contains("Reply-To:"),
+        text.contains("Auto-Submitted: auto-generated") && text.contains("Reply-To:"),
         "{text}"
     );
     assert_eq!(the_email(&t).await.status, OutboxStatus::Sent);
