@@ -34,6 +34,8 @@ pub enum Command {
     Route(OrderRef, Numbers, Route),
     Complete(OrderRef),
     Cancel(OrderRef, String),
+    /// A bill that came another way: a file on the bot's machine, or its text.
+    Bill(OrderRef, String),
     /// Take back a completion or cancellation made in error.
     Reopen(OrderRef, String),
     Note(OrderRef, String),
@@ -147,6 +149,16 @@ pub fn parse(text: &str, default_tz: Tz) -> Result<Command, CommandError> {
         "cancel" => {
             let (order, rest) = with_ref("cancel PORT-1042 [reason]")?;
             Ok(Command::Cancel(order, rest.trim().to_string()))
+        }
+        "bill" => {
+            let (order, rest) = with_ref("bill PORT-1042 FILE.pdf|the bill's text")?;
+            if rest.trim().is_empty() {
+                return Err(usage(
+                    "give the bill's file or its text",
+                    "bill PORT-1042 FILE.pdf|the bill's text",
+                ));
+            }
+            Ok(Command::Bill(order, rest.trim().to_string()))
         }
         "reopen" => {
             let (order, rest) = with_ref("reopen PORT-1042 why")?;

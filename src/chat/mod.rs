@@ -145,6 +145,16 @@ impl ChatCore {
             Command::Route(r, numbers, route) => act(r, Event::Routed { numbers, route }).await,
             Command::Complete(r) => act(r, Event::Completed).await,
             Command::Cancel(r, reason) => act(r, Event::Cancelled { reason }).await,
+            Command::Bill(r, file_or_text) => {
+                let outcome = self.desk.record_bill(&r, &file_or_text, source).await?;
+                let card = order_card(&outcome.order, Vec::new(), self.default_tz);
+                let text = self
+                    .desk
+                    .texts()
+                    .render("chat/done", minijinja::context! { order => card, done => outcome.text })
+                    .map_err(DeskError::Text)?;
+                Ok((text, Some(r)))
+            }
             Command::Reopen(r, reason) => {
                 self.desk.check_numbers_free(&r).await?;
                 act(r, Event::Reopened { reason }).await

@@ -63,7 +63,10 @@ impl Taken {
             Taken::Applied { order, event } => format!("{event} on {order}"),
             Taken::HandedToStaff { order: Some(o), reason } => format!("handed to staff ({o}): {reason}"),
             Taken::HandedToStaff { order: None, reason } => format!("handed to staff: {reason}"),
-            Taken::AlreadySeen => "already applied".to_string(),
+            // Taken before: applied then, or handed to staff; either way not again.
+            Taken::AlreadySeen => {
+                "already taken earlier (applied, or waiting in `inbox`): nothing done again".to_string()
+            }
         }
     }
 }

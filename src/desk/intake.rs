@@ -145,6 +145,7 @@ impl Desk {
                 outbox.push(self.acknowledgement(intake, customer, &orders, now)?);
             }
             changes.push(OrderChange {
+                documents: Vec::new(),
                 order: order.clone(),
                 entry,
                 outbox,

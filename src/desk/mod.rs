@@ -169,6 +169,7 @@ impl Desk {
         let post = self.staff_post("chat/new_order", &order, std::slice::from_ref(&entry))?;
         self.store
             .insert_order(OrderChange {
+                documents: Vec::new(),
                 order: order.clone(),
                 entry,
                 outbox: vec![post],
@@ -182,6 +183,17 @@ impl Desk {
     /// Applies an event to an order and saves it, trying again if another writer
     /// changed the order meanwhile.
     pub async fn act(&self, reference: &OrderRef, event: Event, source: Source) -> Result<Outcome, DeskError> {
+        self.act_with_files(reference, event, source, Vec::new()).await
+    }
+
+    /// The same, saving these files with the change.
+    async fn act_with_files(
+        &self,
+        reference: &OrderRef,
+        event: Event,
+        source: Source,
+        documents: Vec<crate::domain::Document>,
+    ) -> Result<Outcome, DeskError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -189,7 +201,8 @@ impl Desk {
             let now = self.clock.now();
             let applied = crate::domain::lifecycle::apply(&order, event.clone(), now)?;
             let text = applied.text.clone();
-            let change = self.change_from(&order, applied, source.clone(), now).await?;
+            let mut change = self.change_from(&order, applied, source.clone(), now).await?;
+            change.documents = documents.clone();
             match self.store.save(change).await {
                 Ok(()) => {
                     let order = self.order(reference).await?;
@@ -225,6 +238,7 @@ impl Desk {
             }
         }
         Ok(OrderChange {
+            documents: Vec::new(),
             lines_changed: OrderChange::lines_differ(before, &applied.order),
             once: None,
             order: applied.order,
@@ -247,6 +261,53 @@ impl Desk {
     }
 
     /// The orders a number is (or was) on, open ones first.
+    /// A bill that came another way than by e-mail: a file (PDF, text or HTML) on this
+    /// machine, or its text pasted in. Read like an attached bill, checked against the
+    /// order, and kept with it.
+    pub async fn record_bill(
+        &self,
+        reference: &OrderRef,
+        file_or_text: &str,
+        source: Source,
+    ) -> Result<Outcome, DeskError> {
+        let path = std::path::Path::new(file_or_text.trim());
+        let is_file = ["pdf", "txt", "html", "htm"]
+            .iter()
+            .any(|x| path.extension().is_some_and(|e| e.eq_ignore_ascii_case(x)))
+            && path.is_file();
+        let (name, bytes) = if is_file {
+            let bytes =
+                std::fs::read(path).map_err(|e| DeskError::Unreadable(path.display().to_string(), e.to_string()))?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            (name, bytes)
+        } else {
+            ("bill.txt".to_string(), file_or_text.as_bytes().to_vec())
+        };
+        let reading = crate::parse::parse_file_bytes(&name, &bytes);
+        let bill = reading
+            .invoice
+            // A bill names the account: its number, its main number or its address.
+            .filter(|b| b.account_number.is_some() || b.btn.is_some() || b.service_address.is_some())
+            .ok_or_else(|| {
+                DeskError::Unreadable(
+                    name.clone(),
+                    "no bill could be read from it: give a bill's PDF or text, or enter the details with `set`".into(),
+                )
+            })?;
+        let content_type = match name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+            Some("pdf") => "application/pdf",
+            Some("html" | "htm") => "text/html",
+            _ => "text/plain",
+        };
+        let document = crate::domain::Document {
+            name,
+            content_type: content_type.to_string(),
+            bytes,
+        };
+        self.act_with_files(reference, Event::BillReceived(bill), source, vec![document])
+            .await
+    }
+
     /// Before a closed order opens again: none of its numbers is on another open order.
     pub async fn check_numbers_free(&self, reference: &OrderRef) -> Result<(), DeskError> {
         let order = self.order(reference).await?;

@@ -73,6 +73,7 @@ impl Desk {
             };
             let applied = crate::domain::lifecycle::apply(&order, Event::Logged { event, text }, now)?;
             let change = OrderChange {
+                documents: Vec::new(),
                 lines_changed: false,
                 once: Some(item.key.clone()),
                 entry: TimelineEntry {
@@ -181,6 +182,7 @@ impl Desk {
                 now,
             )?;
             let change = OrderChange {
+                documents: Vec::new(),
                 lines_changed: false,
                 once: None,
                 entry: TimelineEntry {

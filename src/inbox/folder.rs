@@ -1,6 +1,7 @@
 //! The local inbox (local mode): `.eml` files dropped into a folder are taken by the
-//! desk in name order, then moved to `processed/`. A file the database could not
-//! record stays where it is and is tried again.
+//! desk in name order, then moved to `processed/`. Any other file (a bill's PDF saved
+//! straight into the folder) is handed to staff as a message carrying it, to attach to
+//! its order. A file the database could not record stays where it is and is tried again.
 
 use crate::desk::{Desk, DeskError, Origin, Taken};
 use std::path::{Path, PathBuf};
@@ -47,7 +48,7 @@ impl FolderWatcher {
         std::fs::create_dir_all(&processed)?;
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.folder)?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("eml")))
+            .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
             .collect();
         files.sort();
         let mut out = Vec::new();
@@ -67,5 +68,55 @@ impl FolderWatcher {
 /// Takes one file as if it had just arrived (`portbot ingest` and the folder).
 pub async fn take_file(desk: &Desk, path: &Path) -> Result<Taken, DeskError> {
     let raw = std::fs::read(path).map_err(|e| DeskError::Unreadable(path.display().to_string(), e.to_string()))?;
+    let is_mail = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("eml"));
+    let raw = if is_mail {
+        raw
+    } else {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        tracing::info!(file = %name, "a file that is not an e-mail was dropped in the inbox: handed to staff");
+        as_a_message(&name, &raw)
+    };
     desk.take_email(&raw, Origin::file(&raw)).await
+}
+
+/// A file that is not an e-mail, as a message with no sender that carries it: the
+/// desk reads it (a bill is read as one) and hands it to staff, who attach it to its
+/// order (`inbox attach N PORT-1042`).
+fn as_a_message(name: &str, bytes: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    let name: String = name.chars().filter(|c| !c.is_control() && *c != '"').collect();
+    let content_type = match name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("txt") => "text/plain",
+        Some("html" | "htm") => "text/html",
+        _ => "application/octet-stream",
+    };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    let digest: String = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(bytes)
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    format!(
+        "Subject: A file dropped in the inbox folder: {name}\r\n\
+         Message-ID: <file-{digest}@inbox-folder.invalid>\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"portbot-file\"\r\n\r\n\
+         --portbot-file\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         This file was saved into the inbox folder as it is, not as an e-mail: {name}. \
+         If it is a customer's bill, attach it to its order.\r\n\
+         --portbot-file\r\nContent-Type: {content_type}; name=\"{name}\"\r\n\
+         Content-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+         {}\r\n--portbot-file--\r\n",
+        lines.join("\r\n")
+    )
+    .into_bytes()
 }

@@ -63,6 +63,8 @@ pub struct OrderChange {
     /// A key this change may be saved under once only (a reminder's occurrence): a
     /// second save with it is `AlreadyApplied`, whichever replica tries.
     pub once: Option<String>,
+    /// Files saved with the change (a bill staff recorded by hand).
+    pub documents: Vec<Document>,
 }
 
 impl OrderChange {

@@ -102,8 +102,8 @@ macro_rules! impl_store {
         }
 
         impl $store {
-            /// Writes what every change writes: the numbers and contacts as they now
-            /// are, the timeline entry and the outbox rows.
+            /// Writes what every change writes: the files it brings, the numbers and
+            /// contacts as they now are, the timeline entry and the outbox rows.
             async fn write_children(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 change: &crate::store::OrderChange,
@@ -112,6 +112,18 @@ macro_rules! impl_store {
                 use crate::store::rows::NumberRow;
                 use crate::store::StoreError;
                 let order = &change.order;
+                for d in &change.documents {
+                    sqlx::query(crate::store::sql::INSERT_DOCUMENT)
+                        .bind(id)
+                        .bind(&d.name)
+                        .bind(&d.content_type)
+                        .bind(&d.bytes)
+                        // Not from a message: recorded by staff.
+                        .bind(format!("staff:{}", change.entry.source))
+                        .bind(change.entry.at)
+                        .execute(&mut **tx)
+                        .await?;
+                }
                 if change.lines_changed {
                     sqlx::query("DELETE FROM order_numbers WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
                     let rows = order

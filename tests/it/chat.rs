@@ -316,3 +316,65 @@ async fn the_digest_goes_to_the_staff_channel_once_each_business_morning() {
     );
     t.finish().await;
 }
+
+#[tokio::test]
+async fn the_card_says_when_the_bill_came_and_reads_like_the_rest() {
+    let t = desk_with_an_order().await;
+    let before = t.staff_says("status PORT-1001").await.text;
+    assert!(before.contains("bill not received"), "{before}");
+    assert!(
+        before.contains("BTN (305) 555-0100"),
+        "the BTN reads like the other numbers: {before}"
+    );
+    // A bill that came another way: its text pasted in.
+    let bill = "bill PORT-1001\nCOMCAST BUSINESS\nAccount Number: 8774 1012 3456 789\n\
+        Billing Telephone Number: 305-555-0100\nService Address: 100 Main St, Miami, FL 33130\nTotal due $109.05";
+    let reply = t.staff_says(bill).await;
+    assert!(reply.ok, "{}", reply.text);
+    let after = t.staff_says("status PORT-1001").await.text;
+    assert!(after.contains("bill received"), "{after}");
+    // Times on the card: the desk's zone (New York), to the minute.
+    assert!(after.contains("Mon 23 Nov 10:00"), "{after}");
+    assert!(!after.contains("+00:00") && !after.contains("UTC"), "{after}");
+    let documents = t.app.store.documents(&"PORT-1001".parse().unwrap()).await.unwrap();
+    assert_eq!(documents.len(), 1, "the bill is kept with the order");
+    // A file on the bot's machine works the same; something that is no bill is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("statement.txt");
+    std::fs::write(
+        &file,
+        "Account Number: 8774 1012 3456 789\nService Address: 100 Main St, Miami, FL 33130\nTotal due $109.05\n",
+    )
+    .unwrap();
+    assert!(t.staff_says(&format!("bill PORT-1001 {}", file.display())).await.ok);
+    let refused = t.staff_says("bill PORT-1001 hello there").await;
+    assert!(
+        !refused.ok && refused.text.contains("no bill could be read"),
+        "{}",
+        refused.text
+    );
+}
+
+#[tokio::test]
+async fn staff_say_what_the_numbers_are_and_routes_read_plainly() {
+    let t = desk_with_an_order().await;
+    let routed = t.staff_says("route PORT-1001 all ring-group Sales").await;
+    assert!(routed.ok, "{}", routed.text);
+    assert!(routed.text.contains("all 4 numbers routed to"), "{}", routed.text);
+    let fax = t.staff_says("set PORT-1001 type 305-555-0103 fax").await;
+    assert!(fax.ok, "{}", fax.text);
+    assert!(
+        fax.text.contains("+13055550103 now fax; 1 route(s) no longer fit"),
+        "{}",
+        fax.text
+    );
+    let card = t.staff_says("status PORT-1001").await.text;
+    assert!(card.contains("(305) 555-0103 fax, pending"), "{card}");
+    let pin = t.staff_says("set PORT-1001 pin 9876").await;
+    assert!(pin.ok && !pin.text.contains("matches the bill"), "{}", pin.text);
+    let help = t.staff_says("help").await.text;
+    assert!(
+        help.contains("`quit`") && help.contains("numbers=") && help.contains("`reopen"),
+        "{help}"
+    );
+}

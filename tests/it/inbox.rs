@@ -284,7 +284,13 @@ async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
     )
     .unwrap();
     std::fs::write(folder.path().join("2-garbage.eml"), [0u8, 159, 146, 150, 0, 1]).unwrap();
-    std::fs::write(folder.path().join("notes.txt"), "not mail").unwrap();
+    // A bill saved straight into the folder, not as an e-mail.
+    std::fs::write(
+        folder.path().join("scan.txt"),
+        "COMCAST BUSINESS\nAccount Number: 8774 1012 3456 789\nBilling Telephone Number: 305-555-0100\n\
+         Service Address: 100 Main St, Miami, FL 33130\nTotal due $109.05\n",
+    )
+    .unwrap();
     let watcher = FolderWatcher::new(
         t.app.desk.clone(),
         folder.path().into(),
@@ -292,14 +298,18 @@ async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
     );
     let stop = tokio_util::sync::CancellationToken::new();
     let taken = watcher.run_once(&stop).await.unwrap();
-    assert_eq!(taken.len(), 2);
+    assert_eq!(taken.len(), 3);
     assert!(matches!(taken[0].1, Taken::Applied { .. }), "{taken:?}");
     assert!(
         matches!(taken[1].1, Taken::HandedToStaff { .. }),
         "unreadable mail is kept for a person"
     );
     assert!(folder.path().join("processed/1-signed.eml").exists());
-    assert!(folder.path().join("notes.txt").exists(), "only .eml files are mail");
+    assert!(
+        matches!(taken[2].1, Taken::HandedToStaff { .. }),
+        "a file that is not mail is kept for a person: {taken:?}"
+    );
+    assert!(folder.path().join("processed/scan.txt").exists());
     assert!(watcher.run_once(&stop).await.unwrap().is_empty());
     // The same file dropped again is recognised.
     std::fs::write(
@@ -314,8 +324,23 @@ async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
     .unwrap();
     let again = watcher.run_once(&stop).await.unwrap();
     assert!(matches!(again[1].1, Taken::AlreadySeen), "{again:?}");
-    let garbage = &t.app.desk.staff_queue(false).await.unwrap()[0];
+    let queue = t.app.desk.staff_queue(false).await.unwrap();
+    let garbage = queue.iter().find(|i| i.subject.is_empty()).expect("the garbage");
     assert!(garbage.reason.contains("could not understand"), "{}", garbage.reason);
+    // Staff attach the dropped bill to its order: the order has its bill.
+    let scan = queue
+        .iter()
+        .find(|i| i.subject == "A file dropped in the inbox folder: scan.txt")
+        .expect("the dropped file waits for a person");
+    let attached = t
+        .staff_says(&format!("inbox attach {} {}", scan.id, order.reference))
+        .await;
+    assert!(attached.ok, "{}", attached.text);
+    let billed = t.app.desk.order(&order.reference).await.unwrap();
+    assert_eq!(
+        billed.bill.and_then(|b| b.account_number).as_deref(),
+        Some("877410123456789")
+    );
     t.finish().await;
 }
 

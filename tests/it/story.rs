@@ -205,6 +205,7 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
         text: text.into(),
     };
     let change = |text: &str| OrderChange {
+        documents: Vec::new(),
         order: order.clone(),
         entry: entry(text),
         outbox: vec![],

@@ -223,3 +223,34 @@ fn routing_requests_ask_each_number_type_the_right_question() {
         letter.text
     );
 }
+
+#[test]
+fn a_customer_without_an_account_name_is_greeted_plainly_and_one_number_is_one() {
+    let texts = Texts::new();
+    let mut request = acme_request("305-555-0100");
+    request.account.account_name = None;
+    let order = request
+        .open(OrderRef::from_number(1042), at("2026-11-23T15:00:00Z"))
+        .unwrap();
+    for (language, greeting, one) in [
+        (Language::En, "Hello,\n", "your 1 number from"),
+        (Language::Es, "Hola:\n", "su 1 número desde"),
+    ] {
+        let letter = render_customer_mail(
+            &texts,
+            &order,
+            CustomerMail::LoaReminder { n: 1, of: 3 },
+            language,
+            "3–14",
+        )
+        .unwrap();
+        assert!(letter.text.starts_with(greeting), "{}", letter.text);
+        assert!(
+            !letter.text.contains("ACME-001"),
+            "never the account's id: {}",
+            letter.text
+        );
+        assert!(letter.text.contains(one), "{}", letter.text);
+        assert!(!letter.text.contains("(s)"), "{}", letter.text);
+    }
+}
