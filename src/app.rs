@@ -1,7 +1,7 @@
 //! The wiring: the only module that knows every concrete type. It opens the store
 //! named by the settings, brings its schema up to date, and builds the desk and chat.
 
-use crate::auth::{Mode, Verifier};
+use crate::auth::Verifier;
 use crate::chat::ChatCore;
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -35,12 +35,6 @@ impl App {
     pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
         // The resolver is built first: a bad one stops the bot before it reads any mail.
         let verifier = Verifier::new(settings.auth.clone()).map_err(StartError::Auth)?;
-        if verifier.settings().mode == Mode::Off {
-            tracing::warn!(
-                "SENDER AUTHENTICATION IS OFF (local mode): every notice is believed as its From: says; \
-                 set [auth] mode = \"verify\" or \"authentication-results\" for real mail"
-            );
-        }
         let store = store::connect(settings.store_url.expose()).await?;
         let migrated = store.migrate().await?;
         if !migrated.is_empty() {

@@ -16,6 +16,12 @@ where
     O: AsyncWrite + Unpin,
 {
     let settings = &app.settings;
+    if settings.auth.mode == crate::auth::Mode::Off {
+        tracing::warn!(
+            "SENDER AUTHENTICATION IS OFF (local mode): every notice is believed as its From: says; \
+             set [auth] mode = \"verify\" or \"authentication-results\" for real mail"
+        );
+    }
     let sender =
         crate::outbox::EmailSender::from_settings(app.desk.clone(), &settings.outbox, &settings.inbox.address)?;
     let mut tasks = vec![

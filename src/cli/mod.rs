@@ -373,7 +373,8 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
             let shown = if json {
                 serde_json::to_string(&reply).unwrap_or_default()
             } else {
-                reply.text.clone()
+                // A terminal shows chat text without its Discord markdown.
+                crate::chat::plain(&reply.text)
             };
             if reply.ok || json {
                 print(out, shown)?;
@@ -385,7 +386,7 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
                     text,
                     ..
                 } => Err(Failure {
-                    message: text,
+                    message: crate::chat::plain(&text),
                     code: if dependency_failed { 2 } else { 1 },
                 }),
             }
@@ -477,6 +478,7 @@ async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write 
         app.desk
             .texts()
             .render("chat/order_card", minijinja::context! { order => card })
+            .map(|text| crate::chat::plain(&text))
             .map_err(|e| Failure {
                 message: format!("{e:#}"),
                 code: 2,

@@ -448,3 +448,37 @@ fn customers_are_added_given_contacts_and_onboarded_from_the_command_line() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"));
 }
+
+#[test]
+fn the_example_story_moves_an_order_from_opened_to_completed() {
+    // What the README tells a newcomer to run: the example config, then the story.
+    let dir = workspace();
+    let out = Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/story.sh"))
+        .current_dir(dir.path())
+        .env("PORTBOT", env!("CARGO_BIN_EXE_portbot"))
+        .env_remove("PORTBOT_CONFIG")
+        .env_remove("PORTBOT_STORE_URL")
+        .output()
+        .unwrap();
+    let shown = stdout(&out);
+    assert!(out.status.success(), "{shown}\n{}", stderr(&out));
+    for step in [
+        "bill_received on PORT-1001",
+        "loa_signed on PORT-1001",
+        "submitted to Comcast Business",
+        "foc_confirmed on PORT-1001",
+        "all 3 numbers routed to ext 201",
+        "completed on PORT-1001",
+        "PORT-1001 · completed",
+        "(305) 555-0102 voice, ported → ext 201",
+    ] {
+        assert!(shown.contains(step), "missing {step:?} in:\n{shown}");
+    }
+    assert!(!shown.contains("**"), "the terminal shows no markdown:\n{shown}");
+    // The customer's e-mails of the story wait in the outbox (`portbot run` sends them).
+    let outbox = stdout(&portbot(dir.path(), &["outbox", "--all"]));
+    for mail in ["foc_confirmed", "port_completed"] {
+        assert!(outbox.contains(mail), "{mail} not in {outbox}");
+    }
+}

@@ -419,3 +419,73 @@ async fn a_contact_writing_in_spanish_is_answered_in_spanish(backend: Backend) {
 }
 
 on_both_backends!(a_contact_writing_in_spanish_is_answered_in_spanish);
+
+async fn the_needs_person_post_names_the_item_staff_then_open(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    // Two messages for a person: the second post must name item 2, not 0.
+    for n in 0..2 {
+        let stranger = mail(
+            "Someone <someone@elsewhere.example>",
+            &format!("A question {n}"),
+            "Hello, who are you?",
+        );
+        arrives(&t, &stranger).await;
+    }
+    let queue = t.app.desk.staff_queue(false).await.unwrap();
+    let second = queue.iter().find(|i| i.subject == "A question 1").expect("queued");
+    let posts = t.app.desk.outbox(true).await.unwrap();
+    let post = posts
+        .iter()
+        .find(|m| m.template == "chat/needs_person" && m.subject.contains("A question 1"))
+        .expect("the post for the second message");
+    let command = format!("inbox show {}", second.id);
+    assert!(second.id > 0 && post.body.contains(&command), "{}", post.body);
+    // What the post says to type works in the real chat core.
+    let shown = t.staff_says(&command).await;
+    assert!(shown.ok && shown.text.contains("A question 1"), "{}", shown.text);
+    t.finish().await;
+}
+
+on_both_backends!(the_needs_person_post_names_the_item_staff_then_open);
+
+async fn the_estimate_counts_days_from_submission_to_the_carriers_confirmation(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let desk = &t.app.desk;
+    // Comcast took two business days to confirm the first order (Mon → Wed), for a
+    // port day two weeks later: the estimate is the two days, not the fortnight.
+    let first = desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap()
+        .reference;
+    crate::story::submitted(desk, &first).await;
+    t.at("2026-11-25T15:00:00Z");
+    arrives(&t, &foc(&first.to_string(), "2026-12-09")).await;
+    let second = desk
+        .open_order(acme_request("305-555-0101"), Source::Cli)
+        .await
+        .unwrap()
+        .reference;
+    crate::story::submitted(desk, &second).await;
+    let question = mail(
+        "Maria Lopez <ops@acme.example>",
+        &format!("Where is {second}?"),
+        "Any news on our port?",
+    );
+    arrives(&t, &question).await;
+    let outbox = desk.outbox(true).await.unwrap();
+    let reply = outbox
+        .iter()
+        .find(|m| m.template == "status_reply")
+        .expect("the status reply");
+    assert!(
+        reply
+            .body
+            .contains("usually confirms a port date within 2 business days"),
+        "{}",
+        reply.body
+    );
+    t.finish().await;
+}
+
+on_both_backends!(the_estimate_counts_days_from_submission_to_the_carriers_confirmation);

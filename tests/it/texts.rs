@@ -254,3 +254,26 @@ fn a_customer_without_an_account_name_is_greeted_plainly_and_one_number_is_one()
         assert!(!letter.text.contains("(s)"), "{}", letter.text);
     }
 }
+
+#[test]
+fn a_mail_without_a_footer_has_no_empty_footer_paragraph() {
+    let texts = Texts::new();
+    let html = texts
+        .html_page(
+            "Your message to our porting desk",
+            "Hello,\n\nThank you.",
+            "",
+            Language::En,
+        )
+        .unwrap();
+    assert!(!html.contains("font-size: 12px"), "{html}");
+    let with = texts
+        .html_page(
+            "Subject",
+            "Hello,\n\nThank you.",
+            "This is an automatic message.",
+            Language::En,
+        )
+        .unwrap();
+    assert!(with.contains("This is an automatic message."));
+}
