@@ -45,6 +45,11 @@ impl Desk {
                         "give the company name: company=\"Acme Dental Group\"".into(),
                     ));
                 }
+                if let Some(why) =
+                    crate::domain::limits::too_long("the company name", &company, crate::domain::limits::MAX_NAME)
+                {
+                    return Err(DeskError::BadCustomer(why));
+                }
                 let tz = time_zone.unwrap_or(self.mail.default_time_zone);
                 Customer::new(account, company, tz, self.clock.now())
             }

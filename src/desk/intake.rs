@@ -115,7 +115,9 @@ impl Desk {
         let mut problems = Vec::new();
         for request in &intake.orders {
             if let Err(e) = request.check() {
-                problems.push(format!("{}: {e}", request.carrier));
+                // Named by the start of its carrier: the carrier may be what is too long.
+                let carrier: String = request.carrier.chars().take(40).collect();
+                problems.push(format!("{carrier}: {e}"));
             }
         }
         if !problems.is_empty() {

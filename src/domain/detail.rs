@@ -58,9 +58,11 @@ impl Detail {
         let non_empty = |s: String, what: &'static str| {
             let s = s.trim().to_string();
             if s.is_empty() {
-                Err(NotAllowed::Empty(what))
-            } else {
-                Ok(s)
+                return Err(NotAllowed::Empty(what));
+            }
+            match super::limits::too_long("it", &s, super::limits::MAX_NAME) {
+                Some(why) => Err(NotAllowed::TooLong(why)),
+                None => Ok(s),
             }
         };
         Ok(match self {

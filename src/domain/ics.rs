@@ -52,7 +52,8 @@ fn escape_line(name: &str, text: &str) -> String {
         .replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
-        .replace('\n', "\\n");
+        .replace("\r\n", "\\n")
+        .replace(['\r', '\n'], "\\n");
     format!("{name}:{escaped}")
 }
 
@@ -76,6 +77,13 @@ fn fold(line: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::{parse_number_list, AccountDetails, NumberType, OrderRef, PortRequest};
+
+    #[test]
+    fn text_values_carry_no_bare_carriage_return() {
+        let line = escape_line("SUMMARY", "Port day: Acme\r\nDental\rGroup; 3, done");
+        assert_eq!(line, "SUMMARY:Port day: Acme\\nDental\\nGroup\\; 3\\, done");
+        assert!(!line.contains('\r'));
+    }
 
     #[test]
     fn port_day_is_an_all_day_event_with_folded_lines() {

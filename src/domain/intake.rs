@@ -164,6 +164,14 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
             }
         }
     }
+    if lines.len() > super::limits::MAX_NUMBERS {
+        problems.push(format!(
+            "numbers: {} listed, at most {} in one request: split it",
+            lines.len(),
+            super::limits::MAX_NUMBERS
+        ));
+        return Err(problems);
+    }
     let mut seen = std::collections::HashSet::new();
     for (_, n) in &lines {
         if !seen.insert(*n) {

@@ -103,6 +103,8 @@ pub enum NotAllowed {
     Route(#[from] RouteError),
     #[error("{0}")]
     Empty(&'static str),
+    #[error("{0}")]
+    TooLong(String),
 }
 
 /// Where documents and details may still change: before submission, or to correct a rejection.
@@ -140,6 +142,9 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
             let text = text.trim().to_string();
             if text.is_empty() {
                 return Err(NotAllowed::Empty("a note needs some text"));
+            }
+            if let Some(why) = super::limits::too_long("the note", &text, super::limits::MAX_NOTE) {
+                return Err(NotAllowed::TooLong(why));
             }
             ("note", text, None)
         }
@@ -245,6 +250,8 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
         }
         Event::Rejected { code, reason, numbers } => {
             guard(order, WITH_CARRIER, "recording a rejection")?;
+            // A carrier's reason is kept whole up to the limit, then cut: the rejection still counts.
+            let reason: String = reason.chars().take(super::limits::MAX_NOTE).collect();
             for n in &numbers {
                 on_order(order, n)?;
             }
@@ -287,6 +294,9 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
         }
         Event::Cancelled { reason } => {
             guard(order, OPEN, "cancelling")?;
+            if let Some(why) = super::limits::too_long("the reason", &reason, super::limits::MAX_NOTE) {
+                return Err(NotAllowed::TooLong(why));
+            }
             next.state = S::Cancelled;
             let reason = reason.trim();
             let text = if reason.is_empty() {

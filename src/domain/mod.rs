@@ -11,6 +11,7 @@ pub mod intake;
 pub mod journal;
 pub mod language;
 pub mod lifecycle;
+pub mod limits;
 pub mod message_id;
 pub mod order;
 pub mod order_ref;

@@ -19,6 +19,9 @@ pub(super) fn reopen(
             "It is open: only a completed or cancelled order can be reopened.",
         ));
     }
+    if let Some(why) = super::limits::too_long("the reason", reason, super::limits::MAX_NOTE) {
+        return Err(NotAllowed::TooLong(why));
+    }
     if reason.is_empty() {
         return Err(NotAllowed::Empty(
             "say why it is reopened, e.g. `reopen PORT-1042 the completion notice was forged`",

@@ -3,6 +3,7 @@
 
 use super::bill::AccountDetails;
 use super::email::EmailAddress;
+use super::limits;
 use super::order::{NumberStatus, Order, OrderKind, OrderNumber, OrderState, Pin};
 use super::order_ref::OrderRef;
 use super::phone::PhoneNumber;
@@ -38,6 +39,10 @@ pub enum RequestError {
     NoContacts,
     #[error("toll-free numbers go on their own order: open one order for {toll_free} and another for {local}")]
     MixedKinds { toll_free: String, local: String },
+    #[error("{count} numbers on one order: at most {max}; split them over several requests")]
+    TooManyNumbers { count: usize, max: usize },
+    #[error("{0}")]
+    TooLong(String),
     #[error("the order is for {wanted} numbers but {number} is {actual}")]
     WrongKind {
         wanted: OrderKind,
@@ -57,6 +62,25 @@ impl PortRequest {
             return Err(RequestError::NoCarrier);
         }
         let first = *self.numbers.first().ok_or(RequestError::NoNumbers)?;
+        if self.numbers.len() > limits::MAX_NUMBERS {
+            return Err(RequestError::TooManyNumbers {
+                count: self.numbers.len(),
+                max: limits::MAX_NUMBERS,
+            });
+        }
+        let texts = [
+            ("the customer account", Some(self.customer.as_str())),
+            ("the carrier", Some(self.carrier.as_str())),
+            ("the account number", self.account.account_number.as_deref()),
+            ("the account name", self.account.account_name.as_deref()),
+            ("the service address", self.account.service_address.as_deref()),
+            ("the authorized name", self.authorized_name.as_deref()),
+        ];
+        for (field, value) in texts {
+            if let Some(why) = value.and_then(|v| limits::too_long(field, v, limits::MAX_NAME)) {
+                return Err(RequestError::TooLong(why));
+            }
+        }
         if self.contacts.is_empty() {
             return Err(RequestError::NoContacts);
         }

@@ -52,6 +52,8 @@ pub enum RouteError {
     Unknown(String),
     #[error("{0} needs a name or number after it")]
     MissingValue(&'static str),
+    #[error("a routing target is at most {max} characters: '{start}…' is longer")]
+    TooLong { start: String, max: usize },
     #[error("{number} is a {kind} number: it can ring {allowed}, not {route}")]
     DoesNotFit {
         number: String,
@@ -97,6 +99,12 @@ impl FromStr for Route {
     /// `ivr Main menu`, `fax-ata`, `fax adapter port 2`, `efax fax@acme.example`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
+        if text.chars().count() > super::limits::MAX_ROUTE {
+            return Err(RouteError::TooLong {
+                start: text.chars().take(20).collect(),
+                max: super::limits::MAX_ROUTE,
+            });
+        }
         let lower = text.to_ascii_lowercase();
         let keywords: [(&[&str], &'static str); 5] = [
             (&["extension", "ext.", "ext", "x"], "extension"),

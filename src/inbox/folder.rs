@@ -13,11 +13,18 @@ pub struct FolderWatcher {
     desk: Arc<Desk>,
     folder: PathBuf,
     poll: Duration,
+    /// Files that could be neither read nor moved: told to staff once, then left alone.
+    set_aside: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl FolderWatcher {
     pub fn new(desk: Arc<Desk>, folder: PathBuf, poll: Duration) -> Self {
-        Self { desk, folder, poll }
+        Self {
+            desk,
+            folder,
+            poll,
+            set_aside: Default::default(),
+        }
     }
 
     pub async fn run(&self, shutdown: CancellationToken) {
@@ -51,23 +58,85 @@ impl FolderWatcher {
             .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
             .collect();
         files.sort();
+        files.retain(|f| !self.is_set_aside(f));
         let mut out = Vec::new();
         for path in files {
             if shutdown.is_cancelled() {
                 break;
             }
-            let taken = take_file(&self.desk, &path).await?;
-            let name = path.file_name().unwrap_or_default();
-            std::fs::rename(&path, processed.join(name))?;
+            // Only a failing database stops the pass; a bad file never blocks the rest.
+            let taken = match std::fs::read(&path) {
+                Ok(raw) => take_bytes(&self.desk, &path, raw).await?,
+                Err(e) => {
+                    tracing::error!(file = %path.display(), error = %e, "a file in the inbox folder cannot be read: told staff");
+                    let note = unreadable_note(&path, &e);
+                    self.desk.take_email(&note, Origin::file(&note)).await?
+                }
+            };
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if let Err(e) = std::fs::rename(&path, free_name(&processed, &name)) {
+                tracing::error!(file = %path.display(), error = %e, "a taken file cannot be moved to processed/: left where it is");
+                self.set_aside(path.clone());
+            }
             out.push((path, taken));
         }
         Ok(out)
     }
+
+    fn is_set_aside(&self, path: &Path) -> bool {
+        self.set_aside.lock().map(|s| s.contains(path)).unwrap_or(false)
+    }
+
+    fn set_aside(&self, path: PathBuf) {
+        if let Ok(mut set) = self.set_aside.lock() {
+            set.insert(path);
+        }
+    }
+}
+
+/// `name` in `folder`, or `name-2`, `name-3`… when taken: a processed file is never
+/// overwritten by a later one of the same name.
+fn free_name(folder: &Path, name: &str) -> PathBuf {
+    let candidate = folder.join(name);
+    if !candidate.exists() {
+        return candidate;
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    (2..)
+        .map(|n| folder.join(format!("{stem}-{n}{extension}")))
+        .find(|p| !p.exists())
+        .unwrap_or(candidate)
+}
+
+/// A message for staff about a file the bot cannot read (its bytes are not in it).
+fn unreadable_note(path: &Path, error: &std::io::Error) -> Vec<u8> {
+    let name: String = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    format!(
+        "Subject: A file in the inbox folder cannot be read: {name}\r\n\
+         Message-ID: <unreadable-{}@inbox-folder.invalid>\r\n\r\n\
+         The bot cannot read {name} in the inbox folder ({error}). It was moved to processed/ \
+         if it could be; check its permissions and drop it in again.\r\n",
+        name.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    )
+    .into_bytes()
 }
 
 /// Takes one file as if it had just arrived (`portbot ingest` and the folder).
 pub async fn take_file(desk: &Desk, path: &Path) -> Result<Taken, DeskError> {
     let raw = std::fs::read(path).map_err(|e| DeskError::Unreadable(path.display().to_string(), e.to_string()))?;
+    take_bytes(desk, path, raw).await
+}
+
+async fn take_bytes(desk: &Desk, path: &Path, raw: Vec<u8>) -> Result<Taken, DeskError> {
     let is_mail = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("eml"));
     let raw = if is_mail {
         raw

@@ -40,6 +40,23 @@ impl Header for AutoSubmitted {
     }
 }
 
+/// The longest Message-ID we repeat in our headers: a header line stays well under
+/// RFC 5322's 998 characters. A longer one (only a hostile sender writes it) is dropped,
+/// and the reply simply starts a new thread.
+const MAX_MESSAGE_ID: usize = 250;
+/// The most references we carry: the newest ones thread as well as all of them.
+const MAX_REFERENCES: usize = 10;
+
+fn fits_a_header(id: &str) -> bool {
+    id.len() <= MAX_MESSAGE_ID && !id.contains(['\r', '\n'])
+}
+
+/// The references worth repeating: sane ones, the newest last.
+fn threading(references: &[String]) -> Vec<String> {
+    let sane: Vec<String> = references.iter().filter(|id| fits_a_header(id)).cloned().collect();
+    sane[sane.len().saturating_sub(MAX_REFERENCES)..].to_vec()
+}
+
 /// Who our mail is from.
 #[derive(Debug, Clone)]
 pub struct Sender {
@@ -76,11 +93,12 @@ pub fn compose(message: &OutboxMessage, sender: &Sender, date: SystemTime) -> Re
         .date(date)
         .message_id(Some(email.message_id.clone()))
         .header(AutoSubmitted::of(message));
-    if let Some(id) = &email.in_reply_to {
+    if let Some(id) = email.in_reply_to.as_ref().filter(|id| fits_a_header(id)) {
         builder = builder.in_reply_to(id.clone());
     }
-    if !email.references.is_empty() {
-        builder = builder.references(email.references.join(" "));
+    let references = threading(&email.references);
+    if !references.is_empty() {
+        builder = builder.references(references.join(" "));
     }
     let alternatives = MultiPart::alternative()
         .singlepart(SinglePart::plain(message.body.clone()))
@@ -98,4 +116,21 @@ pub fn compose(message: &OutboxMessage, sender: &Sender, date: SystemTime) -> Re
     builder
         .multipart(body)
         .map_err(|e| format!("outbox message {} cannot be written: {e}", message.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_monstrous_message_id_is_not_repeated() {
+        let long = format!("<{}@evil.test>", "a".repeat(20_000));
+        let refs = vec!["<ok-1@acme.example>".to_string(), long.clone()];
+        assert_eq!(threading(&refs), vec!["<ok-1@acme.example>".to_string()]);
+        assert!(!fits_a_header(&long));
+        let many: Vec<String> = (0..30).map(|i| format!("<m{i}@acme.example>")).collect();
+        let kept = threading(&many);
+        assert_eq!(kept.len(), 10);
+        assert_eq!(kept.last().map(String::as_str), Some("<m29@acme.example>"));
+    }
 }

@@ -183,6 +183,30 @@ async fn bad_requests_get_the_right_status_and_change_nothing(backend: Backend) 
     let (status, body) = post(&s, &unknown).await;
     assert_eq!(status, 404, "{body}");
     assert!(body["problems"][0].as_str().unwrap().contains("customer add NOPE-404"));
+    // Requests that could never succeed are refused at once with the reason.
+    let mut huge = example();
+    let many: Vec<String> = (0..1_500)
+        .map(|i| format!("305-55{}-{:04}", 5 + i / 10_000, i % 10_000))
+        .collect();
+    huge["numbers"] = json!(many);
+    let (status, body) = post(&s, &huge).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("1500 listed, at most 1000 in one request"),
+        "{body}"
+    );
+    let mut long = example();
+    long["carrier"] = json!("C".repeat(100_000));
+    let (status, body) = post(&s, &long).await;
+    assert_eq!(status, 400, "{}", &body.to_string()[..200.min(body.to_string().len())]);
+    let answer = body["problems"][0].as_str().unwrap();
+    assert!(
+        answer.contains("100000 characters long: at most 200") && answer.len() < 300,
+        "{answer}"
+    );
     let (status, _) = http(s.address, "POST", "/api/port-requests", None, &example().to_string()).await;
     assert_eq!(status, 401);
     let (status, _) = http(

@@ -378,3 +378,30 @@ async fn staff_say_what_the_numbers_are_and_routes_read_plainly() {
         "{help}"
     );
 }
+
+#[tokio::test]
+async fn endless_text_is_refused_with_its_length() {
+    let t = desk_with_an_order().await;
+    let note = t.staff_says(&format!("note PORT-1001 {}", "n".repeat(20_000))).await;
+    assert!(
+        !note.ok && note.text.contains("20000 characters long: at most 4000"),
+        "{}",
+        &note.text[..100]
+    );
+    let route = t
+        .staff_says(&format!("route PORT-1001 all ring-group {}", "g".repeat(500)))
+        .await;
+    assert!(
+        !route.ok && route.text.contains("at most 100 characters"),
+        "{}",
+        &route.text[..100.min(route.text.len())]
+    );
+    let name = t.staff_says(&format!("set PORT-1001 name {}", "a".repeat(300))).await;
+    assert!(
+        !name.ok && name.text.contains("at most 200"),
+        "{}",
+        &name.text[..100.min(name.text.len())]
+    );
+    let timeline = t.app.store.timeline(&"PORT-1001".parse().unwrap()).await.unwrap();
+    assert_eq!(timeline.len(), 1, "nothing was stored");
+}

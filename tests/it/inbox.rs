@@ -489,3 +489,51 @@ async fn the_estimate_counts_days_from_submission_to_the_carriers_confirmation(b
 }
 
 on_both_backends!(the_estimate_counts_days_from_submission_to_the_carriers_confirmation);
+
+#[tokio::test]
+async fn a_file_the_folder_cannot_read_is_told_to_staff_and_blocks_nothing() {
+    use portbot::inbox::folder::FolderWatcher;
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let order = opened(&t).await;
+    let folder = tempfile::tempdir().unwrap();
+    // A file that cannot be read (even by root): a link to a file whose read fails.
+    std::os::unix::fs::symlink("/proc/self/mem", folder.path().join("0-broken.eml")).unwrap();
+    std::fs::write(
+        folder.path().join("1-signed.eml"),
+        loa_signed(&order.reference.to_string()),
+    )
+    .unwrap();
+    let watcher = FolderWatcher::new(
+        t.app.desk.clone(),
+        folder.path().into(),
+        std::time::Duration::from_secs(1),
+    );
+    let stop = tokio_util::sync::CancellationToken::new();
+    let taken = watcher.run_once(&stop).await.unwrap();
+    assert_eq!(taken.len(), 2, "{taken:?}");
+    assert!(
+        matches!(taken[1].1, Taken::Applied { .. }),
+        "the next file goes on: {taken:?}"
+    );
+    let queue = t.app.desk.staff_queue(false).await.unwrap();
+    assert!(
+        queue
+            .iter()
+            .any(|i| i.subject == "A file in the inbox folder cannot be read: 0-broken.eml"),
+        "{queue:#?}"
+    );
+    // The same name again later: kept beside the first, never over it.
+    std::fs::write(
+        folder.path().join("1-signed.eml"),
+        mail("Someone <a@b.example>", "hi", "hello"),
+    )
+    .unwrap();
+    watcher.run_once(&stop).await.unwrap();
+    assert!(folder.path().join("processed/1-signed.eml").exists());
+    assert!(folder.path().join("processed/1-signed-2.eml").exists());
+    assert_ne!(
+        std::fs::read(folder.path().join("processed/1-signed.eml")).unwrap(),
+        std::fs::read(folder.path().join("processed/1-signed-2.eml")).unwrap()
+    );
+    t.finish().await;
+}
