@@ -65,6 +65,7 @@ impl App {
             Desk::new(store.clone(), clock)
                 .with_trust(trust)
                 .with_verifier(verifier)
+                .with_reading_limits(settings.inbox.max_message_bytes, settings.inbox.read_budget)
                 .with_mail(mail),
         );
         let chat = Arc::new(ChatCore::new(desk.clone(), settings.time_zone));

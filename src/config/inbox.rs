@@ -16,6 +16,10 @@ pub struct InboxSettings {
     /// Each losing carrier's own domains (`[inbox.carriers]`): they speak only for
     /// orders ported from that carrier.
     pub carrier_domains: Vec<(String, Vec<String>)>,
+    /// Larger messages are kept for a person unread.
+    pub max_message_bytes: usize,
+    /// The time one message may take to read.
+    pub read_budget: Duration,
 }
 
 impl InboxSettings {
@@ -85,6 +89,10 @@ pub(super) struct RawInbox {
     trusted_domains: Option<StringList>,
     #[serde(default)]
     carriers: Option<toml::Table>,
+    #[serde(default)]
+    max_message_bytes: Option<toml::Value>,
+    #[serde(default)]
+    read_seconds: Option<toml::Value>,
 }
 
 /// A list in the file, or a comma-separated string from the environment.
@@ -161,6 +169,8 @@ pub(super) fn check(inbox: RawInbox, imap: Option<RawImap>) -> Result<InboxSetti
     }
     let trusted_domains = inbox.trusted_domains.map(StringList::items).unwrap_or_default();
     let carrier_domains = carriers(inbox.carriers.unwrap_or_default())?;
+    let max_message_bytes = number(inbox.max_message_bytes, "inbox.max_message_bytes", 25_000_000)?.max(1_000) as usize;
+    let read_budget = Duration::from_secs(number(inbox.read_seconds, "inbox.read_seconds", 10)?.clamp(1, 600));
     let poll_default = number(inbox.poll_seconds, "inbox.poll_seconds", 5)?.max(1);
     let source = match inbox.source.as_deref().unwrap_or("folder") {
         "folder" => InboxSource::Folder {
@@ -181,6 +191,8 @@ pub(super) fn check(inbox: RawInbox, imap: Option<RawImap>) -> Result<InboxSetti
         address,
         trusted_domains,
         carrier_domains,
+        max_message_bytes,
+        read_budget,
     })
 }
 

@@ -75,7 +75,7 @@ impl Desk {
     /// Takes one inbound message: applies it to its order, or hands it to staff, exactly
     /// once. Only a failing database is an error; nothing the message says is.
     pub async fn take_email(&self, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
-        let letter = Letter::read(raw);
+        let letter = Letter::read_within(raw, &self.reading).await;
         let authentication = crate::auth::authenticate(&self.verifier, raw).await;
         let mut attempt = 0;
         loop {

@@ -7,6 +7,39 @@ use crate::parse::classify::Kind;
 use crate::parse::{mime, parse_mail, Parsed};
 use sha2::{Digest, Sha256};
 
+/// How much reading one message may take.
+#[derive(Debug, Clone)]
+pub struct ReadingLimits {
+    /// Larger messages are not read (`inbox.max_message_bytes`).
+    pub max_bytes: usize,
+    /// The time one message may take to read.
+    pub budget: std::time::Duration,
+    /// Messages read at once on the blocking pool.
+    pub slots: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for ReadingLimits {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Self {
+            max_bytes: 25_000_000,
+            budget: std::time::Duration::from_secs(10),
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
+        }
+    }
+}
+
+/// The header block of a message (up to its first empty line, at most 64 KB).
+fn header_block(raw: &[u8]) -> Vec<u8> {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
+        .unwrap_or(raw.len());
+    raw[..end.min(64 * 1024)].to_vec()
+}
+
 /// A message as read for the desk.
 pub struct Letter {
     pub(super) raw: Vec<u8>,
@@ -25,14 +58,67 @@ impl Letter {
         crate::api::health::parse_time::record(started.elapsed());
         read.unwrap_or_else(|_| {
             tracing::error!(bytes = raw.len(), "the parser failed on a message: kept for staff");
-            Self {
-                raw: raw.to_vec(),
-                mail: None,
-                parsed: Parsed::unknown("inbox", "the bot failed while reading it"),
-                message_id: format!("<sha256-{:x}@no-message-id.invalid>", Sha256::digest(raw)),
-                sender: None,
-            }
+            Self::not_read(raw.to_vec(), "the bot failed while reading it")
         })
+    }
+
+    /// Reads a message on the blocking pool, at most `limits.reading_slots` at once and
+    /// within `limits.budget`: the async workers (the API, the chat, other mail) never
+    /// wait on a slow message. A message over `limits.max_bytes`, or one that runs out of
+    /// time, is kept for a person, unread, with only its header block.
+    pub(super) async fn read_within(raw: &[u8], limits: &ReadingLimits) -> Self {
+        if raw.len() > limits.max_bytes {
+            let why = format!(
+                "it is too large to read ({} MB; at most {} MB): open it in the mailbox",
+                raw.len() / 1_000_000,
+                limits.max_bytes / 1_000_000
+            );
+            return Self::not_read(header_block(raw), &why);
+        }
+        let Ok(slot) = limits.slots.clone().acquire_owned().await else {
+            return Self::not_read(raw.to_vec(), "the bot is stopping");
+        };
+        let owned = raw.to_vec();
+        // The slot goes with the work: a read that outlives its budget still holds it,
+        // so slow reads never pile up beyond the pool.
+        let reading = tokio::task::spawn_blocking(move || {
+            let letter = Self::read(&owned);
+            drop(slot);
+            letter
+        });
+        match tokio::time::timeout(limits.budget, reading).await {
+            Ok(Ok(letter)) => letter,
+            Ok(Err(_)) => Self::not_read(raw.to_vec(), "the bot failed while reading it"),
+            Err(_) => {
+                tracing::warn!(
+                    bytes = raw.len(),
+                    "a message ran out of its reading time: kept for staff"
+                );
+                let why = format!("reading it took longer than {} s", limits.budget.as_secs_f32());
+                Self::not_read(header_block(raw), &why)
+            }
+        }
+    }
+
+    /// A message kept as it is, for a person, with why the bot did not read it.
+    fn not_read(raw: Vec<u8>, why: &str) -> Self {
+        let message_id = format!("<sha256-{:x}@no-message-id.invalid>", Sha256::digest(&raw));
+        // The headers say who sent it and what it is about, even unread.
+        let mail = crate::parse::mime::read(&header_block(&raw)).ok();
+        let sender = mail.as_ref().and_then(|m| m.from_address.parse().ok());
+        let message_id = mail
+            .as_ref()
+            .map(|m| m.message_id.trim_matches(|c| c == '<' || c == '>').to_string())
+            .filter(|id| !id.is_empty())
+            .map(|id| format!("<{id}>"))
+            .unwrap_or(message_id);
+        Self {
+            raw,
+            mail,
+            parsed: Parsed::unknown("inbox", why),
+            message_id,
+            sender,
+        }
     }
 
     fn parse(raw: &[u8]) -> Self {
@@ -151,5 +237,62 @@ impl Letter {
                 bytes: a.bytes.clone(),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn long_message(lines: usize) -> Vec<u8> {
+        let mut m =
+            "From: Maria <ops@acme.example>\r\nSubject: PORT-1001 lines\r\nMessage-ID: <long-1@acme.example>\r\n\r\n"
+                .to_string();
+        for i in 0..lines {
+            m.push_str(&format!("line {i} of a very long message\r\n"));
+        }
+        m.into_bytes()
+    }
+
+    #[tokio::test]
+    async fn a_message_over_the_size_limit_is_kept_unread_with_its_headers() {
+        let limits = ReadingLimits {
+            max_bytes: 10_000,
+            ..ReadingLimits::default()
+        };
+        let letter = Letter::read_within(&long_message(1_000), &limits).await;
+        assert_eq!(letter.parsed.kind, Kind::Unknown);
+        assert!(letter
+            .parsed
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("too large to read"));
+        assert_eq!(letter.message_id, "<long-1@acme.example>");
+        assert_eq!(letter.sender.as_ref().map(|s| s.as_str()), Some("ops@acme.example"));
+        assert!(letter.raw.len() < 200, "only the header block is kept");
+    }
+
+    #[tokio::test]
+    async fn a_message_that_runs_out_of_time_is_kept_for_a_person() {
+        let limits = ReadingLimits {
+            budget: std::time::Duration::from_nanos(1),
+            ..ReadingLimits::default()
+        };
+        let letter = Letter::read_within(&long_message(50_000), &limits).await;
+        assert!(
+            letter
+                .parsed
+                .error
+                .as_deref()
+                .unwrap_or("")
+                .contains("reading it took longer than"),
+            "{:?}",
+            letter.parsed.error
+        );
+        assert_eq!(letter.message_id, "<long-1@acme.example>");
+        // With time enough, the same message is read.
+        let read = Letter::read_within(&long_message(50_000), &ReadingLimits::default()).await;
+        assert_ne!(read.parsed.error.as_deref(), letter.parsed.error.as_deref());
     }
 }

@@ -92,6 +92,7 @@ pub struct Desk {
     texts: Texts,
     trust: Trust,
     verifier: Arc<crate::auth::Verifier>,
+    reading: letter::ReadingLimits,
     mail: MailSettings,
     health: Arc<crate::api::health::Health>,
 }
@@ -104,6 +105,7 @@ impl Desk {
             texts: Texts::new(),
             trust: Trust::default(),
             verifier: Arc::new(crate::auth::Verifier::off()),
+            reading: letter::ReadingLimits::default(),
             mail: MailSettings::default(),
             health: Arc::default(),
         }
@@ -123,6 +125,13 @@ impl Desk {
     /// Who the inbox believes: the trusted carrier and vendor domains, our own domain.
     pub fn with_trust(mut self, trust: Trust) -> Self {
         self.trust = trust;
+        self
+    }
+
+    /// How large a message the inbox reads, and how long it may take.
+    pub fn with_reading_limits(mut self, max_bytes: usize, budget: std::time::Duration) -> Self {
+        self.reading.max_bytes = max_bytes;
+        self.reading.budget = budget;
         self
     }
 

@@ -140,11 +140,17 @@ fn signature_start(text: &str) -> Option<usize> {
     let mut offset = 0;
     let mut found = None;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    // How many non-empty lines follow each line, counted once from the end: the scan
+    // stays linear in the number of lines (a message of 80,000 lines is read at once).
+    let mut written_after = vec![0usize; lines.len() + 1];
+    for i in (0..lines.len()).rev() {
+        written_after[i] = written_after[i + 1] + usize::from(!lines[i].trim().is_empty());
+    }
     for (i, raw) in lines.iter().enumerate() {
         let line = raw.trim();
         let lower = line.to_lowercase();
         let closing = lower.trim_end_matches([',', '.', '!']);
-        let rest_short = lines[i + 1..].iter().filter(|l| !l.trim().is_empty()).count() <= 8;
+        let rest_short = written_after[i + 1] <= 8;
         if line == "--" || raw.trim_end_matches(['\n', '\r']) == "-- " || line == "__" {
             return Some(offset);
         }
