@@ -20,6 +20,11 @@ use tokio_util::sync::CancellationToken;
 const LEASE: Duration = Duration::from_secs(60);
 /// Messages taken per round.
 const BATCH: i64 = 20;
+/// No message of a round is started later than this after the claim: one send may take
+/// up to the SMTP timeout (30 s), and must end while the claim still holds, or another
+/// replica could take the message and send it a second time. What is left of the round
+/// is taken again when its claim runs out.
+const LAST_START: Duration = Duration::from_secs(25);
 
 pub struct EmailSender {
     desk: Arc<Desk>,
@@ -54,10 +59,11 @@ impl EmailSender {
 
     /// Sends what is due now; returns how many messages it settled.
     pub async fn run_once(&self, shutdown: &CancellationToken) -> anyhow::Result<usize> {
+        let claimed_at = std::time::Instant::now();
         let due = self.desk.claim_emails(&self.worker, LEASE, BATCH).await?;
         let mut settled = 0;
         for message in due {
-            if shutdown.is_cancelled() {
+            if shutdown.is_cancelled() || claimed_at.elapsed() > LAST_START {
                 // The rest are claimed; the claim runs out and another round takes them.
                 break;
             }
