@@ -21,6 +21,28 @@ pub const TAKEN_KEYWORD: &str = "$PortbotDone";
 const IDLE_RENEW: Duration = Duration::from_secs(5 * 60);
 /// Connecting and logging in give up after this.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Any other command the server does not answer within this: the connection is taken
+/// as stuck (a stopped server keeps the socket open), dropped and made again.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// Fetching a batch of messages may take longer than one command.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// `command`, unless the server leaves it unanswered for `limit`.
+async fn answered<T, E>(
+    limit: Duration,
+    what: &str,
+    command: impl std::future::Future<Output = Result<T, E>>,
+) -> anyhow::Result<T>
+where
+    E: Into<anyhow::Error>,
+{
+    match tokio::time::timeout(limit, command).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(_) => Err(anyhow!(
+            "the IMAP server did not answer {what} within {limit:?}: reconnecting"
+        )),
+    }
+}
 
 /// A connection, plain or encrypted.
 pub trait Wire: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
@@ -67,8 +89,7 @@ impl ImapWatcher {
     /// One connection's life: select, tidy, then drain and wait until shutdown.
     async fn watch(&self, shutdown: &CancellationToken, backoff: &mut Backoff) -> anyhow::Result<()> {
         let mut session = connect(&self.settings).await?;
-        let selected = session
-            .select(&self.settings.mailbox)
+        let selected = answered(COMMAND_TIMEOUT, "SELECT", session.select(&self.settings.mailbox))
             .await
             .with_context(|| format!("selecting imap.mailbox '{}'", self.settings.mailbox))?;
         let uidvalidity = selected
@@ -76,16 +97,19 @@ impl ImapWatcher {
             .ok_or_else(|| anyhow!("the server gave no UIDVALIDITY"))?;
         if let AfterTaking::Move(folder) = &self.settings.after {
             // Already there is fine; any other failure shows when a move fails.
-            let _ = session.create(folder).await;
+            let _ = answered(COMMAND_TIMEOUT, "CREATE", session.create(folder)).await;
         }
-        let idle = self.settings.idle && session.capabilities().await?.has_str("IDLE");
+        let idle = self.settings.idle
+            && answered(COMMAND_TIMEOUT, "CAPABILITY", session.capabilities())
+                .await?
+                .has_str("IDLE");
         backoff.reset();
         self.desk.health().report("imap", true, self.mailbox_key());
         tracing::info!(mailbox = %self.mailbox_key(), uidvalidity, idle, "the IMAP watcher is connected");
         self.tidy(&mut session, uidvalidity).await?;
         loop {
             if shutdown.is_cancelled() {
-                let _ = session.logout().await;
+                let _ = answered(COMMAND_TIMEOUT, "LOGOUT", session.logout()).await;
                 return Ok(());
             }
             if self.drain(&mut session, uidvalidity, shutdown).await? > 0 {
@@ -98,7 +122,7 @@ impl ImapWatcher {
                     _ = tokio::time::sleep(self.settings.poll) => {}
                     _ = shutdown.cancelled() => {}
                 }
-                session.noop().await?;
+                answered(COMMAND_TIMEOUT, "NOOP", session.noop()).await?;
                 session
             };
         }
@@ -119,8 +143,7 @@ impl ImapWatcher {
             _ => 1,
         };
         // `n:*` always names the last message, even below n.
-        let mut uids: Vec<u32> = session
-            .uid_search(format!("UID {from}:*"))
+        let mut uids: Vec<u32> = answered(COMMAND_TIMEOUT, "SEARCH", session.uid_search(format!("UID {from}:*")))
             .await?
             .into_iter()
             .filter(|u| i64::from(*u) >= from)
@@ -129,12 +152,17 @@ impl ImapWatcher {
         let mut taken = 0;
         for chunk in uids.chunks(self.settings.batch as usize) {
             let set = format!("{}:{}", chunk[0], chunk[chunk.len() - 1]);
-            let mut fetched: Vec<(u32, Vec<u8>)> = session
-                .uid_fetch(&set, "(UID BODY.PEEK[])")
-                .await?
-                .try_filter_map(|f| async move { Ok(f.uid.map(|uid| (uid, f.body().unwrap_or_default().to_vec()))) })
-                .try_collect()
-                .await?;
+            let fetch = async {
+                session
+                    .uid_fetch(&set, "(UID BODY.PEEK[])")
+                    .await?
+                    .try_filter_map(
+                        |f| async move { Ok(f.uid.map(|uid| (uid, f.body().unwrap_or_default().to_vec()))) },
+                    )
+                    .try_collect::<Vec<_>>()
+                    .await
+            };
+            let mut fetched: Vec<(u32, Vec<u8>)> = answered(FETCH_TIMEOUT, "FETCH", fetch).await?;
             fetched.sort_by_key(|(uid, _)| *uid);
             let mut done = Vec::new();
             for (uid, raw) in fetched {
@@ -169,8 +197,7 @@ impl ImapWatcher {
             AfterTaking::Flag => format!("UID 1:{} UNKEYWORD {TAKEN_KEYWORD}", c.last_uid),
             AfterTaking::Move(_) => format!("UID 1:{}", c.last_uid),
         };
-        let mut left: Vec<u32> = session
-            .uid_search(query)
+        let mut left: Vec<u32> = answered(COMMAND_TIMEOUT, "SEARCH", session.uid_search(query))
             .await?
             .into_iter()
             .filter(|u| i64::from(*u) <= c.last_uid)
@@ -186,14 +213,16 @@ impl ImapWatcher {
         let set = uid_set(uids);
         match &self.settings.after {
             AfterTaking::Flag => {
-                let _: Vec<_> = session
-                    .uid_store(&set, format!("+FLAGS.SILENT (\\Seen {TAKEN_KEYWORD})"))
-                    .await?
-                    .try_collect()
-                    .await?;
+                let store = async {
+                    session
+                        .uid_store(&set, format!("+FLAGS.SILENT (\\Seen {TAKEN_KEYWORD})"))
+                        .await?
+                        .try_collect::<Vec<_>>()
+                        .await
+                };
+                answered(COMMAND_TIMEOUT, "STORE", store).await?;
             }
-            AfterTaking::Move(folder) => session
-                .uid_mv(&set, folder)
+            AfterTaking::Move(folder) => answered(COMMAND_TIMEOUT, "MOVE", session.uid_mv(&set, folder))
                 .await
                 .with_context(|| format!("moving taken mail to imap.move_to '{folder}'"))?,
         }
@@ -205,7 +234,7 @@ impl ImapWatcher {
 /// shutdown.
 async fn idle_until_news(session: Session, shutdown: &CancellationToken) -> anyhow::Result<Session> {
     let mut idle = session.idle();
-    idle.init().await?;
+    answered(COMMAND_TIMEOUT, "IDLE", idle.init()).await?;
     {
         let (news, stop) = idle.wait_with_timeout(IDLE_RENEW);
         tokio::select! {
@@ -214,7 +243,8 @@ async fn idle_until_news(session: Session, shutdown: &CancellationToken) -> anyh
         }
         drop(stop);
     }
-    Ok(idle.done().await?)
+    // A server that stopped answering leaves DONE unanswered: the watcher reconnects.
+    answered(COMMAND_TIMEOUT, "DONE", idle.done()).await
 }
 
 /// `1:3,7,9:10` for sorted UIDs.
@@ -292,7 +322,17 @@ async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug>(
 
 #[cfg(test)]
 mod tests {
-    use super::uid_set;
+    use super::{answered, uid_set};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_command_the_server_leaves_unanswered_ends_the_connection() {
+        let never = std::future::pending::<Result<(), std::io::Error>>();
+        let error = answered(Duration::from_millis(20), "DONE", never).await.unwrap_err();
+        assert!(error.to_string().contains("did not answer DONE"), "{error}");
+        let answered_in_time = answered(Duration::from_secs(1), "NOOP", async { Ok::<_, std::io::Error>(7) }).await;
+        assert_eq!(answered_in_time.unwrap(), 7);
+    }
 
     #[test]
     fn uid_sets_join_runs_into_ranges() {
