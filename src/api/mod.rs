@@ -1,5 +1,10 @@
 //! The HTTP face: the billing portal's intake (`POST /api/port-requests`, bearer token),
 //! `GET /healthz` and `GET /metrics` (Prometheus text). Thin: the desk decides.
+//!
+//! It holds under load and abuse: at most `MAX_CONNECTIONS` connections (one more is
+//! told `503` and closed), a client has `HEADER_TIMEOUT` to send its headers (a
+//! slowloris client is dropped), at most `MAX_IN_FLIGHT` requests run at once and each
+//! is answered within `REQUEST_TIMEOUT` (else `503` with `Retry-After`).
 
 pub mod health;
 
@@ -15,6 +20,7 @@ use health::Health;
 use serde_json::json;
 use std::fmt::Write;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Clone)]
@@ -25,21 +31,113 @@ pub struct Api {
     pub token: crate::config::Secret,
 }
 
+/// Connections served at once.
+const MAX_CONNECTIONS: usize = 256;
+/// Requests handled at once.
+const MAX_IN_FLIGHT: usize = 64;
+/// The time a client has to send a request's headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The time a request (its body included) has to be answered.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest a connection is kept, however busy.
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
+
 pub fn router(api: Api) -> Router {
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
     Router::new()
         .route("/api/port-requests", post(port_request))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .with_state(api)
+        .layer(axum::middleware::from_fn_with_state(in_flight, within_limits))
 }
 
 /// Serves on `listener` until shutdown.
 pub async fn serve(api: Api, listener: tokio::net::TcpListener, shutdown: CancellationToken) -> std::io::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(%address, "the HTTP API listens");
-    axum::serve(listener, router(api))
-        .with_graceful_shutdown(async move { shutdown.cancelled().await })
-        .await
+    let app = router(api);
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = tokio::select! {
+            _ = shutdown.cancelled() => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, most likely: wait for some to free.
+                    tracing::warn!(error = %e, "the HTTP API could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stop.cancelled() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(REQUEST_TIMEOUT, connection.as_mut()).await;
+                }
+                _ = tokio::time::sleep(CONNECTION_LIFETIME) => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(REQUEST_TIMEOUT, connection.as_mut()).await;
+                }
+            }
+        });
+    }
+}
+
+/// One connection too many: told to come back, and closed.
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let answer = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await?;
+        // Read what the client sent, so that closing does not reset the connection
+        // before it has read the answer.
+        let mut sink = [0u8; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<_, std::io::Error>(())
+    })
+    .await;
+}
+
+/// At most `MAX_IN_FLIGHT` requests at once, each answered within `REQUEST_TIMEOUT`.
+async fn within_limits(
+    State(in_flight): State<Arc<tokio::sync::Semaphore>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Ok(_permit) = in_flight.try_acquire() else {
+        return busy("the API is busy");
+    };
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => busy("the request took too long"),
+    }
+}
+
+fn busy(why: &str) -> Response {
+    let body = json!({ "error": "unavailable", "problems": [format!("{why}: try again in a second")] });
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "1")],
+        Json(body),
+    )
+        .into_response()
 }
 
 fn authorized(headers: &HeaderMap, token: &str) -> bool {
@@ -79,7 +177,7 @@ async fn port_request(State(api): State<Api>, headers: HeaderMap, body: Bytes) -
 /// How long `/healthz` waits for the database.
 const HEALTH_CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
-async fn healthz(State(api): State<Api>) -> Response {
+async fn healthz(State(api): State<Api>, headers: HeaderMap) -> Response {
     // A database that does not answer within a second is down for this answer: the
     // health check itself never hangs on the pool's own (longer) wait.
     match tokio::time::timeout(HEALTH_CHECK_WAIT, api.store.inbound_count()).await {
@@ -98,7 +196,13 @@ async fn healthz(State(api): State<Api>) -> Response {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = json!({ "status": if all_up { "ok" } else { "degraded" }, "components": components });
+    let summary = if all_up { "ok" } else { "degraded" };
+    // Who is down and why is for the portal's token holder; anyone sees up or down.
+    let body = if authorized(&headers, api.token.expose()) {
+        json!({ "status": summary, "components": components })
+    } else {
+        json!({ "status": summary })
+    };
     (status, Json(body)).into_response()
 }
 

@@ -272,7 +272,11 @@ async fn health_and_metrics_answer_over_http() {
     let s = Served::start(Backend::Sqlite).await;
     onboarded_acme(&s.t).await;
     assert_eq!(post(&s, &example()).await.0, 201);
+    // Anyone may ask whether it is up; what is down and why is for the token holder.
     let (status, body) = http(s.address, "GET", "/healthz", None, "").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({"status": "ok"}));
+    let (status, body) = http(s.address, "GET", "/healthz", Some(TOKEN), "").await;
     assert_eq!(status, 200, "{body}");
     let health: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(health["components"]["store"]["up"], true);
@@ -288,5 +292,47 @@ async fn health_and_metrics_answer_over_http() {
     ] {
         assert!(metrics.contains(line), "{line} not in:\n{metrics}");
     }
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn slow_and_too_many_clients_do_not_take_the_api_down() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = Served::start(Backend::Sqlite).await;
+    // 270 clients that connect and send half a request line, then nothing (slowloris).
+    let mut idle = Vec::new();
+    for _ in 0..270 {
+        let mut stream = tokio::net::TcpStream::connect(s.address).await.unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x").await.unwrap();
+        idle.push(stream);
+    }
+    // One over the cap is told to come back rather than left hanging...
+    let mut refused = Vec::new();
+    let mut extra = tokio::net::TcpStream::connect(s.address).await.unwrap();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), extra.read_to_end(&mut refused)).await;
+    let refused = String::from_utf8_lossy(&refused);
+    assert!(
+        refused.starts_with("HTTP/1.1 503") && refused.contains("Retry-After"),
+        "{refused}"
+    );
+    // ...and once the slow clients run out of their time for headers, the API answers.
+    drop(extra);
+    let started = std::time::Instant::now();
+    loop {
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            http(s.address, "GET", "/healthz", None, ""),
+        )
+        .await;
+        if let Ok((200, _)) = answer {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the API never answered again"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    drop(idle);
     s.finish().await;
 }

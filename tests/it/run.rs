@@ -151,7 +151,8 @@ async fn health_and_metrics_answer_while_portbot_run_runs() {
     let health = loop {
         if let Ok(stream) = tokio::net::TcpStream::connect(address).await {
             drop(stream);
-            let (status, body) = crate::api::http(address, "GET", "/healthz", None, "").await;
+            let (status, body) =
+                crate::api::http(address, "GET", "/healthz", Some("portal-token-0123456789"), "").await;
             let health: serde_json::Value = serde_json::from_str(&body).unwrap();
             // Up once the inbox folder and the sender have said so.
             if status == 200 && health["components"]["imap"]["up"] == true && health["components"]["smtp"]["up"] == true
