@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("chat/inbox", include_str!("../prompts/chat/inbox.md")),
     ("chat/inbox_item", include_str!("../prompts/chat/inbox_item.md")),
     ("chat/email_failed", include_str!("../prompts/chat/email_failed.md")),
+    ("chat/email_waiting", include_str!("../prompts/chat/email_waiting.md")),
     (
         "chat/documents_overdue",
         include_str!("../prompts/chat/documents_overdue.md"),

@@ -23,8 +23,12 @@ pub struct OutboxSettings {
     pub daily_limit_per_address: i64,
     /// How often the sender looks for due mail.
     pub poll: Duration,
-    /// How many times a temporary failure is retried before the message fails.
-    pub max_attempts: i64,
+    /// At most this many attempts, when set (`outbox.max_attempts`); by default only
+    /// the time horizon below ends the retries.
+    pub max_attempts: Option<i64>,
+    /// A message still not accepted this long after it was queued fails for good
+    /// (`outbox.give_up_after_hours`, 24): a mail server out for hours loses nothing.
+    pub give_up_after: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +67,7 @@ pub(super) struct RawOutbox {
     daily_limit_per_address: Option<toml::Value>,
     poll_ms: Option<toml::Value>,
     max_attempts: Option<toml::Value>,
+    give_up_after_hours: Option<toml::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -117,7 +122,13 @@ pub(super) fn check(raw: RawOutbox, smtp: Option<RawSmtp>) -> Result<OutboxSetti
         signing_key: Secret::new(signing_key),
         daily_limit_per_address: number(raw.daily_limit_per_address, "outbox.daily_limit_per_address", 6)? as i64,
         poll: Duration::from_millis(number(raw.poll_ms, "outbox.poll_ms", 500)?.max(50)),
-        max_attempts: number(raw.max_attempts, "outbox.max_attempts", 8)?.max(1) as i64,
+        max_attempts: match raw.max_attempts {
+            None => None,
+            given => Some(number(given, "outbox.max_attempts", 8)?.max(1) as i64),
+        },
+        give_up_after: Duration::from_secs(
+            3600 * number(raw.give_up_after_hours, "outbox.give_up_after_hours", 24)?.clamp(1, 24 * 14),
+        ),
     })
 }
 

@@ -443,6 +443,30 @@ impl Desk {
         Ok(self.store.settle_outbox(message.id, settled).await?)
     }
 
+    /// Tells staff, once, that an e-mail has waited an hour for the mail server.
+    pub async fn email_waiting(&self, message: &OutboxMessage, error: &str) -> Result<(), DeskError> {
+        let context = minijinja::context! {
+            to => message.to, subject => message.subject, error => error, reference => message.order_ref,
+        };
+        let rendered = self
+            .texts
+            .message("chat/email_waiting", context)
+            .map_err(DeskError::Text)?;
+        let alert = OutboxDraft {
+            channel: crate::domain::Channel::Chat,
+            to: STAFF_CHANNEL.to_string(),
+            template: "chat/email_waiting".to_string(),
+            subject: rendered.subject,
+            body: rendered.body,
+            email: None,
+        };
+        let key = format!("email-waiting:{}", message.id);
+        match self.store.queue_once(&key, &[alert], self.clock.now()).await {
+            Ok(()) | Err(StoreError::AlreadyApplied(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, DeskError> {
         Ok(self.store.outbox(include_sent).await?)
     }

@@ -32,7 +32,8 @@ pub struct EmailSender {
     sender: Sender,
     worker: String,
     poll: Duration,
-    max_attempts: i64,
+    max_attempts: Option<i64>,
+    give_up_after: Duration,
 }
 
 impl EmailSender {
@@ -44,6 +45,7 @@ impl EmailSender {
             worker: format!("{}-{}", hostname(), std::process::id()),
             poll: settings.poll,
             max_attempts: settings.max_attempts,
+            give_up_after: settings.give_up_after,
         }
     }
 
@@ -88,11 +90,16 @@ impl EmailSender {
             }
             match result {
                 Ok(()) => self.desk.outbox_sent(message.id).await?,
-                Err(e) if e.permanent || message.attempts + 1 >= self.max_attempts => {
+                Err(e) if e.permanent || self.gives_up(&message, now) => {
                     tracing::error!(id = message.id, error = %e.text, "an e-mail failed for good");
                     self.desk.email_failed(&message, &e.text).await?;
                 }
                 Err(e) => {
+                    // Staff hear once when a message has waited an hour for the server.
+                    let waited = (now - message.created_at).to_std().unwrap_or_default();
+                    if waited >= WAITED_TOO_LONG {
+                        self.desk.email_waiting(&message, &e.text).await?;
+                    }
                     let wait = retry_delay(message.attempts);
                     tracing::warn!(id = message.id, error = %e.text, retry_in = ?wait, "an e-mail will be tried again");
                     self.desk.outbox_retry(message.id, &e.text, wait).await?;
@@ -124,6 +131,18 @@ impl EmailSender {
         tracing::info!("the e-mail sender stopped");
     }
 }
+
+impl EmailSender {
+    /// A temporary failure ends the message's retries only past the time horizon (or
+    /// the attempts, when they are capped).
+    fn gives_up(&self, message: &crate::domain::OutboxMessage, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let waited = (now - message.created_at).to_std().unwrap_or_default();
+        waited >= self.give_up_after || self.max_attempts.is_some_and(|max| message.attempts + 1 >= max)
+    }
+}
+
+/// Staff are told of a message that has waited this long for the mail server.
+const WAITED_TOO_LONG: Duration = Duration::from_secs(3600);
 
 /// 30 s, 1 min, 2 min, ... up to an hour.
 pub fn retry_delay(attempts: i64) -> Duration {

@@ -184,3 +184,36 @@ async fn mail_goes_over_starttls_and_tls_with_the_private_ca() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_long_outage_loses_nothing_within_a_day_and_staff_hear_after_an_hour() {
+    // No attempt cap: only the day-long horizon ends the retries.
+    let horizon = "[outbox]\nmode = \"smtp\"\n[smtp]\nhost = \"127.0.0.1\"\nport = 9\nsecurity = \"plain\"\n";
+    let t = desk_with_a_rejection_notice("maria@acme.example", horizon).await;
+    let sender = sender_for(&t, horizon);
+    let stop = CancellationToken::new();
+    // Two hours of a server that refuses every connection, tried again and again.
+    for minutes in (0..=120).step_by(5) {
+        t.at(
+            &(chrono::DateTime::parse_from_rfc3339("2026-11-23T15:00:00Z").unwrap() + Span::minutes(minutes))
+                .to_rfc3339(),
+        );
+        sender.run_once(&stop).await.unwrap();
+    }
+    let mail = the_email(&t).await;
+    assert_eq!(
+        mail.status,
+        OutboxStatus::Pending,
+        "still tried after two hours: {mail:?}"
+    );
+    assert!(mail.attempts >= 5, "{mail:?}");
+    let posts = t.app.desk.outbox(true).await.unwrap();
+    let waiting: Vec<_> = posts.iter().filter(|m| m.template == "chat/email_waiting").collect();
+    assert_eq!(waiting.len(), 1, "told once: {posts:#?}");
+    assert!(waiting[0].body.contains("maria@acme.example"));
+    // A day later it fails for good, with the usual alert.
+    t.at("2026-11-24T15:30:00Z");
+    sender.run_once(&stop).await.unwrap();
+    assert_eq!(the_email(&t).await.status, OutboxStatus::Failed);
+    t.finish().await;
+}
