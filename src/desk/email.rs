@@ -76,6 +76,22 @@ impl Desk {
     /// once. Only a failing database is an error; nothing the message says is.
     pub async fn take_email(&self, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
         let letter = Letter::read_within(raw, &self.reading).await;
+        self.take_letter(letter, raw, origin).await
+    }
+
+    /// A message too large to fetch whole (`size` bytes), known by its header block:
+    /// handed to a person like any message the bot does not read.
+    pub async fn take_too_large(&self, header: &[u8], size: usize, origin: Origin) -> Result<Taken, DeskError> {
+        let letter = Letter::too_large(header, size, self.reading.max_bytes);
+        self.take_letter(letter, header, origin).await
+    }
+
+    /// The largest message the inbox fetches whole.
+    pub fn max_message_bytes(&self) -> usize {
+        self.reading.max_bytes
+    }
+
+    async fn take_letter(&self, letter: Letter, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
         let authentication = crate::auth::authenticate(&self.verifier, raw).await;
         let mut attempt = 0;
         loop {

@@ -68,12 +68,7 @@ impl Letter {
     /// time, is kept for a person, unread, with only its header block.
     pub(super) async fn read_within(raw: &[u8], limits: &ReadingLimits) -> Self {
         if raw.len() > limits.max_bytes {
-            let why = format!(
-                "it is too large to read ({} MB; at most {} MB): open it in the mailbox",
-                raw.len() / 1_000_000,
-                limits.max_bytes / 1_000_000
-            );
-            return Self::not_read(header_block(raw), &why);
+            return Self::too_large(&header_block(raw), raw.len(), limits.max_bytes);
         }
         let Ok(slot) = limits.slots.clone().acquire_owned().await else {
             return Self::not_read(raw.to_vec(), "the bot is stopping");
@@ -98,6 +93,16 @@ impl Letter {
                 Self::not_read(header_block(raw), &why)
             }
         }
+    }
+
+    /// A message over the size limit, known by its header block: kept for a person.
+    pub(super) fn too_large(header: &[u8], size: usize, max_bytes: usize) -> Self {
+        let why = format!(
+            "it is too large to read ({:.1} MB; at most {:.1} MB): open it in the mailbox",
+            size as f64 / 1e6,
+            max_bytes as f64 / 1e6
+        );
+        Self::not_read(header_block(header), &why)
     }
 
     /// A message kept as it is, for a person, with why the bot did not read it.

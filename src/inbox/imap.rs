@@ -151,37 +151,81 @@ impl ImapWatcher {
         uids.sort_unstable();
         let mut taken = 0;
         for chunk in uids.chunks(self.settings.batch as usize) {
-            let set = format!("{}:{}", chunk[0], chunk[chunk.len() - 1]);
-            let fetch = async {
+            // Sizes first: bodies are fetched in groups of at most FETCH_BYTES, and a
+            // message over the limit only by its header block.
+            let set = uid_set(chunk);
+            let sizes = async {
                 session
-                    .uid_fetch(&set, "(UID BODY.PEEK[])")
+                    .uid_fetch(&set, "(UID RFC822.SIZE)")
                     .await?
-                    .try_filter_map(
-                        |f| async move { Ok(f.uid.map(|uid| (uid, f.body().unwrap_or_default().to_vec()))) },
-                    )
+                    .try_filter_map(|f| async move { Ok(f.uid.map(|uid| (uid, f.size.unwrap_or(0) as usize))) })
                     .try_collect::<Vec<_>>()
                     .await
             };
-            let mut fetched: Vec<(u32, Vec<u8>)> = answered(FETCH_TIMEOUT, "FETCH", fetch).await?;
-            fetched.sort_by_key(|(uid, _)| *uid);
-            let mut done = Vec::new();
-            for (uid, raw) in fetched {
+            let mut sizes: Vec<(u32, usize)> = answered(COMMAND_TIMEOUT, "FETCH", sizes).await?;
+            sizes.sort_unstable();
+            for group in fetch_groups(&sizes, self.desk.max_message_bytes()) {
                 if shutdown.is_cancelled() {
                     break;
                 }
-                let origin = Origin::imap(&key, uidvalidity, uid);
-                let outcome = self.desk.take_email(&raw, origin).await?;
-                if outcome != Taken::AlreadySeen {
-                    taken += 1;
-                }
-                done.push(uid);
+                let done = self
+                    .take_group(session, uidvalidity, &group, shutdown, &mut taken)
+                    .await?;
+                self.mark_taken(session, &done).await?;
             }
-            self.mark_taken(session, &done).await?;
             if shutdown.is_cancelled() {
                 break;
             }
         }
         Ok(taken)
+    }
+
+    /// Fetches one group and has the desk take each message in UID order; returns the
+    /// UIDs taken.
+    async fn take_group(
+        &self,
+        session: &mut Session,
+        uidvalidity: u32,
+        group: &FetchGroup,
+        shutdown: &CancellationToken,
+        taken: &mut usize,
+    ) -> anyhow::Result<Vec<u32>> {
+        let key = self.mailbox_key();
+        let (items, part) = match group {
+            FetchGroup::Whole(uids) => (uids.clone(), "BODY.PEEK[]"),
+            FetchGroup::HeaderOnly(uid, _) => (vec![*uid], "BODY.PEEK[HEADER]"),
+        };
+        let set = uid_set(&items);
+        let whole = matches!(group, FetchGroup::Whole(_));
+        let fetch = async {
+            session
+                .uid_fetch(&set, format!("(UID {part})"))
+                .await?
+                .try_filter_map(|f| async move {
+                    let bytes = if whole { f.body() } else { f.header() };
+                    Ok(f.uid.map(|uid| (uid, bytes.unwrap_or_default().to_vec())))
+                })
+                .try_collect::<Vec<_>>()
+                .await
+        };
+        let mut fetched: Vec<(u32, Vec<u8>)> = answered(FETCH_TIMEOUT, "FETCH", fetch).await?;
+        fetched.sort_by_key(|(uid, _)| *uid);
+        let mut done = Vec::new();
+        for (uid, raw) in fetched {
+            if shutdown.is_cancelled() {
+                break;
+            }
+            let origin = Origin::imap(&key, uidvalidity, uid);
+            let outcome = match group {
+                FetchGroup::Whole(_) => self.desk.take_email(&raw, origin).await?,
+                FetchGroup::HeaderOnly(_, size) => self.desk.take_too_large(&raw, *size, origin).await?,
+            };
+            if outcome != Taken::AlreadySeen {
+                *taken += 1;
+            }
+            done.push(uid);
+        }
+        Ok(done)
     }
 
     /// Messages at or below the checkpoint that were taken but not yet flagged or moved
@@ -245,6 +289,43 @@ async fn idle_until_news(session: Session, shutdown: &CancellationToken) -> anyh
     }
     // A server that stopped answering leaves DONE unanswered: the watcher reconnects.
     answered(COMMAND_TIMEOUT, "DONE", idle.done()).await
+}
+
+/// Bytes of message bodies fetched in one round trip.
+const FETCH_BYTES: usize = 64 * 1024 * 1024;
+
+/// What one FETCH takes: whole messages, or one too large message's header block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FetchGroup {
+    Whole(Vec<u32>),
+    HeaderOnly(u32, usize),
+}
+
+/// Messages in UID order, grouped so that no FETCH brings more than `FETCH_BYTES` of
+/// bodies and a message over `max_bytes` comes alone, as its header block.
+fn fetch_groups(sizes: &[(u32, usize)], max_bytes: usize) -> Vec<FetchGroup> {
+    let mut groups = Vec::new();
+    let (mut current, mut bytes) = (Vec::new(), 0usize);
+    for &(uid, size) in sizes {
+        if size > max_bytes {
+            if !current.is_empty() {
+                groups.push(FetchGroup::Whole(std::mem::take(&mut current)));
+                bytes = 0;
+            }
+            groups.push(FetchGroup::HeaderOnly(uid, size));
+            continue;
+        }
+        if !current.is_empty() && bytes + size > FETCH_BYTES {
+            groups.push(FetchGroup::Whole(std::mem::take(&mut current)));
+            bytes = 0;
+        }
+        current.push(uid);
+        bytes += size;
+    }
+    if !current.is_empty() {
+        groups.push(FetchGroup::Whole(current));
+    }
+    groups
 }
 
 /// `1:3,7,9:10` for sorted UIDs.
@@ -324,6 +405,32 @@ async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug>(
 mod tests {
     use super::{answered, uid_set};
     use std::time::Duration;
+
+    #[test]
+    fn bodies_are_fetched_in_bounded_groups_and_a_huge_message_alone() {
+        use super::{fetch_groups, FetchGroup};
+        let mb = 1_000_000;
+        let sizes = [(1, 40 * mb), (2, 30 * mb), (3, 2_000), (4, 41 * mb), (5, 10)];
+        // No group brings more than 64 MiB of bodies.
+        assert_eq!(
+            fetch_groups(&sizes, 50 * mb),
+            vec![
+                FetchGroup::Whole(vec![1]),
+                FetchGroup::Whole(vec![2, 3]),
+                FetchGroup::Whole(vec![4, 5]),
+            ]
+        );
+        assert_eq!(
+            fetch_groups(&sizes, 25 * mb),
+            vec![
+                FetchGroup::HeaderOnly(1, 40 * mb),
+                FetchGroup::HeaderOnly(2, 30 * mb),
+                FetchGroup::Whole(vec![3]),
+                FetchGroup::HeaderOnly(4, 41 * mb),
+                FetchGroup::Whole(vec![5]),
+            ]
+        );
+    }
 
     #[tokio::test]
     async fn a_command_the_server_leaves_unanswered_ends_the_connection() {

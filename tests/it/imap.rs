@@ -236,3 +236,64 @@ async fn the_watcher_reconnects_after_the_server_drops_it() {
         .await;
     w.stop().await.finish().await;
 }
+
+#[tokio::test]
+async fn a_message_over_the_size_limit_is_fetched_by_its_headers_and_handed_to_staff() {
+    mailstack::ensure_running();
+    let address = new_address("porting");
+    let toml = imap_toml(&address, "").replace("[inbox]\n", "[inbox]\nmax_message_bytes = 20000\n");
+    let t = TestDesk::start_with(Backend::Sqlite, Some(&toml)).await;
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let r = order.reference.to_string();
+    let huge = mail(
+        "Maria Lopez <ops@acme.example>",
+        &format!("Scans for {r}"),
+        &"scan data line\n".repeat(5_000),
+    );
+    send(&address, &huge).await;
+    send(&address, &loa_signed(&r)).await;
+    let stop = CancellationToken::new();
+    let watcher = tokio::spawn(portbot::inbox::watch(
+        t.app.desk.clone(),
+        t.app.settings.inbox.source.clone(),
+        stop.clone(),
+    ));
+    let started = Instant::now();
+    loop {
+        let signed = t
+            .app
+            .desk
+            .order(&order.reference)
+            .await
+            .unwrap()
+            .loa_signed_at
+            .is_some();
+        let queue = t.app.desk.staff_queue(false).await.unwrap();
+        if let (true, Some(item)) = (signed, queue.iter().find(|i| i.subject.starts_with("Scans for"))) {
+            assert!(item.reason.contains("too large to read"), "{}", item.reason);
+            assert_eq!(
+                item.order_ref.as_ref(),
+                Some(&order.reference),
+                "filed on the contact's order"
+            );
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{queue:#?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Both were taken and flagged; the large one is kept whole only in the mailbox.
+    assert_eq!(
+        search(&address, "INBOX", &format!("KEYWORD {TAKEN_KEYWORD}"))
+            .await
+            .len(),
+        2
+    );
+    stop.cancel();
+    watcher.await.unwrap();
+    t.finish().await;
+}
