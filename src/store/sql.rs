@@ -32,6 +32,9 @@ pub const UPSERT_CHECKPOINT: &str = "INSERT INTO mailbox_checkpoints (mailbox, u
     last_uid = excluded.last_uid WHERE mailbox_checkpoints.uidvalidity <> excluded.uidvalidity \
     OR mailbox_checkpoints.last_uid < excluded.last_uid";
 
+/// Ids bound in one `IN (...)`: far under SQLite's 32,766 and PostgreSQL's 65,535.
+pub const IDS_PER_QUERY: usize = 1_000;
+
 pub const INSERT_STAFF_ITEM: &str = "INSERT INTO staff_queue (message_id, order_id, sender, subject, kind, reason, \
     raw, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id";
 
@@ -281,14 +284,18 @@ macro_rules! impl_store {
                     return Ok(Vec::new());
                 }
                 let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                let mut q = in_ids(
-                    "SELECT order_id, position, number, number_type, status, route, active FROM order_numbers WHERE order_id IN (",
-                    &ids,
-                    "",
-                );
-                let numbers: Vec<NumberRow> = q.build_query_as().fetch_all(&self.pool).await?;
-                let mut q = in_ids("SELECT order_id, position, email, failing, language FROM order_contacts WHERE order_id IN (", &ids, "");
-                let contacts: Vec<ContactRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                let (mut numbers, mut contacts): (Vec<NumberRow>, Vec<ContactRow>) = (Vec::new(), Vec::new());
+                // In chunks: a list of ids never outgrows the database's bind limit.
+                for chunk in ids.chunks(crate::store::sql::IDS_PER_QUERY) {
+                    let mut q = in_ids(
+                        "SELECT order_id, position, number, number_type, status, route, active FROM order_numbers WHERE order_id IN (",
+                        chunk,
+                        "",
+                    );
+                    numbers.extend(q.build_query_as::<NumberRow>().fetch_all(&self.pool).await?);
+                    let mut q = in_ids("SELECT order_id, position, email, failing, language FROM order_contacts WHERE order_id IN (", chunk, "");
+                    contacts.extend(q.build_query_as::<ContactRow>().fetch_all(&self.pool).await?);
+                }
                 let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
                 let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
                 rows.into_iter()
@@ -629,14 +636,16 @@ macro_rules! impl_store {
                 if ids.is_empty() {
                     return Ok(out);
                 }
-                let mut q = in_ids(
-                    "SELECT order_id, at, source, event, text FROM timeline WHERE order_id IN (",
-                    &ids,
-                    " ORDER BY id",
-                );
-                let rows: Vec<crate::store::rows::TimelineRow> = q.build_query_as().fetch_all(&self.pool).await?;
-                for row in rows {
-                    out.entry(crate::domain::OrderRef::from_number(row.order_id)).or_default().push(row.into());
+                for chunk in ids.chunks(crate::store::sql::IDS_PER_QUERY) {
+                    let mut q = in_ids(
+                        "SELECT order_id, at, source, event, text FROM timeline WHERE order_id IN (",
+                        chunk,
+                        " ORDER BY id",
+                    );
+                    let rows: Vec<crate::store::rows::TimelineRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                    for row in rows {
+                        out.entry(crate::domain::OrderRef::from_number(row.order_id)).or_default().push(row.into());
+                    }
                 }
                 Ok(out)
             }
