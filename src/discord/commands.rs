@@ -84,6 +84,16 @@ const SPECS: &[Spec] = &[
     ("complete", "The carrier finished the port", &[ORDER]),
     ("cancel", "Cancel the order", &[ORDER, ("reason", "Why", false, false)]),
     (
+        "reopen",
+        "Take back a completion or cancellation made in error",
+        &[ORDER, ("why", "Why it is reopened", true, false)],
+    ),
+    (
+        "bill",
+        "A bill that came another way",
+        &[ORDER, ("text", "The bill's text", true, false)],
+    ),
+    (
         "note",
         "A note on the timeline",
         &[ORDER, ("text", "The note", true, false)],
