@@ -405,3 +405,23 @@ async fn endless_text_is_refused_with_its_length() {
     let timeline = t.app.store.timeline(&"PORT-1001".parse().unwrap()).await.unwrap();
     assert_eq!(timeline.len(), 1, "nothing was stored");
 }
+
+#[tokio::test]
+async fn a_bill_listing_other_numbers_is_not_fixed_with_set() {
+    let t = desk_with_an_order().await;
+    // The bill lists only the main number: the order's other three are not on it.
+    let bill = "bill PORT-1001\nCOMCAST BUSINESS\nAccount Number: 8774 1012 3456 789\n\
+        Service Address: 100 Main St, Miami, FL 33130\nTELEPHONE NUMBER   DESCRIPTION   AMOUNT\n\
+        305-555-0100   Business Line   $39.99\nTotal due $39.99";
+    assert!(t.staff_says(bill).await.ok);
+    let posts = t.app.desk.outbox(true).await.unwrap();
+    let mismatch = posts
+        .iter()
+        .find(|m| m.template == "chat/bill_mismatch")
+        .expect("the mismatch post");
+    assert!(
+        mismatch.body.contains("Numbers cannot be changed on an order"),
+        "{}",
+        mismatch.body
+    );
+}

@@ -482,3 +482,21 @@ fn the_example_story_moves_an_order_from_opened_to_completed() {
         assert!(outbox.contains(mail), "{mail} not in {outbox}");
     }
 }
+
+#[test]
+fn logs_carry_no_colour_when_piped_and_run_says_how_it_stops() {
+    let dir = workspace();
+    let out = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(dir.path())
+        .env("PORTBOT_LOG", "info")
+        .env_remove("PORTBOT_CONFIG")
+        .env_remove("PORTBOT_STORE_URL")
+        .args(["order", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).is_empty(), "info logs were written");
+    assert!(!stderr(&out).contains('\u{1b}'), "no colour codes: {}", stderr(&out));
+    let help = stdout(&portbot(dir.path(), &["run", "--help"]));
+    assert!(help.contains("Ctrl-C") && help.contains("--now"), "{help}");
+}
