@@ -166,6 +166,9 @@ impl Texts {
         let mut env = Environment::new();
         env.set_trim_blocks(false);
         env.set_keep_trailing_newline(true);
+        // A name a template reads that its context lacks is an error, never a blank
+        // (the card once printed "bill not received" for every order that way).
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("template prompts/{name} does not parse: {e}"));
