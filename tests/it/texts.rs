@@ -277,3 +277,22 @@ fn a_mail_without_a_footer_has_no_empty_footer_paragraph() {
         .unwrap();
     assert!(with.contains("This is an automatic message."));
 }
+
+#[test]
+fn the_staff_alerts_of_the_scheduler_render_with_what_they_are_given() {
+    // Strict templates: a name the context lacks would be an error here.
+    let texts = Texts::new();
+    let mut order = rejected(RejectCode::PasscodePinInvalid);
+    order.contract_end = Some("2026-12-20".parse().unwrap());
+    let card = portbot::views::order_card(&order, Vec::new(), chrono_tz::America::New_York);
+    for template in ["chat/carrier_silent", "chat/contract_ending", "chat/rejection_unfixed"] {
+        let post = texts
+            .message(template, minijinja::context! { order => &card, days => 5 })
+            .unwrap_or_else(|e| panic!("{template}: {e:#}"));
+        let text = format!("{}\n{}", post.subject, post.body);
+        assert!(
+            text.contains("PORT-1042") && text.contains(" 5 "),
+            "{template}: {post:?}"
+        );
+    }
+}
