@@ -150,10 +150,12 @@ impl Desk {
     }
 
     /// Opens an order for a port request, with the "new order" post for staff.
-    pub async fn open_order(&self, request: PortRequest, source: Source) -> Result<Order, DeskError> {
+    pub async fn open_order(&self, mut request: PortRequest, source: Source) -> Result<Order, DeskError> {
         let now = self.clock.now();
         // Check the request before a reference is spent on it.
         request.check()?;
+        // The account as every other place writes it (`acme-001` is ACME-001).
+        request.customer = crate::domain::customer::check_account(&request.customer).unwrap_or(request.customer);
         // A known account must be onboarded; an account the desk has never heard of is
         // staff's own call (orders opened by hand for accounts kept elsewhere).
         if let Some(customer) = self.store.customer(&request.customer).await? {

@@ -43,6 +43,8 @@ pub enum RequestError {
     TooManyNumbers { count: usize, max: usize },
     #[error("{0}")]
     TooLong(String),
+    #[error("{0}")]
+    BadAccount(String),
     #[error("the order is for {wanted} numbers but {number} is {actual}")]
     WrongKind {
         wanted: OrderKind,
@@ -58,6 +60,8 @@ impl PortRequest {
         if self.customer.trim().is_empty() {
             return Err(RequestError::NoCustomer);
         }
+        // Account ids follow one rule everywhere: the portal's, the CLI's, the chat's.
+        super::customer::check_account(&self.customer).map_err(RequestError::BadAccount)?;
         if self.carrier.trim().is_empty() {
             return Err(RequestError::NoCarrier);
         }

@@ -425,3 +425,21 @@ async fn a_bill_listing_other_numbers_is_not_fixed_with_set() {
         mismatch.body
     );
 }
+
+#[tokio::test]
+async fn an_account_id_follows_one_rule_everywhere() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let lower = t
+        .staff_says("open customer=acme-001 carrier=Verizon numbers=\"305-555-0700\" contact=ops@acme.example")
+        .await;
+    assert!(lower.ok, "{}", lower.text);
+    assert!(
+        lower.text.contains("ACME-001"),
+        "written as everywhere else: {}",
+        lower.text
+    );
+    let bad = t
+        .staff_says("open customer=\"acme 001!\" carrier=Verizon numbers=\"305-555-0701\" contact=ops@acme.example")
+        .await;
+    assert!(!bad.ok && bad.text.contains("is not an account id"), "{}", bad.text);
+}
