@@ -72,6 +72,12 @@ pub struct ImapSettings {
     pub batch: u32,
     /// A PEM file of extra CA certificates (a private mail server's own CA).
     pub ca_file: Option<PathBuf>,
+    /// How long one IDLE lasts before it is renewed (servers drop IDLE after 30 minutes).
+    pub idle_renew: Duration,
+    /// A command the server leaves unanswered this long: the connection is taken as
+    /// stuck (a stopped server keeps the socket open), dropped and made again. A batch
+    /// FETCH gets five times as long.
+    pub command_timeout: Duration,
 }
 
 #[derive(Deserialize, Default)]
@@ -132,6 +138,8 @@ pub(super) struct RawImap {
     poll_seconds: Option<toml::Value>,
     batch: Option<toml::Value>,
     ca_file: Option<String>,
+    idle_renew_seconds: Option<toml::Value>,
+    command_timeout_seconds: Option<toml::Value>,
 }
 
 /// A number from the file, or from the environment as text.
@@ -251,5 +259,9 @@ fn check_imap(raw: RawImap) -> Result<ImapSettings, String> {
         poll: Duration::from_secs(number(raw.poll_seconds, "imap.poll_seconds", 60)?.max(1)),
         batch,
         ca_file: raw.ca_file.map(PathBuf::from),
+        idle_renew: Duration::from_secs(number(raw.idle_renew_seconds, "imap.idle_renew_seconds", 300)?.clamp(1, 1500)),
+        command_timeout: Duration::from_secs(
+            number(raw.command_timeout_seconds, "imap.command_timeout_seconds", 60)?.clamp(1, 600),
+        ),
     })
 }

@@ -17,15 +17,8 @@ use tokio_util::sync::CancellationToken;
 
 /// The keyword set on every message the desk has taken.
 pub const TAKEN_KEYWORD: &str = "$PortbotDone";
-/// How long one IDLE lasts before it is renewed (servers drop IDLE after 30 minutes).
-const IDLE_RENEW: Duration = Duration::from_secs(5 * 60);
 /// Connecting and logging in give up after this.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-/// Any other command the server does not answer within this: the connection is taken
-/// as stuck (a stopped server keeps the socket open), dropped and made again.
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
-/// Fetching a batch of messages may take longer than one command.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 /// `command`, unless the server leaves it unanswered for `limit`.
 async fn answered<T, E>(
@@ -89,18 +82,22 @@ impl ImapWatcher {
     /// One connection's life: select, tidy, then drain and wait until shutdown.
     async fn watch(&self, shutdown: &CancellationToken, backoff: &mut Backoff) -> anyhow::Result<()> {
         let mut session = connect(&self.settings).await?;
-        let selected = answered(COMMAND_TIMEOUT, "SELECT", session.select(&self.settings.mailbox))
-            .await
-            .with_context(|| format!("selecting imap.mailbox '{}'", self.settings.mailbox))?;
+        let selected = answered(
+            self.settings.command_timeout,
+            "SELECT",
+            session.select(&self.settings.mailbox),
+        )
+        .await
+        .with_context(|| format!("selecting imap.mailbox '{}'", self.settings.mailbox))?;
         let uidvalidity = selected
             .uid_validity
             .ok_or_else(|| anyhow!("the server gave no UIDVALIDITY"))?;
         if let AfterTaking::Move(folder) = &self.settings.after {
             // Already there is fine; any other failure shows when a move fails.
-            let _ = answered(COMMAND_TIMEOUT, "CREATE", session.create(folder)).await;
+            let _ = answered(self.settings.command_timeout, "CREATE", session.create(folder)).await;
         }
         let idle = self.settings.idle
-            && answered(COMMAND_TIMEOUT, "CAPABILITY", session.capabilities())
+            && answered(self.settings.command_timeout, "CAPABILITY", session.capabilities())
                 .await?
                 .has_str("IDLE");
         backoff.reset();
@@ -109,20 +106,26 @@ impl ImapWatcher {
         self.tidy(&mut session, uidvalidity).await?;
         loop {
             if shutdown.is_cancelled() {
-                let _ = answered(COMMAND_TIMEOUT, "LOGOUT", session.logout()).await;
+                let _ = answered(self.settings.command_timeout, "LOGOUT", session.logout()).await;
                 return Ok(());
             }
             if self.drain(&mut session, uidvalidity, shutdown).await? > 0 {
                 continue;
             }
             session = if idle {
-                idle_until_news(session, shutdown).await?
+                idle_until_news(
+                    session,
+                    shutdown,
+                    self.settings.idle_renew,
+                    self.settings.command_timeout,
+                )
+                .await?
             } else {
                 tokio::select! {
                     _ = tokio::time::sleep(self.settings.poll) => {}
                     _ = shutdown.cancelled() => {}
                 }
-                answered(COMMAND_TIMEOUT, "NOOP", session.noop()).await?;
+                answered(self.settings.command_timeout, "NOOP", session.noop()).await?;
                 session
             };
         }
@@ -143,11 +146,15 @@ impl ImapWatcher {
             _ => 1,
         };
         // `n:*` always names the last message, even below n.
-        let mut uids: Vec<u32> = answered(COMMAND_TIMEOUT, "SEARCH", session.uid_search(format!("UID {from}:*")))
-            .await?
-            .into_iter()
-            .filter(|u| i64::from(*u) >= from)
-            .collect();
+        let mut uids: Vec<u32> = answered(
+            self.settings.command_timeout,
+            "SEARCH",
+            session.uid_search(format!("UID {from}:*")),
+        )
+        .await?
+        .into_iter()
+        .filter(|u| i64::from(*u) >= from)
+        .collect();
         uids.sort_unstable();
         let mut taken = 0;
         for chunk in uids.chunks(self.settings.batch as usize) {
@@ -162,7 +169,7 @@ impl ImapWatcher {
                     .try_collect::<Vec<_>>()
                     .await
             };
-            let mut sizes: Vec<(u32, usize)> = answered(COMMAND_TIMEOUT, "FETCH", sizes).await?;
+            let mut sizes: Vec<(u32, usize)> = answered(self.settings.command_timeout, "FETCH", sizes).await?;
             sizes.sort_unstable();
             for group in fetch_groups(&sizes, self.desk.max_message_bytes()) {
                 if shutdown.is_cancelled() {
@@ -208,7 +215,7 @@ impl ImapWatcher {
                 .try_collect::<Vec<_>>()
                 .await
         };
-        let mut fetched: Vec<(u32, Vec<u8>)> = answered(FETCH_TIMEOUT, "FETCH", fetch).await?;
+        let mut fetched: Vec<(u32, Vec<u8>)> = answered(self.settings.command_timeout * 5, "FETCH", fetch).await?;
         fetched.sort_by_key(|(uid, _)| *uid);
         let mut done = Vec::new();
         for (uid, raw) in fetched {
@@ -241,7 +248,7 @@ impl ImapWatcher {
             AfterTaking::Flag => format!("UID 1:{} UNKEYWORD {TAKEN_KEYWORD}", c.last_uid),
             AfterTaking::Move(_) => format!("UID 1:{}", c.last_uid),
         };
-        let mut left: Vec<u32> = answered(COMMAND_TIMEOUT, "SEARCH", session.uid_search(query))
+        let mut left: Vec<u32> = answered(self.settings.command_timeout, "SEARCH", session.uid_search(query))
             .await?
             .into_iter()
             .filter(|u| i64::from(*u) <= c.last_uid)
@@ -264,9 +271,9 @@ impl ImapWatcher {
                         .try_collect::<Vec<_>>()
                         .await
                 };
-                answered(COMMAND_TIMEOUT, "STORE", store).await?;
+                answered(self.settings.command_timeout, "STORE", store).await?;
             }
-            AfterTaking::Move(folder) => answered(COMMAND_TIMEOUT, "MOVE", session.uid_mv(&set, folder))
+            AfterTaking::Move(folder) => answered(self.settings.command_timeout, "MOVE", session.uid_mv(&set, folder))
                 .await
                 .with_context(|| format!("moving taken mail to imap.move_to '{folder}'"))?,
         }
@@ -276,11 +283,16 @@ impl ImapWatcher {
 
 /// Waits in IDLE until the server reports something, the IDLE is due for renewal, or
 /// shutdown.
-async fn idle_until_news(session: Session, shutdown: &CancellationToken) -> anyhow::Result<Session> {
+async fn idle_until_news(
+    session: Session,
+    shutdown: &CancellationToken,
+    renew: Duration,
+    command_timeout: Duration,
+) -> anyhow::Result<Session> {
     let mut idle = session.idle();
-    answered(COMMAND_TIMEOUT, "IDLE", idle.init()).await?;
+    answered(command_timeout, "IDLE", idle.init()).await?;
     {
-        let (news, stop) = idle.wait_with_timeout(IDLE_RENEW);
+        let (news, stop) = idle.wait_with_timeout(renew);
         tokio::select! {
             result = news => { result?; }
             _ = shutdown.cancelled() => {}
@@ -288,7 +300,7 @@ async fn idle_until_news(session: Session, shutdown: &CancellationToken) -> anyh
         drop(stop);
     }
     // A server that stopped answering leaves DONE unanswered: the watcher reconnects.
-    answered(COMMAND_TIMEOUT, "DONE", idle.done()).await
+    answered(command_timeout, "DONE", idle.done()).await
 }
 
 /// Bytes of message bodies fetched in one round trip.

@@ -297,3 +297,128 @@ async fn a_message_over_the_size_limit_is_fetched_by_its_headers_and_handed_to_s
     watcher.await.unwrap();
     t.finish().await;
 }
+
+/// A TCP relay to Dovecot that can be frozen, as a stopped (SIGSTOP) server looks from
+/// outside: connections stay open and nothing comes back. Only this test's connections
+/// go through it; the shared Dovecot keeps serving everyone else.
+struct FreezableRelay {
+    port: u16,
+    frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FreezableRelay {
+    async fn start() -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let frozen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = frozen.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((client, _)) = listener.accept().await {
+                if flag.load(Ordering::SeqCst) {
+                    held.push(client); // accepted, never answered
+                    continue;
+                }
+                let Ok(server) = tokio::net::TcpStream::connect("127.0.0.1:1143").await else {
+                    continue;
+                };
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                tokio::spawn(relay(client_read, server_write, flag.clone()));
+                tokio::spawn(relay(server_read, client_write, flag.clone()));
+            }
+        });
+        Self { port, frozen }
+    }
+
+    fn freeze(&self, frozen: bool) {
+        self.frozen.store(frozen, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+async fn relay(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buffer = vec![0u8; 16 * 1024];
+    loop {
+        let Ok(n) = from.read(&mut buffer).await else { return };
+        if n == 0 {
+            return;
+        }
+        // While frozen nothing passes, in either direction.
+        while frozen.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if to.write_all(&buffer[..n]).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_stops_answering_is_left_and_mail_is_taken_once_it_is_back() {
+    mailstack::ensure_running();
+    let relay_to_dovecot = FreezableRelay::start().await;
+    let address = new_address("porting");
+    let toml = imap_toml(&address, "idle_renew_seconds = 1\ncommand_timeout_seconds = 2\n")
+        .replace("port = 1143", &format!("port = {}", relay_to_dovecot.port));
+    let t = TestDesk::start_with(Backend::Sqlite, Some(&toml)).await;
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let stop = CancellationToken::new();
+    let watcher = tokio::spawn(portbot::inbox::watch(
+        t.app.desk.clone(),
+        t.app.settings.inbox.source.clone(),
+        stop.clone(),
+    ));
+    let imap_up = |t: &TestDesk| t.app.desk.health().snapshot().get("imap").map(|c| c.up);
+    let started = Instant::now();
+    while imap_up(&t) != Some(true) {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the watcher never connected"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The server stops answering while the watcher waits in IDLE; mail arrives meanwhile.
+    relay_to_dovecot.freeze(true);
+    send(&address, &loa_signed(&order.reference.to_string())).await;
+    let frozen_at = Instant::now();
+    while imap_up(&t) != Some(false) {
+        assert!(
+            frozen_at.elapsed() < Duration::from_secs(30),
+            "health still says imap up with a server that does not answer"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The server answers again: the watcher reconnects and takes the mail.
+    relay_to_dovecot.freeze(false);
+    let thawed_at = Instant::now();
+    while t
+        .app
+        .desk
+        .order(&order.reference)
+        .await
+        .unwrap()
+        .loa_signed_at
+        .is_none()
+    {
+        assert!(
+            thawed_at.elapsed() < Duration::from_secs(60),
+            "the mail that came during the stop was never taken"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(imap_up(&t), Some(true));
+    stop.cancel();
+    watcher.await.unwrap();
+    t.finish().await;
+}

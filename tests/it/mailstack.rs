@@ -77,6 +77,8 @@ pub fn imap_settings(address: &str, security: Security) -> ImapSettings {
         poll: Duration::from_secs(1),
         batch: 100,
         ca_file: Some(folder().join("tls/ca.pem")),
+        idle_renew: Duration::from_secs(300),
+        command_timeout: Duration::from_secs(60),
     }
 }
 
