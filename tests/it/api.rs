@@ -336,3 +336,60 @@ async fn slow_and_too_many_clients_do_not_take_the_api_down() {
     drop(idle);
     s.finish().await;
 }
+
+#[tokio::test]
+async fn a_database_that_stops_answering_shows_in_healthz_at_once() {
+    use crate::harness::{pg_admin_url, run_admin};
+    let name = format!("portbot_test_hung_{}", std::process::id());
+    run_admin(&format!("DROP DATABASE IF EXISTS {name}")).await;
+    run_admin(&format!("CREATE DATABASE {name}")).await;
+    // The test's own connections reach PostgreSQL through a relay that can freeze.
+    let admin = pg_admin_url();
+    let server = admin
+        .rsplit_once('@')
+        .map(|(_, s)| s)
+        .unwrap_or("127.0.0.1:5432/postgres");
+    let port: u16 = server
+        .split('/')
+        .next()
+        .and_then(|h| h.rsplit_once(':'))
+        .and_then(|(_, p)| p.parse().ok())
+        .unwrap_or(5432);
+    let relay = crate::relay::FreezableRelay::start(port).await;
+    let store = portbot::store::connect(&format!("postgres://postgres@127.0.0.1:{}/{name}", relay.port))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let desk = std::sync::Arc::new(portbot::desk::Desk::new(
+        store.clone(),
+        std::sync::Arc::new(portbot::clock::SystemClock),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let api = Api {
+        desk: desk.clone(),
+        store: store.clone(),
+        health: desk.health().clone(),
+        token: portbot::config::Secret::new(TOKEN),
+    };
+    let stop = CancellationToken::new();
+    tokio::spawn(serve(api, listener, stop.clone()));
+    assert_eq!(http(address, "GET", "/healthz", Some(TOKEN), "").await.0, 200);
+    relay.freeze(true);
+    let asked = std::time::Instant::now();
+    let (status, body) = http(address, "GET", "/healthz", Some(TOKEN), "").await;
+    // Answered before the pool's own ten-second wait would have ended.
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert_eq!(status, 503, "{body}");
+    let health: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["components"]["store"]["up"], false, "{health}");
+    relay.freeze(false);
+    stop.cancel();
+    drop(desk);
+    drop(store);
+    run_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+}

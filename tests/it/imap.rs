@@ -298,71 +298,10 @@ async fn a_message_over_the_size_limit_is_fetched_by_its_headers_and_handed_to_s
     t.finish().await;
 }
 
-/// A TCP relay to Dovecot that can be frozen, as a stopped (SIGSTOP) server looks from
-/// outside: connections stay open and nothing comes back. Only this test's connections
-/// go through it; the shared Dovecot keeps serving everyone else.
-struct FreezableRelay {
-    port: u16,
-    frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl FreezableRelay {
-    async fn start() -> Self {
-        use std::sync::atomic::Ordering;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let frozen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = frozen.clone();
-        tokio::spawn(async move {
-            let mut held = Vec::new();
-            while let Ok((client, _)) = listener.accept().await {
-                if flag.load(Ordering::SeqCst) {
-                    held.push(client); // accepted, never answered
-                    continue;
-                }
-                let Ok(server) = tokio::net::TcpStream::connect("127.0.0.1:1143").await else {
-                    continue;
-                };
-                let (client_read, client_write) = client.into_split();
-                let (server_read, server_write) = server.into_split();
-                tokio::spawn(relay(client_read, server_write, flag.clone()));
-                tokio::spawn(relay(server_read, client_write, flag.clone()));
-            }
-        });
-        Self { port, frozen }
-    }
-
-    fn freeze(&self, frozen: bool) {
-        self.frozen.store(frozen, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-async fn relay(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-    frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
-) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut buffer = vec![0u8; 16 * 1024];
-    loop {
-        let Ok(n) = from.read(&mut buffer).await else { return };
-        if n == 0 {
-            return;
-        }
-        // While frozen nothing passes, in either direction.
-        while frozen.load(std::sync::atomic::Ordering::SeqCst) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        if to.write_all(&buffer[..n]).await.is_err() {
-            return;
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_server_that_stops_answering_is_left_and_mail_is_taken_once_it_is_back() {
     mailstack::ensure_running();
-    let relay_to_dovecot = FreezableRelay::start().await;
+    let relay_to_dovecot = crate::relay::FreezableRelay::start(1143).await;
     let address = new_address("porting");
     let toml = imap_toml(&address, "idle_renew_seconds = 1\ncommand_timeout_seconds = 2\n")
         .replace("port = 1143", &format!("port = {}", relay_to_dovecot.port));

@@ -18,6 +18,7 @@ mod letters;
 mod mail_out;
 mod mailstack;
 mod parse;
+mod relay;
 mod reminders;
 mod reopen;
 mod replicas;
