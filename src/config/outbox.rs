@@ -29,6 +29,9 @@ pub struct OutboxSettings {
     /// A message still not accepted this long after it was queued fails for good
     /// (`outbox.give_up_after_hours`, 24): a mail server out for hours loses nothing.
     pub give_up_after: Duration,
+    /// How long a replica's claim on the e-mails it is sending lasts
+    /// (`outbox.claim_seconds`, 60); no send starts in the last 7/12 of it.
+    pub claim: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +71,7 @@ pub(super) struct RawOutbox {
     poll_ms: Option<toml::Value>,
     max_attempts: Option<toml::Value>,
     give_up_after_hours: Option<toml::Value>,
+    claim_seconds: Option<toml::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -126,6 +130,7 @@ pub(super) fn check(raw: RawOutbox, smtp: Option<RawSmtp>) -> Result<OutboxSetti
             None => None,
             given => Some(number(given, "outbox.max_attempts", 8)?.max(1) as i64),
         },
+        claim: Duration::from_secs(number(raw.claim_seconds, "outbox.claim_seconds", 60)?.clamp(2, 3600)),
         give_up_after: Duration::from_secs(
             3600 * number(raw.give_up_after_hours, "outbox.give_up_after_hours", 24)?.clamp(1, 24 * 14),
         ),

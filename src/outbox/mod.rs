@@ -16,15 +16,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// How long a claimed message is this replica's to send.
-const LEASE: Duration = Duration::from_secs(60);
 /// Messages taken per round.
 const BATCH: i64 = 20;
-/// No message of a round is started later than this after the claim: one send may take
-/// up to the SMTP timeout (30 s), and must end while the claim still holds, or another
-/// replica could take the message and send it a second time. What is left of the round
-/// is taken again when its claim runs out.
-const LAST_START: Duration = Duration::from_secs(25);
+
+/// No message of a round is started later than 5/12 of the claim after it was made
+/// (25 s of the default 60): one send may take up to the SMTP timeout (30 s) and must
+/// end while the claim still holds, or another replica could take the message and send
+/// it a second time. What is left of the round is taken again when its claim runs out.
+fn last_start(claim: Duration) -> Duration {
+    claim * 5 / 12
+}
 
 pub struct EmailSender {
     desk: Arc<Desk>,
@@ -34,6 +35,7 @@ pub struct EmailSender {
     poll: Duration,
     max_attempts: Option<i64>,
     give_up_after: Duration,
+    claim: Duration,
 }
 
 impl EmailSender {
@@ -46,7 +48,14 @@ impl EmailSender {
             poll: settings.poll,
             max_attempts: settings.max_attempts,
             give_up_after: settings.give_up_after,
+            claim: settings.claim,
         }
+    }
+
+    /// The same sender under another name (a second replica in one process, in tests).
+    pub fn named(mut self, worker: &str) -> Self {
+        self.worker = worker.to_string();
+        self
     }
 
     /// The sender the settings describe (SMTP, or the outbox folder in local mode).
@@ -62,10 +71,10 @@ impl EmailSender {
     /// Sends what is due now; returns how many messages it settled.
     pub async fn run_once(&self, shutdown: &CancellationToken) -> anyhow::Result<usize> {
         let claimed_at = std::time::Instant::now();
-        let due = self.desk.claim_emails(&self.worker, LEASE, BATCH).await?;
+        let due = self.desk.claim_emails(&self.worker, self.claim, BATCH).await?;
         let mut settled = 0;
         for message in due {
-            if shutdown.is_cancelled() || claimed_at.elapsed() > LAST_START {
+            if shutdown.is_cancelled() || claimed_at.elapsed() > last_start(self.claim) {
                 // The rest are claimed; the claim runs out and another round takes them.
                 break;
             }

@@ -12,6 +12,12 @@ pub struct FreezableRelay {
 
 impl FreezableRelay {
     pub async fn start(target: u16) -> Self {
+        Self::start_slow(target, Duration::ZERO).await
+    }
+
+    /// The same, holding each message's end of data (`CRLF . CRLF`) for `per_message`
+    /// before passing it on: an SMTP server that takes that long to accept a message.
+    pub async fn start_slow(target: u16, per_message: Duration) -> Self {
         use std::sync::atomic::Ordering;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -29,8 +35,8 @@ impl FreezableRelay {
                 };
                 let (client_read, client_write) = client.into_split();
                 let (server_read, server_write) = server.into_split();
-                tokio::spawn(relay(client_read, server_write, flag.clone()));
-                tokio::spawn(relay(server_read, client_write, flag.clone()));
+                tokio::spawn(relay(client_read, server_write, flag.clone(), per_message));
+                tokio::spawn(relay(server_read, client_write, flag.clone(), Duration::ZERO));
             }
         });
         Self { port, frozen }
@@ -45,6 +51,7 @@ async fn relay(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    per_message: Duration,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut buffer = vec![0u8; 16 * 1024];
@@ -52,6 +59,9 @@ async fn relay(
         let Ok(n) = from.read(&mut buffer).await else { return };
         if n == 0 {
             return;
+        }
+        if !per_message.is_zero() && buffer[..n].windows(5).any(|w| w == b"\r\n.\r\n") {
+            tokio::time::sleep(per_message).await;
         }
         // While frozen nothing passes, in either direction.
         while frozen.load(std::sync::atomic::Ordering::SeqCst) {

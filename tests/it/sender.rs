@@ -217,3 +217,79 @@ async fn a_long_outage_loses_nothing_within_a_day_and_staff_hear_after_an_hour()
     assert_eq!(the_email(&t).await.status, OutboxStatus::Failed);
     t.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_senders_and_a_slow_server_still_send_each_email_once() {
+    use crate::harness::Backend;
+    mailstack::ensure_running();
+    // Postfix through a relay that takes a second to accept each message, and claims of
+    // four seconds: a round of six messages would outlast its claim.
+    let relay = crate::relay::FreezableRelay::start_slow(2525, Duration::from_secs(1)).await;
+    let outbox = format!(
+        "[outbox]\nmode = \"smtp\"\nclaim_seconds = 4\ndaily_limit_per_address = 100\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\n",
+        relay.port
+    );
+    let toml = format!("[inbox]\naddress = \"porting@voip.example\"\nfolder = \"/nonexistent\"\n{outbox}");
+    let t = TestDesk::start_with(Backend::Postgres, Some(&toml)).await;
+    let contact = new_address("slow");
+    for i in 0..6 {
+        let mut request = acme_request(&format!("305-555-{:04}", 100 + i));
+        request.contacts = vec![contact.parse::<EmailAddress>().unwrap()];
+        let r = t.app.desk.open_order(request, Source::Cli).await.unwrap().reference;
+        for event in [
+            Event::LoaSigned,
+            Event::BillReceived(bill_at("100 Main St, Miami, FL 33130")),
+            Event::Submitted,
+            Event::Rejected {
+                code: RejectCode::PasscodePinInvalid,
+                reason: "PIN INVALID".into(),
+                numbers: vec![],
+            },
+        ] {
+            t.app.desk.act(&r, event, Source::Chat("dana".into())).await.unwrap();
+        }
+    }
+    // The rejection notices are due at once (they wait for nobody's window here).
+    t.at("2026-11-23T15:00:00Z");
+    let a = sender_for(&t, &outbox).named("replica-a");
+    let b = sender_for(&t, &outbox).named("replica-b");
+    let stop = CancellationToken::new();
+    let started = std::time::Instant::now();
+    let run = |sender: EmailSender, stop: CancellationToken| async move {
+        while !stop.is_cancelled() {
+            sender.run_once(&stop).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let (ra, rb) = (tokio::spawn(run(a, stop.clone())), tokio::spawn(run(b, stop.clone())));
+    let base: chrono::DateTime<chrono::Utc> = "2026-11-23T15:00:00Z".parse().unwrap();
+    loop {
+        // The desk's clock runs with the real one: claims run out as they would.
+        t.at(&(base + Span::from_std(started.elapsed()).unwrap()).to_rfc3339());
+        let pending = t
+            .app
+            .desk
+            .outbox(false)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.template == "rejection_notice")
+            .count();
+        if pending == 0 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{pending} still unsent");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    stop.cancel();
+    ra.await.unwrap();
+    rb.await.unwrap();
+    mailstack::wait_for_mail(&contact, 6).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        mailstack::search(&contact, "INBOX", "ALL").await.len(),
+        6,
+        "each of the six notices arrived once"
+    );
+    t.finish().await;
+}
