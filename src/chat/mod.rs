@@ -147,13 +147,7 @@ impl ChatCore {
             Command::Cancel(r, reason) => act(r, Event::Cancelled { reason }).await,
             Command::Bill(r, file_or_text) => {
                 let outcome = self.desk.record_bill(&r, &file_or_text, source).await?;
-                let card = order_card(&outcome.order, Vec::new(), self.default_tz);
-                let text = self
-                    .desk
-                    .texts()
-                    .render("chat/done", minijinja::context! { order => card, done => outcome.text })
-                    .map_err(DeskError::Text)?;
-                Ok((text, Some(r)))
+                self.done(r, outcome)
             }
             Command::Reopen(r, reason) => {
                 self.desk.check_numbers_free(&r).await?;
@@ -222,6 +216,11 @@ impl ChatCore {
 
     async fn act(&self, r: OrderRef, event: Event, source: Source) -> Result<(String, Option<OrderRef>), ChatError> {
         let outcome = self.desk.act(&r, event, source).await?;
+        self.done(r, outcome)
+    }
+
+    /// The reply to a change: what was done, and the order as it now is.
+    fn done(&self, r: OrderRef, outcome: crate::desk::Outcome) -> Result<(String, Option<OrderRef>), ChatError> {
         let card = order_card(&outcome.order, Vec::new(), self.default_tz);
         let text = self
             .desk

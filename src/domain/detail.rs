@@ -131,18 +131,7 @@ fn set_number_type(
     kind: super::route::NumberType,
 ) -> Result<String, NotAllowed> {
     if let Some(n) = number {
-        if order.number(&n).is_none() {
-            return Err(NotAllowed::UnknownNumber {
-                number: n.e164(),
-                reference: order.reference.clone(),
-                numbers: order
-                    .numbers
-                    .iter()
-                    .map(|l| l.number.e164())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
+        super::lifecycle::on_order(order, &n)?;
     }
     let mut changed = 0;
     let mut cleared = 0;

@@ -359,7 +359,8 @@ fn route_numbers(order: &mut Order, which: Numbers, route: Route) -> Result<Stri
     Ok(format!("{which} routed to {route}"))
 }
 
-fn on_order<'o>(order: &'o Order, n: &PhoneNumber) -> Result<&'o OrderNumber, NotAllowed> {
+/// The order's line for `n`, or why there is none.
+pub(super) fn on_order<'o>(order: &'o Order, n: &PhoneNumber) -> Result<&'o OrderNumber, NotAllowed> {
     order.number(n).ok_or_else(|| NotAllowed::UnknownNumber {
         number: n.e164(),
         reference: order.reference.clone(),
