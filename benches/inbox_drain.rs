@@ -82,15 +82,18 @@ fn message(i: usize, orders: &[OrderRef]) -> String {
 }
 
 fn ensure_mailstack() {
-    if std::net::TcpStream::connect("127.0.0.1:1143").is_ok() {
-        return;
+    // The mail servers, and the DNS server sender authentication asks.
+    for (port, script) in [(1143, "mailstack"), (5300, "dns")] {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            continue;
+        }
+        let script = format!("{}/scripts/{script}", env!("CARGO_MANIFEST_DIR"));
+        let status = std::process::Command::new(&script)
+            .arg("start")
+            .status()
+            .expect("the script runs");
+        assert!(status.success(), "{script} did not start");
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mailstack");
-    let status = std::process::Command::new(script)
-        .arg("start")
-        .status()
-        .expect("scripts/mailstack runs");
-    assert!(status.success(), "the mail stack did not start");
 }
 
 fn main() {
@@ -101,7 +104,8 @@ fn main() {
         let user = format!("bench-{}@portbot.test", std::process::id());
         let toml = format!(
             "[store]\nurl = \"sqlite://{}/bench.db\"\n[inbox]\nsource = \"imap\"\naddress = \"porting@voip.example\"\n\
-             trusted_domains = [\"portflow.example\"]\n[imap]\nhost = \"127.0.0.1\"\nport = 1143\nsecurity = \"plain\"\n\
+             trusted_domains = [\"portflow.example\"]\n\
+             [auth]\nmode = \"verify\"\nresolver = \"127.0.0.1:5300\"\nreceived_hops = 2\n[imap]\nhost = \"127.0.0.1\"\nport = 1143\nsecurity = \"plain\"\n\
              user = \"{user}\"\npassword = \"secret\"\nbatch = 500\n",
             dir.path().display()
         );
