@@ -21,9 +21,15 @@ struct WatchedDesk {
 
 impl WatchedDesk {
     async fn start(extra_imap: &str) -> Self {
-        mailstack::ensure_running();
         let address = new_address("porting");
-        let t = TestDesk::start_with(Backend::Sqlite, Some(&imap_toml(&address, extra_imap))).await;
+        let toml = imap_toml(&address, extra_imap);
+        Self::on(address, &toml).await
+    }
+
+    /// A desk with these settings watching `address`'s mailbox.
+    async fn on(address: String, toml: &str) -> Self {
+        mailstack::ensure_running();
+        let t = TestDesk::start_with(Backend::Sqlite, Some(toml)).await;
         let stop = CancellationToken::new();
         let watcher = tokio::spawn(portbot::inbox::watch(
             t.app.desk.clone(),
@@ -239,10 +245,10 @@ async fn the_watcher_reconnects_after_the_server_drops_it() {
 
 #[tokio::test]
 async fn a_message_over_the_size_limit_is_fetched_by_its_headers_and_handed_to_staff() {
-    mailstack::ensure_running();
     let address = new_address("porting");
     let toml = imap_toml(&address, "").replace("[inbox]\n", "[inbox]\nmax_message_bytes = 20000\n");
-    let t = TestDesk::start_with(Backend::Sqlite, Some(&toml)).await;
+    let w = WatchedDesk::on(address.clone(), &toml).await;
+    let t = &w.t;
     let order = t
         .app
         .desk
@@ -257,12 +263,6 @@ async fn a_message_over_the_size_limit_is_fetched_by_its_headers_and_handed_to_s
     );
     send(&address, &huge).await;
     send(&address, &loa_signed(&r)).await;
-    let stop = CancellationToken::new();
-    let watcher = tokio::spawn(portbot::inbox::watch(
-        t.app.desk.clone(),
-        t.app.settings.inbox.source.clone(),
-        stop.clone(),
-    ));
     let started = Instant::now();
     loop {
         let signed = t
@@ -293,34 +293,26 @@ async fn a_message_over_the_size_limit_is_fetched_by_its_headers_and_handed_to_s
             .len(),
         2
     );
-    stop.cancel();
-    watcher.await.unwrap();
-    t.finish().await;
+    w.stop().await.finish().await;
 }
 
 #[tokio::test]
 async fn a_server_that_stops_answering_is_left_and_mail_is_taken_once_it_is_back() {
-    mailstack::ensure_running();
     let relay_to_dovecot = crate::relay::FreezableRelay::start(1143).await;
     let address = new_address("porting");
     let toml = imap_toml(&address, "idle_renew_seconds = 1\ncommand_timeout_seconds = 2\n")
         .replace("port = 1143", &format!("port = {}", relay_to_dovecot.port));
-    let t = TestDesk::start_with(Backend::Sqlite, Some(&toml)).await;
+    let w = WatchedDesk::on(address.clone(), &toml).await;
+    let t = &w.t;
     let order = t
         .app
         .desk
         .open_order(acme_request("305-555-0100"), Source::Cli)
         .await
         .unwrap();
-    let stop = CancellationToken::new();
-    let watcher = tokio::spawn(portbot::inbox::watch(
-        t.app.desk.clone(),
-        t.app.settings.inbox.source.clone(),
-        stop.clone(),
-    ));
     let imap_up = |t: &TestDesk| t.app.desk.health().snapshot().get("imap").map(|c| c.up);
     let started = Instant::now();
-    while imap_up(&t) != Some(true) {
+    while imap_up(t) != Some(true) {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "the watcher never connected"
@@ -331,7 +323,7 @@ async fn a_server_that_stops_answering_is_left_and_mail_is_taken_once_it_is_back
     relay_to_dovecot.freeze(true);
     send(&address, &loa_signed(&order.reference.to_string())).await;
     let frozen_at = Instant::now();
-    while imap_up(&t) != Some(false) {
+    while imap_up(t) != Some(false) {
         assert!(
             frozen_at.elapsed() < Duration::from_secs(30),
             "health still says imap up with a server that does not answer"
@@ -356,8 +348,6 @@ async fn a_server_that_stops_answering_is_left_and_mail_is_taken_once_it_is_back
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(imap_up(&t), Some(true));
-    stop.cancel();
-    watcher.await.unwrap();
-    t.finish().await;
+    assert_eq!(imap_up(t), Some(true));
+    w.stop().await.finish().await;
 }
