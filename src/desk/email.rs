@@ -337,21 +337,10 @@ impl Desk {
             resolved_by: None,
             raw: Vec::new(),
         };
-        let rendered = self
-            .texts
-            .message(
-                "chat/needs_person",
-                minijinja::context! { item => item, item_id => crate::domain::INBOX_ITEM_MARK },
-            )
-            .map_err(DeskError::Text)?;
-        Ok(OutboxDraft {
-            channel: crate::domain::Channel::Chat,
-            to: crate::domain::STAFF_CHANNEL.to_string(),
-            template: "chat/needs_person".to_string(),
-            subject: rendered.subject,
-            body: rendered.body,
-            email: None,
-        })
+        self.chat_post(
+            "chat/needs_person",
+            minijinja::context! { item => item, item_id => crate::domain::INBOX_ITEM_MARK },
+        )
     }
 }
 

@@ -305,14 +305,9 @@ impl Desk {
                     "no bill could be read from it: give a bill's PDF or text, or enter the details with `set`".into(),
                 )
             })?;
-        let content_type = match name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
-            Some("pdf") => "application/pdf",
-            Some("html" | "htm") => "text/html",
-            _ => "text/plain",
-        };
         let document = crate::domain::Document {
+            content_type: crate::domain::Document::content_type_of(&name).to_string(),
             name,
-            content_type: content_type.to_string(),
             bytes,
         };
         self.act_with_files(reference, Event::BillReceived(bill), source, vec![document])
@@ -425,18 +420,7 @@ impl Desk {
             to => message.to, subject => message.subject, error => error,
             order => order.as_ref().map(|o| order_card(o, Vec::new(), self.mail.default_time_zone)),
         };
-        let rendered = self
-            .texts
-            .message("chat/email_failed", context)
-            .map_err(DeskError::Text)?;
-        let alert = OutboxDraft {
-            channel: crate::domain::Channel::Chat,
-            to: STAFF_CHANNEL.to_string(),
-            template: "chat/email_failed".to_string(),
-            subject: rendered.subject,
-            body: rendered.body,
-            email: None,
-        };
+        let alert = self.chat_post("chat/email_failed", context)?;
         let settled = crate::store::Settled::Failed {
             error: error.to_string(),
             alert: Some(Box::new(alert)),
@@ -450,18 +434,7 @@ impl Desk {
         let context = minijinja::context! {
             to => message.to, subject => message.subject, error => error, reference => message.order_ref,
         };
-        let rendered = self
-            .texts
-            .message("chat/email_waiting", context)
-            .map_err(DeskError::Text)?;
-        let alert = OutboxDraft {
-            channel: crate::domain::Channel::Chat,
-            to: STAFF_CHANNEL.to_string(),
-            template: "chat/email_waiting".to_string(),
-            subject: rendered.subject,
-            body: rendered.body,
-            email: None,
-        };
+        let alert = self.chat_post("chat/email_waiting", context)?;
         let key = format!("email-waiting:{}", message.id);
         match self.store.queue_once(&key, &[alert], self.clock.now()).await {
             Ok(()) | Err(StoreError::AlreadyApplied(_)) => Ok(()),
@@ -486,10 +459,12 @@ impl Desk {
         extra: minijinja::Value,
     ) -> Result<OutboxDraft, DeskError> {
         let card = order_card(order, timeline.to_vec(), self.mail.default_time_zone);
-        let rendered = self
-            .texts
-            .message(template, minijinja::context! { order => card, ..extra })
-            .map_err(DeskError::Text)?;
+        self.chat_post(template, minijinja::context! { order => card, ..extra })
+    }
+
+    /// A post for the staff channel, rendered from `template`.
+    pub(super) fn chat_post(&self, template: &str, context: minijinja::Value) -> Result<OutboxDraft, DeskError> {
+        let rendered = self.texts.message(template, context).map_err(DeskError::Text)?;
         Ok(OutboxDraft {
             channel: crate::domain::Channel::Chat,
             to: STAFF_CHANNEL.to_string(),

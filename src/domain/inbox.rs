@@ -37,6 +37,18 @@ pub struct Document {
     pub bytes: Vec<u8>,
 }
 
+impl Document {
+    /// The content type a file's name says (bills are PDF, text or HTML).
+    pub fn content_type_of(name: &str) -> &'static str {
+        match name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+            Some("pdf") => "application/pdf",
+            Some("txt") => "text/plain",
+            Some("html" | "htm") => "text/html",
+            _ => "application/octet-stream",
+        }
+    }
+}
+
 /// A stored document, without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentInfo {

@@ -154,12 +154,7 @@ async fn take_bytes(desk: &Desk, path: &Path, raw: Vec<u8>) -> Result<Taken, Des
 fn as_a_message(name: &str, bytes: &[u8]) -> Vec<u8> {
     use base64::Engine;
     let name: String = name.chars().filter(|c| !c.is_control() && *c != '"').collect();
-    let content_type = match name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
-        Some("pdf") => "application/pdf",
-        Some("txt") => "text/plain",
-        Some("html" | "htm") => "text/html",
-        _ => "application/octet-stream",
-    };
+    let content_type = crate::domain::Document::content_type_of(&name);
     let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
     let lines: Vec<&str> = encoded
         .as_bytes()
