@@ -5,7 +5,7 @@
 
 use super::{Desk, DeskError};
 use crate::domain::calendar::{add_business_days, business_days_between, is_business_day};
-use crate::domain::{Channel, Order, OrderState, OutboxDraft, STAFF_CHANNEL};
+use crate::domain::{Order, OrderState, OutboxDraft};
 use crate::store::{OrderFilter, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -60,15 +60,7 @@ impl Desk {
             stuck => stuck,
             unhandled => unhandled,
         };
-        let rendered = self.texts.message("chat/digest", context).map_err(DeskError::Text)?;
-        Ok(OutboxDraft {
-            channel: Channel::Chat,
-            to: STAFF_CHANNEL.to_string(),
-            template: "chat/digest".into(),
-            subject: rendered.subject,
-            body: rendered.body,
-            email: None,
-        })
+        self.chat_post("chat/digest", context)
     }
 
     async fn orders_in(&self, state: OrderState) -> Result<Vec<Order>, DeskError> {
