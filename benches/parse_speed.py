@@ -3,6 +3,7 @@
 
 1. Messages: portbot parse of every message in ../shared (corpora and samples), against
    Python's email package merely parsing the same messages and decoding their text parts.
+   `portbot parse` reads files on every core; its figure on one core is printed too.
 2. PDFs: portbot parse of the sample bills, against `pdftotext -layout` run on each.
 
 Each side runs REPEAT times; the best time counts. Usage: scripts/bench-parse
@@ -10,6 +11,7 @@ Each side runs REPEAT times; the best time counts. Usage: scripts/bench-parse
 import email
 import email.policy
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -52,6 +54,10 @@ def run_portbot(paths):
     subprocess.run([portbot, "parse", "--json", *paths], check=True, stdout=subprocess.DEVNULL)
 
 
+def run_portbot_one_core(paths):
+    subprocess.run(["taskset", "-c", "0", portbot, "parse", "--json", *paths], check=True, stdout=subprocess.DEVNULL)
+
+
 def pdftotext(paths):
     for p in paths:
         subprocess.run(["pdftotext", "-layout", p, "-"], check=True, stdout=subprocess.DEVNULL)
@@ -65,6 +71,10 @@ print(f"messages: {len(messages)}")
 print(f"  portbot parse (one process, all of them): {ours * 1000:8.1f} ms  ({ours / len(messages) * 1e6:6.0f} us a message)")
 print(f"  python email parse + text parts:          {theirs * 1000:8.1f} ms  ({theirs / len(messages) * 1e6:6.0f} us a message)")
 print(f"  portbot is {theirs / ours:.1f}x faster (target: 10x)")
+# `portbot parse` reads files on every core; on one core alone, for comparison.
+if shutil.which("taskset"):
+    one_core = best(lambda: run_portbot_one_core(messages))
+    print(f"  portbot parse on one core:                {one_core * 1000:8.1f} ms  ({theirs / one_core:.1f}x faster)")
 ours_pdf = best(lambda: run_portbot(pdfs))
 theirs_pdf = best(lambda: pdftotext(pdfs))
 print(f"sample PDFs: {len(pdfs)}")

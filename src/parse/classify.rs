@@ -4,6 +4,7 @@
 
 use super::mime::Mail;
 use super::notice::{self, Notice};
+use crate::parse::pattern;
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -73,8 +74,8 @@ pub struct Evidence<'a> {
     pub has_numbers: bool,
 }
 
-fn re(pattern: &str) -> Regex {
-    Regex::new(&super::notice::ascii_boundaries(pattern)).expect("classifier pattern")
+fn re(source: &str) -> Regex {
+    pattern::caseless(source)
 }
 
 static DAEMON_SENDER: LazyLock<Regex> = LazyLock::new(|| {

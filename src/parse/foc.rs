@@ -2,24 +2,30 @@
 //! date printed beside it; for a change, the new one).
 
 use super::dates::{dates_in, FoundDate};
+use crate::parse::pattern;
 use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::LazyLock;
 
 static CONFIRMED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)").expect("confirmed")
+    pattern::compiled(
+        r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)",
+    )
 });
-static ARROW_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(->|→|=>|>>|⇒)\s*$").expect("arrow"));
-static ARROW_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(->|→|=>|>>|⇒)").expect("arrow"));
+static ARROW_BEFORE: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"(->|→|=>|>>|⇒)\s*$"));
+static ARROW_AFTER: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"^\s*(->|→|=>|>>|⇒)"));
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[T\s]\d{1,2}:\d\d(:\d\d)?\s*([ap]\.?m\.?)?\s*(z|utc|gmt|[ecmp][sd]t|et|ct|mt|pt)?\b").expect("time")
+    pattern::compiled(r"^[T\s]\d{1,2}:\d\d(:\d\d)?\s*([ap]\.?m\.?)?\s*(z|utc|gmt|[ecmp][sd]t|et|ct|mt|pt)?\b")
 });
 static CONFIRMED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,3}(as (the )?(new )?(port|foc|due) date|(is|will be) (the )?(new )?(port|foc) date)|^[^.]{0,60}[.!]?\s*(that|this|it|the (new )?date) is (now )?(confirmed|locked|set|booked)")
-        .expect("after")
+    pattern::compiled(
+        r"(?i)^\W{0,3}(as (the )?(new )?(port|foc|due) date|(is|will be) (the )?(new )?(port|foc) date)|^[^.]{0,60}[.!]?\s*(that|this|it|the (new )?date) is (now )?(confirmed|locked|set|booked)",
+    )
 });
 static NOT_CONFIRMED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\bddd\b|request(ed)?|asked for|original(ly)?|previous(ly)?|\bold\b|\bwas\b|desired|d/?t ?sent|date sent|\bsent\b|received|submitted|bill(ing)?|invoice|\bfrom\b|solicitad|anterior|tsent|prior)").expect("not confirmed")
+    pattern::compiled(
+        r"(?i)(\bddd\b|request(ed)?|asked for|original(ly)?|previous(ly)?|\bold\b|\bwas\b|desired|d/?t ?sent|date sent|\bsent\b|received|submitted|bill(ing)?|invoice|\bfrom\b|solicitad|anterior|tsent|prior)",
+    )
 });
 
 /// The heading of the column a date at byte `at` of `row` sits in, when `row` is a

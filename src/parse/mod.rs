@@ -10,6 +10,7 @@ pub mod language;
 pub mod mime;
 pub mod notice;
 pub mod numbers;
+pub mod pattern;
 pub mod quote;
 pub mod refs;
 pub mod reject;

@@ -5,6 +5,7 @@
 //! completed") says nothing happened. Structured notices count the same way: a
 //! `status,activated` row, `<Status>active</Status>`, `RESP TYPE: RJ`.
 
+use crate::parse::pattern;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -24,11 +25,11 @@ struct Cue {
     says: &'static str,
 }
 
-fn cue(notice: Notice, weight: i32, says: &'static str, pattern: &str) -> Cue {
+fn cue(notice: Notice, weight: i32, says: &'static str, source: &str) -> Cue {
     Cue {
         notice,
         weight,
-        pattern: Regex::new(&format!("(?m){}", ascii_boundaries(pattern))).expect("notice cue"),
+        pattern: pattern::caseless(&format!("(?m){source}")),
         says,
     }
 }
@@ -107,15 +108,11 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     ]
 });
 
-/// Case-insensitive, with ASCII word boundaries: the fast regex engines handle those on
-/// any text, while a Unicode `\b` sends every non-ASCII message to the slow one.
-pub fn ascii_boundaries(pattern: &str) -> String {
-    format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"))
-}
-
 /// A negation or condition that takes the cue in its clause back.
 static TAKEN_BACK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_boundaries(r"\b(not|no|never|cannot|can't|won't|isn't|aren't|wasn't|hasn't|haven't|until|unless|once|if|before|pending|yet to|ni|pas|hasta que|sin)\b")).expect("taken back")
+    pattern::caseless(
+        r"\b(not|no|never|cannot|can't|won't|isn't|aren't|wasn't|hasn't|haven't|until|unless|once|if|before|pending|yet to|ni|pas|hasta que|sin)\b",
+    )
 });
 
 /// How strongly the text says each notice, with what it said.

@@ -2,19 +2,18 @@
 //! then 3 to 8 digits, as a whole word (`PORT-1042`, `port 1042`, `PORT#1042`,
 //! `PORT1042`; not "port 3 lines", nor "port 305-555-0100").
 
+use crate::parse::pattern;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bport[-\s#]?(\d{3,8})\b").expect("ref pattern"));
+static REF: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"(?i)\bport[-\s#]?(\d{3,8})\b"));
 /// `port 2000 numbers`: a quantity to port, not a reference.
 static QUANTITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern::compiled(
         r"(?i)^\s+(more\s+)?(numbers?|lines?|dids?|tns?|phones?|extensions?|n[uú]meros?|l[ií]neas?|tel[eé]fonos?)\b",
     )
-    .expect("quantity")
 });
-static PHONE_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s.\-)]{0,2}\d{3}[\s.\-]?\d{4}\b").expect("phone"));
+static PHONE_AFTER: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"^[\s.\-)]{0,2}\d{3}[\s.\-]?\d{4}\b"));
 
 /// The first reference in `text`, canonical.
 pub fn order_ref(text: &str) -> Option<String> {

@@ -5,12 +5,13 @@
 //! mismatch is POSTAL_CODE_MISMATCH, not LOCATION_MISMATCH); carriers' jargon is data.
 
 use crate::domain::RejectCode;
+use crate::parse::pattern;
 use regex::Regex;
 use std::sync::LazyLock;
 
 /// Carriers' and vendors' jargon for each code, tried in this order.
 static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
-    let rule = |code, pattern: &str| (code, Regex::new(&format!("(?i){pattern}")).expect("reject pattern"));
+    let rule = |code, pattern: &str| (code, pattern::compiled(&format!("(?i){pattern}")));
     vec![
         rule(
             RejectCode::MainBtnPorting,
@@ -91,22 +92,27 @@ pub fn reject_code_of(text: &str) -> (RejectCode, String) {
 }
 
 static REASON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[.;]\s+|\t|\s{2,})\W*(reason( given| for (rejection|reject|jeopardy))?|reject(ion)? (reason|text)( from the carrier)?|rejection text from the carrier|carrier reason|jeopardy reason|error desc(ription)?|error text|error message|description|cause|motivo|raz[oó]n|raison|explanation|remarks?|comments?|their note)(?:\s*[:=]\s*|\t+\s*)(.+)$").expect("reason label")
+    pattern::compiled(
+        r"(?i)(?:^|[.;]\s+|\t|\s{2,})\W*(reason( given| for (rejection|reject|jeopardy))?|reject(ion)? (reason|text)( from the carrier)?|rejection text from the carrier|carrier reason|jeopardy reason|error desc(ription)?|error text|error message|description|cause|motivo|raz[oó]n|raison|explanation|remarks?|comments?|their note)(?:\s*[:=]\s*|\t+\s*)(.+)$",
+    )
 });
 static UNWORKED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(unworked|rejected|sent (it |this )?back|not accepted|returned|rechazad[ao]|rejet[ée]e?)\b\s*(because|:|-|–)\s*(.+)$").expect("unworked")
+    pattern::compiled(
+        r"(?i)\b(unworked|rejected|sent (it |this )?back|not accepted|returned|rechazad[ao]|rejet[ée]e?)\b\s*(because|:|-|–)\s*(.+)$",
+    )
 });
 static XML_REASON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)<(\w*(error|reason|desc|description|remark|message|text)\w*)\b[^>]*>([^<]{4,})</")
-        .expect("xml reason")
+    pattern::compiled(r"(?i)<(\w*(error|reason|desc|description|remark|message|text)\w*)\b[^>]*>([^<]{4,})</")
 });
 static JSON_REASON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)"(\w*(reason|description|error|message|remarks?)\w*)"\s*:\s*"([^"]{4,})""#).expect("json reason")
+    pattern::compiled(r#"(?i)"(\w*(reason|description|error|message|remarks?)\w*)"\s*:\s*"([^"]{4,})""#)
 });
 static COLUMN_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(.*\b)?(carrier )?(reason|description|desc|remarks?|error)\b").expect("column"));
+    LazyLock::new(|| pattern::compiled(r"(?i)^(.*\b)?(carrier )?(reason|description|desc|remarks?|error)\b"));
 static REJECTION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)reject|jeopardy|unable to|could not|cannot|does not match|doesn't match|mismatch|invalid|incorrect|not portable|pending|rechaz|no coincide|not (on|part of)").expect("rejection words")
+    pattern::compiled(
+        r"(?i)reject|jeopardy|unable to|could not|cannot|does not match|doesn't match|mismatch|invalid|incorrect|not portable|pending|rechaz|no coincide|not (on|part of)",
+    )
 });
 
 /// The reasons a notice gives under a label, in a reason column, in an XML or JSON
@@ -169,7 +175,7 @@ fn labelled_reasons(text: &str) -> Vec<String> {
 }
 
 fn split_cells(line: &str) -> Vec<&str> {
-    static GAP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\t|\s{2,}|\s*\|\s*").expect("gap"));
+    static GAP: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"\t|\s{2,}|\s*\|\s*"));
     GAP.split(line.trim()).filter(|c| !c.is_empty()).collect()
 }
 

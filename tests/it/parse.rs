@@ -211,6 +211,36 @@ fn a_missing_file_is_an_error_after_the_others_are_printed() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("mail/nope.eml"));
 }
 
+#[test]
+fn many_files_read_on_every_core_come_back_in_the_order_given() {
+    let samples = shared().join("samples");
+    let mut files: Vec<String> = files_under(&samples.join("mail"))
+        .iter()
+        .chain(files_under(&samples.join("invoices")).iter())
+        .map(|p| p.strip_prefix(&samples).unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.reverse();
+    files.insert(files.len() / 2, "mail/nope.eml".into());
+    let out = Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(&samples)
+        .args(["parse", "--json"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let printed: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["file"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let readable: Vec<String> = files.into_iter().filter(|f| f != "mail/nope.eml").collect();
+    assert_eq!(printed, readable);
+}
+
 /// Inputs the fuzzers once crashed on (`tests/fuzz_regressions/`): each must now parse.
 #[test]
 fn inputs_the_fuzzers_found_parse_without_a_panic() {

@@ -2,12 +2,12 @@
 //! a dot leader (`ACCT NO. ....... 802-845-8317`), or a spaced `|`, `·` or `•`: the
 //! ways printed, PDF and HTML bills set a label apart from its value.
 
+use crate::parse::pattern;
 use regex::Regex;
 use std::sync::LazyLock;
 
 static CELL_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[ \u{a0}]*\t[ \t\u{a0}]*|[ \u{a0}]{2,}|[ \u{a0}]*\.{3,}[ \u{a0}]*|[ \u{a0}]+[|·•][ \u{a0}]+")
-        .expect("cell break")
+    pattern::compiled(r"[ \u{a0}]*\t[ \t\u{a0}]*|[ \u{a0}]{2,}|[ \u{a0}]*\.{3,}[ \u{a0}]*|[ \u{a0}]+[|·•][ \u{a0}]+")
 });
 
 /// One cell of a line.

@@ -14,6 +14,7 @@ mod pdf_fonts;
 use super::dates::dates_in;
 use super::numbers::NumberRules;
 use crate::domain::{Bill, PhoneNumber};
+use crate::parse::pattern;
 use carriers::*;
 use chrono::NaiveDate;
 use fields::{account_value, first_value};
@@ -22,25 +23,29 @@ use layout::{lines_of, Line};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static MONEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\s?\d[\d,]*\.\d\d").expect("money"));
+static MONEY: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"\$\s?\d[\d,]*\.\d\d"));
 static BILL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)amount due|total due|balance due|amount paid|total charged|invoice total|current charges|new charges|balance forward|previous balance|total this (invoice|bill)|monthly charges|pay by|payment due|please pay|autopay|due date|\btotal\b|total a pagar|saldo|cargos").expect("bill words")
+    pattern::compiled(
+        r"(?i)amount due|total due|balance due|amount paid|total charged|invoice total|current charges|new charges|balance forward|previous balance|total this (invoice|bill)|monthly charges|pay by|payment due|please pay|autopay|due date|\btotal\b|total a pagar|saldo|cargos",
+    )
 });
 static BILL_CONTACT_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bcall\b|questions|support|customer service|\bcare\b|to reach us|visit|\btty\b|www\.|\w\.(com|net|org)\b|contact us|\bhelp\b|llame|atenci[oó]n al cliente|\bfax\s*:|\bbilling( team| dept| department)?\s*[·:\-]?\s*$|mahalo|\bthank you\b")
-        .expect("bill cue")
+    pattern::compiled(
+        r"(?i)\bcall\b|questions|support|customer service|\bcare\b|to reach us|visit|\btty\b|www\.|\w\.(com|net|org)\b|contact us|\bhelp\b|llame|atenci[oó]n al cliente|\bfax\s*:|\bbilling( team| dept| department)?\s*[·:\-]?\s*$|mahalo|\bthank you\b",
+    )
 });
 static STARTS_WITH_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(\d{1,2}/\d{1,2}\b|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b)|\b\d{1,2}:\d\d\s?([ap]\.?m?\b)").expect("call row")
+    pattern::compiled(
+        r"(?i)^\s*(\d{1,2}/\d{1,2}\b|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b)|\b\d{1,2}:\d\d\s?([ap]\.?m?\b)",
+    )
 });
 /// A heading over calls made: a line without a number that speaks of calls or usage.
 static CALLS_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bcalls\b|\busage\b|long distance|llamadas").expect("calls heading"));
+    LazyLock::new(|| pattern::compiled(r"(?i)\bcalls\b|\busage\b|long distance|llamadas"));
 /// Products named after calls (`Remote Call Forward`, `Call Queue Number`): not a cue
 /// that the number beside them is someone to call.
 static CALL_PRODUCTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bcall (queue|forward\w*|park|group|pickup|center|centre|recording|routing|waiting|pilot)")
-        .expect("call products")
+    pattern::compiled(r"(?i)\bcall (queue|forward\w*|park|group|pickup|center|centre|recording|routing|waiting|pilot)")
 });
 
 /// A text read as a bill: the fields found, and how strongly the text as a whole
@@ -113,7 +118,7 @@ pub fn read(text: &str) -> BillReading {
 /// `scan0001.pdf` from a copier).
 pub fn looks_named_as_a_bill(name: &str) -> bool {
     static NAMED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)bill|statement|invoice|factura|estado|scan|ebill|e-bill|recibo|receipt").expect("bill name")
+        pattern::compiled(r"(?i)bill|statement|invoice|factura|estado|scan|ebill|e-bill|recibo|receipt")
     });
     NAMED.is_match(name)
 }
@@ -177,7 +182,7 @@ fn number_value(value: &str) -> Option<PhoneNumber> {
         .next()
 }
 
-static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\b$").expect("never"));
+static NEVER: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"^\b$"));
 
 /// The BTN: the number under a billing / main / primary label; else the number of the
 /// line the bill marks as the main one (`214-728-8404  Main Line  $34.99`).
