@@ -2,6 +2,7 @@
 //! 127.0.0.1:2525 and delivers it to Dovecot, read over IMAP on 1143 (plain or
 //! STARTTLS) and 1993 (TLS). Every test has mailboxes of its own.
 
+use futures::TryStreamExt;
 use portbot::config::{AfterTaking, ImapSettings, Secret, Security};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -185,4 +186,26 @@ pub async fn wait_for_mail(address: &str, count: usize) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The Message-IDs in a mailbox.
+pub async fn message_ids(address: &str) -> Vec<String> {
+    let mut session = portbot::inbox::imap::connect(&imap_settings(address, Security::Plain))
+        .await
+        .unwrap();
+    session.select("INBOX").await.unwrap();
+    let headers: Vec<Vec<u8>> = session
+        .fetch("1:*", "BODY.PEEK[HEADER]")
+        .await
+        .unwrap()
+        .try_filter_map(|f| async move { Ok(f.header().map(|h| h.to_vec())) })
+        .try_collect()
+        .await
+        .unwrap_or_default();
+    let _ = session.logout().await;
+    headers
+        .iter()
+        .filter_map(|h| mail_parser::MessageParser::default().parse(h.as_slice()))
+        .filter_map(|m| m.message_id().map(str::to_string))
+        .collect()
 }

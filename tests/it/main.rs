@@ -5,12 +5,14 @@
 mod story;
 mod api;
 mod authenticity;
+mod chaos;
 mod chat;
 mod cli;
 mod crash;
 mod discord;
 mod dkim;
 mod fake_discord;
+mod faults;
 mod harness;
 mod imap;
 mod inbox;

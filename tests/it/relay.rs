@@ -8,6 +8,8 @@ use std::time::Duration;
 pub struct FreezableRelay {
     pub port: u16,
     frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// How long each message's end of data is held, in milliseconds.
+    per_message_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl FreezableRelay {
@@ -23,6 +25,8 @@ impl FreezableRelay {
         let port = listener.local_addr().unwrap().port();
         let frozen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = frozen.clone();
+        let per_message_ms = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(per_message.as_millis() as u64));
+        let slowness = per_message_ms.clone();
         tokio::spawn(async move {
             let mut held = Vec::new();
             while let Ok((client, _)) = listener.accept().await {
@@ -35,11 +39,21 @@ impl FreezableRelay {
                 };
                 let (client_read, client_write) = client.into_split();
                 let (server_read, server_write) = server.into_split();
-                tokio::spawn(relay(client_read, server_write, flag.clone(), per_message));
-                tokio::spawn(relay(server_read, client_write, flag.clone(), Duration::ZERO));
+                tokio::spawn(relay(client_read, server_write, flag.clone(), Some(slowness.clone())));
+                tokio::spawn(relay(server_read, client_write, flag.clone(), None));
             }
         });
-        Self { port, frozen }
+        Self {
+            port,
+            frozen,
+            per_message_ms,
+        }
+    }
+
+    /// From now on, hold each message's end of data for `per_message` (zero: not at all).
+    pub fn slow_down(&self, per_message: Duration) {
+        self.per_message_ms
+            .store(per_message.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn freeze(&self, frozen: bool) {
@@ -51,7 +65,7 @@ async fn relay(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    per_message: Duration,
+    per_message_ms: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut buffer = vec![0u8; 16 * 1024];
@@ -60,8 +74,11 @@ async fn relay(
         if n == 0 {
             return;
         }
-        if !per_message.is_zero() && buffer[..n].windows(5).any(|w| w == b"\r\n.\r\n") {
-            tokio::time::sleep(per_message).await;
+        let held = per_message_ms
+            .as_ref()
+            .map_or(0, |ms| ms.load(std::sync::atomic::Ordering::SeqCst));
+        if held > 0 && buffer[..n].windows(5).any(|w| w == b"\r\n.\r\n") {
+            tokio::time::sleep(Duration::from_millis(held)).await;
         }
         // While frozen nothing passes, in either direction.
         while frozen.load(std::sync::atomic::Ordering::SeqCst) {

@@ -5,12 +5,11 @@
 
 use crate::harness::{pg_admin_url, run_admin};
 use crate::letters::mail;
-use crate::mailstack::{self, imap_settings, new_address, send};
+use crate::mailstack::{self, message_ids, new_address, send};
 use crate::story::acme_request;
-use futures::TryStreamExt;
 use portbot::app::App;
 use portbot::clock::FixedClock;
-use portbot::config::{Security, Settings};
+use portbot::config::Settings;
 use portbot::domain::{Channel, EmailAddress, OutboxStatus, Source};
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -31,28 +30,6 @@ fn replica(dir: &std::path::Path, name: &str) -> Child {
         .stderr(log)
         .spawn()
         .expect("portbot starts")
-}
-
-/// The Message-IDs in a mailbox.
-async fn message_ids(address: &str) -> Vec<String> {
-    let mut session = portbot::inbox::imap::connect(&imap_settings(address, Security::Plain))
-        .await
-        .unwrap();
-    session.select("INBOX").await.unwrap();
-    let headers: Vec<Vec<u8>> = session
-        .fetch("1:*", "BODY.PEEK[HEADER]")
-        .await
-        .unwrap()
-        .try_filter_map(|f| async move { Ok(f.header().map(|h| h.to_vec())) })
-        .try_collect()
-        .await
-        .unwrap_or_default();
-    let _ = session.logout().await;
-    headers
-        .iter()
-        .filter_map(|h| mail_parser::MessageParser::default().parse(h.as_slice()))
-        .filter_map(|m| m.message_id().map(str::to_string))
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
