@@ -10,6 +10,7 @@ pub mod config;
 pub mod desk;
 pub mod discord;
 pub mod domain;
+pub mod health;
 pub mod inbox;
 pub mod outbox;
 pub mod parse;

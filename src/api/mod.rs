@@ -6,9 +6,8 @@
 //! slowloris client is dropped), at most `MAX_IN_FLIGHT` requests run at once and each
 //! is answered within `REQUEST_TIMEOUT` (else `503` with `Retry-After`).
 
-pub mod health;
-
 use crate::desk::Desk;
+use crate::health::Health;
 use crate::store::Store;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -16,7 +15,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use health::Health;
 use serde_json::json;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -271,7 +269,7 @@ async fn metrics(State(api): State<Api>) -> Response {
         "E-mails waiting for a person.",
         vec![(String::new(), snapshot.staff_queue_open as f64)],
     );
-    let (seconds, count) = health::parse_time::read();
+    let (seconds, count) = api.health.reading_time();
     section(
         "portbot_parse_seconds",
         "summary",

@@ -76,6 +76,9 @@ impl Desk {
     /// once. Only a failing database is an error; nothing the message says is.
     pub async fn take_email(&self, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
         let letter = Letter::read_within(raw, &self.reading).await;
+        if let Some(elapsed) = letter.read_in {
+            self.health.message_read(elapsed);
+        }
         self.take_letter(letter, raw, origin).await
     }
 

@@ -47,6 +47,8 @@ pub struct Letter {
     pub(super) parsed: Parsed,
     pub(super) message_id: String,
     pub(super) sender: Option<EmailAddress>,
+    /// How long reading it took, when it was read.
+    pub(super) read_in: Option<std::time::Duration>,
 }
 
 impl Letter {
@@ -55,11 +57,12 @@ impl Letter {
     pub(super) fn read(raw: &[u8]) -> Self {
         let started = std::time::Instant::now();
         let read = std::panic::catch_unwind(|| Self::parse(raw));
-        crate::api::health::parse_time::record(started.elapsed());
-        read.unwrap_or_else(|_| {
+        let mut letter = read.unwrap_or_else(|_| {
             tracing::error!(bytes = raw.len(), "the parser failed on a message: kept for staff");
             Self::not_read(raw.to_vec(), "the bot failed while reading it")
-        })
+        });
+        letter.read_in = Some(started.elapsed());
+        letter
     }
 
     /// Reads a message on the blocking pool, at most `limits.reading_slots` at once and
@@ -123,6 +126,7 @@ impl Letter {
             parsed: Parsed::unknown("inbox", why),
             message_id,
             sender,
+            read_in: None,
         }
     }
 
@@ -146,6 +150,7 @@ impl Letter {
             parsed,
             message_id,
             sender,
+            read_in: None,
         }
     }
 

@@ -94,11 +94,12 @@ pub struct Desk {
     verifier: Arc<crate::auth::Verifier>,
     reading: letter::ReadingLimits,
     mail: MailSettings,
-    health: Arc<crate::api::health::Health>,
+    health: Arc<crate::health::Health>,
 }
 
 impl Desk {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        let health = Arc::new(crate::health::Health::new(clock.clone()));
         Self {
             store,
             clock,
@@ -107,12 +108,12 @@ impl Desk {
             verifier: Arc::new(crate::auth::Verifier::off()),
             reading: letter::ReadingLimits::default(),
             mail: MailSettings::default(),
-            health: Arc::default(),
+            health,
         }
     }
 
     /// Where the parts of the bot say whether they are up (`/healthz`).
-    pub fn health(&self) -> &Arc<crate::api::health::Health> {
+    pub fn health(&self) -> &Arc<crate::health::Health> {
         &self.health
     }
 

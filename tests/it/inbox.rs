@@ -537,3 +537,20 @@ async fn a_file_the_folder_cannot_read_is_told_to_staff_and_blocks_nothing() {
     );
     t.finish().await;
 }
+
+#[tokio::test]
+async fn the_time_spent_reading_each_message_is_counted_for_metrics() {
+    let t = TestDesk::start(Backend::Sqlite).await;
+    let order = opened(&t).await;
+    let question = mail(
+        "Maria Lopez <ops@acme.example>",
+        &format!("Where is my port? {}", order.reference),
+        "Any news?",
+    );
+    arrives(&t, &question).await;
+    arrives(&t, &mail("Bob <bob@nowhere.example>", "Toner", "Do you sell toner?")).await;
+    let (seconds, read) = t.app.desk.health().reading_time();
+    assert_eq!(read, 2);
+    assert!(seconds > 0.0);
+    t.finish().await;
+}
