@@ -188,6 +188,7 @@ impl Desk {
                     references: answers.iter().cloned().collect(),
                     calendar,
                     send_after,
+                    daily_limit: Some(self.mail.daily_limit),
                 }),
             });
         }
@@ -228,6 +229,7 @@ impl Desk {
                 references: vec![answers.to_string()],
                 calendar: None,
                 send_after: None,
+                daily_limit: Some(self.mail.daily_limit),
             }),
         }))
     }

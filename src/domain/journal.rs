@@ -101,6 +101,10 @@ pub struct EmailParts {
     pub calendar: Option<String>,
     /// Not before: the customer's sending window.
     pub send_after: Option<DateTime<Utc>>,
+    /// At most this many e-mails to the recipient in 24 hours (`outbox.daily_limit_per_address`),
+    /// counted again in the transaction that queues it: two replicas answering the same
+    /// contact at once cannot both pass. Not stored: it matters only when queued.
+    pub daily_limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

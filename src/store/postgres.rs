@@ -18,6 +18,8 @@ pub struct PgStore {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl PgStore {
+    /// Transactions queueing mail to the same address take turns (until they end).
+    const LOCK_RECIPIENT: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(hashtext($1))");
     /// Replicas share the table: a row another replica is claiming is skipped, not waited for.
     const DUE_OUTBOX: &'static str = "SELECT id FROM outbox WHERE channel = $3 AND status = 'pending' \
         AND (send_after IS NULL OR send_after <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4) \

@@ -272,6 +272,7 @@ impl OutboxRow {
                     .collect(),
                 calendar: self.calendar,
                 send_after: self.send_after,
+                daily_limit: None,
             }),
         })
     }

@@ -199,6 +199,7 @@ macro_rules! impl_store {
                 order_id: Option<i64>,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::store::StoreError> {
+                let drafts = Self::within_daily_limits(tx, drafts, at).await?;
                 if drafts.is_empty() {
                     return Ok(());
                 }
@@ -225,6 +226,51 @@ macro_rules! impl_store {
                 });
                 q.build().execute(&mut **tx).await?;
                 Ok(())
+            }
+
+            /// The drafts, less the e-mails that would take their recipient over its daily
+            /// limit, counted in the caller's transaction with the recipient locked.
+            async fn within_daily_limits<'d>(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                drafts: &'d [crate::domain::OutboxDraft],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<&'d crate::domain::OutboxDraft>, crate::store::StoreError> {
+                let limited = |d: &crate::domain::OutboxDraft| d.email.as_ref().and_then(|e| e.daily_limit);
+                let mut recipients: Vec<&str> = drafts.iter().filter(|d| limited(d).is_some()).map(|d| d.to.as_str()).collect();
+                if recipients.is_empty() {
+                    return Ok(drafts.iter().collect());
+                }
+                // In one order everywhere, so that two transactions never wait on each other.
+                recipients.sort_unstable();
+                recipients.dedup();
+                let mut queued = std::collections::HashMap::new();
+                for to in recipients {
+                    if let Some(lock) = Self::LOCK_RECIPIENT {
+                        sqlx::query(lock).bind(to).execute(&mut **tx).await?;
+                    }
+                    let sent: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2",
+                    )
+                    .bind(to)
+                    .bind(at - chrono::Duration::hours(24))
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    queued.insert(to, sent);
+                }
+                let mut kept = Vec::new();
+                for draft in drafts {
+                    match (limited(draft), queued.get_mut(draft.to.as_str())) {
+                        (Some(limit), Some(sent)) if *sent >= limit => {
+                            tracing::warn!(template = %draft.template, "daily e-mail limit reached for a recipient: not queued");
+                        }
+                        (Some(_), Some(sent)) => {
+                            *sent += 1;
+                            kept.push(draft);
+                        }
+                        _ => kept.push(draft),
+                    }
+                }
+                Ok(kept)
             }
 
             /// Saves a change to an existing order in the caller's transaction.

@@ -19,6 +19,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 impl SqliteStore {
     /// One writer at a time: the claim's transaction is enough.
     const DUE_OUTBOX: &'static str = super::sql::DUE_OUTBOX;
+    /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
+    const LOCK_RECIPIENT: Option<&'static str> = None;
 
     /// Opens (creating if needed) the database file of a `sqlite://FILE` URL.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

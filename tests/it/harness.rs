@@ -21,6 +21,7 @@ pub fn pg_admin_url() -> String {
 pub struct TestDesk {
     pub app: App,
     pub clock: Arc<FixedClock>,
+    settings: Settings,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
 }
@@ -69,15 +70,23 @@ impl TestDesk {
         }
         let settings = Settings::from_toml(&toml, std::iter::empty(), "test.toml").expect("test settings");
         let clock = Arc::new(FixedClock::new("2026-11-23T15:00:00Z".parse().unwrap()));
-        let app = App::start(settings, clock.clone())
+        let app = App::start(settings.clone(), clock.clone())
             .await
             .expect("the app starts on a fresh database");
         Self {
             app,
             clock,
+            settings,
             pg_database,
             _dir: dir,
         }
+    }
+
+    /// A second replica of the bot on the same database, with the same clock.
+    pub async fn replica(&self) -> App {
+        App::start(self.settings.clone(), self.clock.clone())
+            .await
+            .expect("a second replica starts")
     }
 
     pub fn at(&self, time: &str) {

@@ -385,6 +385,67 @@ async fn a_chatty_contact_gets_no_more_than_the_daily_limit_and_list_mail_gets_n
 
 on_both_backends!(a_chatty_contact_gets_no_more_than_the_daily_limit_and_list_mail_gets_nothing);
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_answering_one_contact_at_once_keep_to_the_daily_limit() {
+    let t = TestDesk::start(Backend::Postgres).await;
+    let other = t.replica().await;
+    // One contact on two orders: each replica saves its answer on its own order, so
+    // nothing but the limit itself stands between them.
+    let first = opened(&t).await.reference;
+    let second = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0177"), Source::Cli)
+        .await
+        .unwrap()
+        .reference;
+    // One answer first, so that a pair of questions arrives with five answers sent.
+    arrives(
+        &t,
+        &mail(
+            "Maria Lopez <ops@acme.example>",
+            &format!("Where is my port? {first}"),
+            "Hi",
+        ),
+    )
+    .await;
+    for i in 0..8 {
+        let question = |order: &portbot::domain::OrderRef| {
+            mail(
+                "Maria Lopez <ops@acme.example>",
+                &format!("Where is my port? {order} ({i})"),
+                "Any news?",
+            )
+        };
+        let (to_one, to_other) = (question(&first), question(&second));
+        let (a, b) = tokio::join!(
+            t.app
+                .desk
+                .take_email(to_one.as_bytes(), Origin::file(to_one.as_bytes())),
+            other
+                .desk
+                .take_email(to_other.as_bytes(), Origin::file(to_other.as_bytes())),
+        );
+        a.unwrap();
+        b.unwrap();
+    }
+    let outbox = t.app.desk.outbox(true).await.unwrap();
+    let replies = outbox.iter().filter(|m| m.template == "status_reply").count();
+    assert_eq!(
+        replies, 6,
+        "outbox.daily_limit_per_address is 6, whichever replica answers"
+    );
+    let timelines = t.app.store.timelines(&[first, second]).await.unwrap();
+    let heard = timelines
+        .values()
+        .flatten()
+        .filter(|e| e.event == "status_question")
+        .count();
+    assert_eq!(heard, 17, "every question is heard");
+    drop(other);
+    t.finish().await;
+}
+
 async fn a_contact_writing_in_spanish_is_answered_in_spanish(backend: Backend) {
     let t = TestDesk::start(backend).await;
     let order = opened(&t).await;
