@@ -6,6 +6,7 @@
 //! slowloris client is dropped), at most `MAX_IN_FLIGHT` requests run at once and each
 //! is answered within `REQUEST_TIMEOUT` (else `503` with `Retry-After`).
 
+use crate::desk::intake::{IntakeAnswer, ReceiptStatus, Refusal};
 use crate::desk::Desk;
 use crate::health::Health;
 use crate::store::Store;
@@ -160,14 +161,57 @@ async fn port_request(State(api): State<Api>, headers: HeaderMap, body: Bytes) -
             .into_response();
     }
     match api.desk.take_port_request(&body).await {
-        Ok(answer) => {
-            let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Json(answer.body)).into_response()
-        }
+        Ok(answer) => intake_response(answer),
         Err(e) => {
             tracing::error!(error = %e, "a port request could not be taken");
             let body = json!({ "error": "unavailable", "problems": [format!("{e}: try again shortly")] });
             (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        }
+    }
+}
+
+/// The desk's answer to a port request, in HTTP: `201` opened, `202` held, `200` a
+/// retry's same answer (`"replayed": true`); `400`, `404` and `409` with the problems.
+fn intake_response(answer: IntakeAnswer) -> Response {
+    let problems = |status: StatusCode, error: &str, problems: Vec<String>| {
+        (status, Json(json!({ "error": error, "problems": problems }))).into_response()
+    };
+    match answer {
+        IntakeAnswer::Taken { receipt, replayed } => {
+            let status = match (receipt.status, replayed) {
+                (ReceiptStatus::Held, _) => StatusCode::ACCEPTED,
+                (ReceiptStatus::Opened, false) => StatusCode::CREATED,
+                (ReceiptStatus::Opened, true) => StatusCode::OK,
+            };
+            let mut body = serde_json::to_value(&receipt).unwrap_or_default();
+            if replayed {
+                body["replayed"] = json!(true);
+            }
+            (status, Json(body)).into_response()
+        }
+        IntakeAnswer::Refused(Refusal::Unreadable(why)) => problems(StatusCode::BAD_REQUEST, "bad request", why),
+        IntakeAnswer::Refused(Refusal::UnknownCustomer(why)) => {
+            problems(StatusCode::NOT_FOUND, "unknown customer", vec![why])
+        }
+        IntakeAnswer::Refused(Refusal::RequestIdReused(why)) => {
+            problems(StatusCode::CONFLICT, "request_id reused", vec![why])
+        }
+        IntakeAnswer::Refused(Refusal::NumberTaken {
+            number,
+            reference,
+            state,
+        }) => {
+            let why = format!(
+                "{} is already on {reference} ({state}): a number can be on one open order at a time",
+                number.pretty()
+            );
+            let body = json!({
+                "error": "number already on an open order",
+                "problems": [why],
+                "number": number.e164(),
+                "order": reference.to_string(),
+            });
+            (StatusCode::CONFLICT, Json(body)).into_response()
         }
     }
 }

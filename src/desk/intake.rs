@@ -6,25 +6,84 @@
 
 use super::{Desk, DeskError};
 use crate::domain::intake::{self, Intake, IntakeForm};
-use crate::domain::{Channel, Customer, EmailParts, Order, OutboxDraft, TimelineEntry, STAFF_CHANNEL};
+use crate::domain::{
+    Channel, Customer, EmailParts, Order, OrderRef, OrderState, OutboxDraft, PhoneNumber, TimelineEntry, STAFF_CHANNEL,
+};
 use crate::store::{OrderChange, PortRequestRecord, StoreError};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The HTTP answer to a port request.
+/// What the desk made of a port request (the API says it in HTTP).
 #[derive(Debug, Clone, PartialEq)]
-pub struct IntakeAnswer {
-    pub status: u16,
-    pub body: Value,
+pub enum IntakeAnswer {
+    /// Opened or held: the receipt, the first time or again for a retry (`replayed`).
+    Taken {
+        receipt: Receipt,
+        replayed: bool,
+    },
+    Refused(Refusal),
 }
 
-impl IntakeAnswer {
-    fn problems(status: u16, error: &str, problems: Vec<String>) -> Self {
-        Self {
-            status,
-            body: json!({ "error": error, "problems": problems }),
+/// Why a port request was not taken.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// It cannot be read, or it is incomplete: every problem, each saying what to fix.
+    Unreadable(Vec<String>),
+    UnknownCustomer(String),
+    /// The request_id was already used for a different request.
+    RequestIdReused(String),
+    /// A number is already on an open order.
+    NumberTaken {
+        number: PhoneNumber,
+        reference: OrderRef,
+        state: OrderState,
+    },
+}
+
+/// What the portal is told of a request taken, kept to be told again to a retry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub request_id: String,
+    pub status: ReceiptStatus,
+    pub orders: Vec<ReceiptOrder>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_total: Option<f64>,
+    /// What happens next, in the customer's steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Why it is held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReceiptStatus {
+    Opened,
+    Held,
+}
+
+impl ReceiptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Opened => "opened",
+            Self::Held => "held",
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptOrder {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub carrier: String,
+    pub kind: String,
+    pub numbers: Vec<String>,
+    pub fee_total: f64,
+}
+
+fn unreadable(problems: Vec<String>) -> IntakeAnswer {
+    IntakeAnswer::Refused(Refusal::Unreadable(problems))
 }
 
 impl Desk {
@@ -32,14 +91,11 @@ impl Desk {
     pub async fn take_port_request(&self, body: &[u8]) -> Result<IntakeAnswer, DeskError> {
         let form: IntakeForm = match serde_json::from_slice(body) {
             Ok(form) => form,
-            Err(e) => {
-                let why = format!("the body is not the port request JSON: {e}");
-                return Ok(IntakeAnswer::problems(400, "bad request", vec![why]));
-            }
+            Err(e) => return Ok(unreadable(vec![format!("the body is not the port request JSON: {e}")])),
         };
         let (request_id, account) = match intake::ids(&form) {
             Ok(ids) => ids,
-            Err(problems) => return Ok(IntakeAnswer::problems(400, "bad request", problems)),
+            Err(problems) => return Ok(unreadable(problems)),
         };
         let hash = format!("{:x}", Sha256::digest(body));
         if let Some(answer) = self.replay(&request_id, &hash).await? {
@@ -47,60 +103,63 @@ impl Desk {
         }
         let Some(customer) = self.store.customer(&account).await? else {
             let why = format!("no customer account {account}: staff add it with `customer add {account} ...`");
-            return Ok(IntakeAnswer::problems(404, "unknown customer", vec![why]));
+            return Ok(IntakeAnswer::Refused(Refusal::UnknownCustomer(why)));
         };
         let intake = match intake::read(&form, &customer) {
             Ok(i) => i,
-            Err(problems) => return Ok(IntakeAnswer::problems(400, "bad request", problems)),
+            Err(problems) => return Ok(unreadable(problems)),
         };
-        let record = if customer.onboarded {
+        let (record, receipt) = if customer.onboarded {
             match self.opening(&intake, &customer, &hash).await? {
-                Ok(record) => record,
+                Ok(opened) => opened,
                 Err(answer) => return Ok(answer),
             }
         } else {
             self.holding(&intake, &customer, &hash)?
         };
-        let answer = IntakeAnswer {
-            status: record.http_status as u16,
-            body: serde_json::from_str(&record.response).unwrap_or(Value::Null),
-        };
         match self.store.record_port_request(record).await {
-            Ok(()) => Ok(answer),
+            Ok(()) => Ok(IntakeAnswer::Taken {
+                receipt,
+                replayed: false,
+            }),
             // The same request raced in twice: the first one's answer stands.
-            Err(StoreError::AlreadyApplied(_)) => Ok(self.replay(&request_id, &hash).await?.unwrap_or(answer)),
+            Err(StoreError::AlreadyApplied(_)) => {
+                Ok(self.replay(&request_id, &hash).await?.unwrap_or(IntakeAnswer::Taken {
+                    receipt,
+                    replayed: true,
+                }))
+            }
             Err(StoreError::NumberTaken {
                 number,
                 reference,
                 state,
-            }) => Ok(IntakeAnswer {
-                status: 409,
-                body: json!({
-                    "error": "number already on an open order",
-                    "problems": [format!("{} is already on {reference} ({state}): a number can be on one open order at a time", number.pretty())],
-                    "number": number.e164(),
-                    "order": reference.to_string(),
-                }),
-            }),
+            }) => Ok(IntakeAnswer::Refused(Refusal::NumberTaken {
+                number,
+                reference,
+                state,
+            })),
             Err(e) => Err(e.into()),
         }
     }
 
     /// The answer a request_id already got; a different body under it is a conflict.
     async fn replay(&self, request_id: &str, hash: &str) -> Result<Option<IntakeAnswer>, DeskError> {
-        let Some((seen_hash, status, response)) = self.store.port_request(request_id).await? else {
+        let Some((seen_hash, receipt)) = self.store.port_request(request_id).await? else {
             return Ok(None);
         };
         if seen_hash != hash {
             let why =
                 format!("request_id {request_id} was already used for a different request: send a new request_id");
-            return Ok(Some(IntakeAnswer::problems(409, "request_id reused", vec![why])));
+            return Ok(Some(IntakeAnswer::Refused(Refusal::RequestIdReused(why))));
         }
-        let mut body: Value = serde_json::from_str(&response).unwrap_or(Value::Null);
-        body["replayed"] = json!(true);
-        Ok(Some(IntakeAnswer {
-            status: if status == 201 { 200 } else { status as u16 },
-            body,
+        let receipt: Receipt = serde_json::from_str(&receipt).map_err(|e| {
+            DeskError::Store(StoreError::Unavailable(anyhow::anyhow!(
+                "a stored receipt cannot be read: {e}"
+            )))
+        })?;
+        Ok(Some(IntakeAnswer::Taken {
+            receipt,
+            replayed: true,
         }))
     }
 
@@ -110,7 +169,7 @@ impl Desk {
         intake: &Intake,
         customer: &Customer,
         hash: &str,
-    ) -> Result<Result<PortRequestRecord, IntakeAnswer>, DeskError> {
+    ) -> Result<Result<(PortRequestRecord, Receipt), IntakeAnswer>, DeskError> {
         let now = self.clock.now();
         let mut problems = Vec::new();
         for request in &intake.orders {
@@ -121,7 +180,7 @@ impl Desk {
             }
         }
         if !problems.is_empty() {
-            return Ok(Err(IntakeAnswer::problems(400, "bad request", problems)));
+            return Ok(Err(unreadable(problems)));
         }
         let mut orders: Vec<Order> = Vec::new();
         for request in intake.orders.clone() {
@@ -156,34 +215,28 @@ impl Desk {
             });
         }
         let fee: i64 = orders.iter().map(|o| o.fee_total_cents()).sum();
-        let response = json!({
-            "request_id": intake.request_id,
-            "status": "opened",
-            "orders": orders.iter().map(|o| json!({
-                "ref": o.reference.to_string(),
-                "carrier": o.carrier,
-                "kind": o.kind.as_str(),
-                "numbers": o.numbers.iter().map(|n| n.number.e164()).collect::<Vec<_>>(),
-                "fee_total": o.fee_total_cents() as f64 / 100.0,
-            })).collect::<Vec<_>>(),
-            "fee_total": fee as f64 / 100.0,
-            "next": "the customer signs the e-LOA and sends the latest bill; the carrier confirms a date in 3-14 business days",
-        });
-        Ok(Ok(PortRequestRecord {
+        let receipt = Receipt {
             request_id: intake.request_id.clone(),
-            customer: customer.account.clone(),
-            body_hash: hash.to_string(),
-            status: "opened".into(),
-            http_status: 201,
-            response: response.to_string(),
-            received_at: now,
-            orders: changes,
-            outbox: Vec::new(),
-        }))
+            status: ReceiptStatus::Opened,
+            orders: orders.iter().map(receipt_order).collect(),
+            fee_total: Some(fee as f64 / 100.0),
+            next: Some(
+                "the customer signs the e-LOA and sends the latest bill; the carrier confirms a date in 3-14 business days"
+                    .into(),
+            ),
+            reason: None,
+        };
+        let record = record(intake, customer, hash, &receipt, now, changes, Vec::new())?;
+        Ok(Ok((record, receipt)))
     }
 
     /// A request from a customer who is not onboarded: kept, staff and customer told.
-    fn holding(&self, intake: &Intake, customer: &Customer, hash: &str) -> Result<PortRequestRecord, DeskError> {
+    fn holding(
+        &self,
+        intake: &Intake,
+        customer: &Customer,
+        hash: &str,
+    ) -> Result<(PortRequestRecord, Receipt), DeskError> {
         let now = self.clock.now();
         let count: usize = intake.orders.iter().map(|o| o.numbers.len()).sum();
         let context = minijinja::context! {
@@ -206,39 +259,38 @@ impl Desk {
             "{} is not onboarded yet: the request is held and staff will contact the customer",
             customer.account
         );
-        let response = json!({ "request_id": intake.request_id, "status": "held", "orders": [], "reason": reason });
-        Ok(PortRequestRecord {
+        let receipt = Receipt {
             request_id: intake.request_id.clone(),
-            customer: customer.account.clone(),
-            body_hash: hash.to_string(),
-            status: "held".into(),
-            http_status: 202,
-            response: response.to_string(),
-            received_at: now,
+            status: ReceiptStatus::Held,
             orders: Vec::new(),
-            outbox: vec![
-                OutboxDraft {
-                    channel: Channel::Chat,
-                    to: STAFF_CHANNEL.to_string(),
-                    template: "chat/request_held".into(),
-                    subject: post.subject,
-                    body: post.body,
-                    email: None,
-                },
-                OutboxDraft {
-                    channel: Channel::Email,
-                    to: intake.submitted_by.to_string(),
-                    template: "request_held".into(),
-                    subject: mail.subject,
-                    body: mail.body,
-                    email: Some(EmailParts {
-                        html,
-                        message_id: format!("<request.{}@{}>", &nonce[..24], self.mail.ids.domain()),
-                        ..EmailParts::default()
-                    }),
-                },
-            ],
-        })
+            fee_total: None,
+            next: None,
+            reason: Some(reason),
+        };
+        let outbox = vec![
+            OutboxDraft {
+                channel: Channel::Chat,
+                to: STAFF_CHANNEL.to_string(),
+                template: "chat/request_held".into(),
+                subject: post.subject,
+                body: post.body,
+                email: None,
+            },
+            OutboxDraft {
+                channel: Channel::Email,
+                to: intake.submitted_by.to_string(),
+                template: "request_held".into(),
+                subject: mail.subject,
+                body: mail.body,
+                email: Some(EmailParts {
+                    html,
+                    message_id: format!("<request.{}@{}>", &nonce[..24], self.mail.ids.domain()),
+                    ..EmailParts::default()
+                }),
+            },
+        ];
+        let record = record(intake, customer, hash, &receipt, now, Vec::new(), outbox)?;
+        Ok((record, receipt))
     }
 
     /// The customer's acknowledgement of the orders a request opened.
@@ -296,4 +348,41 @@ impl Desk {
             }),
         })
     }
+}
+
+fn receipt_order(order: &Order) -> ReceiptOrder {
+    ReceiptOrder {
+        reference: order.reference.to_string(),
+        carrier: order.carrier.clone(),
+        kind: order.kind.as_str().to_string(),
+        numbers: order.numbers.iter().map(|n| n.number.e164()).collect(),
+        fee_total: order.fee_total_cents() as f64 / 100.0,
+    }
+}
+
+/// The request as saved: its receipt, its new orders, its messages.
+fn record(
+    intake: &Intake,
+    customer: &Customer,
+    hash: &str,
+    receipt: &Receipt,
+    now: chrono::DateTime<chrono::Utc>,
+    orders: Vec<OrderChange>,
+    outbox: Vec<OutboxDraft>,
+) -> Result<PortRequestRecord, DeskError> {
+    let receipt_text = serde_json::to_string(receipt).map_err(|e| {
+        DeskError::Store(StoreError::Unavailable(anyhow::anyhow!(
+            "a receipt cannot be written: {e}"
+        )))
+    })?;
+    Ok(PortRequestRecord {
+        request_id: intake.request_id.clone(),
+        customer: customer.account.clone(),
+        body_hash: hash.to_string(),
+        status: receipt.status.as_str().into(),
+        receipt: receipt_text,
+        received_at: now,
+        orders,
+        outbox,
+    })
 }

@@ -80,8 +80,8 @@ macro_rules! impl_customer_sql {
                 }))
             }
 
-            async fn port_request_sql(&self, request_id: &str) -> Result<Option<(String, i64, String)>, crate::store::StoreError> {
-                Ok(sqlx::query_as("SELECT body_hash, http_status, response FROM port_requests WHERE request_id = $1")
+            async fn port_request_sql(&self, request_id: &str) -> Result<Option<(String, String)>, crate::store::StoreError> {
+                Ok(sqlx::query_as("SELECT body_hash, response FROM port_requests WHERE request_id = $1")
                     .bind(request_id)
                     .fetch_optional(&self.pool)
                     .await?)
@@ -91,15 +91,14 @@ macro_rules! impl_customer_sql {
                 use crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
                 let inserted = sqlx::query(
-                    "INSERT INTO port_requests (request_id, customer, body_hash, status, http_status, response, received_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO port_requests (request_id, customer, body_hash, status, response, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&r.request_id)
                 .bind(&r.customer)
                 .bind(&r.body_hash)
                 .bind(&r.status)
-                .bind(r.http_status)
-                .bind(&r.response)
+                .bind(&r.receipt)
                 .bind(r.received_at)
                 .execute(&mut *tx)
                 .await;

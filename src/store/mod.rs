@@ -213,7 +213,7 @@ pub trait Store: Send + Sync {
     async fn customer(&self, account: &str) -> Result<Option<Customer>, StoreError>;
 
     /// The answer a port request got, if it came before: (body hash, HTTP status, JSON).
-    async fn port_request(&self, request_id: &str) -> Result<Option<(String, i64, String)>, StoreError>;
+    async fn port_request(&self, request_id: &str) -> Result<Option<(String, String)>, StoreError>;
 
     /// Records a port request with the orders it opens and the messages it queues, in one
     /// transaction: `AlreadyApplied` when the request_id was seen, `NumberTaken` (nothing
@@ -246,9 +246,10 @@ pub struct PortRequestRecord {
     pub request_id: String,
     pub customer: String,
     pub body_hash: String,
+    /// `opened` or `held`.
     pub status: String,
-    pub http_status: i64,
-    pub response: String,
+    /// What the portal was told (JSON), to tell a retry again.
+    pub receipt: String,
     pub received_at: chrono::DateTime<chrono::Utc>,
     /// New orders, each with its timeline entry and outbox messages.
     pub orders: Vec<OrderChange>,

@@ -572,7 +572,7 @@ macro_rules! impl_store {
             async fn port_request(
                 &self,
                 request_id: &str,
-            ) -> Result<Option<(String, i64, String)>, crate::store::StoreError> {
+            ) -> Result<Option<(String, String)>, crate::store::StoreError> {
                 self.port_request_sql(request_id).await
             }
 
