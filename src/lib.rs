@@ -18,3 +18,4 @@ pub mod run;
 pub mod store;
 pub mod texts;
 pub mod views;
+pub mod worker;

@@ -37,14 +37,14 @@ where
             "e-mail sender",
             tokio::spawn(run_sender(sender, shutdown.child_token())),
         ),
-        (
-            "scheduler",
-            tokio::spawn(tick_on_schedule(
-                app.desk.clone(),
-                settings.reminders.schedule.clone(),
-                shutdown.child_token(),
-            )),
-        ),
+        ("scheduler", {
+            let scheduler = Scheduler {
+                desk: app.desk.clone(),
+                schedule: settings.reminders.schedule.clone(),
+            };
+            let stop = shutdown.child_token();
+            tokio::spawn(async move { crate::worker::supervise(&scheduler, stop).await })
+        }),
     ];
     if let Some(api) = &settings.api {
         let listener = tokio::net::TcpListener::bind(api.listen)
@@ -123,21 +123,34 @@ async fn run_sender(sender: crate::outbox::EmailSender, shutdown: CancellationTo
     sender.run(shutdown).await
 }
 
-/// Runs the desk's tick at each time the cron schedule names, until shutdown.
-pub async fn tick_on_schedule(
-    desk: std::sync::Arc<crate::desk::Desk>,
-    schedule: cron::Schedule,
-    shutdown: CancellationToken,
-) {
-    while let Some(next) = schedule.upcoming(chrono::Utc).next() {
-        let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = shutdown.cancelled() => break,
-        }
-        if let Err(e) = desk.tick().await {
-            tracing::error!(error = %e, "the scheduler's tick failed; the next one tries again");
-        }
+/// The desk's tick at each time the cron schedule names, by the desk's clock.
+pub struct Scheduler {
+    pub desk: std::sync::Arc<crate::desk::Desk>,
+    pub schedule: cron::Schedule,
+}
+
+impl crate::worker::Worker for Scheduler {
+    fn name(&self) -> &'static str {
+        "scheduler"
+    }
+
+    async fn pass(&self, _: &CancellationToken) -> anyhow::Result<crate::worker::Pass> {
+        self.desk.tick().await?;
+        Ok(crate::worker::Pass::Idle)
+    }
+
+    /// Until the schedule's next time.
+    fn idle_wait(&self) -> std::time::Duration {
+        let now = self.desk.now();
+        self.schedule
+            .after(&now)
+            .next()
+            .and_then(|next| (next - now).to_std().ok())
+            .unwrap_or(std::time::Duration::from_secs(3600))
+    }
+
+    fn first_wait(&self) -> std::time::Duration {
+        self.idle_wait()
     }
 }
 

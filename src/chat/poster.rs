@@ -85,21 +85,22 @@ impl ChatPoster {
         Ok(settled)
     }
 
+    /// Posts until shutdown, looking for due posts every `outbox.poll_ms`.
     pub async fn run(&self, shutdown: CancellationToken) {
-        while !shutdown.is_cancelled() {
-            let busy = match self.run_once(&shutdown).await {
-                Ok(n) => n > 0,
-                Err(e) => {
-                    tracing::error!(error = format!("{e:#}"), "the chat poster could not work");
-                    false
-                }
-            };
-            if !busy {
-                tokio::select! {
-                    _ = tokio::time::sleep(self.poll) => {}
-                    _ = shutdown.cancelled() => {}
-                }
-            }
-        }
+        crate::worker::supervise(self, shutdown).await
+    }
+}
+
+impl crate::worker::Worker for ChatPoster {
+    fn name(&self) -> &'static str {
+        "chat poster"
+    }
+
+    async fn pass(&self, shutdown: &CancellationToken) -> anyhow::Result<crate::worker::Pass> {
+        Ok(crate::worker::busy_if(self.run_once(shutdown).await?))
+    }
+
+    fn idle_wait(&self) -> Duration {
+        self.poll
     }
 }

@@ -29,24 +29,7 @@ impl FolderWatcher {
 
     pub async fn run(&self, shutdown: CancellationToken) {
         tracing::info!(folder = %self.folder.display(), "watching the inbox folder");
-        while !shutdown.is_cancelled() {
-            let health = self.desk.health();
-            match self.run_once(&shutdown).await {
-                Ok(_) => health.report("imap", true, format!("local inbox folder {}", self.folder.display())),
-                Err(e) => {
-                    tracing::error!(error = %e, "the inbox folder could not be read");
-                    health.report(
-                        "imap",
-                        false,
-                        format!("local inbox folder {}: {e}", self.folder.display()),
-                    );
-                }
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(self.poll) => {}
-                _ = shutdown.cancelled() => {}
-            }
-        }
+        crate::worker::supervise(self, shutdown).await
     }
 
     /// Takes every file waiting in the folder; returns what each did.
@@ -183,4 +166,30 @@ fn as_a_message(name: &str, bytes: &[u8]) -> Vec<u8> {
         lines.join("\r\n")
     )
     .into_bytes()
+}
+
+impl crate::worker::Worker for FolderWatcher {
+    fn name(&self) -> &'static str {
+        "inbox folder"
+    }
+
+    /// One look at the folder; `/healthz` says whether it could be read.
+    async fn pass(&self, shutdown: &CancellationToken) -> anyhow::Result<crate::worker::Pass> {
+        let health = self.desk.health();
+        let folder = self.folder.display();
+        match self.run_once(shutdown).await {
+            Ok(taken) => {
+                health.report("imap", true, format!("local inbox folder {folder}"));
+                Ok(crate::worker::busy_if(taken.len()))
+            }
+            Err(e) => {
+                health.report("imap", false, format!("local inbox folder {folder}: {e}"));
+                Err(e.context("the inbox folder could not be read"))
+            }
+        }
+    }
+
+    fn idle_wait(&self) -> Duration {
+        self.poll
+    }
 }

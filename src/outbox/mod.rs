@@ -122,22 +122,21 @@ impl EmailSender {
     /// Sends until shutdown, looking for due mail every `outbox.poll_ms`.
     pub async fn run(&self, shutdown: CancellationToken) {
         self.desk.health().report("smtp", true, self.mailer.describe());
-        while !shutdown.is_cancelled() {
-            let busy = match self.run_once(&shutdown).await {
-                Ok(n) => n > 0,
-                Err(e) => {
-                    tracing::error!(error = format!("{e:#}"), "the e-mail sender could not work");
-                    false
-                }
-            };
-            if !busy {
-                tokio::select! {
-                    _ = tokio::time::sleep(self.poll) => {}
-                    _ = shutdown.cancelled() => {}
-                }
-            }
-        }
-        tracing::info!("the e-mail sender stopped");
+        crate::worker::supervise(self, shutdown).await
+    }
+}
+
+impl crate::worker::Worker for EmailSender {
+    fn name(&self) -> &'static str {
+        "e-mail sender"
+    }
+
+    async fn pass(&self, shutdown: &CancellationToken) -> anyhow::Result<crate::worker::Pass> {
+        Ok(crate::worker::busy_if(self.run_once(shutdown).await?))
+    }
+
+    fn idle_wait(&self) -> Duration {
+        self.poll
     }
 }
 
