@@ -6,7 +6,7 @@
 use super::customer_mail::{Addressing, CustomerMail};
 use super::inbound::{decide, match_order, Decision, Facts, Match, Outcome as Action, Sender, StaffReason};
 use super::letter::Letter;
-use super::{Desk, DeskError, SAVE_ATTEMPTS};
+use super::{Desk, DeskError};
 use crate::auth::Authentication;
 use crate::domain::{
     Event, Handoff, InboundKey, InboundMessage, Order, OrderRef, OutboxDraft, Source, StaffItem, StaffItemStatus,
@@ -96,10 +96,9 @@ impl Desk {
 
     async fn take_letter(&self, letter: Letter, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
         let authentication = crate::auth::authenticate(&self.verifier, raw).await;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let (record, taken) = self.decide_letter(&letter, &authentication, &origin).await?;
+        let (letter, authentication, origin) = (&letter, &authentication, &origin);
+        super::on_fresh_state(move |_| async move {
+            let (record, taken) = self.decide_letter(letter, authentication, origin).await?;
             match self.store.record_inbound(record).await {
                 Ok(()) => {
                     tracing::info!(
@@ -108,7 +107,7 @@ impl Desk {
                         outcome = %taken.describe(),
                         "inbound message taken"
                     );
-                    return Ok(taken);
+                    Ok(taken)
                 }
                 Err(StoreError::AlreadyApplied(_)) => {
                     if origin.uidvalidity != 0 {
@@ -116,12 +115,12 @@ impl Desk {
                             .advance_checkpoint(&origin.mailbox, origin.uidvalidity, origin.uid)
                             .await?;
                     }
-                    return Ok(Taken::AlreadySeen);
+                    Ok(Taken::AlreadySeen)
                 }
-                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
+                Err(e) => Err(e.into()),
             }
-        }
+        })
+        .await
     }
 
     /// Finds the order and decides; returns what to record and what it means.

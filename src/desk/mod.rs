@@ -31,6 +31,23 @@ use std::sync::Arc;
 /// How often a save that lost a race with another writer is tried again.
 const SAVE_ATTEMPTS: usize = 5;
 
+/// Runs `attempt` (load, decide, save) again while its save loses a race with another
+/// writer (a `Conflict`: what it loaded changed meanwhile), at most `SAVE_ATTEMPTS` times.
+/// Each attempt (numbered from 1) loads afresh, so it decides on what is saved now.
+async fn on_fresh_state<T, Attempt>(mut attempt: impl FnMut(usize) -> Attempt) -> Result<T, DeskError>
+where
+    Attempt: std::future::Future<Output = Result<T, DeskError>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match attempt(tries).await {
+            Err(DeskError::Store(crate::store::StoreError::Conflict(_))) if tries < SAVE_ATTEMPTS => continue,
+            done => return done,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
     #[error("{0} does not exist: check the reference (`list` shows the latest orders)")]
@@ -206,24 +223,19 @@ impl Desk {
         source: Source,
         documents: Vec<crate::domain::Document>,
     ) -> Result<Outcome, DeskError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        let (event, source, documents) = (&event, &source, &documents);
+        on_fresh_state(move |_| async move {
             let order = self.order(reference).await?;
             let now = self.clock.now();
             let applied = crate::domain::lifecycle::apply(&order, event.clone(), now)?;
             let text = applied.text.clone();
             let mut change = self.change_from(&order, applied, source.clone(), now).await?;
             change.documents = documents.clone();
-            match self.store.save(change).await {
-                Ok(()) => {
-                    let order = self.order(reference).await?;
-                    return Ok(Outcome { order, text });
-                }
-                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
+            self.store.save(change).await?;
+            let order = self.order(reference).await?;
+            Ok(Outcome { order, text })
+        })
+        .await
     }
 
     /// The change an applied event makes: its timeline entry, and the staff post and

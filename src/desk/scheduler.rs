@@ -4,7 +4,7 @@
 //! once send nothing twice: the second save of a key is refused.
 
 use super::customer_mail::{Addressing, CustomerMail};
-use super::{Desk, DeskError, SAVE_ATTEMPTS};
+use super::{Desk, DeskError};
 use crate::domain::reminders::{due, Due, Reminder};
 use crate::domain::{Event, Order, OrderState, Source, TimelineEntry};
 use crate::store::{OrderChange, OrderFilter, StoreError};
@@ -63,8 +63,12 @@ impl Desk {
 
     /// Saves one due reminder under its key; false when it was already saved.
     async fn remind(&self, first: &Order, item: &Due, now: DateTime<Utc>) -> Result<bool, DeskError> {
-        let mut order = first.clone();
-        for attempt in 1..=SAVE_ATTEMPTS {
+        super::on_fresh_state(move |tries| async move {
+            // The order the tick loaded, then (after a lost race) the order as saved now.
+            let order = match tries {
+                1 => first.clone(),
+                _ => self.order(&first.reference).await?,
+            };
             let (text, outbox) = self.reminder_messages(&order, item.reminder, now).await?;
             let event = if item.reminder.to_customer() {
                 "reminder_sent"
@@ -86,15 +90,12 @@ impl Desk {
                 outbox,
             };
             match self.store.save(change).await {
-                Ok(()) => return Ok(true),
-                Err(StoreError::AlreadyApplied(_)) => return Ok(false),
-                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => {
-                    order = self.order(&order.reference).await?;
-                }
-                Err(e) => return Err(e.into()),
+                Ok(()) => Ok(true),
+                Err(StoreError::AlreadyApplied(_)) => Ok(false),
+                Err(e) => Err(e.into()),
             }
-        }
-        Err(DeskError::Store(StoreError::Conflict(order.reference.clone())))
+        })
+        .await
     }
 
     /// The timeline text and the messages of a reminder.
@@ -127,7 +128,7 @@ impl Desk {
     /// Staff ask for the customer to be reminded now of what the order waits for from
     /// them (held for the sending window like every reminder).
     pub async fn remind_now(&self, reference: &crate::domain::OrderRef, by: &str) -> Result<super::Outcome, DeskError> {
-        for attempt in 1..=SAVE_ATTEMPTS {
+        super::on_fresh_state(move |_| async move {
             let order = self.order(reference).await?;
             let now = self.clock.now();
             let mails: Vec<(CustomerMail, &str)> = match order.state {
@@ -194,18 +195,13 @@ impl Desk {
                 order: applied.order,
                 outbox,
             };
-            match self.store.save(change).await {
-                Ok(()) => {
-                    return Ok(super::Outcome {
-                        order: self.order(reference).await?,
-                        text,
-                    })
-                }
-                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(DeskError::Store(StoreError::Conflict(reference.clone())))
+            self.store.save(change).await?;
+            Ok(super::Outcome {
+                order: self.order(reference).await?,
+                text,
+            })
+        })
+        .await
     }
 }
 

@@ -4,9 +4,9 @@
 
 use super::inbound::{decide, Facts, Outcome as Action, Sender};
 use super::letter::Letter;
-use super::{Desk, DeskError, SAVE_ATTEMPTS};
+use super::{Desk, DeskError};
 use crate::domain::{Event, Order, OrderRef, Source, StaffItem, StaffItemStatus};
-use crate::store::{Resolution, StoreError};
+use crate::store::Resolution;
 
 /// How many items `inbox` lists at once.
 pub const QUEUE_SHOWN: i64 = 50;
@@ -31,9 +31,8 @@ impl Desk {
     /// Applies an item's message to an order (the one given, else the one it was filed
     /// on) and closes the item, in one transaction.
     pub async fn attach(&self, id: i64, reference: Option<OrderRef>, by: &str) -> Result<Order, DeskError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        let reference = &reference;
+        super::on_fresh_state(move |_| async move {
             let item = self
                 .store
                 .staff_item(id)
@@ -65,12 +64,10 @@ impl Desk {
                 documents: if is_bill { letter.documents() } else { Vec::new() },
                 change: Some(change),
             };
-            match self.store.resolve_staff_item(resolution).await {
-                Ok(()) => return self.order(&reference).await,
-                Err(StoreError::Conflict(_)) if attempt < SAVE_ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
+            self.store.resolve_staff_item(resolution).await?;
+            self.order(&reference).await
+        })
+        .await
     }
 
     /// Closes an item without changing any order.
