@@ -4,8 +4,7 @@
 
 use crate::clock::Clock;
 use crate::domain::{
-    Event, NotAllowed, Notice, Order, OrderRef, OutboxDraft, OutboxMessage, PhoneNumber, PortRequest, RequestError,
-    Source, TimelineEntry, STAFF_CHANNEL,
+    Event, Notice, Order, OrderRef, OutboxDraft, PhoneNumber, PortRequest, Source, TimelineEntry, STAFF_CHANNEL,
 };
 use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::Texts;
@@ -15,15 +14,18 @@ mod customer_mail;
 mod customers;
 mod digest;
 mod email;
+mod error;
 pub mod inbound;
 pub mod intake;
 mod letter;
+mod outbox;
 mod scheduler;
 mod staff_queue;
 mod trust;
 pub use customer_mail::{long_date, render as render_customer_mail, CustomerMail, Letter, MailSettings};
 pub use customers::CustomerChange;
 pub use email::{Origin, Taken};
+pub use error::DeskError;
 use inbound::Trust;
 pub use scheduler::TickReport;
 use std::sync::Arc;
@@ -45,47 +47,6 @@ where
             Err(DeskError::Store(crate::store::StoreError::Conflict(_))) if tries < SAVE_ATTEMPTS => continue,
             done => return done,
         }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DeskError {
-    #[error("{0} does not exist: check the reference (`list` shows the latest orders)")]
-    UnknownOrder(OrderRef),
-    #[error("inbox #{0} does not exist: `inbox` lists the e-mails waiting for a person")]
-    UnknownInboxItem(i64),
-    #[error("inbox #{0} is already {1}: nothing to do")]
-    InboxItemClosed(i64, &'static str),
-    #[error("inbox #{0} is not filed on an order: name one, e.g. `inbox attach {0} PORT-1042`")]
-    AttachNeedsOrder(i64),
-    #[error("no customer account {0}: add it with `customer add {0} company=\"...\"`")]
-    UnknownCustomer(String),
-    #[error("customer account {0} already exists: `customer show {0}`")]
-    CustomerExists(String),
-    #[error("{0}")]
-    BadCustomer(String),
-    #[error("{0} is not onboarded yet: `customer onboard {0}` first (orders open only for onboarded customers)")]
-    NotOnboarded(String),
-    #[error("{0} waits for nothing from the customer: {1}")]
-    NothingToRemind(OrderRef, String),
-    #[error("{0} could not be read: {1}")]
-    Unreadable(String, String),
-    #[error("no order has the number {0}")]
-    NoOrderForNumber(String),
-    #[error(transparent)]
-    Request(#[from] RequestError),
-    #[error(transparent)]
-    NotAllowed(#[from] NotAllowed),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("a text could not be rendered: {0:#}")]
-    Text(anyhow::Error),
-}
-
-impl DeskError {
-    /// A failure of something the desk depends on (the database), not of the input.
-    pub fn is_dependency_failure(&self) -> bool {
-        matches!(self, DeskError::Store(StoreError::Unavailable(_)) | DeskError::Text(_))
     }
 }
 
@@ -362,101 +323,6 @@ impl Desk {
     /// How far a mailbox has been read.
     pub async fn checkpoint(&self, mailbox: &str) -> Result<Option<crate::store::Checkpoint>, DeskError> {
         Ok(self.store.checkpoint(mailbox).await?)
-    }
-
-    /// Due e-mails, claimed for `lease` by `worker`.
-    pub async fn claim_emails(
-        &self,
-        worker: &str,
-        lease: std::time::Duration,
-        limit: i64,
-    ) -> Result<Vec<OutboxMessage>, DeskError> {
-        let claim = crate::store::OutboxClaim {
-            channel: crate::domain::Channel::Email,
-            now: self.clock.now(),
-            lease,
-            worker: worker.to_string(),
-            limit,
-        };
-        Ok(self.store.claim_outbox(&claim).await?)
-    }
-
-    /// Due staff posts, claimed for `lease` by `worker`.
-    pub async fn claim_posts(
-        &self,
-        worker: &str,
-        lease: std::time::Duration,
-        limit: i64,
-    ) -> Result<Vec<OutboxMessage>, DeskError> {
-        let claim = crate::store::OutboxClaim {
-            channel: crate::domain::Channel::Chat,
-            now: self.clock.now(),
-            lease,
-            worker: worker.to_string(),
-            limit,
-        };
-        Ok(self.store.claim_outbox(&claim).await?)
-    }
-
-    /// A staff post given up (no alert: it would be a post itself).
-    pub async fn post_failed(&self, id: i64, error: &str) -> Result<(), DeskError> {
-        let settled = crate::store::Settled::Failed {
-            error: error.to_string(),
-            alert: None,
-            at: self.clock.now(),
-        };
-        Ok(self.store.settle_outbox(id, settled).await?)
-    }
-
-    /// An outbox message (e-mail or post) was delivered.
-    pub async fn outbox_sent(&self, id: i64) -> Result<(), DeskError> {
-        let at = self.clock.now();
-        Ok(self.store.settle_outbox(id, crate::store::Settled::Sent { at }).await?)
-    }
-
-    pub async fn outbox_retry(&self, id: i64, error: &str, wait: std::time::Duration) -> Result<(), DeskError> {
-        let next = self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(1));
-        let settled = crate::store::Settled::Retry {
-            error: error.to_string(),
-            next,
-        };
-        Ok(self.store.settle_outbox(id, settled).await?)
-    }
-
-    /// Marks an e-mail failed for good and alerts staff in the same transaction.
-    pub async fn email_failed(&self, message: &OutboxMessage, error: &str) -> Result<(), DeskError> {
-        let order = match &message.order_ref {
-            Some(r) => self.store.order(r).await?,
-            None => None,
-        };
-        let context = minijinja::context! {
-            to => message.to, subject => message.subject, error => error,
-            order => order.as_ref().map(|o| order_card(o, Vec::new(), self.mail.default_time_zone)),
-        };
-        let alert = self.chat_post("chat/email_failed", context)?;
-        let settled = crate::store::Settled::Failed {
-            error: error.to_string(),
-            alert: Some(Box::new(alert)),
-            at: self.clock.now(),
-        };
-        Ok(self.store.settle_outbox(message.id, settled).await?)
-    }
-
-    /// Tells staff, once, that an e-mail has waited an hour for the mail server.
-    pub async fn email_waiting(&self, message: &OutboxMessage, error: &str) -> Result<(), DeskError> {
-        let context = minijinja::context! {
-            to => message.to, subject => message.subject, error => error, reference => message.order_ref,
-        };
-        let alert = self.chat_post("chat/email_waiting", context)?;
-        let key = format!("email-waiting:{}", message.id);
-        match self.store.queue_once(&key, &[alert], self.clock.now()).await {
-            Ok(()) | Err(StoreError::AlreadyApplied(_)) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    pub async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, DeskError> {
-        Ok(self.store.outbox(include_sent).await?)
     }
 
     fn staff_post(&self, template: &str, order: &Order, timeline: &[TimelineEntry]) -> Result<OutboxDraft, DeskError> {
