@@ -4,11 +4,14 @@
 //! and the inbound message that caused it. sqlx types never leave this module.
 
 mod customers;
+mod inbound_sql;
+mod orders_sql;
 mod outbox_sql;
 mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
+mod statements;
 
 use crate::domain::{
     Customer, Document, DocumentInfo, EmailAddress, Handoff, InboundMessage, Order, OrderRef, OrderState, OutboxDraft,

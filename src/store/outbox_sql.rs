@@ -16,7 +16,7 @@ macro_rules! impl_outbox_sql {
                     "UPDATE outbox SET claimed_until = $1, claimed_by = $2 WHERE id IN ({}) \
                      AND (claimed_until IS NULL OR claimed_until <= $4) RETURNING {}",
                     Self::DUE_OUTBOX,
-                    crate::store::sql::OUTBOX_COLUMNS
+                    crate::store::statements::OUTBOX_COLUMNS
                 );
                 let rows: Vec<crate::store::rows::OutboxRow> = sqlx::query_as(&sql)
                     .bind(until)
@@ -141,6 +141,87 @@ macro_rules! impl_outbox_sql {
                     turnarounds.push((id, submitted, confirmed));
                 }
                 Ok(turnarounds.into_iter().take(50).map(|(_, s, c)| (s, c)).collect())
+            }
+
+            /// Queues messages to send, in the caller's transaction.
+            async fn queue(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                drafts: &[crate::domain::OutboxDraft],
+                order_id: Option<i64>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::store::StoreError> {
+                let drafts = Self::within_daily_limits(tx, drafts, at).await?;
+                if drafts.is_empty() {
+                    return Ok(());
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at, \
+                     html, message_id, in_reply_to, refs, calendar, send_after) ",
+                );
+                q.push_values(drafts, |mut b, m| {
+                    let e = m.email.as_ref();
+                    b.push_bind(m.channel.as_str())
+                        .push_bind(m.to.clone())
+                        .push_bind(order_id)
+                        .push_bind(m.template.clone())
+                        .push_bind(m.subject.clone())
+                        .push_bind(m.body.clone())
+                        .push_bind("pending")
+                        .push_bind(at)
+                        .push_bind(e.map(|e| e.html.clone()))
+                        .push_bind(e.map(|e| e.message_id.clone()))
+                        .push_bind(e.and_then(|e| e.in_reply_to.clone()))
+                        .push_bind(e.map(|e| e.references.join(" ")))
+                        .push_bind(e.and_then(|e| e.calendar.clone()))
+                        .push_bind(e.and_then(|e| e.send_after));
+                });
+                q.build().execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// The drafts, less the e-mails that would take their recipient over its daily
+            /// limit, counted in the caller's transaction with the recipient locked.
+            async fn within_daily_limits<'d>(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                drafts: &'d [crate::domain::OutboxDraft],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<&'d crate::domain::OutboxDraft>, crate::store::StoreError> {
+                let limited = |d: &crate::domain::OutboxDraft| d.email.as_ref().and_then(|e| e.daily_limit);
+                let mut recipients: Vec<&str> = drafts.iter().filter(|d| limited(d).is_some()).map(|d| d.to.as_str()).collect();
+                if recipients.is_empty() {
+                    return Ok(drafts.iter().collect());
+                }
+                // In one order everywhere, so that two transactions never wait on each other.
+                recipients.sort_unstable();
+                recipients.dedup();
+                let mut queued = std::collections::HashMap::new();
+                for to in recipients {
+                    if let Some(lock) = Self::LOCK_RECIPIENT {
+                        sqlx::query(lock).bind(to).execute(&mut **tx).await?;
+                    }
+                    let sent: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2",
+                    )
+                    .bind(to)
+                    .bind(at - chrono::Duration::hours(24))
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    queued.insert(to, sent);
+                }
+                let mut kept = Vec::new();
+                for draft in drafts {
+                    match (limited(draft), queued.get_mut(draft.to.as_str())) {
+                        (Some(limit), Some(sent)) if *sent >= limit => {
+                            tracing::warn!(template = %draft.template, "daily e-mail limit reached for a recipient: not queued");
+                        }
+                        (Some(_), Some(sent)) => {
+                            *sent += 1;
+                            kept.push(draft);
+                        }
+                        _ => kept.push(draft),
+                    }
+                }
+                Ok(kept)
             }
         }
     };

@@ -1,6 +1,8 @@
 //! The team store: PostgreSQL, for several bot replicas on one database.
 
 use super::customers::impl_customer_sql;
+use super::inbound_sql::impl_inbound_sql;
+use super::orders_sql::impl_orders_sql;
 use super::outbox_sql::impl_outbox_sql;
 use super::sql::impl_store;
 use super::sqlite::{applied, newly_applied};
@@ -84,3 +86,5 @@ impl PgStore {
 impl_store!(PgStore, sqlx::Postgres);
 impl_customer_sql!(PgStore, sqlx::Postgres);
 impl_outbox_sql!(PgStore, sqlx::Postgres);
+impl_inbound_sql!(PgStore, sqlx::Postgres);
+impl_orders_sql!(PgStore, sqlx::Postgres);

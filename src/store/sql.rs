@@ -3,59 +3,6 @@
 //! out per backend by `impl_store!`. What differs stays in sqlite.rs and postgres.rs:
 //! connecting, migrations, how a write transaction begins, how a reference is reserved.
 
-pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier, o.kind, o.account_number, o.btn, \
-    o.pin, o.account_name, o.service_address, o.authorized_name, o.contract_end, o.time_zone, o.loa_signed_at, o.bill, \
-    o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at";
-
-/// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order.
-pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer, carrier, kind, account_number, btn, \
-    pin, account_name, service_address, authorized_name, contract_end, time_zone, loa_signed_at, bill, \
-    bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at, rejected_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
-
-/// The same binds; succeeds only when the order still has the version it was loaded with.
-pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
-    kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
-    authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
-    bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
-    opened_at = $22, updated_at = $23, rejected_at = $24 WHERE id = $1 AND version = $2";
-
-pub const INSERT_TIMELINE: &str =
-    "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
-
-pub const INSERT_INBOUND: &str = "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, \
-    received_at, sender, subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-
-/// Moves forward within one UIDVALIDITY; a new UIDVALIDITY starts over.
-pub const UPSERT_CHECKPOINT: &str = "INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) \
-    VALUES ($1, $2, $3) ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, \
-    last_uid = excluded.last_uid WHERE mailbox_checkpoints.uidvalidity <> excluded.uidvalidity \
-    OR mailbox_checkpoints.last_uid < excluded.last_uid";
-
-/// Ids bound in one `IN (...)`: far under SQLite's 32,766 and PostgreSQL's 65,535.
-pub const IDS_PER_QUERY: usize = 1_000;
-
-pub const INSERT_STAFF_ITEM: &str = "INSERT INTO staff_queue (message_id, order_id, sender, subject, kind, reason, \
-    raw, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id";
-
-pub const STAFF_ITEM_COLUMNS: &str =
-    "id, message_id, order_id, sender, subject, kind, reason, status, created_at, resolved_by";
-
-pub const INSERT_DOCUMENT: &str = "INSERT INTO order_documents (order_id, name, content_type, bytes, message_id, \
-    received_at) VALUES ($1, $2, $3, $4, $5, $6)";
-
-pub const OUTBOX_COLUMNS: &str = "id, channel, recipient, order_id, template, subject, body, status, attempts, \
-    last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at";
-
-/// The due, unclaimed messages of a channel ($3), at $4, at most $5.
-pub const DUE_OUTBOX: &str = "SELECT id FROM outbox WHERE channel = $3 AND status = 'pending' \
-    AND (send_after IS NULL OR send_after <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4) \
-    AND (claimed_until IS NULL OR claimed_until <= $4) ORDER BY id LIMIT $5";
-
-pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, \
-    last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at \
-    FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
-
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
         type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
@@ -116,7 +63,7 @@ macro_rules! impl_store {
                 use crate::store::StoreError;
                 let order = &change.order;
                 for d in &change.documents {
-                    sqlx::query(crate::store::sql::INSERT_DOCUMENT)
+                    sqlx::query(crate::store::statements::INSERT_DOCUMENT)
                         .bind(id)
                         .bind(&d.name)
                         .bind(&d.content_type)
@@ -181,7 +128,7 @@ macro_rules! impl_store {
                     };
                 }
                 let e = &change.entry;
-                sqlx::query(crate::store::sql::INSERT_TIMELINE)
+                sqlx::query(crate::store::statements::INSERT_TIMELINE)
                     .bind(id)
                     .bind(e.at)
                     .bind(&e.source)
@@ -192,86 +139,7 @@ macro_rules! impl_store {
                 Self::queue(tx, &change.outbox, Some(id), e.at).await
             }
 
-            /// Queues messages to send, in the caller's transaction.
-            async fn queue(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                drafts: &[crate::domain::OutboxDraft],
-                order_id: Option<i64>,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), crate::store::StoreError> {
-                let drafts = Self::within_daily_limits(tx, drafts, at).await?;
-                if drafts.is_empty() {
-                    return Ok(());
-                }
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at, \
-                     html, message_id, in_reply_to, refs, calendar, send_after) ",
-                );
-                q.push_values(drafts, |mut b, m| {
-                    let e = m.email.as_ref();
-                    b.push_bind(m.channel.as_str())
-                        .push_bind(m.to.clone())
-                        .push_bind(order_id)
-                        .push_bind(m.template.clone())
-                        .push_bind(m.subject.clone())
-                        .push_bind(m.body.clone())
-                        .push_bind("pending")
-                        .push_bind(at)
-                        .push_bind(e.map(|e| e.html.clone()))
-                        .push_bind(e.map(|e| e.message_id.clone()))
-                        .push_bind(e.and_then(|e| e.in_reply_to.clone()))
-                        .push_bind(e.map(|e| e.references.join(" ")))
-                        .push_bind(e.and_then(|e| e.calendar.clone()))
-                        .push_bind(e.and_then(|e| e.send_after));
-                });
-                q.build().execute(&mut **tx).await?;
-                Ok(())
-            }
 
-            /// The drafts, less the e-mails that would take their recipient over its daily
-            /// limit, counted in the caller's transaction with the recipient locked.
-            async fn within_daily_limits<'d>(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                drafts: &'d [crate::domain::OutboxDraft],
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<Vec<&'d crate::domain::OutboxDraft>, crate::store::StoreError> {
-                let limited = |d: &crate::domain::OutboxDraft| d.email.as_ref().and_then(|e| e.daily_limit);
-                let mut recipients: Vec<&str> = drafts.iter().filter(|d| limited(d).is_some()).map(|d| d.to.as_str()).collect();
-                if recipients.is_empty() {
-                    return Ok(drafts.iter().collect());
-                }
-                // In one order everywhere, so that two transactions never wait on each other.
-                recipients.sort_unstable();
-                recipients.dedup();
-                let mut queued = std::collections::HashMap::new();
-                for to in recipients {
-                    if let Some(lock) = Self::LOCK_RECIPIENT {
-                        sqlx::query(lock).bind(to).execute(&mut **tx).await?;
-                    }
-                    let sent: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2",
-                    )
-                    .bind(to)
-                    .bind(at - chrono::Duration::hours(24))
-                    .fetch_one(&mut **tx)
-                    .await?;
-                    queued.insert(to, sent);
-                }
-                let mut kept = Vec::new();
-                for draft in drafts {
-                    match (limited(draft), queued.get_mut(draft.to.as_str())) {
-                        (Some(limit), Some(sent)) if *sent >= limit => {
-                            tracing::warn!(template = %draft.template, "daily e-mail limit reached for a recipient: not queued");
-                        }
-                        (Some(_), Some(sent)) => {
-                            *sent += 1;
-                            kept.push(draft);
-                        }
-                        _ => kept.push(draft),
-                    }
-                }
-                Ok(kept)
-            }
 
             /// Saves a change to an existing order in the caller's transaction.
             async fn update_in(
@@ -281,7 +149,7 @@ macro_rules! impl_store {
                 use crate::store::StoreError;
                 let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
                 let id = row.id;
-                let updated = bind_order(sqlx::query(crate::store::sql::UPDATE_ORDER), row).execute(&mut **tx).await?;
+                let updated = bind_order(sqlx::query(crate::store::statements::UPDATE_ORDER), row).execute(&mut **tx).await?;
                 if updated.rows_affected() != 1 {
                     return Err(StoreError::Conflict(change.order.reference.clone()));
                 }
@@ -315,43 +183,11 @@ macro_rules! impl_store {
                         state: state.parse().map_err(|e: String| StoreError::Unavailable(anyhow::anyhow!(e)))?,
                     });
                 }
-                bind_order(sqlx::query(crate::store::sql::INSERT_ORDER), row).execute(&mut **tx).await?;
+                bind_order(sqlx::query(crate::store::statements::INSERT_ORDER), row).execute(&mut **tx).await?;
                 Self::write_children(tx, change, id).await?;
                 Ok(id)
             }
 
-            /// Loads the numbers and contacts of these order rows and builds the orders.
-            async fn hydrate(
-                &self,
-                rows: Vec<crate::store::rows::OrderRow>,
-            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                use crate::store::rows::{group_by_order, ContactRow, NumberRow};
-                if rows.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                let (mut numbers, mut contacts): (Vec<NumberRow>, Vec<ContactRow>) = (Vec::new(), Vec::new());
-                // In chunks: a list of ids never outgrows the database's bind limit.
-                for chunk in ids.chunks(crate::store::sql::IDS_PER_QUERY) {
-                    let mut q = in_ids(
-                        "SELECT order_id, position, number, number_type, status, route, active FROM order_numbers WHERE order_id IN (",
-                        chunk,
-                        "",
-                    );
-                    numbers.extend(q.build_query_as::<NumberRow>().fetch_all(&self.pool).await?);
-                    let mut q = in_ids("SELECT order_id, position, email, failing, language FROM order_contacts WHERE order_id IN (", chunk, "");
-                    contacts.extend(q.build_query_as::<ContactRow>().fetch_all(&self.pool).await?);
-                }
-                let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
-                let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
-                rows.into_iter()
-                    .map(|row| {
-                        let id = row.id;
-                        row.into_order(numbers.remove(&id).unwrap_or_default(), contacts.remove(&id).unwrap_or_default())
-                            .map_err(crate::store::StoreError::Unavailable)
-                    })
-                    .collect()
-            }
         }
 
         #[async_trait::async_trait]
@@ -379,70 +215,7 @@ macro_rules! impl_store {
             }
 
             async fn record_inbound(&self, record: crate::store::InboundRecord) -> Result<(), crate::store::StoreError> {
-                use crate::store::StoreError;
-                let crate::store::InboundRecord { message, change, handoff, documents, posts } = record;
-                let key = &message.key;
-                let order_id = change.as_ref().and_then(|c| crate::store::rows::order_id(&c.order.reference));
-                let mut tx = self.begin_write().await?;
-                let inserted = sqlx::query(crate::store::sql::INSERT_INBOUND)
-                    .bind(&key.mailbox)
-                    .bind(key.uidvalidity)
-                    .bind(key.uid)
-                    .bind(&key.message_id)
-                    .bind(order_id)
-                    .bind(message.received_at)
-                    .bind(&message.sender)
-                    .bind(&message.subject)
-                    .bind(&message.kind)
-                    .bind(&message.outcome)
-                    .execute(&mut *tx)
-                    .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyApplied(key.message_id.clone())),
-                    other => other?,
-                };
-                if let Some(change) = &change {
-                    let id = Self::update_in(&mut tx, change).await?;
-                    for d in &documents {
-                        sqlx::query(crate::store::sql::INSERT_DOCUMENT)
-                            .bind(id)
-                            .bind(&d.name)
-                            .bind(&d.content_type)
-                            .bind(&d.bytes)
-                            .bind(&key.message_id)
-                            .bind(message.received_at)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                let handoff_order = handoff.as_ref().and_then(|h| h.order.as_ref()).and_then(crate::store::rows::order_id);
-                let mut posts = posts;
-                if let Some(h) = &handoff {
-                    let item: i64 = sqlx::query_scalar(crate::store::sql::INSERT_STAFF_ITEM)
-                        .bind(&key.message_id)
-                        .bind(handoff_order)
-                        .bind(&message.sender)
-                        .bind(&message.subject)
-                        .bind(&message.kind)
-                        .bind(&h.reason)
-                        .bind(&h.raw)
-                        .bind(message.received_at)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    // The post names the item by the number it just got.
-                    posts = posts.iter().map(|p| p.naming_inbox_item(item)).collect();
-                }
-                Self::queue(&mut tx, &posts, handoff_order.or(order_id), message.received_at).await?;
-                if key.uidvalidity != 0 {
-                    sqlx::query(crate::store::sql::UPSERT_CHECKPOINT)
-                        .bind(&key.mailbox)
-                        .bind(key.uidvalidity)
-                        .bind(key.uid)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
+                self.record_inbound_sql(record).await
             }
 
             async fn advance_checkpoint(
@@ -451,35 +224,18 @@ macro_rules! impl_store {
                 uidvalidity: i64,
                 uid: i64,
             ) -> Result<(), crate::store::StoreError> {
-                sqlx::query(crate::store::sql::UPSERT_CHECKPOINT)
-                    .bind(mailbox)
-                    .bind(uidvalidity)
-                    .bind(uid)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                self.advance_checkpoint_sql(mailbox, uidvalidity, uid).await
             }
 
             async fn checkpoint(&self, mailbox: &str) -> Result<Option<crate::store::Checkpoint>, crate::store::StoreError> {
-                let row: Option<(i64, i64)> =
-                    sqlx::query_as("SELECT uidvalidity, last_uid FROM mailbox_checkpoints WHERE mailbox = $1")
-                        .bind(mailbox)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok(row.map(|(uidvalidity, last_uid)| crate::store::Checkpoint { uidvalidity, last_uid }))
+                self.checkpoint_sql(mailbox).await
             }
 
             async fn open_orders_of_contact(
                 &self,
                 address: &crate::domain::EmailAddress,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM orders o JOIN order_contacts c ON c.order_id = o.id WHERE c.email = $1 \
-                     AND o.state NOT IN ('completed', 'cancelled') ORDER BY o.id DESC LIMIT 50",
-                    crate::store::sql::ORDER_COLUMNS
-                );
-                let rows = sqlx::query_as(&sql).bind(address.as_str()).fetch_all(&self.pool).await?;
-                self.hydrate(rows).await
+                self.open_orders_of_contact_sql(address).await
             }
 
             async fn staff_queue(
@@ -487,78 +243,22 @@ macro_rules! impl_store {
                 include_resolved: bool,
                 limit: i64,
             ) -> Result<Vec<crate::domain::StaffItem>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM staff_queue WHERE ($1 OR status = 'open') ORDER BY id LIMIT $2",
-                    crate::store::sql::STAFF_ITEM_COLUMNS
-                );
-                let rows: Vec<crate::store::rows::StaffItemRow> =
-                    sqlx::query_as(&sql).bind(include_resolved).bind(limit).fetch_all(&self.pool).await?;
-                rows.into_iter()
-                    .map(|r| r.into_item(Vec::new()).map_err(crate::store::StoreError::Unavailable))
-                    .collect()
+                self.staff_queue_sql(include_resolved, limit).await
             }
 
             async fn staff_item(&self, id: i64) -> Result<Option<crate::domain::StaffItem>, crate::store::StoreError> {
-                let sql = format!("SELECT {} FROM staff_queue WHERE id = $1", crate::store::sql::STAFF_ITEM_COLUMNS);
-                let row: Option<crate::store::rows::StaffItemRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
-                let Some(row) = row else { return Ok(None) };
-                let raw: Vec<u8> = sqlx::query_scalar("SELECT raw FROM staff_queue WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(Some(row.into_item(raw).map_err(crate::store::StoreError::Unavailable)?))
+                self.staff_item_sql(id).await
             }
 
             async fn resolve_staff_item(&self, resolution: crate::store::Resolution) -> Result<(), crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
-                let at = resolution.at;
-                let order_id = resolution.change.as_ref().and_then(|c| crate::store::rows::order_id(&c.order.reference));
-                let updated = sqlx::query(
-                    "UPDATE staff_queue SET status = $2, resolved_by = $3, resolved_at = $4, \
-                     order_id = COALESCE($5, order_id) WHERE id = $1 AND status = 'open'",
-                )
-                .bind(resolution.id)
-                .bind(resolution.status.as_str())
-                .bind(&resolution.by)
-                .bind(at)
-                .bind(order_id)
-                .execute(&mut *tx)
-                .await?;
-                if updated.rows_affected() != 1 {
-                    return Err(crate::store::StoreError::AlreadyResolved(resolution.id));
-                }
-                if let Some(change) = &resolution.change {
-                    let id = Self::update_in(&mut tx, change).await?;
-                    for d in &resolution.documents {
-                        sqlx::query(crate::store::sql::INSERT_DOCUMENT)
-                            .bind(id)
-                            .bind(&d.name)
-                            .bind(&d.content_type)
-                            .bind(&d.bytes)
-                            .bind(&resolution.message_id)
-                            .bind(at)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                tx.commit().await?;
-                Ok(())
+                self.resolve_staff_item_sql(resolution).await
             }
 
             async fn documents(
                 &self,
                 reference: &crate::domain::OrderRef,
             ) -> Result<Vec<crate::domain::DocumentInfo>, crate::store::StoreError> {
-                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(Vec::new()) };
-                let rows: Vec<crate::store::rows::DocumentRow> = sqlx::query_as(
-                    "SELECT name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, received_at \
-                     FROM order_documents WHERE order_id = $1 ORDER BY id",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                self.documents_sql(reference).await
             }
 
             async fn save_customer(&self, customer: &crate::domain::Customer) -> Result<(), crate::store::StoreError> {
@@ -638,62 +338,28 @@ macro_rules! impl_store {
                 &self,
                 reference: &crate::domain::OrderRef,
             ) -> Result<Option<crate::domain::Order>, crate::store::StoreError> {
-                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(None) };
-                let sql = format!("SELECT {} FROM orders o WHERE o.id = $1", crate::store::sql::ORDER_COLUMNS);
-                let row: Option<crate::store::rows::OrderRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
-                Ok(self.hydrate(row.into_iter().collect()).await?.pop())
+                self.order_sql(reference).await
             }
 
             async fn orders_with_number(
                 &self,
                 number: &crate::domain::PhoneNumber,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM orders o JOIN order_numbers n ON n.order_id = o.id WHERE n.number = $1 \
-                     ORDER BY n.active DESC, o.id DESC LIMIT 50",
-                    crate::store::sql::ORDER_COLUMNS
-                );
-                let rows = sqlx::query_as(&sql).bind(number.e164()).fetch_all(&self.pool).await?;
-                self.hydrate(rows).await
+                self.orders_with_number_sql(number).await
             }
 
             async fn list_orders(
                 &self,
                 filter: &crate::store::OrderFilter,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM orders o WHERE ($1 IS NULL OR o.state = $1) ORDER BY o.id DESC LIMIT $2",
-                    crate::store::sql::ORDER_COLUMNS
-                );
-                let rows = sqlx::query_as(&sql)
-                    .bind(filter.state.map(|s| s.as_str().to_string()))
-                    .bind(filter.limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-                self.hydrate(rows).await
+                self.list_orders_sql(filter).await
             }
 
             async fn timelines(
                 &self,
                 references: &[crate::domain::OrderRef],
             ) -> Result<crate::store::Timelines, crate::store::StoreError> {
-                let ids: Vec<i64> = references.iter().filter_map(crate::store::rows::order_id).collect();
-                let mut out = crate::store::Timelines::new();
-                if ids.is_empty() {
-                    return Ok(out);
-                }
-                for chunk in ids.chunks(crate::store::sql::IDS_PER_QUERY) {
-                    let mut q = in_ids(
-                        "SELECT order_id, at, source, event, text FROM timeline WHERE order_id IN (",
-                        chunk,
-                        " ORDER BY id",
-                    );
-                    let rows: Vec<crate::store::rows::TimelineRow> = q.build_query_as().fetch_all(&self.pool).await?;
-                    for row in rows {
-                        out.entry(crate::domain::OrderRef::from_number(row.order_id)).or_default().push(row.into());
-                    }
-                }
-                Ok(out)
+                self.timelines_sql(references).await
             }
 
             async fn outbox(
@@ -701,7 +367,7 @@ macro_rules! impl_store {
                 include_sent: bool,
             ) -> Result<Vec<crate::domain::OutboxMessage>, crate::store::StoreError> {
                 let rows: Vec<crate::store::rows::OutboxRow> =
-                    sqlx::query_as(crate::store::sql::OUTBOX).bind(include_sent).fetch_all(&self.pool).await?;
+                    sqlx::query_as(crate::store::statements::OUTBOX).bind(include_sent).fetch_all(&self.pool).await?;
                 rows.into_iter()
                     .map(|r| r.into_message().map_err(crate::store::StoreError::Unavailable))
                     .collect()

@@ -2,6 +2,8 @@
 //! BEGIN (IMMEDIATE), so two processes on one file wait for each other, never deadlock.
 
 use super::customers::impl_customer_sql;
+use super::inbound_sql::impl_inbound_sql;
+use super::orders_sql::impl_orders_sql;
 use super::outbox_sql::impl_outbox_sql;
 use super::sql::impl_store;
 use super::StoreError;
@@ -18,7 +20,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
 impl SqliteStore {
     /// One writer at a time: the claim's transaction is enough.
-    const DUE_OUTBOX: &'static str = super::sql::DUE_OUTBOX;
+    const DUE_OUTBOX: &'static str = super::statements::DUE_OUTBOX;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
     const LOCK_RECIPIENT: Option<&'static str> = None;
 
@@ -99,3 +101,5 @@ pub(super) fn newly_applied(migrator: &sqlx::migrate::Migrator, before: &[i64]) 
 impl_store!(SqliteStore, sqlx::Sqlite);
 impl_customer_sql!(SqliteStore, sqlx::Sqlite);
 impl_outbox_sql!(SqliteStore, sqlx::Sqlite);
+impl_inbound_sql!(SqliteStore, sqlx::Sqlite);
+impl_orders_sql!(SqliteStore, sqlx::Sqlite);

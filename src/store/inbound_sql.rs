@@ -1,0 +1,242 @@
+//! The SQL of inbound mail (each message recorded once with its effects, the mailbox
+//! checkpoints) and of the staff queue and order documents, shared by both backends
+//! like `sql.rs` (stamped out per backend by `impl_inbound_sql!`).
+
+macro_rules! impl_inbound_sql {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn record_inbound_sql(
+                &self,
+                record: crate::store::InboundRecord,
+            ) -> Result<(), crate::store::StoreError> {
+                use crate::store::StoreError;
+                let crate::store::InboundRecord {
+                    message,
+                    change,
+                    handoff,
+                    documents,
+                    posts,
+                } = record;
+                let key = &message.key;
+                let order_id = change
+                    .as_ref()
+                    .and_then(|c| crate::store::rows::order_id(&c.order.reference));
+                let mut tx = self.begin_write().await?;
+                let inserted = sqlx::query(crate::store::statements::INSERT_INBOUND)
+                    .bind(&key.mailbox)
+                    .bind(key.uidvalidity)
+                    .bind(key.uid)
+                    .bind(&key.message_id)
+                    .bind(order_id)
+                    .bind(message.received_at)
+                    .bind(&message.sender)
+                    .bind(&message.subject)
+                    .bind(&message.kind)
+                    .bind(&message.outcome)
+                    .execute(&mut *tx)
+                    .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::AlreadyApplied(key.message_id.clone()))
+                    }
+                    other => other?,
+                };
+                if let Some(change) = &change {
+                    let id = Self::update_in(&mut tx, change).await?;
+                    for d in &documents {
+                        sqlx::query(crate::store::statements::INSERT_DOCUMENT)
+                            .bind(id)
+                            .bind(&d.name)
+                            .bind(&d.content_type)
+                            .bind(&d.bytes)
+                            .bind(&key.message_id)
+                            .bind(message.received_at)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                let handoff_order = handoff
+                    .as_ref()
+                    .and_then(|h| h.order.as_ref())
+                    .and_then(crate::store::rows::order_id);
+                let mut posts = posts;
+                if let Some(h) = &handoff {
+                    let item: i64 = sqlx::query_scalar(crate::store::statements::INSERT_STAFF_ITEM)
+                        .bind(&key.message_id)
+                        .bind(handoff_order)
+                        .bind(&message.sender)
+                        .bind(&message.subject)
+                        .bind(&message.kind)
+                        .bind(&h.reason)
+                        .bind(&h.raw)
+                        .bind(message.received_at)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    // The post names the item by the number it just got.
+                    posts = posts.iter().map(|p| p.naming_inbox_item(item)).collect();
+                }
+                Self::queue(&mut tx, &posts, handoff_order.or(order_id), message.received_at).await?;
+                if key.uidvalidity != 0 {
+                    sqlx::query(crate::store::statements::UPSERT_CHECKPOINT)
+                        .bind(&key.mailbox)
+                        .bind(key.uidvalidity)
+                        .bind(key.uid)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn advance_checkpoint_sql(
+                &self,
+                mailbox: &str,
+                uidvalidity: i64,
+                uid: i64,
+            ) -> Result<(), crate::store::StoreError> {
+                sqlx::query(crate::store::statements::UPSERT_CHECKPOINT)
+                    .bind(mailbox)
+                    .bind(uidvalidity)
+                    .bind(uid)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn checkpoint_sql(
+                &self,
+                mailbox: &str,
+            ) -> Result<Option<crate::store::Checkpoint>, crate::store::StoreError> {
+                let row: Option<(i64, i64)> =
+                    sqlx::query_as("SELECT uidvalidity, last_uid FROM mailbox_checkpoints WHERE mailbox = $1")
+                        .bind(mailbox)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(uidvalidity, last_uid)| crate::store::Checkpoint {
+                    uidvalidity,
+                    last_uid,
+                }))
+            }
+
+            async fn open_orders_of_contact_sql(
+                &self,
+                address: &crate::domain::EmailAddress,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM orders o JOIN order_contacts c ON c.order_id = o.id WHERE c.email = $1 \
+                     AND o.state NOT IN ('completed', 'cancelled') ORDER BY o.id DESC LIMIT 50",
+                    crate::store::statements::ORDER_COLUMNS
+                );
+                let rows = sqlx::query_as(&sql)
+                    .bind(address.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                self.hydrate(rows).await
+            }
+
+            async fn staff_queue_sql(
+                &self,
+                include_resolved: bool,
+                limit: i64,
+            ) -> Result<Vec<crate::domain::StaffItem>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM staff_queue WHERE ($1 OR status = 'open') ORDER BY id LIMIT $2",
+                    crate::store::statements::STAFF_ITEM_COLUMNS
+                );
+                let rows: Vec<crate::store::rows::StaffItemRow> = sqlx::query_as(&sql)
+                    .bind(include_resolved)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|r| {
+                        r.into_item(Vec::new())
+                            .map_err(crate::store::StoreError::Unavailable)
+                    })
+                    .collect()
+            }
+
+            async fn staff_item_sql(
+                &self,
+                id: i64,
+            ) -> Result<Option<crate::domain::StaffItem>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM staff_queue WHERE id = $1",
+                    crate::store::statements::STAFF_ITEM_COLUMNS
+                );
+                let row: Option<crate::store::rows::StaffItemRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                let Some(row) = row else { return Ok(None) };
+                let raw: Vec<u8> = sqlx::query_scalar("SELECT raw FROM staff_queue WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(Some(
+                    row.into_item(raw)
+                        .map_err(crate::store::StoreError::Unavailable)?,
+                ))
+            }
+
+            async fn resolve_staff_item_sql(
+                &self,
+                resolution: crate::store::Resolution,
+            ) -> Result<(), crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let at = resolution.at;
+                let order_id = resolution
+                    .change
+                    .as_ref()
+                    .and_then(|c| crate::store::rows::order_id(&c.order.reference));
+                let updated = sqlx::query(
+                    "UPDATE staff_queue SET status = $2, resolved_by = $3, resolved_at = $4, \
+                     order_id = COALESCE($5, order_id) WHERE id = $1 AND status = 'open'",
+                )
+                .bind(resolution.id)
+                .bind(resolution.status.as_str())
+                .bind(&resolution.by)
+                .bind(at)
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() != 1 {
+                    return Err(crate::store::StoreError::AlreadyResolved(resolution.id));
+                }
+                if let Some(change) = &resolution.change {
+                    let id = Self::update_in(&mut tx, change).await?;
+                    for d in &resolution.documents {
+                        sqlx::query(crate::store::statements::INSERT_DOCUMENT)
+                            .bind(id)
+                            .bind(&d.name)
+                            .bind(&d.content_type)
+                            .bind(&d.bytes)
+                            .bind(&resolution.message_id)
+                            .bind(at)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn documents_sql(
+                &self,
+                reference: &crate::domain::OrderRef,
+            ) -> Result<Vec<crate::domain::DocumentInfo>, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else {
+                    return Ok(Vec::new());
+                };
+                let rows: Vec<crate::store::rows::DocumentRow> = sqlx::query_as(
+                    "SELECT name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, received_at \
+                     FROM order_documents WHERE order_id = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_inbound_sql;

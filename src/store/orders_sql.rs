@@ -1,0 +1,106 @@
+//! The SQL of reading orders (one, by number, a page of them, their timelines) and of
+//! filling an order row with its lines, shared by both backends like `sql.rs` (stamped
+//! out per backend by `impl_orders_sql!`).
+
+macro_rules! impl_orders_sql {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            /// Loads the numbers and contacts of these order rows and builds the orders.
+            async fn hydrate(
+                &self,
+                rows: Vec<crate::store::rows::OrderRow>,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                use crate::store::rows::{group_by_order, ContactRow, NumberRow};
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                let (mut numbers, mut contacts): (Vec<NumberRow>, Vec<ContactRow>) = (Vec::new(), Vec::new());
+                // In chunks: a list of ids never outgrows the database's bind limit.
+                for chunk in ids.chunks(crate::store::statements::IDS_PER_QUERY) {
+                    let mut q = in_ids(
+                        "SELECT order_id, position, number, number_type, status, route, active FROM order_numbers WHERE order_id IN (",
+                        chunk,
+                        "",
+                    );
+                    numbers.extend(q.build_query_as::<NumberRow>().fetch_all(&self.pool).await?);
+                    let mut q = in_ids("SELECT order_id, position, email, failing, language FROM order_contacts WHERE order_id IN (", chunk, "");
+                    contacts.extend(q.build_query_as::<ContactRow>().fetch_all(&self.pool).await?);
+                }
+                let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
+                let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
+                rows.into_iter()
+                    .map(|row| {
+                        let id = row.id;
+                        row.into_order(numbers.remove(&id).unwrap_or_default(), contacts.remove(&id).unwrap_or_default())
+                            .map_err(crate::store::StoreError::Unavailable)
+                    })
+                    .collect()
+            }
+
+            async fn order_sql(
+                &self,
+                reference: &crate::domain::OrderRef,
+            ) -> Result<Option<crate::domain::Order>, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(None) };
+                let sql = format!("SELECT {} FROM orders o WHERE o.id = $1", crate::store::statements::ORDER_COLUMNS);
+                let row: Option<crate::store::rows::OrderRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                Ok(self.hydrate(row.into_iter().collect()).await?.pop())
+            }
+
+            async fn orders_with_number_sql(
+                &self,
+                number: &crate::domain::PhoneNumber,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM orders o JOIN order_numbers n ON n.order_id = o.id WHERE n.number = $1 \
+                     ORDER BY n.active DESC, o.id DESC LIMIT 50",
+                    crate::store::statements::ORDER_COLUMNS
+                );
+                let rows = sqlx::query_as(&sql).bind(number.e164()).fetch_all(&self.pool).await?;
+                self.hydrate(rows).await
+            }
+
+            async fn list_orders_sql(
+                &self,
+                filter: &crate::store::OrderFilter,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM orders o WHERE ($1 IS NULL OR o.state = $1) ORDER BY o.id DESC LIMIT $2",
+                    crate::store::statements::ORDER_COLUMNS
+                );
+                let rows = sqlx::query_as(&sql)
+                    .bind(filter.state.map(|s| s.as_str().to_string()))
+                    .bind(filter.limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                self.hydrate(rows).await
+            }
+
+            async fn timelines_sql(
+                &self,
+                references: &[crate::domain::OrderRef],
+            ) -> Result<crate::store::Timelines, crate::store::StoreError> {
+                let ids: Vec<i64> = references.iter().filter_map(crate::store::rows::order_id).collect();
+                let mut out = crate::store::Timelines::new();
+                if ids.is_empty() {
+                    return Ok(out);
+                }
+                for chunk in ids.chunks(crate::store::statements::IDS_PER_QUERY) {
+                    let mut q = in_ids(
+                        "SELECT order_id, at, source, event, text FROM timeline WHERE order_id IN (",
+                        chunk,
+                        " ORDER BY id",
+                    );
+                    let rows: Vec<crate::store::rows::TimelineRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                    for row in rows {
+                        out.entry(crate::domain::OrderRef::from_number(row.order_id)).or_default().push(row.into());
+                    }
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_orders_sql;

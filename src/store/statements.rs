@@ -1,0 +1,55 @@
+//! The SQL statements both backends share, by name (`$N` placeholders mean the same on
+//! SQLite and PostgreSQL).
+
+pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier, o.kind, o.account_number, o.btn, \
+    o.pin, o.account_name, o.service_address, o.authorized_name, o.contract_end, o.time_zone, o.loa_signed_at, o.bill, \
+    o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at";
+
+/// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order.
+pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer, carrier, kind, account_number, btn, \
+    pin, account_name, service_address, authorized_name, contract_end, time_zone, loa_signed_at, bill, \
+    bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at, rejected_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+
+/// The same binds; succeeds only when the order still has the version it was loaded with.
+pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
+    kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
+    authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
+    bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
+    opened_at = $22, updated_at = $23, rejected_at = $24 WHERE id = $1 AND version = $2";
+
+pub const INSERT_TIMELINE: &str =
+    "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
+
+pub const INSERT_INBOUND: &str = "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, \
+    received_at, sender, subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// Moves forward within one UIDVALIDITY; a new UIDVALIDITY starts over.
+pub const UPSERT_CHECKPOINT: &str = "INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) \
+    VALUES ($1, $2, $3) ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, \
+    last_uid = excluded.last_uid WHERE mailbox_checkpoints.uidvalidity <> excluded.uidvalidity \
+    OR mailbox_checkpoints.last_uid < excluded.last_uid";
+
+/// Ids bound in one `IN (...)`: far under SQLite's 32,766 and PostgreSQL's 65,535.
+pub const IDS_PER_QUERY: usize = 1_000;
+
+pub const INSERT_STAFF_ITEM: &str = "INSERT INTO staff_queue (message_id, order_id, sender, subject, kind, reason, \
+    raw, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id";
+
+pub const STAFF_ITEM_COLUMNS: &str =
+    "id, message_id, order_id, sender, subject, kind, reason, status, created_at, resolved_by";
+
+pub const INSERT_DOCUMENT: &str = "INSERT INTO order_documents (order_id, name, content_type, bytes, message_id, \
+    received_at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub const OUTBOX_COLUMNS: &str = "id, channel, recipient, order_id, template, subject, body, status, attempts, \
+    last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at";
+
+/// The due, unclaimed messages of a channel ($3), at $4, at most $5.
+pub const DUE_OUTBOX: &str = "SELECT id FROM outbox WHERE channel = $3 AND status = 'pending' \
+    AND (send_after IS NULL OR send_after <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4) \
+    AND (claimed_until IS NULL OR claimed_until <= $4) ORDER BY id LIMIT $5";
+
+pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, \
+    last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at \
+    FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
