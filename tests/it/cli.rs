@@ -318,7 +318,14 @@ fn migrate_reports_what_it_applied() {
     let first: Value = serde_json::from_str(&stdout(&portbot(dir.path(), &["migrate", "--json"]))).unwrap();
     assert_eq!(
         first["applied"],
-        serde_json::json!(["1 port desk", "2 inbox", "3 outbox", "4 customers", "5 hot lookups", "6 receipts"])
+        serde_json::json!([
+            "1 port desk",
+            "2 inbox",
+            "3 outbox",
+            "4 customers",
+            "5 hot lookups",
+            "6 receipts"
+        ])
     );
     assert!(dir.path().join("data/portbot.db").exists());
     let second: Value = serde_json::from_str(&stdout(&portbot(dir.path(), &["migrate", "--json"]))).unwrap();
