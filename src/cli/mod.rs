@@ -3,12 +3,9 @@
 //! bad input and 2 for a failing dependency.
 
 use crate::app::App;
-use crate::chat::Caller;
 use crate::clock::{Clock, FixedClock, ShiftedClock, SystemClock};
 use crate::config::Settings;
-use crate::desk::DeskError;
-use crate::domain::{OrderRef, OrderState, Source};
-use crate::store::{OrderFilter, StoreError};
+use crate::domain::{OrderRef, Source};
 use crate::views::{order_card, order_view};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
@@ -227,65 +224,6 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| format!("'{s}' is not an RFC 3339 time: write it as 2026-11-23T15:00:00Z"))
 }
 
-/// A failure as the user sees it: one sentence and an exit code.
-#[derive(Debug)]
-pub struct Failure {
-    pub message: String,
-    pub code: u8,
-}
-
-impl Failure {
-    /// Output that could not be written. A reader that went away (`| head`) is no
-    /// failure: the command stops quietly (code 0, nothing to say).
-    pub(crate) fn output(e: std::io::Error) -> Self {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Self {
-                message: String::new(),
-                code: 0,
-            };
-        }
-        Self {
-            message: format!("the output could not be written: {e}"),
-            code: 2,
-        }
-    }
-
-    fn input(message: impl ToString) -> Self {
-        Self {
-            message: message.to_string(),
-            code: 1,
-        }
-    }
-}
-
-impl From<DeskError> for Failure {
-    fn from(e: DeskError) -> Self {
-        let code = if e.is_dependency_failure() { 2 } else { 1 };
-        Self {
-            message: e.to_string(),
-            code,
-        }
-    }
-}
-
-impl From<crate::app::StartError> for Failure {
-    fn from(e: crate::app::StartError) -> Self {
-        match e {
-            crate::app::StartError::Store(e) => e.into(),
-            auth => Self {
-                message: auth.to_string(),
-                code: 1,
-            },
-        }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        DeskError::from(e).into()
-    }
-}
-
 /// Carries out a parsed command line, writing what it shows to `out`.
 pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     if let Command::Parse { files, text, explain } = &cli.command {
@@ -338,133 +276,23 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
             let reference: OrderRef = reference.parse().map_err(Failure::input)?;
             show(&app, &reference, json, out).await
         }
-        Command::Order(OrderCommand::List { state, limit }) => {
-            let state = state
-                .map(|s| s.parse::<OrderState>())
-                .transpose()
-                .map_err(Failure::input)?;
-            let orders = app.desk.list(&OrderFilter { state, limit }).await?;
-            let refs: Vec<OrderRef> = orders.iter().map(|o| o.reference.clone()).collect();
-            let mut timelines = if json {
-                app.store.timelines(&refs).await?
-            } else {
-                Default::default()
-            };
-            for order in &orders {
-                let text = if json {
-                    let timeline = timelines.remove(&order.reference).unwrap_or_default();
-                    serde_json::to_string(&order_view(order, timeline)).unwrap_or_default()
-                } else {
-                    format!(
-                        "{} {} {} {} {} number(s)",
-                        order.reference,
-                        order.state,
-                        order.customer,
-                        order.carrier,
-                        order.numbers.len()
-                    )
-                };
-                print(out, text)?;
-            }
-            Ok(())
-        }
-        Command::Chat { text, user } => {
-            let reply = app.chat.handle(&Caller::staff(&user), &text).await;
-            let shown = if json {
-                serde_json::to_string(&reply).unwrap_or_default()
-            } else {
-                // A terminal shows chat text without its Discord markdown.
-                crate::chat::plain(&reply.text)
-            };
-            if reply.ok || json {
-                print(out, shown)?;
-            }
-            match reply {
-                Reply { ok: true, .. } => Ok(()),
-                Reply {
-                    dependency_failed,
-                    text,
-                    ..
-                } => Err(Failure {
-                    message: crate::chat::plain(&text),
-                    code: if dependency_failed { 2 } else { 1 },
-                }),
-            }
-        }
+        Command::Order(OrderCommand::List { state, limit }) => printed::list(&app, state, limit, json, out).await,
+        Command::Chat { text, user } => printed::chat(&app, &text, &user, json, out).await,
         Command::Parse { .. } => unreachable!("parse runs before the settings load"),
         Command::Ingest { files } => ingest::ingest_files(&app, &files, json, out).await,
-        Command::Customer(command) => {
-            let customer = match command {
-                CustomerCli::Show { account } => app.desk.customer(&account).await?,
-                command => {
-                    let (account, change) = command.into_change()?;
-                    app.desk.change_customer(&account, change).await?
-                }
-            };
-            let text = if json {
-                serde_json::to_string(&customer).unwrap_or_default()
-            } else {
-                let contacts: Vec<String> = customer
-                    .contacts
-                    .iter()
-                    .map(|c| format!("{} [{}]", c.email, c.language))
-                    .collect();
-                format!(
-                    "{} {} {} {} contacts: {}",
-                    customer.account,
-                    customer.company,
-                    if customer.onboarded {
-                        "onboarded"
-                    } else {
-                        "not-onboarded"
-                    },
-                    customer.time_zone.name(),
-                    contacts.join(", ")
-                )
-            };
-            print(out, text)
-        }
-        Command::Tick => {
-            let report = app.desk.tick().await?;
-            let text = if json {
-                serde_json::to_string(&report).unwrap_or_default()
-            } else {
-                format!(
-                    "{} order(s) checked: {} customer reminder(s), {} staff alert(s) queued; {} already done",
-                    report.orders_checked, report.customer_reminders, report.staff_alerts, report.already_done
-                )
-            };
-            print(out, text)
-        }
-        Command::Outbox { all } => {
-            for message in app.desk.outbox(all).await? {
-                let text = if json {
-                    serde_json::to_string(&message).unwrap_or_default()
-                } else {
-                    let order = message.order_ref.as_ref().map(|r| r.to_string()).unwrap_or_default();
-                    format!(
-                        "{} {} {} {} {} {}: {}",
-                        message.id,
-                        message.status.as_str(),
-                        message.channel.as_str(),
-                        message.to,
-                        order,
-                        message.template,
-                        message.subject
-                    )
-                };
-                print(out, text)?;
-            }
-            Ok(())
-        }
+        Command::Customer(command) => printed::customer(&app, command, json, out).await,
+        Command::Tick => printed::tick(&app, json, out).await,
+        Command::Outbox { all } => printed::outbox(&app, all, json, out).await,
     }
 }
 
-use crate::chat::Reply;
-
+mod failure;
 mod ingest;
 mod open;
 mod parse;
+mod printed;
+
+pub use failure::Failure;
 
 async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     let file = app.desk.order_file(reference).await?;
