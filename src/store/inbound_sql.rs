@@ -118,22 +118,6 @@ macro_rules! impl_inbound_sql {
                 }))
             }
 
-            async fn open_orders_of_contact_sql(
-                &self,
-                address: &crate::domain::EmailAddress,
-            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM orders o JOIN order_contacts c ON c.order_id = o.id WHERE c.email = $1 \
-                     AND o.state NOT IN ('completed', 'cancelled') ORDER BY o.id DESC LIMIT 50",
-                    crate::store::statements::ORDER_COLUMNS
-                );
-                let rows = sqlx::query_as(&sql)
-                    .bind(address.as_str())
-                    .fetch_all(&self.pool)
-                    .await?;
-                self.hydrate(rows).await
-            }
-
             async fn staff_queue_sql(
                 &self,
                 include_resolved: bool,

@@ -1,4 +1,4 @@
-//! The SQL of reading orders (one, by number, a page of them, their timelines) and of
+//! The SQL of reading orders (one, by number, by contact, a page of them, their timelines) and of
 //! filling an order row with its lines, shared by both backends like `sql.rs` (stamped
 //! out per backend by `impl_orders_sql!`).
 
@@ -98,6 +98,22 @@ macro_rules! impl_orders_sql {
                     }
                 }
                 Ok(out)
+            }
+
+            async fn open_orders_of_contact_sql(
+                &self,
+                address: &crate::domain::EmailAddress,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM orders o JOIN order_contacts c ON c.order_id = o.id WHERE c.email = $1 \
+                     AND o.state NOT IN ('completed', 'cancelled') ORDER BY o.id DESC LIMIT 50",
+                    crate::store::statements::ORDER_COLUMNS
+                );
+                let rows = sqlx::query_as(&sql)
+                    .bind(address.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                self.hydrate(rows).await
             }
         }
     };

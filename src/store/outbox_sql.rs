@@ -108,9 +108,7 @@ macro_rules! impl_outbox_sql {
                 address: &str,
                 since: chrono::DateTime<chrono::Utc>,
             ) -> Result<i64, crate::store::StoreError> {
-                Ok(sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2",
-                )
+                Ok(sqlx::query_scalar(crate::store::statements::EMAILS_TO_SINCE)
                 .bind(address)
                 .bind(since)
                 .fetch_one(&self.pool)
@@ -199,9 +197,7 @@ macro_rules! impl_outbox_sql {
                     if let Some(lock) = Self::LOCK_RECIPIENT {
                         sqlx::query(lock).bind(to).execute(&mut **tx).await?;
                     }
-                    let sent: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2",
-                    )
+                    let sent: i64 = sqlx::query_scalar(crate::store::statements::EMAILS_TO_SINCE)
                     .bind(to)
                     .bind(at - chrono::Duration::hours(24))
                     .fetch_one(&mut **tx)
