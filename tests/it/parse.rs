@@ -33,6 +33,16 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// `portbot parse --json FILES...` run in `dir`.
+fn parse_json(dir: &Path, files: &[String]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_portbot"))
+        .current_dir(dir)
+        .args(["parse", "--json"])
+        .args(files)
+        .output()
+        .unwrap()
+}
+
 /// Scores `portbot parse` of every file listed in `dir/expected.jsonl`; returns the
 /// scorer's report and its overall figure.
 fn score(dir: &Path) -> (String, f64) {
@@ -47,13 +57,7 @@ fn score(dir: &Path) -> (String, f64) {
                 .to_string()
         })
         .collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_portbot"))
-        .current_dir(dir)
-        .arg("parse")
-        .arg("--json")
-        .args(&files)
-        .output()
-        .unwrap();
+    let out = parse_json(dir, &files);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let actual = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(actual.path(), &out.stdout).unwrap();
@@ -221,12 +225,7 @@ fn many_files_read_on_every_core_come_back_in_the_order_given() {
         .collect();
     files.reverse();
     files.insert(files.len() / 2, "mail/nope.eml".into());
-    let out = Command::new(env!("CARGO_BIN_EXE_portbot"))
-        .current_dir(&samples)
-        .args(["parse", "--json"])
-        .args(&files)
-        .output()
-        .unwrap();
+    let out = parse_json(&samples, &files);
     assert_eq!(out.status.code(), Some(1));
     let printed: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()

@@ -214,3 +214,19 @@ async fn staff_posts_appear_in_the_terminal_in_local_mode() {
         .iter()
         .any(|m| m.template == "chat/new_order" && m.status == portbot::domain::OutboxStatus::Sent));
 }
+
+#[tokio::test]
+async fn the_scheduler_waits_for_its_next_time_by_the_desk_clock() {
+    use portbot::worker::Worker;
+    let t = TestDesk::start(Backend::Sqlite).await;
+    // Every five minutes; the desk's clock says 15:00:00, then 15:03:30.
+    let scheduler = portbot::run::Scheduler {
+        desk: t.app.desk.clone(),
+        schedule: "0 */5 * * * *".parse().unwrap(),
+    };
+    t.at("2026-11-23T15:00:00Z");
+    assert_eq!(scheduler.first_wait(), Duration::from_secs(300));
+    t.at("2026-11-23T15:03:30Z");
+    assert_eq!(scheduler.idle_wait(), Duration::from_secs(90));
+    t.finish().await;
+}
