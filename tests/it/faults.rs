@@ -28,11 +28,11 @@ impl ScratchPostgres {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
-        as_postgres(&["chmod", "755", &dir.path().display().to_string()], None);
-        as_postgres(&["chown", "postgres", &data.display().to_string()], None);
+        command_as(&["chmod", "755", &dir.path().display().to_string()], None);
+        command_as(&["chown", "postgres", &data.display().to_string()], None);
         let port = free_port();
         let initdb = bin.join("initdb").display().to_string();
-        as_postgres(
+        command_as(
             &[
                 &initdb,
                 "-D",
@@ -76,7 +76,7 @@ impl ScratchPostgres {
         let data = self.data.display().to_string();
         let mut args = vec![pg_ctl.as_str(), "-D", &data, "-o", &options, "-l", &log, "-w"];
         args.extend_from_slice(action);
-        as_postgres(&args, Some("postgres"));
+        command_as(&args, Some("postgres"));
     }
 }
 
@@ -90,8 +90,8 @@ impl Drop for ScratchPostgres {
     }
 }
 
-/// Runs a command, as the postgres user when `user` says so (PostgreSQL refuses root).
-fn as_postgres(args: &[&str], user: Option<&str>) {
+/// Runs a command, as `user` when one is named (PostgreSQL refuses to run as root).
+fn command_as(args: &[&str], user: Option<&str>) {
     let output = match user {
         Some(user) => Command::new("runuser").args(["-u", user, "--"]).args(args).output(),
         None => Command::new(args[0]).args(&args[1..]).output(),
