@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::{Detail, NumberType, OrderKind};
 
 fn read(text: &str) -> Result<Command, CommandError> {
     parse(text, chrono_tz::America::New_York)

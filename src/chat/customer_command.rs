@@ -1,6 +1,7 @@
 //! `customer ...` commands: staff manage customer accounts from the chat.
 
-use super::command::{key_values_for, split_word, usage, CommandError};
+use super::command::CommandError;
+use super::words::{key_values_for, split_word, usage};
 use crate::desk::CustomerChange;
 use crate::domain::{parse_number_list, EmailAddress, Language};
 

@@ -4,7 +4,10 @@
 
 pub mod command;
 pub mod customer_command;
+mod order_details;
 pub mod poster;
+pub mod verbs;
+mod words;
 
 use crate::desk::{Desk, DeskError};
 use crate::domain::{Event, OrderRef, OrderState, Source};
@@ -268,7 +271,10 @@ impl ChatCore {
     fn help(&self) -> Result<String, ChatError> {
         let states: Vec<&str> = OrderState::ALL.iter().map(|s| s.as_str()).collect();
         let codes: Vec<&str> = crate::domain::RejectCode::ALL.iter().map(|c| c.code()).collect();
-        let context = minijinja::context! { states => states.join(", "), codes => codes.join(", "), fields => command::SET_FIELDS };
+        let commands: Vec<&str> = verbs::VERBS.iter().map(|v| v.help).collect();
+        let context = minijinja::context! {
+            commands, states => states.join(", "), codes => codes.join(", "), fields => order_details::SET_FIELDS,
+        };
         Ok(self
             .desk
             .texts()

@@ -1,137 +1,24 @@
-//! The slash commands: one per chat command, with typed options, turned back into the
-//! command line the chat core reads; autocomplete for order references and reject codes.
+//! The slash commands: one per row of the chat core's command table (`chat::verbs`),
+//! their options written back into the line that row reads; autocomplete for order
+//! references and reject codes.
 
+use crate::chat::verbs::{find, VERBS};
 use crate::desk::Desk;
 use crate::domain::{OrderState, RejectCode};
 use crate::store::OrderFilter;
 use serenity::all::{CommandData, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption};
 
-/// (name, description, options: (name, description, required, autocomplete))
-type Spec = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str, bool, bool)],
-);
-
-const ORDER: (&str, &str, bool, bool) = ("order", "PORT-1042", true, true);
-
-const SPECS: &[Spec] = &[
-    (
-        "status",
-        "An order's card, by reference or number",
-        &[("target", "PORT-1042 or 305-555-0100", true, true)],
-    ),
-    (
-        "list",
-        "The latest orders",
-        &[("state", "awaiting_documents, ready, submitted, ...", false, false)],
-    ),
-    (
-        "open",
-        "Open an order",
-        &[
-            ("customer", "ACME-001", true, false),
-            ("carrier", "The losing carrier", true, false),
-            ("numbers", "305-555-0100 thru 0103", true, false),
-            ("contact", "ops@acme.example", true, false),
-            (
-                "details",
-                "More key=value pairs (account=, pin=, btn=, name=, address=...)",
-                false,
-                false,
-            ),
-        ],
-    ),
-    (
-        "set",
-        "Change a detail",
-        &[
-            ORDER,
-            ("field", "account, pin, btn, name, address, ...", true, false),
-            ("value", "The new value", true, false),
-        ],
-    ),
-    ("loa-signed", "The customer signed the e-LOA", &[ORDER]),
-    ("submit", "Send a ready order to the carrier", &[ORDER]),
-    (
-        "foc",
-        "The carrier confirmed the port date",
-        &[ORDER, ("date", "YYYY-MM-DD", true, false)],
-    ),
-    (
-        "reject",
-        "The carrier rejected the order",
-        &[
-            ORDER,
-            ("code", "The reject code", true, true),
-            ("reason", "The carrier's words", true, false),
-        ],
-    ),
-    (
-        "route",
-        "Where a number rings",
-        &[
-            ORDER,
-            ("number", "305-555-0100 or all", true, false),
-            (
-                "target",
-                "ext 201, ring-group Sales, ivr Main, fax-ata, efax x@y.com",
-                true,
-                false,
-            ),
-        ],
-    ),
-    ("complete", "The carrier finished the port", &[ORDER]),
-    ("cancel", "Cancel the order", &[ORDER, ("reason", "Why", false, false)]),
-    (
-        "reopen",
-        "Take back a completion or cancellation made in error",
-        &[ORDER, ("why", "Why it is reopened", true, false)],
-    ),
-    (
-        "bill",
-        "A bill that came another way",
-        &[ORDER, ("text", "The bill's text", true, false)],
-    ),
-    (
-        "note",
-        "A note on the timeline",
-        &[ORDER, ("text", "The note", true, false)],
-    ),
-    (
-        "inbox",
-        "E-mails waiting for a person",
-        &[
-            ("action", "show, attach or dismiss", false, false),
-            ("item", "The inbox item number", false, false),
-            ("extra", "PORT-1042 to attach to, or why dismissed", false, false),
-        ],
-    ),
-    ("remind", "Remind the customer now", &[ORDER]),
-    ("digest", "The daily digest, now", &[]),
-    (
-        "customer",
-        "Customer accounts",
-        &[
-            ("action", "add, show, onboard, contact, temporary", true, false),
-            ("account", "ACME-001", true, false),
-            ("rest", "company=\"...\", EMAIL language=es, numbers...", false, false),
-        ],
-    ),
-    ("help", "What the bot can do", &[]),
-];
-
 pub fn definitions() -> Vec<CreateCommand> {
-    SPECS
+    VERBS
         .iter()
-        .map(|(name, description, options)| {
-            options.iter().fold(
-                CreateCommand::new(*name).description(*description),
-                |command, (o, d, required, auto)| {
+        .map(|verb| {
+            verb.options.iter().fold(
+                CreateCommand::new(verb.name).description(verb.description),
+                |command, option| {
                     command.add_option(
-                        CreateCommandOption::new(CommandOptionType::String, *o, *d)
-                            .required(*required)
-                            .set_autocomplete(*auto),
+                        CreateCommandOption::new(CommandOptionType::String, option.name, option.description)
+                            .required(option.required)
+                            .set_autocomplete(option.suggested),
                     )
                 },
             )
@@ -139,27 +26,27 @@ pub fn definitions() -> Vec<CreateCommand> {
         .collect()
 }
 
-/// The command line a slash command stands for: its name, then its options in order.
+/// The command line a slash command stands for, written by its row in the table.
 pub fn command_line(data: &CommandData) -> String {
-    let mut line = data.name.clone();
-    for option in &data.options {
-        let value = match &option.value {
-            CommandDataOptionValue::String(s) => s.clone(),
-            CommandDataOptionValue::Integer(n) => n.to_string(),
-            CommandDataOptionValue::Number(n) => n.to_string(),
-            CommandDataOptionValue::Boolean(b) => b.to_string(),
-            _ => continue,
-        };
-        // `open` takes key=value pairs; the rest take words in order.
-        let value = match (data.name.as_str(), option.name.as_str()) {
-            ("open", "details") => value,
-            ("open", key) => format!("{key}=\"{}\"", value.replace('"', "")),
-            _ => value,
-        };
-        line.push(' ');
-        line.push_str(&value);
+    let given: Vec<(&str, String)> = data
+        .options
+        .iter()
+        .filter_map(|option| {
+            let value = match &option.value {
+                CommandDataOptionValue::String(s) => s.clone(),
+                CommandDataOptionValue::Integer(n) => n.to_string(),
+                CommandDataOptionValue::Number(n) => n.to_string(),
+                CommandDataOptionValue::Boolean(b) => b.to_string(),
+                _ => return None,
+            };
+            Some((option.name.as_str(), value))
+        })
+        .collect();
+    match find(&data.name) {
+        Some(verb) => verb.line(&given),
+        // Not ours (a command left registered by an older build): the chat core says so.
+        None => data.name.clone(),
     }
-    line
 }
 
 /// Choices for the option being typed: open orders by reference, or reject codes.
