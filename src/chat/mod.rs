@@ -12,6 +12,7 @@ mod words;
 use crate::desk::{Desk, DeskError};
 use crate::domain::{Event, OrderRef, OrderState, Source};
 use crate::store::OrderFilter;
+use crate::texts::{ChatReply, ListRow};
 use crate::views::order_card;
 use chrono_tz::Tz;
 use command::{Command, CommandError, Target};
@@ -161,13 +162,7 @@ impl ChatCore {
             Command::InboxShow(id) => {
                 let (item, text) = self.desk.staff_item(id).await?;
                 let order = item.order_ref.clone();
-                let context = minijinja::context! { item => item, text => text };
-                let text = self
-                    .desk
-                    .texts()
-                    .render("chat/inbox_item", context)
-                    .map_err(DeskError::Text)?;
-                Ok((text, order))
+                Ok((self.say(&ChatReply::InboxItem { item, text })?, order))
             }
             Command::InboxAttach(id, order) => {
                 let order = self.desk.attach(id, order, &caller.name).await?;
@@ -201,20 +196,12 @@ impl ChatCore {
 
     fn customer_card(&self, c: &crate::domain::Customer) -> Result<String, ChatError> {
         let numbers: Vec<String> = c.temporary_numbers.iter().map(|n| n.pretty()).collect();
-        Ok(self
-            .desk
-            .texts()
-            .render("chat/customer_card", minijinja::context! { c => c, numbers => numbers })
-            .map_err(DeskError::Text)?)
+        self.say(&ChatReply::CustomerCard { c: c.clone(), numbers })
     }
 
     async fn inbox(&self, all: bool) -> Result<String, ChatError> {
         let items = self.desk.staff_queue(all).await?;
-        Ok(self
-            .desk
-            .texts()
-            .render("chat/inbox", minijinja::context! { items => items })
-            .map_err(DeskError::Text)?)
+        self.say(&ChatReply::Inbox { items })
     }
 
     async fn act(&self, r: OrderRef, event: Event, source: Source) -> Result<(String, Option<OrderRef>), ChatError> {
@@ -225,22 +212,17 @@ impl ChatCore {
     /// The reply to a change: what was done, and the order as it now is.
     fn done(&self, r: OrderRef, outcome: crate::desk::Outcome) -> Result<(String, Option<OrderRef>), ChatError> {
         let card = order_card(&outcome.order, Vec::new(), self.default_tz);
-        let text = self
-            .desk
-            .texts()
-            .render("chat/done", minijinja::context! { order => card, done => outcome.text })
-            .map_err(DeskError::Text)?;
+        let text = self.say(&ChatReply::Done {
+            order: card,
+            done: outcome.text,
+        })?;
         Ok((text, Some(r)))
     }
 
     async fn card(&self, r: &OrderRef) -> Result<String, ChatError> {
         let file = self.desk.order_file(r).await?;
         let card = order_card(&file.order, file.timeline, self.default_tz);
-        Ok(self
-            .desk
-            .texts()
-            .render("chat/order_card", minijinja::context! { order => card })
-            .map_err(DeskError::Text)?)
+        self.say(&ChatReply::OrderCard { order: card })
     }
 
     async fn list(&self, state: Option<OrderState>) -> Result<String, ChatError> {
@@ -251,34 +233,35 @@ impl ChatCore {
                 limit: LIST_LIMIT,
             })
             .await?;
-        let rows: Vec<_> = orders
+        let orders = orders
             .iter()
-            .map(|o| {
-                minijinja::context! {
-                    reference => o.reference.to_string(), state => o.state.as_str(), customer => o.customer,
-                    carrier => o.carrier, count => o.numbers.len(), foc_date => o.foc_date.map(|d| d.to_string()),
-                }
+            .map(|o| ListRow {
+                reference: o.reference.to_string(),
+                state: o.state.as_str(),
+                customer: o.customer.clone(),
+                carrier: o.carrier.clone(),
+                count: o.numbers.len(),
+                foc_date: o.foc_date.map(|d| d.to_string()),
             })
             .collect();
-        let state = state.map(|s| s.as_str());
-        Ok(self
-            .desk
-            .texts()
-            .render("chat/order_list", minijinja::context! { orders => rows, state })
-            .map_err(DeskError::Text)?)
+        self.say(&ChatReply::OrderList {
+            orders,
+            state: state.map(|s| s.as_str()),
+        })
     }
 
     fn help(&self) -> Result<String, ChatError> {
         let states: Vec<&str> = OrderState::ALL.iter().map(|s| s.as_str()).collect();
         let codes: Vec<&str> = crate::domain::RejectCode::ALL.iter().map(|c| c.code()).collect();
-        let commands: Vec<&str> = verbs::VERBS.iter().map(|v| v.help).collect();
-        let context = minijinja::context! {
-            commands, states => states.join(", "), codes => codes.join(", "), fields => order_details::SET_FIELDS,
-        };
-        Ok(self
-            .desk
-            .texts()
-            .render("chat/help", context)
-            .map_err(DeskError::Text)?)
+        self.say(&ChatReply::Help {
+            commands: verbs::VERBS.iter().map(|v| v.help).collect(),
+            states: states.join(", "),
+            codes: codes.join(", "),
+            fields: order_details::SET_FIELDS,
+        })
+    }
+
+    fn say(&self, reply: &ChatReply) -> Result<String, ChatError> {
+        Ok(self.desk.texts().reply(reply).map_err(DeskError::Text)?)
     }
 }

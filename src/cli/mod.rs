@@ -305,7 +305,7 @@ async fn show(app: &App, reference: &OrderRef, json: bool, out: &mut (dyn Write 
         card.recent = crate::views::card_entries(&file.timeline, app.settings.time_zone);
         app.desk
             .texts()
-            .render("chat/order_card", minijinja::context! { order => card })
+            .reply(&crate::texts::ChatReply::OrderCard { order: card })
             .map(|text| crate::chat::plain(&text))
             .map_err(|e| Failure {
                 message: format!("{e:#}"),

@@ -126,6 +126,24 @@ struct MailOrder {
     estimate: Option<String>,
 }
 
+/// What every customer e-mail's template (and its footer) reads.
+#[derive(Debug, Serialize)]
+struct MailContext {
+    order: MailOrder,
+    /// "reminder 2 of 3", for reminders.
+    reminder: Option<ReminderCount>,
+}
+
+#[derive(Debug, Serialize)]
+struct ReminderCount {
+    n: usize,
+    of: usize,
+}
+
+/// `cannot_share` reads nothing: not the order, not the sender's own words.
+#[derive(Debug, Serialize)]
+struct NothingOfTheOrder {}
+
 #[derive(Debug, Serialize)]
 struct MailNumber {
     number: String,
@@ -208,7 +226,7 @@ impl Desk {
         }
         // Never the sender's own subject or words: a forged sender must not turn the desk
         // into a relay of its text (backscatter).
-        let context = minijinja::context! {};
+        let context = NothingOfTheOrder {};
         let template = format!("email/{}/cannot_share", language.as_str());
         let rendered = self.texts.message(&template, &context).map_err(DeskError::Text)?;
         let html = self
@@ -293,9 +311,9 @@ pub fn render(
     language: Language,
     estimate: &str,
 ) -> anyhow::Result<Letter> {
-    let context = minijinja::context! {
-        order => mail_order(order, language, estimate),
-        reminder => mail.reminder().map(|(n, of)| minijinja::context! { n => n, of => of }),
+    let context = MailContext {
+        order: mail_order(order, language, estimate),
+        reminder: mail.reminder().map(|(n, of)| ReminderCount { n, of }),
     };
     let rendered = texts.message(&format!("email/{}/{}", language.as_str(), mail.template()), &context)?;
     let footer = texts.render(&format!("email/{}/footer", language.as_str()), &context)?;

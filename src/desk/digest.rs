@@ -7,17 +7,8 @@ use super::{Desk, DeskError};
 use crate::domain::calendar::{add_business_days, business_days_between, is_business_day};
 use crate::domain::{Order, OrderState, OutboxDraft};
 use crate::store::{OrderFilter, StoreError};
+use crate::texts::{DigestLine, StaffPost};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
-
-#[derive(Debug, Serialize)]
-struct Line {
-    reference: String,
-    customer: String,
-    carrier: String,
-    routing: bool,
-    why: String,
-}
 
 impl Desk {
     /// The digest as of the desk's clock.
@@ -29,7 +20,7 @@ impl Desk {
         let awaiting = self.orders_in(OrderState::AwaitingDocuments).await?;
         let submitted = self.orders_in(OrderState::Submitted).await?;
         let tomorrow = add_business_days(today, 1);
-        let on = |day: NaiveDate| -> Vec<Line> {
+        let on = |day: NaiveDate| -> Vec<DigestLine> {
             foc.iter()
                 .filter(|o| o.foc_date == Some(day))
                 .map(|o| line(o, String::new()))
@@ -52,15 +43,26 @@ impl Desk {
             }
         }
         let unhandled = self.store.metrics().await?.staff_queue_open;
-        let context = minijinja::context! {
-            date => super::long_date(today, crate::domain::Language::En),
-            today => on(today),
-            tomorrow => on(tomorrow),
-            rejected => rejected.iter().map(|o| line(o, o.rejection.as_ref().map(|r| r.code.meaning().to_string()).unwrap_or_default())).collect::<Vec<_>>(),
-            stuck => stuck,
-            unhandled => unhandled,
-        };
-        self.chat_post("chat/digest", context)
+        let rejected = rejected
+            .iter()
+            .map(|o| {
+                line(
+                    o,
+                    o.rejection
+                        .as_ref()
+                        .map(|r| r.code.meaning().to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        self.post(StaffPost::Digest {
+            date: super::long_date(today, crate::domain::Language::En),
+            today: on(today),
+            tomorrow: on(tomorrow),
+            rejected,
+            stuck,
+            unhandled,
+        })
     }
 
     async fn orders_in(&self, state: OrderState) -> Result<Vec<Order>, DeskError> {
@@ -91,8 +93,8 @@ impl Desk {
     }
 }
 
-fn line(o: &Order, why: String) -> Line {
-    Line {
+fn line(o: &Order, why: String) -> DigestLine {
+    DigestLine {
         reference: o.reference.to_string(),
         customer: o.customer.clone(),
         carrier: o.carrier.clone(),

@@ -339,10 +339,7 @@ impl Desk {
             resolved_by: None,
             raw: Vec::new(),
         };
-        self.chat_post(
-            "chat/needs_person",
-            minijinja::context! { item => item, item_id => crate::domain::INBOX_ITEM_MARK },
-        )
+        self.post(crate::texts::StaffPost::needs_person(item))
     }
 }
 

@@ -7,9 +7,10 @@
 use super::{Desk, DeskError};
 use crate::domain::intake::{self, Intake, IntakeForm};
 use crate::domain::{
-    Channel, Customer, EmailParts, Order, OrderRef, OrderState, OutboxDraft, PhoneNumber, TimelineEntry, STAFF_CHANNEL,
+    Channel, Customer, EmailParts, Order, OrderRef, OrderState, OutboxDraft, PhoneNumber, TimelineEntry,
 };
 use crate::store::{OrderChange, PortRequestRecord, StoreError};
+use crate::texts::{AcknowledgedOrder, Acknowledgement, HeldRequest, StaffPost};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -201,7 +202,8 @@ impl Desk {
                     order.carrier
                 ),
             };
-            let mut outbox = vec![self.staff_post("chat/new_order", order, std::slice::from_ref(&entry))?];
+            let card = self.card(order, std::slice::from_ref(&entry));
+            let mut outbox = vec![self.post(StaffPost::NewOrder { order: card })?];
             if i == 0 {
                 outbox.push(self.acknowledgement(intake, customer, &orders, now)?);
             }
@@ -239,17 +241,16 @@ impl Desk {
     ) -> Result<(PortRequestRecord, Receipt), DeskError> {
         let now = self.clock.now();
         let count: usize = intake.orders.iter().map(|o| o.numbers.len()).sum();
-        let context = minijinja::context! {
-            request_id => intake.request_id, account => customer.account, company => customer.company,
-            count => count, submitted_by => intake.submitted_by.to_string(),
+        let held = HeldRequest {
+            request_id: intake.request_id.clone(),
+            account: customer.account.clone(),
+            company: customer.company.clone(),
+            count,
+            submitted_by: intake.submitted_by.to_string(),
         };
-        let post = self
-            .texts
-            .message("chat/request_held", &context)
-            .map_err(DeskError::Text)?;
         let language = customer.language_of(&intake.submitted_by).unwrap_or_default();
         let template = format!("email/{}/request_held", language.as_str());
-        let mail = self.texts.message(&template, &context).map_err(DeskError::Text)?;
+        let mail = self.texts.message(&template, &held).map_err(DeskError::Text)?;
         let html = self
             .texts
             .html_page(&mail.subject, &mail.body, "", language)
@@ -268,14 +269,7 @@ impl Desk {
             reason: Some(reason),
         };
         let outbox = vec![
-            OutboxDraft {
-                channel: Channel::Chat,
-                to: STAFF_CHANNEL.to_string(),
-                template: "chat/request_held".into(),
-                subject: post.subject,
-                body: post.body,
-                email: None,
-            },
+            self.post(StaffPost::RequestHeld(held))?,
             OutboxDraft {
                 channel: Channel::Email,
                 to: intake.submitted_by.to_string(),
@@ -305,19 +299,24 @@ impl Desk {
         let mut carriers: Vec<&str> = orders.iter().map(|o| o.carrier.as_str()).collect();
         carriers.dedup();
         let fee: i64 = orders.iter().map(|o| o.fee_total_cents()).sum();
-        let context = minijinja::context! {
-            request_id => intake.request_id,
-            company => customer.company,
-            count => orders.iter().map(|o| o.numbers.len()).sum::<usize>(),
-            orders => orders.iter().map(|o| minijinja::context! {
-                reference => o.reference.to_string(), carrier => o.carrier, kind => o.kind.as_str(),
-                numbers => o.numbers.iter().map(|n| n.number.pretty()).collect::<Vec<_>>(),
-            }).collect::<Vec<_>>(),
-            carriers => carriers.join(" / "),
-            estimate => format!("{}–{}", self.mail.default_estimate.0, self.mail.default_estimate.1),
-            fee_total => format!("${:.2}", fee as f64 / 100.0),
-            temporary_numbers => intake.wants_temporary_numbers,
-            temporary_list => customer.temporary_numbers.iter().map(|n| n.pretty()).collect::<Vec<_>>(),
+        let context = Acknowledgement {
+            request_id: intake.request_id.clone(),
+            company: customer.company.clone(),
+            count: orders.iter().map(|o| o.numbers.len()).sum(),
+            orders: orders
+                .iter()
+                .map(|o| AcknowledgedOrder {
+                    reference: o.reference.to_string(),
+                    carrier: o.carrier.clone(),
+                    kind: o.kind.as_str(),
+                    numbers: o.numbers.iter().map(|n| n.number.pretty()).collect(),
+                })
+                .collect(),
+            carriers: carriers.join(" / "),
+            estimate: format!("{}–{}", self.mail.default_estimate.0, self.mail.default_estimate.1),
+            fee_total: format!("${:.2}", fee as f64 / 100.0),
+            temporary_numbers: intake.wants_temporary_numbers,
+            temporary_list: customer.temporary_numbers.iter().map(|n| n.pretty()).collect(),
         };
         let template = format!("email/{}/acknowledgement", language.as_str());
         let rendered = self.texts.message(&template, &context).map_err(DeskError::Text)?;

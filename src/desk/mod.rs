@@ -7,7 +7,7 @@ use crate::domain::{
     Event, Notice, Order, OrderRef, OutboxDraft, PhoneNumber, PortRequest, Source, TimelineEntry, STAFF_CHANNEL,
 };
 use crate::store::{OrderChange, OrderFilter, Store, StoreError};
-use crate::texts::Texts;
+use crate::texts::{StaffPost, Texts};
 use crate::views::order_card;
 
 mod customer_mail;
@@ -156,7 +156,9 @@ impl Desk {
             event: "opened".into(),
             text,
         };
-        let post = self.staff_post("chat/new_order", &order, std::slice::from_ref(&entry))?;
+        let post = self.post(StaffPost::NewOrder {
+            order: self.card(&order, std::slice::from_ref(&entry)),
+        })?;
         self.store
             .insert_order(OrderChange {
                 documents: Vec::new(),
@@ -216,7 +218,8 @@ impl Desk {
         };
         let mut outbox = Vec::new();
         if let Some(notice) = applied.notice {
-            outbox.push(self.staff_post(notice_template(notice), &applied.order, std::slice::from_ref(&entry))?);
+            let order = self.card(&applied.order, std::slice::from_ref(&entry));
+            outbox.push(self.post(StaffPost::Notice { notice, order })?);
             if let Some(mail) = customer_mail_for(notice) {
                 let addressing = customer_mail::Addressing::default();
                 outbox.extend(self.customer_mail(&applied.order, mail, addressing, now).await?);
@@ -325,29 +328,18 @@ impl Desk {
         Ok(self.store.checkpoint(mailbox).await?)
     }
 
-    fn staff_post(&self, template: &str, order: &Order, timeline: &[TimelineEntry]) -> Result<OutboxDraft, DeskError> {
-        self.staff_post_with(template, order, timeline, minijinja::context! {})
+    /// The order as staff posts show it, with these timeline entries.
+    pub(super) fn card(&self, order: &Order, timeline: &[TimelineEntry]) -> crate::views::OrderCard {
+        order_card(order, timeline.to_vec(), self.mail.default_time_zone)
     }
 
-    /// A staff post whose text also reads `extra` (e.g. how many days).
-    fn staff_post_with(
-        &self,
-        template: &str,
-        order: &Order,
-        timeline: &[TimelineEntry],
-        extra: minijinja::Value,
-    ) -> Result<OutboxDraft, DeskError> {
-        let card = order_card(order, timeline.to_vec(), self.mail.default_time_zone);
-        self.chat_post(template, minijinja::context! { order => card, ..extra })
-    }
-
-    /// A post for the staff channel, rendered from `template`.
-    pub(super) fn chat_post(&self, template: &str, context: minijinja::Value) -> Result<OutboxDraft, DeskError> {
-        let rendered = self.texts.message(template, context).map_err(DeskError::Text)?;
+    /// A post for the staff channel.
+    pub(super) fn post(&self, post: StaffPost) -> Result<OutboxDraft, DeskError> {
+        let rendered = self.texts.post(&post).map_err(DeskError::Text)?;
         Ok(OutboxDraft {
             channel: crate::domain::Channel::Chat,
             to: STAFF_CHANNEL.to_string(),
-            template: template.to_string(),
+            template: post.template().to_string(),
             subject: rendered.subject,
             body: rendered.body,
             email: None,
@@ -363,16 +355,5 @@ fn customer_mail_for(notice: Notice) -> Option<CustomerMail> {
         Notice::Completed => Some(CustomerMail::PortCompleted),
         Notice::CompletionWithdrawn => Some(CustomerMail::CompletionWithdrawn),
         Notice::BillMismatch | Notice::Cancelled | Notice::Reopened => None,
-    }
-}
-
-fn notice_template(notice: Notice) -> &'static str {
-    match notice {
-        Notice::BillMismatch => "chat/bill_mismatch",
-        Notice::Rejection => "chat/rejection",
-        Notice::FocSet => "chat/foc_set",
-        Notice::Completed => "chat/completed",
-        Notice::Cancelled => "chat/cancelled",
-        Notice::Reopened | Notice::CompletionWithdrawn => "chat/reopened",
     }
 }

@@ -5,7 +5,7 @@
 use super::{Desk, DeskError};
 use crate::domain::{Channel, OutboxMessage};
 use crate::store::{OutboxClaim, Settled, StoreError};
-use crate::views::order_card;
+use crate::texts::StaffPost;
 use std::time::Duration;
 
 impl Desk {
@@ -77,11 +77,12 @@ impl Desk {
             Some(r) => self.store.order(r).await?,
             None => None,
         };
-        let context = minijinja::context! {
-            to => message.to, subject => message.subject, error => error,
-            order => order.as_ref().map(|o| order_card(o, Vec::new(), self.mail.default_time_zone)),
-        };
-        let alert = self.chat_post("chat/email_failed", context)?;
+        let alert = self.post(StaffPost::EmailFailed {
+            to: message.to.clone(),
+            subject: message.subject.clone(),
+            error: error.to_string(),
+            order: order.as_ref().map(|o| self.card(o, &[])),
+        })?;
         let settled = Settled::Failed {
             error: error.to_string(),
             alert: Some(Box::new(alert)),
@@ -92,10 +93,12 @@ impl Desk {
 
     /// Tells staff, once, that an e-mail has waited an hour for the mail server.
     pub async fn email_waiting(&self, message: &OutboxMessage, error: &str) -> Result<(), DeskError> {
-        let context = minijinja::context! {
-            to => message.to, subject => message.subject, error => error, reference => message.order_ref,
-        };
-        let alert = self.chat_post("chat/email_waiting", context)?;
+        let alert = self.post(StaffPost::EmailWaiting {
+            to: message.to.clone(),
+            subject: message.subject.clone(),
+            error: error.to_string(),
+            reference: message.order_ref.clone(),
+        })?;
         let key = format!("email-waiting:{}", message.id);
         match self.store.queue_once(&key, &[alert], self.clock.now()).await {
             Ok(()) | Err(StoreError::AlreadyApplied(_)) => Ok(()),

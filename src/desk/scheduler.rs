@@ -8,6 +8,7 @@ use super::{Desk, DeskError};
 use crate::domain::reminders::{due, Due, Reminder};
 use crate::domain::{Event, Order, OrderState, Source, TimelineEntry};
 use crate::store::{OrderChange, OrderFilter, StoreError};
+use crate::texts::{Alert, StaffPost};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -116,8 +117,9 @@ impl Desk {
                 };
                 Ok((text, drafts))
             }
-            Plan::Staff { template, days, text } => {
-                let post = self.staff_post_with(template, order, &[], minijinja::context! { days => days })?;
+            Plan::Staff { alert, days, text } => {
+                let order = self.card(order, &[]);
+                let post = self.post(StaffPost::Alert { alert, order, days })?;
                 Ok((text, vec![post]))
             }
         }
@@ -208,15 +210,11 @@ impl Desk {
 /// What a reminder sends.
 enum Plan {
     Customer(CustomerMail, String),
-    Staff {
-        template: &'static str,
-        days: i64,
-        text: String,
-    },
+    Staff { alert: Alert, days: i64, text: String },
 }
 
 fn plan(reminder: Reminder, order: &Order, correction_alert_day: i32) -> Plan {
-    let staff = |template, days, text: String| Plan::Staff { template, days, text };
+    let staff = |alert, days, text: String| Plan::Staff { alert, days, text };
     match reminder {
         Reminder::Loa { n, of } => {
             Plan::Customer(CustomerMail::LoaReminder { n, of }, format!("LOA reminder {n} of {of}"))
@@ -234,30 +232,30 @@ fn plan(reminder: Reminder, order: &Order, correction_alert_day: i32) -> Plan {
             format!("routing request, {days} business day(s) before port day"),
         ),
         Reminder::DocumentsOverdue => staff(
-            "chat/documents_overdue",
+            Alert::DocumentsOverdue,
             0,
             "staff alerted: documents still missing after the last reminder".to_string(),
         ),
         Reminder::RejectionUnfixed => {
             let days = i64::from(correction_alert_day);
             staff(
-                "chat/rejection_unfixed",
+                Alert::RejectionUnfixed,
                 days,
                 format!("staff alerted: rejection not fixed after {days} business days"),
             )
         }
         Reminder::RoutingUnconfirmed { days } => staff(
-            "chat/routing_unconfirmed",
+            Alert::RoutingUnconfirmed,
             i64::from(days),
             format!("staff alerted: routing unconfirmed {days} business day(s) before port day"),
         ),
         Reminder::CarrierSilent { days } => staff(
-            "chat/carrier_silent",
+            Alert::CarrierSilent,
             days,
             format!("staff alerted: {} silent for {days} business days", order.carrier),
         ),
         Reminder::ContractEnding { days } => staff(
-            "chat/contract_ending",
+            Alert::ContractEnding,
             days,
             format!("staff alerted: the customer's contract ends in {days} day(s)"),
         ),

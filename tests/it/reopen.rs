@@ -48,6 +48,15 @@ async fn a_wrong_completion_is_taken_back_and_the_customer_told(backend: Backend
         .expect("the customer is told the completion was sent in error");
     assert_eq!(correction.to, "ops@acme.example");
     assert!(correction.body.contains("do not cancel"), "{}", correction.body);
+    let post = outbox
+        .iter()
+        .find(|m| m.template == "chat/reopened")
+        .expect("staff are told it is open again");
+    assert!(
+        post.body.contains("the completion notice was forged"),
+        "the post says why: {}",
+        post.body
+    );
     // Open again, it cannot be reopened; completing it again works as before.
     assert!(!t.staff_says(&format!("reopen {r} again")).await.ok);
     assert!(t.staff_says(&format!("complete {r}")).await.ok);

@@ -5,144 +5,167 @@
 use minijinja::Environment;
 use serde::Serialize;
 
+mod posts;
+mod replies;
+pub use posts::{AcknowledgedOrder, Acknowledgement, Alert, DigestLine, HeldRequest, StaffPost};
+pub use replies::{ChatReply, ListRow};
+
 const TEMPLATES: &[(&str, &str)] = &[
-    ("chat/new_order", include_str!("../prompts/chat/new_order.md")),
-    ("chat/bill_mismatch", include_str!("../prompts/chat/bill_mismatch.md")),
-    ("chat/rejection", include_str!("../prompts/chat/rejection.md")),
-    ("chat/foc_set", include_str!("../prompts/chat/foc_set.md")),
-    ("chat/completed", include_str!("../prompts/chat/completed.md")),
-    ("chat/cancelled", include_str!("../prompts/chat/cancelled.md")),
-    ("chat/reopened", include_str!("../prompts/chat/reopened.md")),
-    ("chat/order_card", include_str!("../prompts/chat/order_card.md")),
-    ("chat/order_list", include_str!("../prompts/chat/order_list.md")),
-    ("chat/help", include_str!("../prompts/chat/help.md")),
-    ("chat/done", include_str!("../prompts/chat/done.md")),
-    ("chat/needs_person", include_str!("../prompts/chat/needs_person.md")),
-    ("chat/inbox", include_str!("../prompts/chat/inbox.md")),
-    ("chat/inbox_item", include_str!("../prompts/chat/inbox_item.md")),
-    ("chat/email_failed", include_str!("../prompts/chat/email_failed.md")),
-    ("chat/email_waiting", include_str!("../prompts/chat/email_waiting.md")),
+    ("chat/new_order", include_str!("../../prompts/chat/new_order.md")),
+    (
+        "chat/bill_mismatch",
+        include_str!("../../prompts/chat/bill_mismatch.md"),
+    ),
+    ("chat/rejection", include_str!("../../prompts/chat/rejection.md")),
+    ("chat/foc_set", include_str!("../../prompts/chat/foc_set.md")),
+    ("chat/completed", include_str!("../../prompts/chat/completed.md")),
+    ("chat/cancelled", include_str!("../../prompts/chat/cancelled.md")),
+    ("chat/reopened", include_str!("../../prompts/chat/reopened.md")),
+    ("chat/order_card", include_str!("../../prompts/chat/order_card.md")),
+    ("chat/order_list", include_str!("../../prompts/chat/order_list.md")),
+    ("chat/help", include_str!("../../prompts/chat/help.md")),
+    ("chat/done", include_str!("../../prompts/chat/done.md")),
+    ("chat/needs_person", include_str!("../../prompts/chat/needs_person.md")),
+    ("chat/inbox", include_str!("../../prompts/chat/inbox.md")),
+    ("chat/inbox_item", include_str!("../../prompts/chat/inbox_item.md")),
+    ("chat/email_failed", include_str!("../../prompts/chat/email_failed.md")),
+    (
+        "chat/email_waiting",
+        include_str!("../../prompts/chat/email_waiting.md"),
+    ),
     (
         "chat/documents_overdue",
-        include_str!("../prompts/chat/documents_overdue.md"),
+        include_str!("../../prompts/chat/documents_overdue.md"),
     ),
     (
         "chat/rejection_unfixed",
-        include_str!("../prompts/chat/rejection_unfixed.md"),
+        include_str!("../../prompts/chat/rejection_unfixed.md"),
     ),
     (
         "chat/routing_unconfirmed",
-        include_str!("../prompts/chat/routing_unconfirmed.md"),
+        include_str!("../../prompts/chat/routing_unconfirmed.md"),
     ),
-    ("chat/carrier_silent", include_str!("../prompts/chat/carrier_silent.md")),
+    (
+        "chat/carrier_silent",
+        include_str!("../../prompts/chat/carrier_silent.md"),
+    ),
     (
         "chat/contract_ending",
-        include_str!("../prompts/chat/contract_ending.md"),
+        include_str!("../../prompts/chat/contract_ending.md"),
     ),
     (
         "email/en/loa_reminder",
-        include_str!("../prompts/email/en/loa_reminder.md"),
+        include_str!("../../prompts/email/en/loa_reminder.md"),
     ),
     (
         "email/en/bill_reminder",
-        include_str!("../prompts/email/en/bill_reminder.md"),
+        include_str!("../../prompts/email/en/bill_reminder.md"),
     ),
     (
         "email/en/rejection_notice",
-        include_str!("../prompts/email/en/rejection_notice.md"),
+        include_str!("../../prompts/email/en/rejection_notice.md"),
     ),
-    ("email/en/reject_fix", include_str!("../prompts/email/en/reject_fix.md")),
+    (
+        "email/en/reject_fix",
+        include_str!("../../prompts/email/en/reject_fix.md"),
+    ),
     (
         "email/en/correction_reminder",
-        include_str!("../prompts/email/en/correction_reminder.md"),
+        include_str!("../../prompts/email/en/correction_reminder.md"),
     ),
     (
         "email/en/routing_request",
-        include_str!("../prompts/email/en/routing_request.md"),
+        include_str!("../../prompts/email/en/routing_request.md"),
     ),
     (
         "email/en/foc_confirmed",
-        include_str!("../prompts/email/en/foc_confirmed.md"),
+        include_str!("../../prompts/email/en/foc_confirmed.md"),
     ),
     (
         "email/en/port_completed",
-        include_str!("../prompts/email/en/port_completed.md"),
+        include_str!("../../prompts/email/en/port_completed.md"),
     ),
     (
         "email/en/completion_withdrawn",
-        include_str!("../prompts/email/en/completion_withdrawn.md"),
+        include_str!("../../prompts/email/en/completion_withdrawn.md"),
     ),
     (
         "email/en/status_reply",
-        include_str!("../prompts/email/en/status_reply.md"),
+        include_str!("../../prompts/email/en/status_reply.md"),
     ),
     (
         "email/en/cannot_share",
-        include_str!("../prompts/email/en/cannot_share.md"),
+        include_str!("../../prompts/email/en/cannot_share.md"),
     ),
-    ("email/en/footer", include_str!("../prompts/email/en/footer.md")),
+    ("email/en/footer", include_str!("../../prompts/email/en/footer.md")),
     (
         "email/es/loa_reminder",
-        include_str!("../prompts/email/es/loa_reminder.md"),
+        include_str!("../../prompts/email/es/loa_reminder.md"),
     ),
     (
         "email/es/bill_reminder",
-        include_str!("../prompts/email/es/bill_reminder.md"),
+        include_str!("../../prompts/email/es/bill_reminder.md"),
     ),
     (
         "email/es/rejection_notice",
-        include_str!("../prompts/email/es/rejection_notice.md"),
+        include_str!("../../prompts/email/es/rejection_notice.md"),
     ),
-    ("email/es/reject_fix", include_str!("../prompts/email/es/reject_fix.md")),
+    (
+        "email/es/reject_fix",
+        include_str!("../../prompts/email/es/reject_fix.md"),
+    ),
     (
         "email/es/correction_reminder",
-        include_str!("../prompts/email/es/correction_reminder.md"),
+        include_str!("../../prompts/email/es/correction_reminder.md"),
     ),
     (
         "email/es/routing_request",
-        include_str!("../prompts/email/es/routing_request.md"),
+        include_str!("../../prompts/email/es/routing_request.md"),
     ),
     (
         "email/es/foc_confirmed",
-        include_str!("../prompts/email/es/foc_confirmed.md"),
+        include_str!("../../prompts/email/es/foc_confirmed.md"),
     ),
     (
         "email/es/port_completed",
-        include_str!("../prompts/email/es/port_completed.md"),
+        include_str!("../../prompts/email/es/port_completed.md"),
     ),
     (
         "email/es/completion_withdrawn",
-        include_str!("../prompts/email/es/completion_withdrawn.md"),
+        include_str!("../../prompts/email/es/completion_withdrawn.md"),
     ),
     (
         "email/es/status_reply",
-        include_str!("../prompts/email/es/status_reply.md"),
+        include_str!("../../prompts/email/es/status_reply.md"),
     ),
     (
         "email/es/cannot_share",
-        include_str!("../prompts/email/es/cannot_share.md"),
+        include_str!("../../prompts/email/es/cannot_share.md"),
     ),
-    ("email/es/footer", include_str!("../prompts/email/es/footer.md")),
+    ("email/es/footer", include_str!("../../prompts/email/es/footer.md")),
     (
         "email/en/acknowledgement",
-        include_str!("../prompts/email/en/acknowledgement.md"),
+        include_str!("../../prompts/email/en/acknowledgement.md"),
     ),
     (
         "email/en/request_held",
-        include_str!("../prompts/email/en/request_held.md"),
+        include_str!("../../prompts/email/en/request_held.md"),
     ),
     (
         "email/es/acknowledgement",
-        include_str!("../prompts/email/es/acknowledgement.md"),
+        include_str!("../../prompts/email/es/acknowledgement.md"),
     ),
     (
         "email/es/request_held",
-        include_str!("../prompts/email/es/request_held.md"),
+        include_str!("../../prompts/email/es/request_held.md"),
     ),
-    ("chat/customer_card", include_str!("../prompts/chat/customer_card.md")),
-    ("chat/digest", include_str!("../prompts/chat/digest.md")),
-    ("chat/request_held", include_str!("../prompts/chat/request_held.md")),
-    ("email/layout.html", include_str!("../prompts/email/layout.html")),
+    (
+        "chat/customer_card",
+        include_str!("../../prompts/chat/customer_card.md"),
+    ),
+    ("chat/digest", include_str!("../../prompts/chat/digest.md")),
+    ("chat/request_held", include_str!("../../prompts/chat/request_held.md")),
+    ("email/layout.html", include_str!("../../prompts/email/layout.html")),
 ];
 
 pub struct Texts {
@@ -180,6 +203,16 @@ impl Texts {
     pub fn render(&self, name: &str, context: impl Serialize) -> anyhow::Result<String> {
         let template = self.env.get_template(name)?;
         Ok(template.render(context)?.trim_end().to_string())
+    }
+
+    /// A post for the staff channel: its title and its text.
+    pub fn post(&self, post: &StaffPost) -> anyhow::Result<Rendered> {
+        self.message(post.template(), post)
+    }
+
+    /// An answer in the chat.
+    pub fn reply(&self, reply: &ChatReply) -> anyhow::Result<String> {
+        self.render(reply.template(), reply)
     }
 
     /// Split into subject (first line) and body (the rest), for messages.
