@@ -5,7 +5,7 @@ use crate::auth::Verifier;
 use crate::chat::ChatCore;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::desk::inbound::Trust;
+use crate::desk::Trust;
 use crate::desk::{Desk, MailSettings};
 use crate::domain::message_id::MessageIds;
 use crate::store::{self, Store, StoreError};

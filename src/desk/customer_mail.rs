@@ -5,6 +5,7 @@
 
 use super::{Desk, DeskError};
 use crate::domain::calendar::{business_days_between, next_sending_time_in};
+use crate::domain::customer_mail::{Addressing, CustomerMail};
 use crate::domain::message_id::MessageIds;
 use crate::domain::reminders::Cadence;
 use crate::domain::{Channel, EmailAddress, EmailParts, Language, Order, OutboxDraft};
@@ -37,70 +38,6 @@ impl Default for MailSettings {
             default_time_zone: chrono_tz::America::New_York,
         }
     }
-}
-
-/// The moments the desk writes to a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerMail {
-    LoaReminder {
-        n: usize,
-        of: usize,
-    },
-    BillReminder {
-        n: usize,
-        of: usize,
-    },
-    RejectionNotice,
-    CorrectionReminder {
-        n: usize,
-        of: usize,
-    },
-    RoutingRequest,
-    FocConfirmed,
-    PortCompleted,
-    /// A "completed" e-mail went out in error: keep the old service.
-    CompletionWithdrawn,
-    StatusReply,
-}
-
-impl CustomerMail {
-    pub fn template(self) -> &'static str {
-        match self {
-            CustomerMail::LoaReminder { .. } => "loa_reminder",
-            CustomerMail::BillReminder { .. } => "bill_reminder",
-            CustomerMail::RejectionNotice => "rejection_notice",
-            CustomerMail::CorrectionReminder { .. } => "correction_reminder",
-            CustomerMail::RoutingRequest => "routing_request",
-            CustomerMail::FocConfirmed => "foc_confirmed",
-            CustomerMail::PortCompleted => "port_completed",
-            CustomerMail::CompletionWithdrawn => "completion_withdrawn",
-            CustomerMail::StatusReply => "status_reply",
-        }
-    }
-
-    /// A reply to the customer's own question goes at once; anything else waits for
-    /// the sending window.
-    fn waits_for_window(self) -> bool {
-        self != CustomerMail::StatusReply
-    }
-
-    fn reminder(self) -> Option<(usize, usize)> {
-        match self {
-            CustomerMail::LoaReminder { n, of }
-            | CustomerMail::BillReminder { n, of }
-            | CustomerMail::CorrectionReminder { n, of } => Some((n, of)),
-            _ => None,
-        }
-    }
-}
-
-/// Who gets a mail and which message it answers.
-#[derive(Debug, Clone, Default)]
-pub struct Addressing {
-    /// Only this contact (a reply to their question); else every working contact.
-    pub only: Option<EmailAddress>,
-    /// The message it answers (a status question); else the contacts' last message.
-    pub answers: Option<String>,
 }
 
 /// The order as customer texts read it.
@@ -152,33 +89,62 @@ struct MailNumber {
     route: Option<String>,
 }
 
+/// What writing to an order's contacts needs from the store, loaded with the order
+/// before anything is decided.
+#[derive(Debug, Clone, Default)]
+pub struct MailFacts {
+    /// The contacts' last message on the order: our mail answers it, in its thread.
+    answers: Option<String>,
+    /// Business days the carrier usually takes ("3–14").
+    estimate: String,
+    /// E-mails each working contact got in the last 24 hours (the saving transaction
+    /// counts again).
+    sent_today: std::collections::HashMap<EmailAddress, i64>,
+}
+
 impl Desk {
+    /// Loads what `customer_mail` needs to write about `order` now.
+    pub(super) async fn mail_facts(&self, order: &Order, now: DateTime<Utc>) -> Result<MailFacts, DeskError> {
+        let answers = self.store.last_message_from(&order.reference, &order.contacts).await?;
+        let estimate = self.estimate(&order.carrier).await?;
+        let mut sent_today = std::collections::HashMap::new();
+        for to in order.working_contacts() {
+            let sent = self
+                .store
+                .emails_to_since(to.as_str(), now - chrono::Duration::hours(24))
+                .await?;
+            sent_today.insert(to.clone(), sent);
+        }
+        Ok(MailFacts {
+            answers,
+            estimate,
+            sent_today,
+        })
+    }
+
     /// Drafts `mail` for the order's contacts (those under the daily limit), rendered
     /// in each contact's language.
-    pub(super) async fn customer_mail(
+    pub(super) fn customer_mail(
         &self,
         order: &Order,
         mail: CustomerMail,
-        addressing: Addressing,
+        addressing: &Addressing,
+        facts: &MailFacts,
         now: DateTime<Utc>,
     ) -> Result<Vec<OutboxDraft>, DeskError> {
         let recipients: Vec<EmailAddress> = match &addressing.only {
             Some(one) => vec![one.clone()],
             None => order.working_contacts().cloned().collect(),
         };
-        let answers = match addressing.answers {
-            Some(id) => Some(id),
-            None => self.store.last_message_from(&order.reference, &order.contacts).await?,
-        };
-        let estimate = self.estimate(&order.carrier).await?;
+        let answers = addressing.answers.clone().or_else(|| facts.answers.clone());
         let mut drafts = Vec::new();
         for to in recipients {
-            if !self.under_daily_limit(to.as_str(), now).await? {
+            if facts.sent_today.get(&to).copied().unwrap_or(0) >= self.mail.daily_limit {
                 tracing::warn!(order = %order.reference, "daily e-mail limit reached for a contact: not sent");
                 continue;
             }
             let language = order.language_of(&to);
-            let letter = render(&self.texts, order, mail, language, &estimate).map_err(DeskError::Text)?;
+            let letter = render(&self.texts, order, mail, language, &facts.estimate).map_err(DeskError::Text)?;
             let calendar = match (mail, order.foc_date) {
                 (CustomerMail::FocConfirmed, Some(foc)) => Some(crate::domain::ics::port_day(
                     order,
@@ -214,27 +180,27 @@ impl Desk {
     }
 
     /// The polite refusal to a sender who is not a contact: nothing about the order.
-    pub(super) async fn cannot_share(
+    /// Held to the daily limit by the saving transaction.
+    pub(super) fn cannot_share(
         &self,
         to: &EmailAddress,
         answers: &str,
         language: Language,
         now: DateTime<Utc>,
-    ) -> Result<Option<OutboxDraft>, DeskError> {
-        if !self.under_daily_limit(to.as_str(), now).await? {
-            return Ok(None);
-        }
+    ) -> Result<OutboxDraft, DeskError> {
         // Never the sender's own subject or words: a forged sender must not turn the desk
         // into a relay of its text (backscatter).
-        let context = NothingOfTheOrder {};
         let template = format!("email/{}/cannot_share", language.as_str());
-        let rendered = self.texts.message(&template, &context).map_err(DeskError::Text)?;
+        let rendered = self
+            .texts
+            .message(&template, NothingOfTheOrder {})
+            .map_err(DeskError::Text)?;
         let html = self
             .texts
             .html_page(&rendered.subject, &rendered.body, "", language)
             .map_err(DeskError::Text)?;
         let nonce = hex_digest(&[to.as_str(), answers, &now.to_rfc3339()]);
-        Ok(Some(OutboxDraft {
+        Ok(OutboxDraft {
             channel: Channel::Email,
             to: to.to_string(),
             template: "cannot_share".into(),
@@ -249,15 +215,7 @@ impl Desk {
                 send_after: None,
                 daily_limit: Some(self.mail.daily_limit),
             }),
-        }))
-    }
-
-    async fn under_daily_limit(&self, address: &str, now: DateTime<Utc>) -> Result<bool, DeskError> {
-        let sent = self
-            .store
-            .emails_to_since(address, now - chrono::Duration::hours(24))
-            .await?;
-        Ok(sent < self.mail.daily_limit)
+        })
     }
 
     /// "3–14" business days with no history; else the range this carrier took lately.

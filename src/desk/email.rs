@@ -3,16 +3,13 @@
 //! checkpoint in one transaction. IMAP, the local inbox folder and `portbot ingest`
 //! all end here after fetching.
 
-use super::customer_mail::{Addressing, CustomerMail};
-use super::inbound::{decide, match_order, Decision, Facts, Match, Outcome as Action, Sender, StaffReason};
 use super::letter::Letter;
-use super::{Desk, DeskError};
+use super::{Desk, DeskError, MailFacts};
 use crate::auth::Authentication;
-use crate::domain::{
-    Event, Handoff, InboundKey, InboundMessage, Order, OrderRef, OutboxDraft, Source, StaffItem, StaffItemStatus,
-};
-use crate::parse::classify::Kind;
+use crate::domain::inbound::{match_order, plan, Facts, Match, Message, Plan, Sender, Taken};
+use crate::domain::{Handoff, InboundKey, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
 use crate::store::{InboundRecord, StoreError};
+use crate::texts::StaffPost;
 use sha2::{Digest, Sha256};
 
 /// Where a message was found: a mailbox and its UID there. Files have no UIDVALIDITY
@@ -46,31 +43,6 @@ impl Origin {
     }
 }
 
-/// What the desk did with a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Taken {
-    /// It changed (or was recorded on) an order.
-    Applied { order: OrderRef, event: String },
-    /// It waits in the staff queue, filed on an order when one is known.
-    HandedToStaff { order: Option<OrderRef>, reason: String },
-    /// It was applied before (same place in the mailbox, or same Message-ID).
-    AlreadySeen,
-}
-
-impl Taken {
-    pub fn describe(&self) -> String {
-        match self {
-            Taken::Applied { order, event } => format!("{event} on {order}"),
-            Taken::HandedToStaff { order: Some(o), reason } => format!("handed to staff ({o}): {reason}"),
-            Taken::HandedToStaff { order: None, reason } => format!("handed to staff: {reason}"),
-            // Taken before: applied then, or handed to staff; either way not again.
-            Taken::AlreadySeen => {
-                "already taken earlier (applied, or waiting in `inbox`): nothing done again".to_string()
-            }
-        }
-    }
-}
-
 impl Desk {
     /// Takes one inbound message: applies it to its order, or hands it to staff, exactly
     /// once. Only a failing database is an error; nothing the message says is.
@@ -94,11 +66,20 @@ impl Desk {
         self.reading.max_bytes
     }
 
+    /// Load, decide, render, save: the order the letter is about and what writing to
+    /// its contacts needs, then the pure `plan`, its messages rendered, and all of it
+    /// saved in one transaction (which re-checks the order's version and the daily limits).
     async fn take_letter(&self, letter: Letter, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
         let authentication = crate::auth::authenticate(&self.verifier, raw).await;
         let (letter, authentication, origin) = (&letter, &authentication, &origin);
         super::on_fresh_state(move |_| async move {
-            let (record, taken) = self.decide_letter(letter, authentication, origin).await?;
+            let now = self.clock.now();
+            let context = self.letter_context(letter, authentication, now).await?;
+            let message = self.message(letter, authentication);
+            let facts = context.facts(letter, now);
+            let plan = plan(&message, &context.matched, facts.as_ref(), now);
+            let taken = plan.taken.clone();
+            let record = self.inbound_record(letter, plan, &context, origin, now)?;
             match self.store.record_inbound(record).await {
                 Ok(()) => {
                     tracing::info!(
@@ -123,122 +104,75 @@ impl Desk {
         .await
     }
 
-    /// Finds the order and decides; returns what to record and what it means.
-    async fn decide_letter(
+    /// The letter as the decision reads it.
+    fn message<'l>(&self, letter: &'l Letter, authentication: &Authentication) -> Message<'l> {
+        Message {
+            parsed: &letter.parsed,
+            sender: letter.sender.as_ref(),
+            sender_text: letter.sender_text(),
+            message_id: &letter.message_id,
+            language: letter.language(),
+            may_answer: letter.may_answer(&self.mail.inbox_address),
+            proven: letter.sender.as_ref().is_some_and(|from| {
+                authentication
+                    .proven_domain()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(from.domain()))
+            }),
+        }
+    }
+
+    /// Everything the decision about a letter reads from the store.
+    async fn letter_context(
         &self,
         letter: &Letter,
         authentication: &Authentication,
-        origin: &Origin,
-    ) -> Result<(InboundRecord, Taken), DeskError> {
-        let now = self.clock.now();
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<LetterContext, DeskError> {
         let (matched, order, named) = self.match_letter(letter).await?;
         let sender = match &letter.sender {
             Some(from) => self.trust.sender(from, authentication, order.as_ref()),
             None => Sender::Stranger,
         };
-        let decision = match (&matched, &order) {
-            (Match::Found(_), Some(order)) => decide(
-                &letter.parsed,
-                &Facts {
-                    order,
-                    sender: sender.clone(),
-                    named,
-                    names_a_contact: letter.names_any(&order.contacts),
-                    today: now.with_timezone(&order.time_zone).date_naive(),
-                    summary: letter.summary(),
-                    failed_recipient: letter.failed_contact(order),
-                },
-            ),
-            (Match::Ambiguous(refs), _) => Decision {
-                outcome: None,
-                staff: Some(StaffReason::Ambiguous(refs.clone())),
-            },
-            // Mail the bot could not read says so, rather than "no order matches".
-            _ => Decision {
-                outcome: None,
-                staff: Some(match (&letter.parsed.error, letter.parsed.kind) {
-                    (Some(error), _) => StaffReason::NotUnderstood(error.clone()),
-                    (None, Kind::Unknown) if letter.sender.is_none() => {
-                        StaffReason::NotUnderstood("no sender and nothing a porting message says".into())
-                    }
-                    (None, Kind::Unknown) => StaffReason::NotUnderstood("not a porting message".into()),
-                    (None, _) => StaffReason::Unmatched,
-                }),
-            },
+        let mail = match &order {
+            Some(order) => self.mail_facts(order, now).await?,
+            None => MailFacts::default(),
         };
-        let mut change = None;
-        let mut documents = Vec::new();
-        let mut staff = decision.staff.as_ref().map(staff_reason_text);
-        let mut taken_event = None;
-        if let (Some(action), Some(order)) = (decision.outcome, &order) {
-            let is_bill = matches!(action, Action::Event(Event::BillReceived(_)));
-            let event = match action {
-                Action::Event(e) => e,
-                Action::Timeline { event, text } => Event::Logged { event, text },
-                Action::ContactFailing(address) => Event::ContactFailing(address),
-            };
-            let source = Source::Email(letter.sender_text());
-            match crate::domain::lifecycle::apply(order, event, now) {
-                Ok(mut applied) => {
-                    taken_event = Some(applied.event.to_string());
-                    if is_bill {
-                        documents = letter.documents();
-                    }
-                    // A contact's mail follows the language they write in.
-                    if let (Sender::Contact, Some(from), Some(language)) = (&sender, &letter.sender, letter.language())
-                    {
-                        applied.order.languages.insert(from.clone(), language);
-                    }
-                    let mut saved = self.change_from(order, applied, source, now).await?;
-                    if let (Kind::StatusQuestion, Sender::Contact, Some(from)) =
-                        (letter.parsed.kind, &sender, &letter.sender)
-                    {
-                        if letter.may_answer(&self.mail.inbox_address) {
-                            let addressing = Addressing {
-                                only: Some(from.clone()),
-                                answers: Some(letter.message_id.clone()),
-                            };
-                            let reply = self.customer_mail(&saved.order, CustomerMail::StatusReply, addressing, now);
-                            saved.outbox.extend(reply.await?);
-                        }
-                    }
-                    change = Some(saved);
+        Ok(LetterContext {
+            matched,
+            order,
+            named,
+            sender,
+            mail,
+        })
+    }
+
+    /// The plan with its messages rendered: what `record_inbound` saves.
+    fn inbound_record(
+        &self,
+        letter: &Letter,
+        plan: Plan,
+        context: &LetterContext,
+        origin: &Origin,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<InboundRecord, DeskError> {
+        let documents = if plan.keep_documents {
+            letter.documents()
+        } else {
+            Vec::new()
+        };
+        let change = match (plan.applied, &context.order) {
+            (Some(applied), Some(order)) => {
+                let source = Source::Email(letter.sender_text());
+                let mut change = self.change_from(order, applied, source, &context.mail, now)?;
+                for (mail, addressing) in &plan.mails {
+                    let drafts = self.customer_mail(&change.order, *mail, addressing, &context.mail, now)?;
+                    change.outbox.extend(drafts);
                 }
-                Err(not_allowed) => {
-                    // A notice that does not fit the order changes nothing: it lands on
-                    // the timeline and a person looks at it.
-                    let text = format!(
-                        "{} from {} not applied: {not_allowed}",
-                        letter.parsed.kind.as_str().replace('_', " "),
-                        letter.sender_text()
-                    );
-                    let heard = Event::Logged {
-                        event: "notice_not_applied",
-                        text: text.clone(),
-                    };
-                    let applied = crate::domain::lifecycle::apply(order, heard, now)?;
-                    taken_event = Some(applied.event.to_string());
-                    change = Some(self.change_from(order, applied, source, now).await?);
-                    staff = Some(format!("it does not fit the order: {not_allowed}"));
-                }
+                Some(change)
             }
-        }
-        let filed_on = order.as_ref().map(|o| o.reference.clone());
-        let taken = match (&staff, &taken_event, &filed_on) {
-            (Some(reason), _, _) => Taken::HandedToStaff {
-                order: filed_on.clone(),
-                reason: reason.clone(),
-            },
-            (None, Some(event), Some(order)) => Taken::Applied {
-                order: order.clone(),
-                event: event.clone(),
-            },
-            _ => Taken::HandedToStaff {
-                order: filed_on.clone(),
-                reason: "the bot could not tell what to do with it".to_string(),
-            },
+            _ => None,
         };
-        let handoff = match &taken {
+        let handoff = match &plan.taken {
             Taken::HandedToStaff { order, reason } => Some(Handoff {
                 order: order.clone(),
                 reason: reason.clone(),
@@ -256,38 +190,24 @@ impl Desk {
             sender: letter.sender_text(),
             subject: letter.subject().to_string(),
             kind: letter.parsed.kind.as_str().to_string(),
-            outcome: taken.describe(),
+            outcome: plan.taken.describe(),
             received_at: now,
         };
         let mut posts = match &handoff {
             Some(h) => vec![self.needs_person_post(&message, h)?],
             None => Vec::new(),
         };
-        // Someone who is not a contact asks about a port: a polite answer that says
-        // nothing about any order, and only to an address that proved it sent the
-        // question (a forged sender gets nothing: no backscatter).
-        let stranger = matches!(
-            decision.staff,
-            Some(StaffReason::NotAContact) | Some(StaffReason::Unmatched)
-        );
-        if let (true, Kind::StatusQuestion, Some(from)) = (stranger, letter.parsed.kind, &letter.sender) {
-            let proven = authentication
-                .proven_domain()
-                .is_some_and(|d| d.eq_ignore_ascii_case(from.domain()));
-            if proven && letter.may_answer(&self.mail.inbox_address) {
-                let language = letter.language().unwrap_or_default();
-                let reply = self.cannot_share(from, &letter.message_id, language, now);
-                posts.extend(reply.await?);
-            }
+        if let Some(to) = &plan.refuse {
+            let language = letter.language().unwrap_or_default();
+            posts.push(self.cannot_share(to, &letter.message_id, language, now)?);
         }
-        let record = InboundRecord {
+        Ok(InboundRecord {
             message,
             change,
             handoff,
             documents,
             posts,
-        };
-        Ok((record, taken))
+        })
     }
 
     /// Our reference (subject, body, PON), our own Message-IDs in the thread, then the
@@ -339,39 +259,32 @@ impl Desk {
             resolved_by: None,
             raw: Vec::new(),
         };
-        self.post(crate::texts::StaffPost::needs_person(item))
+        self.post(StaffPost::needs_person(item))
     }
 }
 
-/// Why a person must look, in words staff act on.
-fn staff_reason_text(reason: &StaffReason) -> String {
-    match reason {
-        StaffReason::Unmatched => "no order matches it: attach it to the right order or dismiss it".to_string(),
-        StaffReason::Ambiguous(refs) => {
-            let refs: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
-            format!("it could be about {}: attach it to the right one", refs.join(" or "))
-        }
-        StaffReason::UntrustedNotice => {
-            "a carrier-style notice from a domain that is not a trusted carrier or vendor: check it is genuine"
-                .to_string()
-        }
-        StaffReason::Unproven { domain, why } => format!(
-            "a notice in the name of {domain} that does not prove it came from there ({why}): nothing changed; \
-             check with the carrier before acting on it"
-        ),
-        StaffReason::NotItsCarrier { domain, carrier } => format!(
-            "a notice from {domain}, which does not speak for {carrier}: nothing changed; check it is about this order"
-        ),
-        StaffReason::DoesNotFit(why) => format!("it does not fit the order ({why}): nothing changed"),
-        StaffReason::UnverifiedContact(why) => format!(
-            "unverified: it carries a contact's address but does not prove it came from there ({why}); nothing was told or \
-             changed: confirm with the contact before acting"
-        ),
-        StaffReason::NotAContact => "the sender is not a contact of the order: nothing was told or changed".to_string(),
-        StaffReason::NotUnderstood(why) => format!("the bot could not understand it ({why})"),
-        StaffReason::Unsure(reading) => format!(
-            "the bot is not sure what it says ({reading}): read it, then attach it to apply the reading, or act by hand"
-        ),
-        StaffReason::NeedsAPerson(what) => what.to_string(),
+/// What the store holds that the decision about a letter reads.
+struct LetterContext {
+    matched: Match,
+    order: Option<Order>,
+    /// Our reference (not only its numbers) named the order.
+    named: bool,
+    sender: Sender,
+    mail: MailFacts,
+}
+
+impl LetterContext {
+    /// What the desk knows of the letter besides what it says, when an order matched.
+    fn facts<'c>(&'c self, letter: &Letter, now: chrono::DateTime<chrono::Utc>) -> Option<Facts<'c>> {
+        let order = self.order.as_ref()?;
+        Some(Facts {
+            order,
+            sender: self.sender.clone(),
+            named: self.named,
+            names_a_contact: letter.names_any(&order.contacts),
+            today: now.with_timezone(&order.time_zone).date_naive(),
+            summary: letter.summary(),
+            failed_recipient: letter.failed_contact(order),
+        })
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::clock::Clock;
 use crate::domain::{
-    Event, Notice, Order, OrderRef, OutboxDraft, PhoneNumber, PortRequest, Source, TimelineEntry, STAFF_CHANNEL,
+    Event, Order, OrderRef, OutboxDraft, PhoneNumber, PortRequest, Source, TimelineEntry, STAFF_CHANNEL,
 };
 use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::{StaffPost, Texts};
@@ -15,20 +15,22 @@ mod customers;
 mod digest;
 mod email;
 mod error;
-pub mod inbound;
 pub mod intake;
 mod letter;
 mod outbox;
 mod scheduler;
 mod staff_queue;
 mod trust;
-pub use customer_mail::{long_date, render as render_customer_mail, CustomerMail, Letter, MailSettings};
+pub use crate::domain::customer_mail::{Addressing, CustomerMail};
+pub use crate::domain::inbound::Taken;
+use customer_mail::MailFacts;
+pub use customer_mail::{long_date, render as render_customer_mail, Letter, MailSettings};
 pub use customers::CustomerChange;
-pub use email::{Origin, Taken};
+pub use email::Origin;
 pub use error::DeskError;
-use inbound::Trust;
 pub use scheduler::TickReport;
 use std::sync::Arc;
+pub use trust::Trust;
 
 /// How often a save that lost a race with another writer is tried again.
 const SAVE_ATTEMPTS: usize = 5;
@@ -188,11 +190,12 @@ impl Desk {
     ) -> Result<Outcome, DeskError> {
         let (event, source, documents) = (&event, &source, &documents);
         on_fresh_state(move |_| async move {
-            let order = self.order(reference).await?;
             let now = self.clock.now();
+            let order = self.order(reference).await?;
+            let mail = self.mail_facts(&order, now).await?;
             let applied = crate::domain::lifecycle::apply(&order, event.clone(), now)?;
             let text = applied.text.clone();
-            let mut change = self.change_from(&order, applied, source.clone(), now).await?;
+            let mut change = self.change_from(&order, applied, source.clone(), &mail, now)?;
             change.documents = documents.clone();
             self.store.save(change).await?;
             let order = self.order(reference).await?;
@@ -203,11 +206,12 @@ impl Desk {
 
     /// The change an applied event makes: its timeline entry, and the staff post and
     /// customer e-mail its notice calls for.
-    pub(super) async fn change_from(
+    pub(super) fn change_from(
         &self,
         before: &Order,
         applied: crate::domain::Applied,
         source: Source,
+        mail: &MailFacts,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<OrderChange, DeskError> {
         let entry = TimelineEntry {
@@ -220,9 +224,9 @@ impl Desk {
         if let Some(notice) = applied.notice {
             let order = self.card(&applied.order, std::slice::from_ref(&entry));
             outbox.push(self.post(StaffPost::Notice { notice, order })?);
-            if let Some(mail) = customer_mail_for(notice) {
-                let addressing = customer_mail::Addressing::default();
-                outbox.extend(self.customer_mail(&applied.order, mail, addressing, now).await?);
+            if let Some(letter) = crate::domain::customer_mail::for_notice(notice) {
+                let everyone = Addressing::default();
+                outbox.extend(self.customer_mail(&applied.order, letter, &everyone, mail, now)?);
             }
         }
         Ok(OrderChange {
@@ -344,16 +348,5 @@ impl Desk {
             body: rendered.body,
             email: None,
         })
-    }
-}
-
-/// The e-mail a notice sends the customer at once.
-fn customer_mail_for(notice: Notice) -> Option<CustomerMail> {
-    match notice {
-        Notice::Rejection => Some(CustomerMail::RejectionNotice),
-        Notice::FocSet => Some(CustomerMail::FocConfirmed),
-        Notice::Completed => Some(CustomerMail::PortCompleted),
-        Notice::CompletionWithdrawn => Some(CustomerMail::CompletionWithdrawn),
-        Notice::BillMismatch | Notice::Cancelled | Notice::Reopened => None,
     }
 }

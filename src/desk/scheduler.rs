@@ -3,8 +3,7 @@
 //! its occurrence with its timeline entry and its messages. Two replicas ticking at
 //! once send nothing twice: the second save of a key is refused.
 
-use super::customer_mail::{Addressing, CustomerMail};
-use super::{Desk, DeskError};
+use super::{Addressing, CustomerMail, Desk, DeskError, MailFacts};
 use crate::domain::reminders::{due, Due, Reminder};
 use crate::domain::{Event, Order, OrderState, Source, TimelineEntry};
 use crate::store::{OrderChange, OrderFilter, StoreError};
@@ -70,7 +69,8 @@ impl Desk {
                 1 => first.clone(),
                 _ => self.order(&first.reference).await?,
             };
-            let (text, outbox) = self.reminder_messages(&order, item.reminder, now).await?;
+            let mail = self.mail_facts(&order, now).await?;
+            let (text, outbox) = self.reminder_messages(&order, item.reminder, &mail, now)?;
             let event = if item.reminder.to_customer() {
                 "reminder_sent"
             } else {
@@ -100,15 +100,16 @@ impl Desk {
     }
 
     /// The timeline text and the messages of a reminder.
-    async fn reminder_messages(
+    fn reminder_messages(
         &self,
         order: &Order,
         reminder: Reminder,
+        facts: &MailFacts,
         now: DateTime<Utc>,
     ) -> Result<(String, Vec<crate::domain::OutboxDraft>), DeskError> {
         match plan(reminder, order, self.mail.cadence.correction_alert_day) {
             Plan::Customer(mail, what) => {
-                let drafts = self.customer_mail(order, mail, Addressing::default(), now).await?;
+                let drafts = self.customer_mail(order, mail, &Addressing::default(), facts, now)?;
                 let to: Vec<&str> = drafts.iter().map(|d| d.to.as_str()).collect();
                 let text = if to.is_empty() {
                     format!("{what} not sent: no contact can be written to today (bounced or at the daily limit)")
@@ -133,23 +134,8 @@ impl Desk {
         super::on_fresh_state(move |_| async move {
             let order = self.order(reference).await?;
             let now = self.clock.now();
-            let mails: Vec<(CustomerMail, &str)> = match order.state {
-                OrderState::AwaitingDocuments | OrderState::Ready => {
-                    let mut m = Vec::new();
-                    if order.loa_signed_at.is_none() {
-                        m.push((CustomerMail::LoaReminder { n: 0, of: 3 }, "LOA reminder"));
-                    }
-                    if order.bill.is_none() {
-                        m.push((CustomerMail::BillReminder { n: 0, of: 3 }, "bill reminder"));
-                    }
-                    m
-                }
-                OrderState::Rejected => vec![(CustomerMail::CorrectionReminder { n: 0, of: 2 }, "correction reminder")],
-                OrderState::FocConfirmed if !order.routing_confirmed() => {
-                    vec![(CustomerMail::RoutingRequest, "routing request")]
-                }
-                _ => Vec::new(),
-            };
+            let mail = self.mail_facts(&order, now).await?;
+            let mails = crate::domain::customer_mail::asked_for(&order);
             if mails.is_empty() {
                 let waits = order
                     .blockers()
@@ -162,8 +148,8 @@ impl Desk {
             }
             let mut outbox = Vec::new();
             let mut what = Vec::new();
-            for (mail, name) in mails {
-                outbox.extend(self.customer_mail(&order, mail, Addressing::default(), now).await?);
+            for (letter, name) in mails {
+                outbox.extend(self.customer_mail(&order, letter, &Addressing::default(), &mail, now)?);
                 what.push(name);
             }
             let mut to: Vec<String> = outbox.iter().map(|d| d.to.clone()).collect();

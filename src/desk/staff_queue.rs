@@ -2,9 +2,9 @@
 //! then applies it as if it had matched, with the staff member vouching for the
 //! sender), or dismiss it. Nothing in the queue is ever deleted.
 
-use super::inbound::{decide, Facts, Outcome as Action, Sender};
 use super::letter::Letter;
 use super::{Desk, DeskError};
+use crate::domain::inbound::{decide, is_notice, Facts, Outcome as Action, Sender};
 use crate::domain::{Event, Order, OrderRef, Source, StaffItem, StaffItemStatus};
 use crate::store::Resolution;
 
@@ -45,16 +45,15 @@ impl Desk {
                 .clone()
                 .or_else(|| item.order_ref.clone())
                 .ok_or(DeskError::AttachNeedsOrder(id))?;
-            let order = self.order(&reference).await?;
-            let letter = Letter::read(&item.raw);
             let now = self.clock.now();
+            let order = self.order(&reference).await?;
+            let mail = self.mail_facts(&order, now).await?;
+            let letter = Letter::read(&item.raw);
             let event = vouched_event(&letter, &order, id, now);
             let mut applied = crate::domain::lifecycle::apply(&order, event, now)?;
             applied.text = format!("{} (e-mail from {}, inbox #{id})", applied.text, item.sender);
             let is_bill = applied.event == "bill_received";
-            let change = self
-                .change_from(&order, applied, Source::Chat(by.to_string()), now)
-                .await?;
+            let change = self.change_from(&order, applied, Source::Chat(by.to_string()), &mail, now)?;
             let resolution = Resolution {
                 id,
                 status: StaffItemStatus::Attached,
@@ -103,7 +102,7 @@ impl Desk {
 /// sender may act on it: a notice as the carrier's, anything else as the contact's.
 fn vouched_event(letter: &Letter, order: &Order, id: i64, now: chrono::DateTime<chrono::Utc>) -> Event {
     let kind = letter.parsed.kind;
-    let notice = super::inbound::is_notice(kind);
+    let notice = is_notice(kind);
     let sender = if notice { Sender::Vouched } else { Sender::Contact };
     // The person who attached it confirms the reading.
     let mut parsed = letter.parsed.clone();

@@ -3,55 +3,9 @@
 //! message is from once its authentication is known.
 
 use crate::auth::Authentication;
+use crate::domain::inbound::{Sender, Speaker};
 use crate::domain::message_id::MessageIds;
 use crate::domain::{EmailAddress, Order, OrderRef};
-
-/// Who a message is from, for the order it is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sender {
-    /// A carrier, porting-vendor or e-signature domain that proved it sent the message.
-    Carrier(Speaker),
-    /// Mail in a trusted domain's name that does not prove it came from there.
-    Unproven {
-        domain: String,
-        why: String,
-    },
-    /// One of the order's contacts.
-    Contact,
-    /// A contact's address on mail that fails its own domain's DMARC policy, or that
-    /// names more than one author.
-    UnverifiedContact(String),
-    Stranger,
-    /// A person on the team attached the message to the order and vouches for it.
-    Vouched,
-}
-
-/// A proven trusted domain, and the carriers it speaks for (none named: every carrier,
-/// as porting vendors and e-signature services do).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Speaker {
-    pub domain: String,
-    pub carriers: Vec<String>,
-}
-
-impl Speaker {
-    pub fn speaks_for(&self, carrier: &str) -> bool {
-        self.carriers.is_empty() || self.carriers.iter().any(|c| same_carrier(c, carrier))
-    }
-}
-
-/// "AT&T" names "AT&T Business" and "att"; "Comcast" names "Comcast Business".
-fn same_carrier(configured: &str, on_order: &str) -> bool {
-    let words = |s: &str| -> Vec<String> {
-        s.to_lowercase()
-            .split(|c: char| c.is_whitespace() || c == ',' || c == '-' || c == '/')
-            .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    let (configured, on_order) = (words(configured), words(on_order));
-    !configured.is_empty() && on_order.starts_with(&configured)
-}
 
 /// The domains whose notices the desk may act on, and the domain of our own Message-IDs
 /// (a reply to our mail names its order in its thread).
@@ -147,5 +101,67 @@ impl Trust {
             return Sender::Contact;
         }
         Sender::Stranger
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::inbound::tests::{carrier, order, proven};
+
+    #[test]
+    fn notices_act_only_from_trusted_domains_that_proved_it() {
+        let trust = Trust::new(["portflow.example".to_string(), "@docusign.net".to_string()])
+            .with_carriers([("Comcast".to_string(), vec!["comcast.com".to_string()])]);
+        let o = order(1001, "305-555-0100", "ops@acme.example");
+        let who = |from: &str, auth: &Authentication| trust.sender(&from.parse().unwrap(), auth, Some(&o));
+        assert_eq!(who("notify@portflow.example", &proven("portflow.example")), carrier());
+        assert!(
+            matches!(who("dse@na3.docusign.net", &proven("na3.docusign.net")), Sender::Carrier(s) if s.carriers.is_empty())
+        );
+        assert!(
+            matches!(who("ports@comcast.com", &proven("comcast.com")), Sender::Carrier(s) if s.carriers == ["Comcast"])
+        );
+        let forged = Authentication::Unverified {
+            domain: Some("portflow.example".into()),
+            why: "DKIM signature of evil.test, not portflow.example".into(),
+            dmarc_failed: true,
+        };
+        assert_eq!(
+            who("notify@portflow.example", &forged),
+            Sender::Unproven {
+                domain: "portflow.example".into(),
+                why: "DKIM signature of evil.test, not portflow.example".into()
+            }
+        );
+        assert_eq!(who("ops@acme.example", &proven("acme.example")), Sender::Contact);
+        assert!(matches!(who("ops@acme.example", &forged), Sender::UnverifiedContact(_)));
+        let no_dmarc = Authentication::Unverified {
+            domain: Some("acme.example".into()),
+            why: "no DKIM signature".into(),
+            dmarc_failed: false,
+        };
+        let two_froms = Authentication::Unverified {
+            domain: None,
+            why: "it has 2 From: addresses".into(),
+            dmarc_failed: false,
+        };
+        assert_eq!(
+            who("ops@acme.example", &two_froms),
+            Sender::UnverifiedContact("it has 2 From: addresses".into())
+        );
+        assert_eq!(
+            who("ops@acme.example", &no_dmarc),
+            Sender::Contact,
+            "a small business without DMARC is still its contact"
+        );
+        assert_eq!(
+            who(
+                "notify@portflow.example.evil.example",
+                &proven("portflow.example.evil.example")
+            ),
+            Sender::Stranger
+        );
+        assert_eq!(who("someone@else.example", &proven("else.example")), Sender::Stranger);
     }
 }

@@ -3,9 +3,11 @@
 pub mod bill;
 pub mod calendar;
 pub mod customer;
+pub mod customer_mail;
 pub mod detail;
 pub mod email;
 pub mod ics;
+pub mod inbound;
 pub mod inbox;
 pub mod intake;
 pub mod journal;

@@ -1,13 +1,17 @@
-//! What an inbound message does at the desk, decided from what it says (`Parsed`), who
-//! sent it and the order it belongs to. Pure: the inbox pipeline looks orders up, and
-//! saves or hands to staff what this decides. Nothing here guesses: an unmatched,
-//! ambiguous or untrusted message goes to a person.
+//! What an inbound message does at the desk, decided from what it says (`Parsed`, the
+//! parser's pure reading), who sent it and the order it belongs to. Pure: the desk loads
+//! the order and what it knows of the sender, `plan` decides, and the desk renders and
+//! saves the plan. Nothing here guesses: an unmatched, ambiguous or untrusted message
+//! goes to a person.
 
-pub use super::trust::{Sender, Speaker, Trust};
+mod plan;
+mod sender;
 use crate::domain::{Bill, EmailAddress, Event, Order, OrderRef, PhoneNumber, RejectCode};
 use crate::parse::classify::Kind;
 use crate::parse::Parsed;
 use chrono::NaiveDate;
+pub use plan::{plan, Message, Plan, Taken};
+pub use sender::{Sender, Speaker};
 
 /// The order a message belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,14 +92,14 @@ pub struct Decision {
 }
 
 impl Decision {
-    fn act(outcome: Outcome) -> Self {
+    pub(super) fn act(outcome: Outcome) -> Self {
         Self {
             outcome: Some(outcome),
             staff: None,
         }
     }
 
-    fn staff(reason: StaffReason) -> Self {
+    pub(super) fn staff(reason: StaffReason) -> Self {
         Self {
             outcome: None,
             staff: Some(reason),
@@ -282,5 +286,4 @@ pub fn is_notice(kind: Kind) -> bool {
 }
 
 #[cfg(test)]
-#[path = "inbound_tests.rs"]
-mod tests;
+pub(crate) mod tests;

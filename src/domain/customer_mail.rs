@@ -1,0 +1,101 @@
+//! The moments the desk writes to a customer, and to whom: which e-mail, not its words
+//! (those are `prompts/email/`, rendered by the desk).
+
+use crate::domain::{EmailAddress, Notice, Order, OrderState};
+
+/// The moments the desk writes to a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerMail {
+    LoaReminder {
+        n: usize,
+        of: usize,
+    },
+    BillReminder {
+        n: usize,
+        of: usize,
+    },
+    RejectionNotice,
+    CorrectionReminder {
+        n: usize,
+        of: usize,
+    },
+    RoutingRequest,
+    FocConfirmed,
+    PortCompleted,
+    /// A "completed" e-mail went out in error: keep the old service.
+    CompletionWithdrawn,
+    StatusReply,
+}
+
+impl CustomerMail {
+    pub fn template(self) -> &'static str {
+        match self {
+            CustomerMail::LoaReminder { .. } => "loa_reminder",
+            CustomerMail::BillReminder { .. } => "bill_reminder",
+            CustomerMail::RejectionNotice => "rejection_notice",
+            CustomerMail::CorrectionReminder { .. } => "correction_reminder",
+            CustomerMail::RoutingRequest => "routing_request",
+            CustomerMail::FocConfirmed => "foc_confirmed",
+            CustomerMail::PortCompleted => "port_completed",
+            CustomerMail::CompletionWithdrawn => "completion_withdrawn",
+            CustomerMail::StatusReply => "status_reply",
+        }
+    }
+
+    /// A reply to the customer's own question goes at once; anything else waits for
+    /// the sending window.
+    pub fn waits_for_window(self) -> bool {
+        self != CustomerMail::StatusReply
+    }
+
+    pub fn reminder(self) -> Option<(usize, usize)> {
+        match self {
+            CustomerMail::LoaReminder { n, of }
+            | CustomerMail::BillReminder { n, of }
+            | CustomerMail::CorrectionReminder { n, of } => Some((n, of)),
+            _ => None,
+        }
+    }
+}
+
+/// Who gets a mail and which message it answers.
+#[derive(Debug, Clone, Default)]
+pub struct Addressing {
+    /// Only this contact (a reply to their question); else every working contact.
+    pub only: Option<EmailAddress>,
+    /// The message it answers (a status question); else the contacts' last message.
+    pub answers: Option<String>,
+}
+
+/// The e-mail a notice sends the customer at once.
+pub fn for_notice(notice: Notice) -> Option<CustomerMail> {
+    match notice {
+        Notice::Rejection => Some(CustomerMail::RejectionNotice),
+        Notice::FocSet => Some(CustomerMail::FocConfirmed),
+        Notice::Completed => Some(CustomerMail::PortCompleted),
+        Notice::CompletionWithdrawn => Some(CustomerMail::CompletionWithdrawn),
+        Notice::BillMismatch | Notice::Cancelled | Notice::Reopened => None,
+    }
+}
+
+/// What staff's `remind` sends now: the reminders for what the order waits for from the
+/// customer, each with its name for the timeline; none when it waits for nothing of theirs.
+pub fn asked_for(order: &Order) -> Vec<(CustomerMail, &'static str)> {
+    match order.state {
+        OrderState::AwaitingDocuments | OrderState::Ready => {
+            let mut mails = Vec::new();
+            if order.loa_signed_at.is_none() {
+                mails.push((CustomerMail::LoaReminder { n: 0, of: 3 }, "LOA reminder"));
+            }
+            if order.bill.is_none() {
+                mails.push((CustomerMail::BillReminder { n: 0, of: 3 }, "bill reminder"));
+            }
+            mails
+        }
+        OrderState::Rejected => vec![(CustomerMail::CorrectionReminder { n: 0, of: 2 }, "correction reminder")],
+        OrderState::FocConfirmed if !order.routing_confirmed() => {
+            vec![(CustomerMail::RoutingRequest, "routing request")]
+        }
+        _ => Vec::new(),
+    }
+}
