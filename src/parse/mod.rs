@@ -49,7 +49,7 @@ pub struct Parsed {
 
 impl Parsed {
     /// A line of the given kind with nothing found yet.
-    fn empty(file: &str, kind: Kind) -> Self {
+    pub fn empty(file: &str, kind: Kind) -> Self {
         Self {
             file: file.to_string(),
             kind,

@@ -9,18 +9,8 @@ fn now() -> DateTime<Utc> {
 
 fn reading(kind: Kind) -> Parsed {
     Parsed {
-        file: "m.eml".into(),
-        kind,
-        order_ref: None,
-        foc_date: None,
-        reject_code: None,
-        numbers: Vec::new(),
-        invoice: None,
-        reject_reason: None,
-        language: None,
         confidence: 0.9,
-        evidence: Vec::new(),
-        error: None,
+        ..Parsed::empty("m.eml", kind)
     }
 }
 
