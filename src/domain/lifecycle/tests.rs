@@ -4,6 +4,7 @@ use crate::domain::order::{OrderKind, Pin};
 use crate::domain::phone::parse_number_list;
 use crate::domain::request::{PortRequest, RequestError};
 use crate::domain::route::NumberType;
+use crate::domain::NumberStatus;
 use OrderState as S;
 
 fn now() -> DateTime<Utc> {

@@ -1,0 +1,113 @@
+//! What happens between our desk and the losing carrier: submission, the FOC date, a
+//! rejection, the completion, and a cancellation.
+
+use super::{guard, on_order, wrong_state, NotAllowed, Notice, Step, BEFORE_SUBMISSION, OPEN, WITH_CARRIER};
+use crate::domain::limits::{too_long, MAX_NOTE};
+use crate::domain::order::{NumberStatus, Order, OrderState as S, Rejection};
+use crate::domain::phone::PhoneNumber;
+use crate::domain::reject::RejectCode;
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub(super) fn submitted(order: &Order, next: &mut Order, now: DateTime<Utc>) -> Result<Step, NotAllowed> {
+    guard(order, BEFORE_SUBMISSION, "submitting")?;
+    if order.state == S::Rejected {
+        return Err(wrong_state(
+            order,
+            "submitting again",
+            "Correct the details first (set, a new bill or a new LOA); the order is then ready to submit.",
+        ));
+    }
+    if order.state != S::Ready {
+        let missing: Vec<String> = order.blockers().into_iter().map(|b| b.what).collect();
+        return Err(NotAllowed::NotReady {
+            reference: order.reference.clone(),
+            missing: missing.join("; "),
+        });
+    }
+    next.state = S::Submitted;
+    next.submitted_at = Some(now);
+    next.rejection = None;
+    Ok(Step::new("submitted", format!("submitted to {}", order.carrier)))
+}
+
+pub(super) fn foc_confirmed(
+    order: &Order,
+    next: &mut Order,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Step, NotAllowed> {
+    guard(order, WITH_CARRIER, "setting an FOC date")?;
+    let today = now.with_timezone(&order.time_zone).date_naive();
+    if date < today {
+        return Err(NotAllowed::FocInPast { date, today });
+    }
+    next.state = S::FocConfirmed;
+    next.foc_date = Some(date);
+    Ok(match order.foc_date {
+        Some(old) if old == date => Step::new("foc_confirmed", format!("FOC {date} confirmed again")),
+        Some(old) => Step::new("foc_changed", format!("FOC moved from {old} to {date}")).telling(Notice::FocSet),
+        None => Step::new("foc_confirmed", format!("FOC {date}")).telling(Notice::FocSet),
+    })
+}
+
+pub(super) fn rejected(
+    order: &Order,
+    next: &mut Order,
+    code: RejectCode,
+    reason: &str,
+    numbers: &[PhoneNumber],
+    now: DateTime<Utc>,
+) -> Result<Step, NotAllowed> {
+    guard(order, WITH_CARRIER, "recording a rejection")?;
+    // A carrier's reason is kept whole up to the limit, then cut: the rejection still counts.
+    let reason: String = reason.chars().take(MAX_NOTE).collect();
+    for n in numbers {
+        on_order(order, n)?;
+    }
+    if code == RejectCode::PhoneNumberNotPortable {
+        for line in next.numbers.iter_mut().filter(|l| numbers.contains(&l.number)) {
+            line.status = NumberStatus::NotPortable;
+        }
+    }
+    next.state = S::Rejected;
+    next.foc_date = None;
+    next.rejection = Some(Rejection {
+        code,
+        reason: reason.trim().to_string(),
+        at: Some(now),
+    });
+    let about = if numbers.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", numbers.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", "))
+    };
+    let text = format!("rejected {code}{about}: {}", reason.trim());
+    Ok(Step::new("rejected", text).telling(Notice::Rejection))
+}
+
+pub(super) fn completed(order: &Order, next: &mut Order) -> Result<Step, NotAllowed> {
+    guard(order, WITH_CARRIER, "completing")?;
+    next.state = S::Completed;
+    let mut ported = 0;
+    for line in next.numbers.iter_mut().filter(|l| l.status == NumberStatus::Pending) {
+        line.status = NumberStatus::Ported;
+        ported += 1;
+    }
+    let text = format!("port completed: {ported} number(s) ported");
+    Ok(Step::new("completed", text).telling(Notice::Completed))
+}
+
+pub(super) fn cancelled(order: &Order, next: &mut Order, reason: &str) -> Result<Step, NotAllowed> {
+    guard(order, OPEN, "cancelling")?;
+    if let Some(why) = too_long("the reason", reason, MAX_NOTE) {
+        return Err(NotAllowed::TooLong(why));
+    }
+    next.state = S::Cancelled;
+    let reason = reason.trim();
+    let text = if reason.is_empty() {
+        "cancelled".to_string()
+    } else {
+        format!("cancelled: {reason}")
+    };
+    Ok(Step::new("cancelled", text).telling(Notice::Cancelled))
+}
