@@ -26,6 +26,33 @@ pub enum Detail {
     },
 }
 
+/// A name, number or address as given: trimmed, not empty, not too long.
+fn non_empty(s: String, what: &'static str) -> Result<String, NotAllowed> {
+    let s = s.trim().to_string();
+    if s.is_empty() {
+        return Err(NotAllowed::Empty(what));
+    }
+    match super::limits::too_long("it", &s, super::limits::MAX_NAME) {
+        Some(why) => Err(NotAllowed::TooLong(why)),
+        None => Ok(s),
+    }
+}
+
+/// The contacts replace the old ones; what was known of a removed contact goes with it.
+fn set_contacts(order: &mut Order, list: Vec<super::email::EmailAddress>) -> Result<String, NotAllowed> {
+    if list.is_empty() {
+        return Err(NotAllowed::Empty("an order needs at least one contact"));
+    }
+    let text = format!(
+        "contacts set to {}",
+        list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    order.failing_contacts.retain(|c| list.contains(c));
+    order.languages.retain(|c, _| list.contains(c));
+    order.contacts = list;
+    Ok(text)
+}
+
 impl Detail {
     /// Contacts and the contract date can change while the order is open; the account
     /// details only before submission or to correct a rejection.
@@ -55,16 +82,6 @@ fn language_name(language: super::language::Language) -> &'static str {
 impl Detail {
     /// Writes the detail onto the order; returns the timeline text.
     pub(super) fn apply_to(self, order: &mut Order) -> Result<String, NotAllowed> {
-        let non_empty = |s: String, what: &'static str| {
-            let s = s.trim().to_string();
-            if s.is_empty() {
-                return Err(NotAllowed::Empty(what));
-            }
-            match super::limits::too_long("it", &s, super::limits::MAX_NAME) {
-                Some(why) => Err(NotAllowed::TooLong(why)),
-                None => Ok(s),
-            }
-        };
         Ok(match self {
             Detail::AccountNumber(v) => {
                 let v = non_empty(v, "the account number cannot be empty")?;
@@ -101,19 +118,7 @@ impl Detail {
                 order.contract_end = Some(d);
                 format!("contract end set to {d}")
             }
-            Detail::Contacts(list) => {
-                if list.is_empty() {
-                    return Err(NotAllowed::Empty("an order needs at least one contact"));
-                }
-                let text = format!(
-                    "contacts set to {}",
-                    list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
-                );
-                order.failing_contacts.retain(|c| list.contains(c));
-                order.languages.retain(|c, _| list.contains(c));
-                order.contacts = list;
-                text
-            }
+            Detail::Contacts(list) => set_contacts(order, list)?,
             Detail::NumberType { number, kind } => set_number_type(order, number, kind)?,
             Detail::Language(language) => {
                 order.languages = order.contacts.iter().map(|c| (c.clone(), language)).collect();

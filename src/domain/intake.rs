@@ -89,6 +89,61 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
             (String::new(), String::new())
         }
     };
+    let required = required(form, &mut problems);
+    let extras = extras(form, &mut problems);
+    let lines = match numbers_by_carrier(form, required.carrier.as_deref(), &mut problems) {
+        Some(lines) => lines,
+        None => return Err(problems),
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (Some(submitted_by), Some(number_type)) = (required.submitted_by, extras.number_type) else {
+        return Err(vec!["the request could not be read".to_string()]);
+    };
+    let contacts = contacts_of(&submitted_by, customer);
+    let groups = by_carrier_and_kind(lines);
+    let orders = groups
+        .into_iter()
+        .map(|((carrier, kind), numbers)| PortRequest {
+            customer: account.clone(),
+            carrier,
+            numbers,
+            number_type,
+            kind: Some(kind),
+            contacts: contacts.clone(),
+            account: AccountDetails {
+                account_number: required.account_number.clone(),
+                btn: extras.btn,
+                account_name: required.account_name.clone(),
+                service_address: required.service_address.clone(),
+            },
+            pin: extras.pin.clone(),
+            authorized_name: required.authorized_name.clone(),
+            contract_end: extras.contract_end,
+            time_zone: customer.time_zone,
+        })
+        .collect();
+    Ok(Intake {
+        request_id,
+        customer: account,
+        submitted_by,
+        wants_temporary_numbers: extras.wants_temporary_numbers,
+        orders,
+    })
+}
+
+/// The fields every form must fill.
+struct Required {
+    submitted_by: Option<EmailAddress>,
+    carrier: Option<String>,
+    account_number: Option<String>,
+    account_name: Option<String>,
+    service_address: Option<String>,
+    authorized_name: Option<String>,
+}
+
+fn required(form: &IntakeForm, problems: &mut Vec<String>) -> Required {
     let mut need = |field: &Option<String>, name: &str| -> Option<String> {
         match field.as_deref().map(str::trim) {
             Some(v) if !v.is_empty() => Some(v.to_string()),
@@ -109,6 +164,37 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
             .map_err(|e| problems.push(format!("submitted_by: {e}")))
             .ok()
     });
+    Required {
+        submitted_by,
+        carrier,
+        account_number,
+        account_name,
+        service_address,
+        authorized_name,
+    }
+}
+
+/// Whoever submitted the request, then the account's contacts.
+fn contacts_of(submitted_by: &EmailAddress, customer: &Customer) -> Vec<EmailAddress> {
+    let mut contacts = vec![submitted_by.clone()];
+    for c in &customer.contacts {
+        if !contacts.contains(&c.email) {
+            contacts.push(c.email.clone());
+        }
+    }
+    contacts
+}
+
+/// The fields a form may leave out, read; each problem is listed.
+struct Extras {
+    number_type: Option<NumberType>,
+    btn: Option<PhoneNumber>,
+    pin: Option<Pin>,
+    contract_end: Option<NaiveDate>,
+    wants_temporary_numbers: bool,
+}
+
+fn extras(form: &IntakeForm, problems: &mut Vec<String>) -> Extras {
     let number_type = match form.number_type.as_deref() {
         None => Some(NumberType::Voice),
         Some(t) => t
@@ -143,7 +229,22 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
             false
         }
     };
-    // Numbers, each with its losing carrier.
+    Extras {
+        number_type,
+        btn,
+        pin,
+        contract_end,
+        wants_temporary_numbers,
+    }
+}
+
+/// The numbers, each with its losing carrier (its own, else the form's); `None` when
+/// there are too many to read on.
+fn numbers_by_carrier(
+    form: &IntakeForm,
+    carrier: Option<&str>,
+    problems: &mut Vec<String>,
+) -> Option<Vec<(String, PhoneNumber)>> {
     let mut lines: Vec<(String, PhoneNumber)> = Vec::new();
     match &form.numbers {
         None => problems.push("numbers is missing".to_string()),
@@ -154,7 +255,7 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
                     NumberEntry::Plain(n) => (n.as_str(), None),
                     NumberEntry::WithCarrier { number, carrier } => (number.as_str(), carrier.as_deref()),
                 };
-                let Some(carrier) = own_carrier.map(str::to_string).or_else(|| carrier.clone()) else {
+                let Some(carrier) = own_carrier.map(str::to_string).or_else(|| carrier.map(str::to_string)) else {
                     continue;
                 };
                 match parse_number_list(text) {
@@ -170,7 +271,7 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
             lines.len(),
             super::limits::MAX_NUMBERS
         ));
-        return Err(problems);
+        return None;
     }
     let mut seen = std::collections::HashSet::new();
     for (_, n) in &lines {
@@ -178,19 +279,12 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
             problems.push(format!("numbers: {} is listed twice", n.pretty()));
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let (Some(submitted_by), Some(number_type)) = (submitted_by, number_type) else {
-        return Err(vec!["the request could not be read".to_string()]);
-    };
-    let mut contacts = vec![submitted_by.clone()];
-    for c in &customer.contacts {
-        if !contacts.contains(&c.email) {
-            contacts.push(c.email.clone());
-        }
-    }
-    // One order per losing carrier and kind, in the order the form lists them.
+    Some(lines)
+}
+
+/// One order per losing carrier and kind (toll-free numbers on their own), in the
+/// order the form lists them.
+fn by_carrier_and_kind(lines: Vec<(String, PhoneNumber)>) -> Vec<((String, OrderKind), Vec<PhoneNumber>)> {
     let mut groups: Vec<((String, OrderKind), Vec<PhoneNumber>)> = Vec::new();
     for (carrier, number) in lines {
         let kind = if number.is_toll_free() {
@@ -204,34 +298,7 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
             None => groups.push(((carrier, kind), vec![number])),
         }
     }
-    let orders = groups
-        .into_iter()
-        .map(|((carrier, kind), numbers)| PortRequest {
-            customer: account.clone(),
-            carrier,
-            numbers,
-            number_type,
-            kind: Some(kind),
-            contacts: contacts.clone(),
-            account: AccountDetails {
-                account_number: account_number.clone(),
-                btn,
-                account_name: account_name.clone(),
-                service_address: service_address.clone(),
-            },
-            pin: pin.clone(),
-            authorized_name: authorized_name.clone(),
-            contract_end,
-            time_zone: customer.time_zone,
-        })
-        .collect();
-    Ok(Intake {
-        request_id,
-        customer: account,
-        submitted_by,
-        wants_temporary_numbers,
-        orders,
-    })
+    groups
 }
 
 #[cfg(test)]

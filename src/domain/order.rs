@@ -266,38 +266,7 @@ impl Order {
         }
         match self.state {
             OrderState::AwaitingDocuments | OrderState::Ready | OrderState::Rejected => {
-                if let (OrderState::Rejected, Some(rej)) = (self.state, &self.rejection) {
-                    add(
-                        Party::Customer,
-                        format!("fix the rejection: {} ({})", rej.code.meaning(), rej.reason),
-                    );
-                }
-                if self.loa_signed_at.is_none() {
-                    add(Party::Customer, "sign the e-LOA".to_string());
-                }
-                if self.bill.is_none() {
-                    add(
-                        Party::Customer,
-                        "send the latest bill from the losing carrier".to_string(),
-                    );
-                }
-                for m in self.mismatches() {
-                    add(
-                        Party::Staff,
-                        format!(
-                            "{} differs from the bill: order '{}', bill '{}'",
-                            m.field.label(),
-                            m.order,
-                            m.invoice
-                        ),
-                    );
-                }
-                for (key, what) in self.missing_details() {
-                    add(Party::Staff, format!("the {what} is missing: set {r} {key} ..."));
-                }
-                if self.state == OrderState::Ready {
-                    add(Party::Staff, format!("submit it to {}: submit {r}", self.carrier));
-                }
+                out.extend(self.before_submission());
             }
             OrderState::Submitted => add(
                 Party::Carrier,
@@ -313,6 +282,47 @@ impl Order {
                 );
             }
             OrderState::Completed | OrderState::Cancelled => {}
+        }
+        out
+    }
+
+    /// What an order still being put together waits for: the customer's documents
+    /// and a fixed rejection, then staff's checks and the submission.
+    fn before_submission(&self) -> Vec<Blocker> {
+        let r = &self.reference;
+        let mut out = Vec::new();
+        let mut add = |who, what: String| out.push(Blocker { what, who });
+        if let (OrderState::Rejected, Some(rej)) = (self.state, &self.rejection) {
+            add(
+                Party::Customer,
+                format!("fix the rejection: {} ({})", rej.code.meaning(), rej.reason),
+            );
+        }
+        if self.loa_signed_at.is_none() {
+            add(Party::Customer, "sign the e-LOA".to_string());
+        }
+        if self.bill.is_none() {
+            add(
+                Party::Customer,
+                "send the latest bill from the losing carrier".to_string(),
+            );
+        }
+        for m in self.mismatches() {
+            add(
+                Party::Staff,
+                format!(
+                    "{} differs from the bill: order '{}', bill '{}'",
+                    m.field.label(),
+                    m.order,
+                    m.invoice
+                ),
+            );
+        }
+        for (key, what) in self.missing_details() {
+            add(Party::Staff, format!("the {what} is missing: set {r} {key} ..."));
+        }
+        if self.state == OrderState::Ready {
+            add(Party::Staff, format!("submit it to {}: submit {r}", self.carrier));
         }
         out
     }

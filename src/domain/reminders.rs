@@ -98,104 +98,130 @@ pub fn due(order: &Order, today: NaiveDate, time: NaiveTime, cadence: &Cadence) 
         return Vec::new();
     }
     let in_window = time >= cadence.window_opens && time < cadence.window_closes;
-    let r = &order.reference;
-    let tz = order.time_zone;
+    let when = When { today, time };
+    let mut due = documents(order, today, cadence);
+    due.extend(correction(order, today, cadence));
+    due.extend(routing(order, when, cadence));
+    due.extend(carrier_silent(order, today, cadence));
+    due.extend(contract_ending(order, today, cadence));
+    // The customer is written to in the sending window only; staff are told at once.
+    due.retain(|d| in_window || !d.reminder.to_customer());
+    due
+}
+
+/// The customer's local day and time of a tick.
+#[derive(Debug, Clone, Copy)]
+struct When {
+    today: NaiveDate,
+    time: NaiveTime,
+}
+
+fn due_as(reminder: Reminder, key: String) -> Due {
+    Due { reminder, key }
+}
+
+/// The LOA and the bill, reminded in series from the day the order opened, then staff.
+fn documents(order: &Order, today: NaiveDate, cadence: &Cadence) -> Vec<Due> {
     let mut out = Vec::new();
-    let mut push = |reminder: Reminder, key: String| {
-        if in_window || !reminder.to_customer() {
-            out.push(Due { reminder, key });
-        }
-    };
-    let awaiting = matches!(order.state, OrderState::AwaitingDocuments | OrderState::Ready);
-    let opened = order.opened_at.with_timezone(&tz).date_naive();
-    if awaiting {
-        let series = latest_of(&cadence.documents_days, |d| add_business_days(opened, d) <= today);
-        if order.loa_signed_at.is_none() {
-            if let Some((n, d)) = series {
-                push(
-                    Reminder::Loa {
-                        n,
-                        of: cadence.documents_days.len(),
-                    },
-                    format!("{r}:loa:{opened}:{d}"),
-                );
-            }
-        }
-        if order.bill.is_none() {
-            if let Some((n, d)) = series {
-                push(
-                    Reminder::Bill {
-                        n,
-                        of: cadence.documents_days.len(),
-                    },
-                    format!("{r}:bill:{opened}:{d}"),
-                );
-            }
-        }
-        let missing = order.loa_signed_at.is_none() || order.bill.is_none();
-        if missing && add_business_days(opened, cadence.documents_alert_day) <= today {
-            push(Reminder::DocumentsOverdue, format!("{r}:documents-overdue:{opened}"));
-        }
+    if !matches!(order.state, OrderState::AwaitingDocuments | OrderState::Ready) {
+        return out;
     }
-    if let (OrderState::Rejected, Some(at)) = (order.state, order.rejection.as_ref().and_then(|j| j.at)) {
-        let rejected = at.with_timezone(&tz).date_naive();
-        let stamp = at.timestamp();
-        if let Some((n, d)) = latest_of(&cadence.correction_days, |d| add_business_days(rejected, d) <= today) {
-            push(
-                Reminder::Correction {
-                    n,
-                    of: cadence.correction_days.len(),
-                },
-                format!("{r}:correction:{stamp}:{d}"),
-            );
-        }
-        if add_business_days(rejected, cadence.correction_alert_day) <= today {
-            push(Reminder::RejectionUnfixed, format!("{r}:rejection-unfixed:{stamp}"));
-        }
+    let r = &order.reference;
+    let opened = order.opened_at.with_timezone(&order.time_zone).date_naive();
+    let of = cadence.documents_days.len();
+    let series = latest_of(&cadence.documents_days, |d| add_business_days(opened, d) <= today);
+    if let (None, Some((n, d))) = (order.loa_signed_at, series) {
+        out.push(due_as(Reminder::Loa { n, of }, format!("{r}:loa:{opened}:{d}")));
     }
-    if let (OrderState::FocConfirmed, Some(foc)) = (order.state, order.foc_date) {
-        if !order.routing_confirmed() && today <= foc {
-            let before = |days: i32| add_business_days(foc, -days) <= today;
-            if let Some((_, days)) = latest_of(&cadence.routing_days_before, before) {
-                push(Reminder::Routing { days }, format!("{r}:routing:{foc}:{days}"));
-            }
-            // The FOC-morning alert waits for the morning, like the customer's mail.
-            let alert = latest_of(&cadence.routing_alert_days_before, |days| {
-                before(days) && (days > 0 || time >= cadence.window_opens)
-            });
-            if let Some((_, days)) = alert {
-                push(
-                    Reminder::RoutingUnconfirmed { days },
-                    format!("{r}:routing-unconfirmed:{foc}:{days}"),
-                );
-            }
-        }
+    if let (None, Some((n, d))) = (&order.bill, series) {
+        out.push(due_as(Reminder::Bill { n, of }, format!("{r}:bill:{opened}:{d}")));
     }
-    if let (OrderState::Submitted, Some(at)) = (order.state, order.submitted_at) {
-        let submitted = at.with_timezone(&tz).date_naive();
-        let silent = business_days_between(submitted, today);
-        let first = i64::from(cadence.carrier_silent_after);
-        if silent >= first {
-            let every = i64::from(cadence.carrier_silent_every.max(1));
-            let days = first + (silent - first) / every * every;
-            push(
-                Reminder::CarrierSilent { days },
-                format!("{r}:carrier-silent:{}:{days}", at.timestamp()),
-            );
-        }
-    }
-    if let Some(end) = order.contract_end {
-        let left = (end - today).num_days();
-        let mut marks = cadence.contract_days.clone();
-        marks.sort_unstable();
-        if let Some(days) = marks.into_iter().find(|m| left <= *m) {
-            push(
-                Reminder::ContractEnding { days: left.max(0) },
-                format!("{r}:contract:{end}:{days}"),
-            );
-        }
+    let missing = order.loa_signed_at.is_none() || order.bill.is_none();
+    if missing && add_business_days(opened, cadence.documents_alert_day) <= today {
+        out.push(due_as(
+            Reminder::DocumentsOverdue,
+            format!("{r}:documents-overdue:{opened}"),
+        ));
     }
     out
+}
+
+/// A rejection the customer has not fixed: reminders, then staff.
+fn correction(order: &Order, today: NaiveDate, cadence: &Cadence) -> Vec<Due> {
+    let mut out = Vec::new();
+    let (OrderState::Rejected, Some(at)) = (order.state, order.rejection.as_ref().and_then(|j| j.at)) else {
+        return out;
+    };
+    let r = &order.reference;
+    let rejected = at.with_timezone(&order.time_zone).date_naive();
+    let stamp = at.timestamp();
+    if let Some((n, d)) = latest_of(&cadence.correction_days, |d| add_business_days(rejected, d) <= today) {
+        let of = cadence.correction_days.len();
+        out.push(due_as(
+            Reminder::Correction { n, of },
+            format!("{r}:correction:{stamp}:{d}"),
+        ));
+    }
+    if add_business_days(rejected, cadence.correction_alert_day) <= today {
+        out.push(due_as(
+            Reminder::RejectionUnfixed,
+            format!("{r}:rejection-unfixed:{stamp}"),
+        ));
+    }
+    out
+}
+
+/// Routing not confirmed before the FOC date: the customer is asked, then staff alerted.
+fn routing(order: &Order, when: When, cadence: &Cadence) -> Vec<Due> {
+    let mut out = Vec::new();
+    let (OrderState::FocConfirmed, Some(foc)) = (order.state, order.foc_date) else {
+        return out;
+    };
+    if order.routing_confirmed() || when.today > foc {
+        return out;
+    }
+    let r = &order.reference;
+    let before = |days: i32| add_business_days(foc, -days) <= when.today;
+    if let Some((_, days)) = latest_of(&cadence.routing_days_before, before) {
+        out.push(due_as(Reminder::Routing { days }, format!("{r}:routing:{foc}:{days}")));
+    }
+    // The FOC-morning alert waits for the morning, like the customer's mail.
+    let alert = latest_of(&cadence.routing_alert_days_before, |days| {
+        before(days) && (days > 0 || when.time >= cadence.window_opens)
+    });
+    if let Some((_, days)) = alert {
+        let key = format!("{r}:routing-unconfirmed:{foc}:{days}");
+        out.push(due_as(Reminder::RoutingUnconfirmed { days }, key));
+    }
+    out
+}
+
+/// A carrier that has neither confirmed nor rejected: staff, then again every few days.
+fn carrier_silent(order: &Order, today: NaiveDate, cadence: &Cadence) -> Option<Due> {
+    let (OrderState::Submitted, Some(at)) = (order.state, order.submitted_at) else {
+        return None;
+    };
+    let submitted = at.with_timezone(&order.time_zone).date_naive();
+    let silent = business_days_between(submitted, today);
+    let first = i64::from(cadence.carrier_silent_after);
+    if silent < first {
+        return None;
+    }
+    let every = i64::from(cadence.carrier_silent_every.max(1));
+    let days = first + (silent - first) / every * every;
+    let key = format!("{}:carrier-silent:{}:{days}", order.reference, at.timestamp());
+    Some(due_as(Reminder::CarrierSilent { days }, key))
+}
+
+/// The customer's contract with the losing carrier ends soon: urgent, staff told.
+fn contract_ending(order: &Order, today: NaiveDate, cadence: &Cadence) -> Option<Due> {
+    let end = order.contract_end?;
+    let left = (end - today).num_days();
+    let mut marks = cadence.contract_days.clone();
+    marks.sort_unstable();
+    let days = marks.into_iter().find(|m| left <= *m)?;
+    let key = format!("{}:contract:{end}:{days}", order.reference);
+    Some(due_as(Reminder::ContractEnding { days: left.max(0) }, key))
 }
 
 /// The last entry of a series whose day has come, with its place (1-based).

@@ -133,11 +133,6 @@ pub struct Facts<'a> {
 
 /// Decides what a message about a known order does.
 pub fn decide(parsed: &Parsed, facts: &Facts) -> Decision {
-    let summary = &facts.summary;
-    let note = |event: &'static str| Outcome::Timeline {
-        event,
-        text: format!("{}: {summary}", event.replace('_', " ")),
-    };
     let notice = is_notice(parsed.kind);
     if notice {
         match notice_refused(parsed, facts) {
@@ -161,10 +156,19 @@ pub fn decide(parsed: &Parsed, facts: &Facts) -> Decision {
         Kind::Invoice | Kind::CancelRequest | Kind::RoutingConfirmation | Kind::StatusQuestion | Kind::CustomerReply
     );
     match (&facts.sender, customer) {
-        (Sender::Stranger | Sender::Unproven { .. }, true) => return Decision::staff(StaffReason::NotAContact),
-        (Sender::UnverifiedContact(why), true) => return Decision::staff(StaffReason::UnverifiedContact(why.clone())),
-        _ => {}
+        (Sender::Stranger | Sender::Unproven { .. }, true) => Decision::staff(StaffReason::NotAContact),
+        (Sender::UnverifiedContact(why), true) => Decision::staff(StaffReason::UnverifiedContact(why.clone())),
+        _ => by_kind(parsed, facts),
     }
+}
+
+/// What each kind of message does once its sender may act on the order: one row a kind.
+fn by_kind(parsed: &Parsed, facts: &Facts) -> Decision {
+    let summary = &facts.summary;
+    let note = |event: &'static str| Outcome::Timeline {
+        event,
+        text: format!("{}: {summary}", event.replace('_', " ")),
+    };
     match parsed.kind {
         Kind::Bounce => match facts.failed_recipient.clone() {
             Some(address) => Decision::both(
