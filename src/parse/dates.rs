@@ -124,8 +124,10 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
         return Vec::new();
     }
     let mut found: Vec<FoundDate> = Vec::new();
-    let mut push = |start, end, year, month, day| {
+    let mut push = |span: (usize, usize), year, month: &str, day: &str| {
+        let (month, day) = (month.parse().unwrap_or(0), day.parse().unwrap_or(0));
         if (1..=12).contains(&month) && (1..=31).contains(&day) {
+            let (start, end) = span;
             found.push(FoundDate {
                 start,
                 end,
@@ -136,25 +138,13 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
         }
     };
     for c in LSR_DUE.captures_iter(text) {
-        let m = c.get(1).expect("group");
-        push(
-            m.start(),
-            c.get(0).expect("all").end(),
-            year_of(&c[3]),
-            c[1].parse().unwrap_or(0),
-            c[2].parse().unwrap_or(0),
-        );
+        let span = (c.get(1).expect("group").start(), c.get(0).expect("all").end());
+        push(span, year_of(&c[3]), &c[1], &c[2]);
     }
     // Year first: `2026-12-04`, `2026/12/04`, `20261204`.
     for c in ISO.captures_iter(text).chain(COMPACT.captures_iter(text)) {
         let m = c.get(0).expect("all");
-        push(
-            m.start(),
-            m.end(),
-            year_of(&c[1]),
-            c[2].parse().unwrap_or(0),
-            c[3].parse().unwrap_or(0),
-        );
+        push((m.start(), m.end()), year_of(&c[1]), &c[2], &c[3]);
     }
     for c in NUMERIC.captures_iter(text) {
         let m = c.get(0).expect("all");
@@ -162,13 +152,8 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
         if c.get(3).is_none() && !m.as_str().contains('/') {
             continue;
         }
-        push(
-            m.start(),
-            m.end(),
-            c.get(3).and_then(|y| year_of(y.as_str())),
-            c[1].parse().unwrap_or(0),
-            c[2].parse().unwrap_or(0),
-        );
+        let year = c.get(3).and_then(|y| year_of(y.as_str()));
+        push((m.start(), m.end()), year, &c[1], &c[2]);
     }
     // Month names: the month and day groups differ in order between the two styles.
     for (pattern, month_at, day_at) in [(&*MONTH_FIRST, 1, 2), (&*DAY_FIRST, 2, 1)] {
@@ -176,10 +161,16 @@ pub fn dates_in(text: &str) -> Vec<FoundDate> {
             if let Some(month) = month_named(&c[month_at]) {
                 let m = c.get(0).expect("all");
                 let year = c.get(3).or(c.get(4)).and_then(|y| year_of(y.as_str()));
-                push(m.start(), m.end(), year, month, c[day_at].parse().unwrap_or(0));
+                push((m.start(), m.end()), year, &month.to_string(), &c[day_at]);
             }
         }
     }
+    first_of_overlapping(found)
+}
+
+/// In order of position; of readings that overlap, the one that starts first (the
+/// longest of those).
+fn first_of_overlapping(mut found: Vec<FoundDate>) -> Vec<FoundDate> {
     found.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));
     let mut kept: Vec<FoundDate> = Vec::new();
     for d in found {

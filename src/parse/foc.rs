@@ -65,45 +65,14 @@ pub fn foc_date(text: &str, reference: Option<NaiveDate>) -> Option<NaiveDate> {
     best.filter(|(s, _, _)| *s >= 0).map(|(_, _, d)| d)
 }
 
+/// How surely a date is the FOC date, from the words around it.
 fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
-    let line_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0).max(since);
-    let line_end = text[found.end..]
-        .find('\n')
-        .map(|p| found.end + p)
-        .unwrap_or(text.len());
-    // Underscores join words in JSON keys: `foc_date`, `requested_date`.
-    let before = text[line_start..found.start].replace('_', " ");
-    let before: String = before
-        .chars()
-        .rev()
-        .take(50)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    // Only the clause the date stands in: "the date you asked for, but I can give
-    // you the 5th".
-    let before = match before.rfind(';').into_iter().chain(before.rfind(" but ")).max() {
-        Some(cut) => before[cut..].to_string(),
-        None => before,
-    };
-    let after = text[found.end..line_end].replace('_', " ");
+    let Around {
+        before,
+        after,
+        label_above,
+    } = around(text, found, since);
     let after = after.as_str();
-    // A table cell: the label is the cell before on the same line, or the heading of
-    // its column in the line above (or the whole line above).
-    let row_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
-    let above = text[..row_start].trim_end().lines().last().unwrap_or("");
-    let table_above = text[..row_start].trim_end();
-    let label_above = column_heading(table_above, &text[row_start..line_end], found.start - row_start)
-        .map(str::to_string)
-        .or_else(|| before.trim().is_empty().then(|| above.to_string()))
-        .unwrap_or_default()
-        .replace('_', " ");
-    let before = if label_above.is_empty() || !before.contains([',', '\t', '|']) {
-        before
-    } else {
-        String::new()
-    };
     let mut score = 0;
     // `12/10/2026 -> 12/14/2026`: the date after the arrow is the new one.
     if ARROW_BEFORE.is_match(&before) {
@@ -127,6 +96,59 @@ fn score(text: &str, found: &FoundDate, since: usize) -> i32 {
         score -= 5;
     }
     score
+}
+
+/// The words a date stands among: its clause before it, the rest of its line after
+/// it, and the label of its table column (or the line above).
+struct Around {
+    before: String,
+    after: String,
+    label_above: String,
+}
+
+fn around(text: &str, found: &FoundDate, since: usize) -> Around {
+    let line_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0).max(since);
+    let line_end = text[found.end..]
+        .find('\n')
+        .map(|p| found.end + p)
+        .unwrap_or(text.len());
+    // Underscores join words in JSON keys: `foc_date`, `requested_date`.
+    let before = text[line_start..found.start].replace('_', " ");
+    let before: String = before
+        .chars()
+        .rev()
+        .take(50)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    // Only the clause the date stands in: "the date you asked for, but I can give
+    // you the 5th".
+    let before = match before.rfind(';').into_iter().chain(before.rfind(" but ")).max() {
+        Some(cut) => before[cut..].to_string(),
+        None => before,
+    };
+    let after = text[found.end..line_end].replace('_', " ");
+    // A table cell: the label is the cell before on the same line, or the heading of
+    // its column in the line above (or the whole line above).
+    let row_start = text[..found.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let above = text[..row_start].trim_end().lines().last().unwrap_or("");
+    let table_above = text[..row_start].trim_end();
+    let label_above = column_heading(table_above, &text[row_start..line_end], found.start - row_start)
+        .map(str::to_string)
+        .or_else(|| before.trim().is_empty().then(|| above.to_string()))
+        .unwrap_or_default()
+        .replace('_', " ");
+    let before = if label_above.is_empty() || !before.contains([',', '\t', '|']) {
+        before
+    } else {
+        String::new()
+    };
+    Around {
+        before,
+        after,
+        label_above,
+    }
 }
 
 #[cfg(test)]

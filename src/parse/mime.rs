@@ -110,57 +110,63 @@ fn from_message(message: &Message<'_>, depth: usize) -> Mail {
     };
     mail.text = own_text(message);
     for part in message.attachments() {
-        let content_type = part
-            .content_type()
-            .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_ascii_lowercase())
-            .unwrap_or_default();
-        match &part.body {
-            PartType::Message(inner) if depth < MAX_DEPTH => {
-                let inner = from_message(inner, depth + 1);
-                if is_report || mail.is_delivery_report {
-                    mail.returned = Some(Box::new(inner));
-                } else {
-                    mail.forwarded.push(inner);
-                }
-            }
-            PartType::Message(_) => {}
-            body => {
-                if content_type.contains("delivery-status") {
-                    mail.is_delivery_report = true;
-                    let status = match body {
-                        PartType::Text(t) => t.to_string(),
-                        PartType::Binary(b) | PartType::InlineBinary(b) => String::from_utf8_lossy(b).into_owned(),
-                        _ => String::new(),
-                    };
-                    mail.failed_recipients.extend(failed_recipients(&status));
-                }
-                if content_type.contains("feedback-report") {
-                    mail.is_feedback_report = true;
-                }
-                if is_report && content_type.contains("rfc822-headers") {
-                    if let PartType::Text(t) = body {
-                        mail.returned = Some(Box::new(Mail {
-                            text: t.to_string(),
-                            ..Mail::default()
-                        }));
-                    }
-                    continue;
-                }
-                let bytes: Vec<u8> = match body {
-                    PartType::Text(t) | PartType::Html(t) => t.as_bytes().to_vec(),
-                    PartType::Binary(b) | PartType::InlineBinary(b) => b.to_vec(),
-                    _ => continue,
-                };
-                let name = part.attachment_name().unwrap_or_default().to_string();
-                mail.attachments.push(Attachment {
-                    name,
-                    content_type,
-                    bytes,
-                });
-            }
-        }
+        take_part(&mut mail, part, is_report, depth);
     }
     mail
+}
+
+/// One attached part: a message inside (forwarded, or returned by a bounce), a
+/// delivery or feedback report, or a file.
+fn take_part(mail: &mut Mail, part: &mail_parser::MessagePart<'_>, is_report: bool, depth: usize) {
+    let content_type = part
+        .content_type()
+        .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_ascii_lowercase())
+        .unwrap_or_default();
+    match &part.body {
+        PartType::Message(inner) if depth < MAX_DEPTH => {
+            let inner = from_message(inner, depth + 1);
+            if is_report || mail.is_delivery_report {
+                mail.returned = Some(Box::new(inner));
+            } else {
+                mail.forwarded.push(inner);
+            }
+        }
+        PartType::Message(_) => {}
+        body => {
+            if content_type.contains("delivery-status") {
+                mail.is_delivery_report = true;
+                let status = match body {
+                    PartType::Text(t) => t.to_string(),
+                    PartType::Binary(b) | PartType::InlineBinary(b) => String::from_utf8_lossy(b).into_owned(),
+                    _ => String::new(),
+                };
+                mail.failed_recipients.extend(failed_recipients(&status));
+            }
+            if content_type.contains("feedback-report") {
+                mail.is_feedback_report = true;
+            }
+            if is_report && content_type.contains("rfc822-headers") {
+                if let PartType::Text(t) = body {
+                    mail.returned = Some(Box::new(Mail {
+                        text: t.to_string(),
+                        ..Mail::default()
+                    }));
+                }
+                return;
+            }
+            let bytes: Vec<u8> = match body {
+                PartType::Text(t) | PartType::Html(t) => t.as_bytes().to_vec(),
+                PartType::Binary(b) | PartType::InlineBinary(b) => b.to_vec(),
+                _ => return,
+            };
+            let name = part.attachment_name().unwrap_or_default().to_string();
+            mail.attachments.push(Attachment {
+                name,
+                content_type,
+                bytes,
+            });
+        }
+    }
 }
 
 /// The text bodies, HTML turned into text where a part has no plain version.

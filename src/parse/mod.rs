@@ -211,47 +211,17 @@ pub fn parse_message(file: &str, bytes: &[u8]) -> Parsed {
 pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
     let rules = NumberRules::default();
     let split = quote::split(&mail.text);
-    let subject = mail.subject.trim_start().to_lowercase();
-    // A forward's "original message" is the message's own content, not a quote.
-    let is_forward = ["fw:", "fwd:", "rv:", "tr:", "wg:"]
-        .iter()
-        .any(|p| subject.starts_with(p));
-    let mut forwarded: Vec<String> = mail
-        .forwarded
-        .iter()
-        .map(|f| format!("{}\n{}", f.subject, f.text))
-        .collect();
-    if is_forward && !split.quoted.trim().is_empty() {
-        forwarded.push(split.quoted.clone());
-    }
+    let forwarded = forwarded_texts(mail, &split);
     // Attachments count like the body (a per-number CSV, an XML response, a letter);
     // a bill among them is read as a bill instead.
     let attachments = read_attachments(mail);
-    let (bill, bill_in_body) = find_bill(
-        mail,
-        &attachments,
-        &format!("{}\n{}", split.body(), forwarded.join("\n")),
-    )
-    .unzip();
+    let body = format!("{}\n{}", split.body(), forwarded.join("\n"));
+    let (bill, bill_in_body) = find_bill(mail, &attachments, &body).unzip();
     let bill_in_body = bill_in_body.unwrap_or(false);
     let attached: Vec<&str> = attachments.iter().filter_map(|a| a.text.as_deref()).collect();
-    let new_text = format!(
-        "{}\n{}\n{}\n{}",
-        mail.subject,
-        split.body(),
-        forwarded.join("\n"),
-        attached.join("\n")
-    );
-    let order_ref = refs::order_ref(&new_text)
-        .or_else(|| refs::order_ref(split.signature()))
-        .or_else(|| refs::order_ref(&split.quoted))
-        .or_else(|| {
-            mail.returned
-                .as_ref()
-                .and_then(|r| refs::order_ref(&format!("{}\n{}", r.subject, r.text)))
-        })
-        .and_then(|r| r.parse::<OrderRef>().ok());
-    let mut numbers = numbers_in(&new_text, &rules);
+    let new_text = format!("{}\n{body}\n{}", mail.subject, attached.join("\n"));
+    let order_ref = order_ref_of(mail, &new_text, &split);
+    let numbers = numbers_in(&new_text, &rules);
     // Underscores join words in JSON keys and values (`order_rejected`).
     let lower = new_text.to_lowercase().replace('_', " ");
     let Verdict {
@@ -269,22 +239,15 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
     let foc_date = (kind == Kind::FocConfirmed)
         .then(|| foc::foc_date(&new_text, date_reference))
         .flatten();
-    let (reject_code, reject_reason) = if kind == Kind::PortRejected {
-        let (code, reason) = reject::reject_code_of(&new_text);
-        evidence.push(format!("reject code {code:?} from: {reason}"));
-        (Some(code), Some(reason))
-    } else {
-        (None, None)
+    let (reject_code, reject_reason) = match kind {
+        Kind::PortRejected => {
+            let (code, reason) = reject::reject_code_of(&new_text);
+            evidence.push(format!("reject code {code:?} from: {reason}"));
+            (Some(code), Some(reason))
+        }
+        _ => (None, None),
     };
-    match kind {
-        Kind::Bounce | Kind::AutoReply | Kind::Unknown => numbers.clear(),
-        // An e-bill in the body: its billed lines, not the calls in its call detail.
-        Kind::Invoice if bill_in_body => numbers = bill.iter().flat_map(|b| b.numbers.clone()).collect(),
-        Kind::Invoice => numbers.extend(bill.iter().flat_map(|b| b.numbers.iter().copied())),
-        _ => {}
-    }
-    numbers.sort();
-    numbers.dedup();
+    let numbers = numbers_of_kind(kind, numbers, bill.as_ref(), bill_in_body);
     Parsed {
         file: file.to_string(),
         kind,
@@ -299,6 +262,59 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
         evidence,
         error: None,
     }
+}
+
+/// What a message forwards: attached messages, and the "original message" of a
+/// forward (the message's own content, not a quote).
+fn forwarded_texts(mail: &mime::Mail, split: &quote::Split) -> Vec<String> {
+    let subject = mail.subject.trim_start().to_lowercase();
+    // A forward's "original message" is the message's own content, not a quote.
+    let is_forward = ["fw:", "fwd:", "rv:", "tr:", "wg:"]
+        .iter()
+        .any(|p| subject.starts_with(p));
+    let mut forwarded: Vec<String> = mail
+        .forwarded
+        .iter()
+        .map(|f| format!("{}\n{}", f.subject, f.text))
+        .collect();
+    if is_forward && !split.quoted.trim().is_empty() {
+        forwarded.push(split.quoted.clone());
+    }
+    forwarded
+}
+
+/// Our reference: in what is new, else the signature, the quote, or the returned
+/// message of a bounce.
+fn order_ref_of(mail: &mime::Mail, new_text: &str, split: &quote::Split) -> Option<OrderRef> {
+    refs::order_ref(new_text)
+        .or_else(|| refs::order_ref(split.signature()))
+        .or_else(|| refs::order_ref(&split.quoted))
+        .or_else(|| {
+            mail.returned
+                .as_ref()
+                .and_then(|r| refs::order_ref(&format!("{}\n{}", r.subject, r.text)))
+        })
+        .and_then(|r| r.parse::<OrderRef>().ok())
+}
+
+/// The numbers a message is about: none for mail that is not about a port; a bill's
+/// billed lines, not the calls in its call detail.
+fn numbers_of_kind(
+    kind: Kind,
+    mut numbers: Vec<PhoneNumber>,
+    bill: Option<&Bill>,
+    bill_in_body: bool,
+) -> Vec<PhoneNumber> {
+    match kind {
+        Kind::Bounce | Kind::AutoReply | Kind::Unknown => numbers.clear(),
+        // An e-bill in the body: its billed lines, not the calls in its call detail.
+        Kind::Invoice if bill_in_body => numbers = bill.iter().flat_map(|b| b.numbers.clone()).collect(),
+        Kind::Invoice => numbers.extend(bill.iter().flat_map(|b| b.numbers.iter().copied())),
+        _ => {}
+    }
+    numbers.sort();
+    numbers.dedup();
+    numbers
 }
 
 /// An attachment read once: the bill it is, or else its text (a per-number CSV, an

@@ -129,29 +129,42 @@ pub fn field_of(words: &[&str]) -> Option<Field> {
         return Some(Field::BillDate);
     }
     if any(&["date", "issue"]) {
-        return if any(&[
-            "due",
-            "payment",
-            "pay",
-            "start",
-            "end",
-            "autopay",
-            "draft",
-            "vencimiento",
-            "print",
-            "service",
-        ]) {
-            Some(Field::OtherDate)
-        } else if any(&["statement", "bill", "invoice", "issue", "receipt"]) {
-            Some(Field::BillDate)
-        } else {
-            Some(Field::OtherDate)
-        };
+        return Some(date_field(&any));
     }
     if has("name") {
         return (!any(&["user", "contact", "plan", "product", "file"])).then_some(Field::Name);
     }
-    if any(&[
+    if let Some(field) = address_field(&any) {
+        return field;
+    }
+    number_or_name_field(words, &has, &any)
+}
+
+/// A date label: the bill's own date, or another (due, service period...).
+fn date_field(any: &dyn Fn(&[&str]) -> bool) -> Field {
+    let another = [
+        "due",
+        "payment",
+        "pay",
+        "start",
+        "end",
+        "autopay",
+        "draft",
+        "vencimiento",
+        "print",
+        "service",
+    ];
+    if !any(&another) && any(&["statement", "bill", "invoice", "issue", "receipt"]) {
+        Field::BillDate
+    } else {
+        Field::OtherDate
+    }
+}
+
+/// An address label: the service address, another address (where to pay), or none
+/// (a number or code about the address); `None` when it is not about an address.
+fn address_field(any: &dyn Fn(&[&str]) -> bool) -> Option<Option<Field>> {
+    let place = [
         "address",
         "location",
         "site",
@@ -160,11 +173,15 @@ pub fn field_of(words: &[&str]) -> Option<Field> {
         "installation",
         "e911",
         "emergency",
-    ]) {
-        if any(&["number", "id", "code", "phone", "tn", "e-mail", "email"]) {
-            return None;
-        }
-        return if any(&[
+    ];
+    if !any(&place) {
+        return None;
+    }
+    if any(&["number", "id", "code", "phone", "tn", "e-mail", "email"]) {
+        return Some(None);
+    }
+    Some(
+        if any(&[
             "mail",
             "mailing",
             "remit",
@@ -177,8 +194,12 @@ pub fn field_of(words: &[&str]) -> Option<Field> {
             Some(Field::OtherAddress)
         } else {
             Some(Field::ServiceAddress)
-        };
-    }
+        },
+    )
+}
+
+/// The account, the billing number, or the name (labels that name a customer).
+fn number_or_name_field(words: &[&str], has: &dyn Fn(&str) -> bool, any: &dyn Fn(&[&str]) -> bool) -> Option<Field> {
     let phoney = any(&["phone", "tn", "line", "btn", "atn"]);
     if has("btn") || has("atn") {
         return Some(Field::Btn);

@@ -139,6 +139,99 @@ fn numbers<const N: usize>(operands: &[Object]) -> Option<[f32; N]> {
     (operands.len() >= N).then(|| std::array::from_fn(|i| number(&operands[i])))
 }
 
+/// Where text goes as a content stream draws it: the graphics and text matrices, the
+/// font and its size, the leading.
+struct Pen<'f> {
+    ctm: Matrix,
+    saved: Vec<Matrix>,
+    tm: Matrix,
+    tlm: Matrix,
+    font: Option<&'f TextFont>,
+    size: f32,
+    leading: f32,
+}
+
+impl Default for Pen<'_> {
+    fn default() -> Self {
+        Self {
+            ctm: Matrix::IDENTITY,
+            saved: Vec::new(),
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+            font: None,
+            size: 10.0,
+            leading: 0.0,
+        }
+    }
+}
+
+impl<'f> Pen<'f> {
+    fn next_line(&mut self) {
+        self.tlm = Matrix::translate(0.0, -self.leading).then(self.tlm);
+        self.tm = self.tlm;
+    }
+
+    /// Follows one operator; text it shows becomes runs.
+    fn follow(&mut self, op: &lopdf::content::Operation, fonts: &'f FontMap, runs: &mut Vec<Run>) {
+        let args = &op.operands;
+        match op.operator.as_str() {
+            "q" => self.saved.push(self.ctm),
+            "Q" => self.ctm = self.saved.pop().unwrap_or(Matrix::IDENTITY),
+            "cm" => {
+                if let Some(m) = numbers::<6>(args) {
+                    self.ctm = Matrix(m).then(self.ctm);
+                }
+            }
+            "BT" => {
+                self.tm = Matrix::IDENTITY;
+                self.tlm = Matrix::IDENTITY;
+            }
+            "Tf" => {
+                self.font = args.first().and_then(|n| n.as_name().ok()).and_then(|n| fonts.get(n));
+                self.size = args.get(1).map(number).unwrap_or(self.size);
+            }
+            "TL" => self.leading = args.first().map(number).unwrap_or(self.leading),
+            "Td" | "TD" => {
+                if let Some([x, y]) = numbers::<2>(args) {
+                    if op.operator == "TD" {
+                        self.leading = -y;
+                    }
+                    self.tlm = Matrix::translate(x, y).then(self.tlm);
+                    self.tm = self.tlm;
+                }
+            }
+            "Tm" => {
+                if let Some(m) = numbers::<6>(args) {
+                    self.tlm = Matrix(m);
+                    self.tm = self.tlm;
+                }
+            }
+            "T*" => self.next_line(),
+            "Tj" | "'" | "\"" => {
+                if op.operator != "Tj" {
+                    self.next_line();
+                }
+                if let Some(Object::String(bytes, _)) = args.last() {
+                    show(
+                        runs,
+                        &mut self.tm,
+                        self.ctm,
+                        self.font,
+                        self.size,
+                        &[Object::String(bytes.clone(), lopdf::StringFormat::Literal)],
+                    );
+                }
+            }
+            "TJ" => {
+                if let Some(Ok(items)) = args.first().map(Object::as_array) {
+                    show(runs, &mut self.tm, self.ctm, self.font, self.size, items);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Follows the page's content streams and collects every text run with its place.
 fn page_runs(doc: &Document, page: ObjectId) -> Result<Vec<Run>, String> {
     let fonts = FontMap::of_page(doc, page);
@@ -152,72 +245,9 @@ fn page_runs(doc: &Document, page: ObjectId) -> Result<Vec<Run>, String> {
     }
     let content = Content::decode(&data).map_err(|e| e.to_string())?;
     let mut runs = Vec::new();
-    let mut ctm = Matrix::IDENTITY;
-    let mut saved: Vec<Matrix> = Vec::new();
-    let (mut tm, mut tlm) = (Matrix::IDENTITY, Matrix::IDENTITY);
-    let mut font: Option<&TextFont> = None;
-    let (mut size, mut leading) = (10.0f32, 0.0f32);
+    let mut pen = Pen::default();
     for op in &content.operations {
-        let args = &op.operands;
-        match op.operator.as_str() {
-            "q" => saved.push(ctm),
-            "Q" => ctm = saved.pop().unwrap_or(Matrix::IDENTITY),
-            "cm" => {
-                if let Some(m) = numbers::<6>(args) {
-                    ctm = Matrix(m).then(ctm);
-                }
-            }
-            "BT" => {
-                tm = Matrix::IDENTITY;
-                tlm = Matrix::IDENTITY;
-            }
-            "Tf" => {
-                font = args.first().and_then(|n| n.as_name().ok()).and_then(|n| fonts.get(n));
-                size = args.get(1).map(number).unwrap_or(size);
-            }
-            "TL" => leading = args.first().map(number).unwrap_or(leading),
-            "Td" | "TD" => {
-                if let Some([x, y]) = numbers::<2>(args) {
-                    if op.operator == "TD" {
-                        leading = -y;
-                    }
-                    tlm = Matrix::translate(x, y).then(tlm);
-                    tm = tlm;
-                }
-            }
-            "Tm" => {
-                if let Some(m) = numbers::<6>(args) {
-                    tlm = Matrix(m);
-                    tm = tlm;
-                }
-            }
-            "T*" => {
-                tlm = Matrix::translate(0.0, -leading).then(tlm);
-                tm = tlm;
-            }
-            "Tj" | "'" | "\"" => {
-                if op.operator != "Tj" {
-                    tlm = Matrix::translate(0.0, -leading).then(tlm);
-                    tm = tlm;
-                }
-                if let Some(Object::String(bytes, _)) = args.last() {
-                    show(
-                        &mut runs,
-                        &mut tm,
-                        ctm,
-                        font,
-                        size,
-                        &[Object::String(bytes.clone(), lopdf::StringFormat::Literal)],
-                    );
-                }
-            }
-            "TJ" => {
-                if let Some(Ok(items)) = args.first().map(Object::as_array) {
-                    show(&mut runs, &mut tm, ctm, font, size, items);
-                }
-            }
-            _ => {}
-        }
+        pen.follow(op, &fonts, &mut runs);
     }
     Ok(runs)
 }
