@@ -284,25 +284,7 @@ impl Settings {
             message,
         };
         let mut value: toml::Table = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
-        for (name, v) in env {
-            if let Some(rest) = name.strip_prefix("PORTBOT_") {
-                if NOT_KEYS.contains(&name.as_str()) || name.starts_with("PORTBOT_TEST_") {
-                    continue;
-                }
-                let (section, key) = rest.split_once('_').ok_or_else(|| {
-                    invalid(format!(
-                        "environment variable {name} names no key: write PORTBOT_SECTION_KEY"
-                    ))
-                })?;
-                let section = value
-                    .entry(section.to_ascii_lowercase())
-                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-                let toml::Value::Table(section) = section else {
-                    return Err(invalid(format!("environment variable {name} does not name a section")));
-                };
-                section.insert(key.to_ascii_lowercase(), toml::Value::String(v));
-            }
-        }
+        overlay_environment(&mut value, env).map_err(invalid)?;
         let raw: RawSettings = toml::Value::Table(value)
             .try_into()
             .map_err(|e: toml::de::Error| invalid(e.message().to_string()))?;
@@ -318,19 +300,7 @@ impl Settings {
                 raw.desk.time_zone
             ))
         })?;
-        let mode = match raw.chat.mode.as_str() {
-            "terminal" => ChatMode::Terminal,
-            "discord" => ChatMode::Discord(raw.discord.unwrap_or_default().check().map_err(invalid)?),
-            other => {
-                return Err(invalid(format!(
-                    "chat.mode '{other}' is not available: use \"terminal\" or \"discord\""
-                )))
-            }
-        };
-        let terminal_user = raw.chat.terminal_user.trim().to_string();
-        if terminal_user.is_empty() || terminal_user.contains(char::is_whitespace) {
-            return Err(invalid("chat.terminal_user must be one word, e.g. \"staff\"".into()));
-        }
+        let chat = chat_settings(raw.chat, raw.discord).map_err(invalid)?;
         let inbox = inbox::check(raw.inbox, raw.imap).map_err(invalid)?;
         let auth = auth::check(raw.auth, &inbox.source).map_err(invalid)?;
         let outbox = outbox::check(raw.outbox, raw.smtp).map_err(invalid)?;
@@ -339,7 +309,7 @@ impl Settings {
         Ok(Self {
             store_url: Secret(url),
             time_zone,
-            chat: ChatSettings { mode, terminal_user },
+            chat,
             inbox,
             auth,
             outbox,
@@ -347,6 +317,45 @@ impl Settings {
             api,
         })
     }
+}
+
+/// `PORTBOT_SECTION_KEY=value` in the environment sets `key` in `[section]`.
+fn overlay_environment(value: &mut toml::Table, env: impl Iterator<Item = (String, String)>) -> Result<(), String> {
+    for (name, v) in env {
+        if let Some(rest) = name.strip_prefix("PORTBOT_") {
+            if NOT_KEYS.contains(&name.as_str()) || name.starts_with("PORTBOT_TEST_") {
+                continue;
+            }
+            let (section, key) = rest
+                .split_once('_')
+                .ok_or_else(|| format!("environment variable {name} names no key: write PORTBOT_SECTION_KEY"))?;
+            let section = value
+                .entry(section.to_ascii_lowercase())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let toml::Value::Table(section) = section else {
+                return Err(format!("environment variable {name} does not name a section"));
+            };
+            section.insert(key.to_ascii_lowercase(), toml::Value::String(v));
+        }
+    }
+    Ok(())
+}
+
+fn chat_settings(chat: RawChat, discord: Option<RawDiscord>) -> Result<ChatSettings, String> {
+    let mode = match chat.mode.as_str() {
+        "terminal" => ChatMode::Terminal,
+        "discord" => ChatMode::Discord(discord.unwrap_or_default().check()?),
+        other => {
+            return Err(format!(
+                "chat.mode '{other}' is not available: use \"terminal\" or \"discord\""
+            ))
+        }
+    };
+    let terminal_user = chat.terminal_user.trim().to_string();
+    if terminal_user.is_empty() || terminal_user.contains(char::is_whitespace) {
+        return Err("chat.terminal_user must be one word, e.g. \"staff\"".into());
+    }
+    Ok(ChatSettings { mode, terminal_user })
 }
 
 #[cfg(test)]

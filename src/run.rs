@@ -22,9 +22,49 @@ where
              set [auth] mode = \"verify\" or \"authentication-results\" for real mail"
         );
     }
+    let mut tasks = background(app, &shutdown).await?;
+    let chat = match &settings.chat.mode {
+        crate::config::ChatMode::Terminal => {
+            // Local mode: staff posts appear in the terminal between the replies.
+            let (posts_tx, posts) = tokio::sync::mpsc::unbounded_channel();
+            let sink = std::sync::Arc::new(crate::chat::poster::TerminalSink::new(posts_tx));
+            tasks.push(("chat poster", spawn_poster(app, sink, &shutdown)));
+            app.desk.health().report("chat", true, "the terminal (local mode)");
+            terminal_chat(app, &shutdown, input, &mut output, posts).await
+        }
+        crate::config::ChatMode::Discord(discord) => {
+            tasks.extend(discord_chat(app, discord, &shutdown));
+            // The terminal is not the chat: the bot runs until a signal.
+            output
+                .write_all(b"portbot is running with Discord as the chat; Ctrl-C or SIGTERM stops it.\n")
+                .await?;
+            output.flush().await?;
+            shutdown.cancelled().await;
+            Ok(())
+        }
+    };
+    // Whatever ended the chat ends the bot: each task finishes the unit of work it holds.
+    shutdown.cancel();
+    for (name, task) in tasks {
+        match task.await {
+            Ok(()) => tracing::info!(task = name, "stopped"),
+            Err(e) => tracing::error!(task = name, error = %e, "ended abnormally"),
+        }
+    }
+    tracing::info!("portbot stopped");
+    chat
+}
+
+/// A task of the bot, by the name its stop is logged under.
+type Task = (&'static str, tokio::task::JoinHandle<()>);
+
+/// The tasks that run whatever the chat is: the inbox watcher, the e-mail sender, the
+/// scheduler and, when configured, the HTTP API.
+async fn background(app: &App, shutdown: &CancellationToken) -> anyhow::Result<Vec<Task>> {
+    let settings = &app.settings;
     let sender =
         crate::outbox::EmailSender::from_settings(app.desk.clone(), &settings.outbox, &settings.inbox.address)?;
-    let mut tasks = vec![
+    let mut tasks: Vec<Task> = vec![
         (
             "inbox watcher",
             tokio::spawn(crate::inbox::watch(
@@ -66,47 +106,25 @@ where
             }),
         ));
     }
-    let chat = match &settings.chat.mode {
-        crate::config::ChatMode::Terminal => {
-            // Local mode: staff posts appear in the terminal between the replies.
-            let (posts_tx, posts) = tokio::sync::mpsc::unbounded_channel();
-            let sink = std::sync::Arc::new(crate::chat::poster::TerminalSink::new(posts_tx));
-            tasks.push(("chat poster", spawn_poster(app, sink, &shutdown)));
-            app.desk.health().report("chat", true, "the terminal (local mode)");
-            terminal_chat(app, &shutdown, input, &mut output, posts).await
-        }
-        crate::config::ChatMode::Discord(discord) => {
-            let sink = std::sync::Arc::new(crate::discord::DiscordSink::new(
-                crate::discord::http(discord),
-                discord.channel_id,
-            ));
-            tasks.push(("chat poster", spawn_poster(app, sink, &shutdown)));
-            let client = crate::discord::run(
-                app.chat.clone(),
-                app.desk.clone(),
-                discord.clone(),
-                shutdown.child_token(),
-            );
-            tasks.push(("Discord", tokio::spawn(client)));
-            // The terminal is not the chat: the bot runs until a signal.
-            output
-                .write_all(b"portbot is running with Discord as the chat; Ctrl-C or SIGTERM stops it.\n")
-                .await?;
-            output.flush().await?;
-            shutdown.cancelled().await;
-            Ok(())
-        }
-    };
-    // Whatever ended the chat ends the bot: each task finishes the unit of work it holds.
-    shutdown.cancel();
-    for (name, task) in tasks {
-        match task.await {
-            Ok(()) => tracing::info!(task = name, "stopped"),
-            Err(e) => tracing::error!(task = name, error = %e, "ended abnormally"),
-        }
-    }
-    tracing::info!("portbot stopped");
-    chat
+    Ok(tasks)
+}
+
+/// Discord as the team chat: the poster of staff posts and the client.
+fn discord_chat(app: &App, discord: &crate::config::DiscordSettings, shutdown: &CancellationToken) -> Vec<Task> {
+    let sink = std::sync::Arc::new(crate::discord::DiscordSink::new(
+        crate::discord::http(discord),
+        discord.channel_id,
+    ));
+    let client = crate::discord::run(
+        app.chat.clone(),
+        app.desk.clone(),
+        discord.clone(),
+        shutdown.child_token(),
+    );
+    vec![
+        ("chat poster", spawn_poster(app, sink, shutdown)),
+        ("Discord", tokio::spawn(client)),
+    ]
 }
 
 fn spawn_poster(

@@ -6,6 +6,8 @@
 //! slowloris client is dropped), at most `MAX_IN_FLIGHT` requests run at once and each
 //! is answered within `REQUEST_TIMEOUT` (else `503` with `Retry-After`).
 
+mod metrics;
+
 use crate::desk::intake::{IntakeAnswer, ReceiptStatus, Refusal};
 use crate::desk::Desk;
 use crate::health::Health;
@@ -17,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
-use std::fmt::Write;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -253,86 +254,6 @@ async fn metrics(State(api): State<Api>) -> Response {
         Ok(s) => s,
         Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, format!("# the database failed: {e}\n")).into_response(),
     };
-    let mut out = String::new();
-    let mut section = |name: &str, kind: &str, help: &str, rows: Vec<(String, f64)>| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        for (labels, value) in rows {
-            let _ = writeln!(out, "{name}{labels} {value}");
-        }
-    };
-    section(
-        "portbot_messages_ingested_total",
-        "counter",
-        "Inbound messages taken, by kind.",
-        snapshot
-            .inbound_by_kind
-            .iter()
-            .map(|(k, c)| (format!("{{kind=\"{}\"}}", escape(k)), *c as f64))
-            .collect(),
-    );
-    section(
-        "portbot_orders",
-        "gauge",
-        "Port orders, by state.",
-        snapshot
-            .orders_by_state
-            .iter()
-            .map(|(s, c)| (format!("{{state=\"{}\"}}", escape(s)), *c as f64))
-            .collect(),
-    );
-    section(
-        "portbot_outbox_messages",
-        "gauge",
-        "Outbox messages, by channel and status (pending is the depth, failed the failures).",
-        snapshot
-            .outbox
-            .iter()
-            .map(|(ch, st, c)| {
-                (
-                    format!("{{channel=\"{}\",status=\"{}\"}}", escape(ch), escape(st)),
-                    *c as f64,
-                )
-            })
-            .collect(),
-    );
-    section(
-        "portbot_reminders_sent_total",
-        "counter",
-        "Customer reminders sent by the scheduler.",
-        vec![(String::new(), snapshot.reminders_sent as f64)],
-    );
-    section(
-        "portbot_staff_alerts_total",
-        "counter",
-        "Staff alerts raised by the scheduler.",
-        vec![(String::new(), snapshot.staff_alerts as f64)],
-    );
-    section(
-        "portbot_staff_queue_open",
-        "gauge",
-        "E-mails waiting for a person.",
-        vec![(String::new(), snapshot.staff_queue_open as f64)],
-    );
-    let (seconds, count) = api.health.reading_time();
-    section(
-        "portbot_parse_seconds",
-        "summary",
-        "Time spent reading inbound messages in this process.",
-        vec![("_sum".to_string(), seconds), ("_count".to_string(), count as f64)],
-    );
-    section(
-        "portbot_component_up",
-        "gauge",
-        "Whether each part of the bot is up (1) or down (0).",
-        api.health
-            .snapshot()
-            .into_iter()
-            .map(|(name, c)| (format!("{{component=\"{name}\"}}"), f64::from(u8::from(c.up))))
-            .collect(),
-    );
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
-}
-
-fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    let text = metrics::exposition(&snapshot, &api.health);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

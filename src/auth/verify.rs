@@ -55,21 +55,7 @@ impl Verifier {
             };
         };
         let dkim_outputs = dns.verify_dkim(&message).await;
-        let dkim = dkim_outputs
-            .iter()
-            .filter_map(|output| {
-                let domain = output.signature()?.d.to_ascii_lowercase();
-                let check = match output.result() {
-                    DkimResult::Pass => Check::Pass,
-                    DkimResult::TempError(e) => Check::TempError(e.to_string()),
-                    DkimResult::None => Check::None,
-                    DkimResult::Neutral(e) | DkimResult::Fail(e) | DkimResult::PermError(e) => {
-                        Check::Fail(e.to_string())
-                    }
-                };
-                Some(Signature { domain, check })
-            })
-            .collect();
+        let dkim = signatures(&dkim_outputs);
         let mut evidence = Evidence {
             dkim,
             ..Evidence::default()
@@ -91,15 +77,7 @@ impl Verifier {
         let spf_domain = spf_output.domain().to_ascii_lowercase();
         evidence.spf = Some(SpfCheck {
             domain: spf_domain.clone(),
-            check: match spf_output.result() {
-                SpfResult::Pass => Check::Pass,
-                SpfResult::None => Check::None,
-                SpfResult::TempError => Check::TempError("temperror".into()),
-                SpfResult::Fail => Check::Fail("fail".into()),
-                SpfResult::SoftFail => Check::Fail("softfail".into()),
-                SpfResult::Neutral => Check::Fail("neutral".into()),
-                SpfResult::PermError => Check::Fail("permerror".into()),
-            },
+            check: spf_check(spf_output.result()),
         });
         if author.domain().is_some() {
             let dmarc = dns
@@ -113,6 +91,35 @@ impl Verifier {
             };
         }
         evidence
+    }
+}
+
+/// Each DKIM signature's domain and result.
+fn signatures(outputs: &[mail_auth::DkimOutput<'_>]) -> Vec<Signature> {
+    outputs
+        .iter()
+        .filter_map(|output| {
+            let domain = output.signature()?.d.to_ascii_lowercase();
+            let check = match output.result() {
+                DkimResult::Pass => Check::Pass,
+                DkimResult::TempError(e) => Check::TempError(e.to_string()),
+                DkimResult::None => Check::None,
+                DkimResult::Neutral(e) | DkimResult::Fail(e) | DkimResult::PermError(e) => Check::Fail(e.to_string()),
+            };
+            Some(Signature { domain, check })
+        })
+        .collect()
+}
+
+fn spf_check(result: SpfResult) -> Check {
+    match result {
+        SpfResult::Pass => Check::Pass,
+        SpfResult::None => Check::None,
+        SpfResult::TempError => Check::TempError("temperror".into()),
+        SpfResult::Fail => Check::Fail("fail".into()),
+        SpfResult::SoftFail => Check::Fail("softfail".into()),
+        SpfResult::Neutral => Check::Fail("neutral".into()),
+        SpfResult::PermError => Check::Fail("permerror".into()),
     }
 }
 

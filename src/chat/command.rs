@@ -5,8 +5,8 @@
 use super::order_details::{parse_detail, parse_open, USAGE_SET};
 use super::words::{only_ref, order_and_rest, parse_date, split_word, take_value, usage};
 use crate::domain::{
-    leading_number, parse_number_list, Detail, Numbers, OrderRef, OrderState, PhoneNumber, PortRequest, RejectCode,
-    Route,
+    leading_number, parse_number_list, Detail, Event, Numbers, OrderRef, OrderState, PhoneNumber, PortRequest,
+    RejectCode, Route,
 };
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -69,6 +69,28 @@ impl Command {
                 | Command::Digest
                 | Command::Customer(super::customer_command::CustomerCommand::Show(_))
         )
+    }
+
+    /// The lifecycle event a command records on an order, as it is; any other command
+    /// back.
+    pub fn into_event(self) -> Result<(OrderRef, Event), Command> {
+        Ok(match self {
+            Command::Set(r, detail) => (r, Event::DetailSet(detail)),
+            Command::LoaSigned(r) => (r, Event::LoaSigned),
+            Command::Submit(r) => (r, Event::Submitted),
+            Command::Foc(r, date) => (r, Event::FocConfirmed(date)),
+            Command::Reject {
+                order,
+                code,
+                reason,
+                numbers,
+            } => (order, Event::Rejected { code, reason, numbers }),
+            Command::Route(r, numbers, route) => (r, Event::Routed { numbers, route }),
+            Command::Complete(r) => (r, Event::Completed),
+            Command::Cancel(r, reason) => (r, Event::Cancelled { reason }),
+            Command::Note(r, text) => (r, Event::Noted(text)),
+            other => return Err(other),
+        })
     }
 
     /// Reading a customer's whole e-mail (it may carry a PIN or an account number) is

@@ -114,63 +114,36 @@ impl ChatCore {
             return Err(ChatError::NotPermitted(caller.name.clone()));
         }
         let source = Source::Chat(caller.name.clone());
-        let act = |order: OrderRef, event: Event| self.act(order, event, source.clone());
+        self.answer(command, caller, source).await
+    }
+
+    /// Does what the command says and writes the answer.
+    async fn answer(
+        &self,
+        command: Command,
+        caller: &Caller,
+        source: Source,
+    ) -> Result<(String, Option<OrderRef>), ChatError> {
         match command {
             Command::Help => Ok((self.help()?, None)),
             Command::Status(Target::Order(r)) => Ok((self.card(&r).await?, Some(r))),
-            Command::Status(Target::Number(n)) => {
-                let orders = self.desk.orders_with_number(&n).await?;
-                let mut text = self.card(&orders[0].reference).await?;
-                if orders.len() > 1 {
-                    let others: Vec<String> = orders[1..]
-                        .iter()
-                        .map(|o| format!("{} ({})", o.reference, o.state))
-                        .collect();
-                    text.push_str(&format!("\nAlso on: {}", others.join(", ")));
-                }
-                Ok((text, Some(orders[0].reference.clone())))
-            }
+            Command::Status(Target::Number(n)) => self.status_of_number(&n).await,
             Command::List(state) => Ok((self.list(state).await?, None)),
             Command::Open(request) => {
                 let order = self.desk.open_order(*request, source).await?;
                 let r = order.reference.clone();
                 Ok((format!("Opened {r}.\n{}", self.card(&r).await?), Some(r)))
             }
-            Command::Set(r, detail) => act(r, Event::DetailSet(detail)).await,
-            Command::LoaSigned(r) => act(r, Event::LoaSigned).await,
-            Command::Submit(r) => act(r, Event::Submitted).await,
-            Command::Foc(r, date) => act(r, Event::FocConfirmed(date)).await,
-            Command::Reject {
-                order,
-                code,
-                reason,
-                numbers,
-            } => act(order, Event::Rejected { code, reason, numbers }).await,
-            Command::Route(r, numbers, route) => act(r, Event::Routed { numbers, route }).await,
-            Command::Complete(r) => act(r, Event::Completed).await,
-            Command::Cancel(r, reason) => act(r, Event::Cancelled { reason }).await,
             Command::Bill(r, file_or_text) => {
                 let outcome = self.desk.record_bill(&r, &file_or_text, source).await?;
                 self.done(r, outcome)
             }
             Command::Reopen(r, reason) => {
                 self.desk.check_numbers_free(&r).await?;
-                act(r, Event::Reopened { reason }).await
+                self.act(r, Event::Reopened { reason }, source).await
             }
-            Command::Note(r, text) => act(r, Event::Noted(text)).await,
-            Command::Inbox { all } => Ok((self.inbox(all).await?, None)),
-            Command::InboxShow(id) => {
-                let (item, text) = self.desk.staff_item(id).await?;
-                let order = item.order_ref.clone();
-                Ok((self.say(&ChatReply::InboxItem { item, text })?, order))
-            }
-            Command::InboxAttach(id, order) => {
-                let order = self.desk.attach(id, order, &caller.name).await?;
-                let r = order.reference.clone();
-                Ok((
-                    format!("Inbox #{id} attached to {r}.\n{}", self.card(&r).await?),
-                    Some(r),
-                ))
+            Command::Inbox { .. } | Command::InboxShow(_) | Command::InboxAttach(..) | Command::InboxDismiss(..) => {
+                self.inbox_command(command, caller).await
             }
             Command::Customer(customer_command::CustomerCommand::Show(account)) => {
                 Ok((self.customer_card(&self.desk.customer(&account).await?)?, None))
@@ -187,10 +160,49 @@ impl ChatCore {
                 let post = self.desk.digest().await?;
                 Ok((format!("{}\n{}", post.subject, post.body), None))
             }
+            // The rest record one lifecycle event on an order.
+            event => match event.into_event() {
+                Ok((r, event)) => self.act(r, event, source).await,
+                Err(command) => Err(ChatError::Command(CommandError::Unknown(format!("{command:?}")))),
+            },
+        }
+    }
+
+    /// The card of the order a number is on (the open one first), and the others.
+    async fn status_of_number(&self, n: &crate::domain::PhoneNumber) -> Result<(String, Option<OrderRef>), ChatError> {
+        let orders = self.desk.orders_with_number(n).await?;
+        let mut text = self.card(&orders[0].reference).await?;
+        if orders.len() > 1 {
+            let others: Vec<String> = orders[1..]
+                .iter()
+                .map(|o| format!("{} ({})", o.reference, o.state))
+                .collect();
+            text.push_str(&format!("\nAlso on: {}", others.join(", ")));
+        }
+        Ok((text, Some(orders[0].reference.clone())))
+    }
+
+    /// The staff queue: list, read, attach to an order, dismiss.
+    async fn inbox_command(&self, command: Command, caller: &Caller) -> Result<(String, Option<OrderRef>), ChatError> {
+        match command {
+            Command::InboxShow(id) => {
+                let (item, text) = self.desk.staff_item(id).await?;
+                let order = item.order_ref.clone();
+                Ok((self.say(&ChatReply::InboxItem { item, text })?, order))
+            }
+            Command::InboxAttach(id, order) => {
+                let order = self.desk.attach(id, order, &caller.name).await?;
+                let r = order.reference.clone();
+                Ok((
+                    format!("Inbox #{id} attached to {r}.\n{}", self.card(&r).await?),
+                    Some(r),
+                ))
+            }
             Command::InboxDismiss(id, why) => {
                 let item = self.desk.dismiss(id, &caller.name, &why).await?;
                 Ok((format!("Inbox #{id} dismissed: {}", item.subject), item.order_ref))
             }
+            _ => Ok((self.inbox(matches!(command, Command::Inbox { all: true })).await?, None)),
         }
     }
 

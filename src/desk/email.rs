@@ -7,7 +7,7 @@ use super::letter::Letter;
 use super::{Desk, DeskError, MailFacts};
 use crate::auth::Authentication;
 use crate::domain::inbound::{match_order, plan, Facts, Match, Message, Plan, Sender, Taken};
-use crate::domain::{Handoff, InboundKey, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
+use crate::domain::{Handoff, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
 use crate::store::{InboundRecord, StoreError};
 use crate::texts::StaffPost;
 use sha2::{Digest, Sha256};
@@ -180,19 +180,7 @@ impl Desk {
             }),
             _ => None,
         };
-        let message = InboundMessage {
-            key: InboundKey {
-                mailbox: origin.mailbox.clone(),
-                uidvalidity: origin.uidvalidity,
-                uid: origin.uid,
-                message_id: letter.message_id.clone(),
-            },
-            sender: letter.sender_text(),
-            subject: letter.subject().to_string(),
-            kind: letter.parsed.kind.as_str().to_string(),
-            outcome: plan.taken.describe(),
-            received_at: now,
-        };
+        let message = letter.inbound_message(origin, plan.taken.describe(), now);
         let mut posts = match &handoff {
             Some(h) => vec![self.needs_person_post(&message, h)?],
             None => Vec::new(),

@@ -83,6 +83,22 @@ pub struct ReceiptOrder {
     pub fee_total: f64,
 }
 
+/// The receipt of a request that opened `orders`.
+fn opened(intake: &Intake, orders: &[Order]) -> Receipt {
+    let fee: i64 = orders.iter().map(|o| o.fee_total_cents()).sum();
+    Receipt {
+        request_id: intake.request_id.clone(),
+        status: ReceiptStatus::Opened,
+        orders: orders.iter().map(receipt_order).collect(),
+        fee_total: Some(fee as f64 / 100.0),
+        next: Some(
+            "the customer signs the e-LOA and sends the latest bill; the carrier confirms a date in 3-14 business days"
+                .into(),
+        ),
+        reason: None,
+    }
+}
+
 fn unreadable(problems: Vec<String>) -> IntakeAnswer {
     IntakeAnswer::Refused(Refusal::Unreadable(problems))
 }
@@ -172,14 +188,7 @@ impl Desk {
         hash: &str,
     ) -> Result<Result<(PortRequestRecord, Receipt), IntakeAnswer>, DeskError> {
         let now = self.clock.now();
-        let mut problems = Vec::new();
-        for request in &intake.orders {
-            if let Err(e) = request.check() {
-                // Named by the start of its carrier: the carrier may be what is too long.
-                let carrier: String = request.carrier.chars().take(40).collect();
-                problems.push(format!("{carrier}: {e}"));
-            }
-        }
+        let problems = intake.problems();
         if !problems.is_empty() {
             return Ok(Err(unreadable(problems)));
         }
@@ -216,18 +225,7 @@ impl Desk {
                 once: None,
             });
         }
-        let fee: i64 = orders.iter().map(|o| o.fee_total_cents()).sum();
-        let receipt = Receipt {
-            request_id: intake.request_id.clone(),
-            status: ReceiptStatus::Opened,
-            orders: orders.iter().map(receipt_order).collect(),
-            fee_total: Some(fee as f64 / 100.0),
-            next: Some(
-                "the customer signs the e-LOA and sends the latest bill; the carrier confirms a date in 3-14 business days"
-                    .into(),
-            ),
-            reason: None,
-        };
+        let receipt = opened(intake, &orders);
         let record = record(intake, customer, hash, &receipt, now, changes, Vec::new())?;
         Ok(Ok((record, receipt)))
     }

@@ -2,7 +2,7 @@
 //! Message-ID (or a hash of its bytes), sender, thread, the files it brought, and the
 //! loop guards that say whether it may be answered.
 
-use crate::domain::{Document, EmailAddress, Language, Order, PhoneNumber};
+use crate::domain::{Document, EmailAddress, InboundKey, InboundMessage, Language, Order, PhoneNumber};
 use crate::parse::classify::Kind;
 use crate::parse::{mime, parse_mail, Parsed};
 use sha2::{Digest, Sha256};
@@ -155,6 +155,29 @@ impl Letter {
     }
 
     /// The language a person wrote in, when the parser could tell.
+    /// The message as the inbox records it: where it was found, what it was, and what
+    /// the desk did with it.
+    pub(super) fn inbound_message(
+        &self,
+        origin: &super::Origin,
+        outcome: String,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> InboundMessage {
+        InboundMessage {
+            key: InboundKey {
+                mailbox: origin.mailbox.clone(),
+                uidvalidity: origin.uidvalidity,
+                uid: origin.uid,
+                message_id: self.message_id.clone(),
+            },
+            sender: self.sender_text(),
+            subject: self.subject().to_string(),
+            kind: self.parsed.kind.as_str().to_string(),
+            outcome,
+            received_at: now,
+        }
+    }
+
     pub(super) fn language(&self) -> Option<Language> {
         self.parsed.language.and_then(|l| l.parse().ok())
     }

@@ -5,8 +5,8 @@
 
 use super::{Addressing, CustomerMail, Desk, DeskError, MailFacts};
 use crate::domain::reminders::{due, Due, Reminder};
-use crate::domain::{Event, Order, OrderState, Source, TimelineEntry};
-use crate::store::{OrderChange, OrderFilter, StoreError};
+use crate::domain::{Event, Order, OrderState, Source};
+use crate::store::{OrderFilter, StoreError};
 use crate::texts::{Alert, StaffPost};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -77,19 +77,9 @@ impl Desk {
                 "staff_alerted"
             };
             let applied = crate::domain::lifecycle::apply(&order, Event::Logged { event, text }, now)?;
-            let change = OrderChange {
-                documents: Vec::new(),
-                lines_changed: false,
-                once: Some(item.key.clone()),
-                entry: TimelineEntry {
-                    at: now,
-                    source: Source::Scheduler.to_string(),
-                    event: applied.event.into(),
-                    text: applied.text,
-                },
-                order: applied.order,
-                outbox,
-            };
+            let mut change = self.change_from(&order, applied, Source::Scheduler, &mail, now)?;
+            change.once = Some(item.key.clone());
+            change.outbox.extend(outbox);
             match self.store.save(change).await {
                 Ok(()) => Ok(true),
                 Err(StoreError::AlreadyApplied(_)) => Ok(false),
@@ -170,19 +160,8 @@ impl Desk {
                 },
                 now,
             )?;
-            let change = OrderChange {
-                documents: Vec::new(),
-                lines_changed: false,
-                once: None,
-                entry: TimelineEntry {
-                    at: now,
-                    source: Source::Chat(by.to_string()).to_string(),
-                    event: applied.event.into(),
-                    text: applied.text,
-                },
-                order: applied.order,
-                outbox,
-            };
+            let mut change = self.change_from(&order, applied, Source::Chat(by.to_string()), &mail, now)?;
+            change.outbox.extend(outbox);
             self.store.save(change).await?;
             Ok(super::Outcome {
                 order: self.order(reference).await?,

@@ -79,6 +79,22 @@ pub fn ids(form: &IntakeForm) -> Result<(String, String), Vec<String>> {
     }
 }
 
+impl Intake {
+    /// What keeps its orders from opening (a carrier name or a number list the order
+    /// checks refuse), each named by the start of its carrier.
+    pub fn problems(&self) -> Vec<String> {
+        self.orders
+            .iter()
+            .filter_map(|request| {
+                let e = request.check().err()?;
+                // The start only: the carrier may be what is too long.
+                let carrier: String = request.carrier.chars().take(40).collect();
+                Some(format!("{carrier}: {e}"))
+            })
+            .collect()
+    }
+}
+
 /// Reads the whole form for `customer`; every problem is listed.
 pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String>> {
     let mut problems = Vec::new();

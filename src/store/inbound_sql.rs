@@ -43,38 +43,16 @@ macro_rules! impl_inbound_sql {
                 };
                 if let Some(change) = &change {
                     let id = Self::update_in(&mut tx, change).await?;
-                    for d in &documents {
-                        sqlx::query(crate::store::statements::INSERT_DOCUMENT)
-                            .bind(id)
-                            .bind(&d.name)
-                            .bind(&d.content_type)
-                            .bind(&d.bytes)
-                            .bind(&key.message_id)
-                            .bind(message.received_at)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+                    Self::insert_documents(&mut tx, id, &documents, &key.message_id, message.received_at).await?;
                 }
                 let handoff_order = handoff
                     .as_ref()
                     .and_then(|h| h.order.as_ref())
                     .and_then(crate::store::rows::order_id);
-                let mut posts = posts;
-                if let Some(h) = &handoff {
-                    let item: i64 = sqlx::query_scalar(crate::store::statements::INSERT_STAFF_ITEM)
-                        .bind(&key.message_id)
-                        .bind(handoff_order)
-                        .bind(&message.sender)
-                        .bind(&message.subject)
-                        .bind(&message.kind)
-                        .bind(&h.reason)
-                        .bind(&h.raw)
-                        .bind(message.received_at)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    // The post names the item by the number it just got.
-                    posts = posts.iter().map(|p| p.naming_inbox_item(item)).collect();
-                }
+                let posts = match &handoff {
+                    Some(h) => Self::hand_to_staff(&mut tx, &message, h, handoff_order, posts).await?,
+                    None => posts,
+                };
                 Self::queue(&mut tx, &posts, handoff_order.or(order_id), message.received_at).await?;
                 if key.uidvalidity != 0 {
                     sqlx::query(crate::store::statements::UPSERT_CHECKPOINT)
@@ -86,6 +64,29 @@ macro_rules! impl_inbound_sql {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            /// Puts the message in the staff queue; the posts name the item by the number
+            /// it just got.
+            async fn hand_to_staff(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                message: &crate::domain::InboundMessage,
+                handoff: &crate::domain::Handoff,
+                order_id: Option<i64>,
+                posts: Vec<crate::domain::OutboxDraft>,
+            ) -> Result<Vec<crate::domain::OutboxDraft>, crate::store::StoreError> {
+                let item: i64 = sqlx::query_scalar(crate::store::statements::INSERT_STAFF_ITEM)
+                    .bind(&message.key.message_id)
+                    .bind(order_id)
+                    .bind(&message.sender)
+                    .bind(&message.subject)
+                    .bind(&message.kind)
+                    .bind(&handoff.reason)
+                    .bind(&handoff.raw)
+                    .bind(message.received_at)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                Ok(posts.iter().map(|p| p.naming_inbox_item(item)).collect())
             }
 
             async fn advance_checkpoint_sql(

@@ -129,14 +129,8 @@ impl OrderRow {
     pub fn into_order(self, numbers: Vec<NumberRow>, contacts: Vec<ContactRow>) -> anyhow::Result<Order> {
         let id = self.id;
         let ctx = || format!("order PORT-{id} in the database is unreadable");
-        let rejection = match (self.reject_code, self.reject_reason) {
-            (Some(code), reason) => Some(Rejection {
-                code: code.parse::<RejectCode>()?,
-                reason: reason.unwrap_or_default(),
-                at: self.rejected_at,
-            }),
-            (None, _) => None,
-        };
+        let contacts = Contacts::read(contacts).with_context(ctx)?;
+        let rejection = rejection_of(self.reject_code, self.reject_reason, self.rejected_at)?;
         let order = Order {
             reference: OrderRef::from_number(id),
             version: self.version,
@@ -157,26 +151,9 @@ impl OrderRow {
                 .map(NumberRow::into_line)
                 .collect::<anyhow::Result<_>>()
                 .with_context(ctx)?,
-            languages: contacts
-                .iter()
-                .filter_map(|c| {
-                    Some((
-                        c.email.parse::<EmailAddress>().ok()?,
-                        c.language.as_deref()?.parse().ok()?,
-                    ))
-                })
-                .collect(),
-            failing_contacts: contacts
-                .iter()
-                .filter(|c| c.failing)
-                .map(|c| c.email.parse::<EmailAddress>())
-                .collect::<Result<_, _>>()
-                .with_context(ctx)?,
-            contacts: contacts
-                .into_iter()
-                .map(|c| c.email.parse::<EmailAddress>())
-                .collect::<Result<_, _>>()
-                .with_context(ctx)?,
+            contacts: contacts.addresses,
+            failing_contacts: contacts.failing,
+            languages: contacts.languages,
             account: AccountDetails {
                 account_number: self.account_number,
                 btn: self.btn.map(|b| b.parse()).transpose().with_context(ctx)?,
@@ -205,6 +182,51 @@ impl OrderRow {
             updated_at: self.updated_at,
         };
         Ok(order)
+    }
+}
+
+/// The carrier's last rejection, when the row has one.
+fn rejection_of(
+    code: Option<String>,
+    reason: Option<String>,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<Option<Rejection>> {
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    Ok(Some(Rejection {
+        code: code.parse::<RejectCode>()?,
+        reason: reason.unwrap_or_default(),
+        at,
+    }))
+}
+
+/// An order's contacts as its rows hold them.
+struct Contacts {
+    addresses: Vec<EmailAddress>,
+    failing: Vec<EmailAddress>,
+    languages: std::collections::BTreeMap<EmailAddress, crate::domain::Language>,
+}
+
+impl Contacts {
+    fn read(rows: Vec<ContactRow>) -> anyhow::Result<Self> {
+        let mut contacts = Contacts {
+            addresses: Vec::new(),
+            failing: Vec::new(),
+            languages: Default::default(),
+        };
+        for row in rows {
+            let address = row.email.parse::<EmailAddress>()?;
+            // A language this build does not know is left out, not guessed.
+            if let Some(language) = row.language.as_deref().and_then(|l| l.parse().ok()) {
+                contacts.languages.insert(address.clone(), language);
+            }
+            if row.failing {
+                contacts.failing.push(address.clone());
+            }
+            contacts.addresses.push(address);
+        }
+        Ok(contacts)
     }
 }
 

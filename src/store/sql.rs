@@ -59,61 +59,12 @@ macro_rules! impl_store {
                 change: &crate::store::OrderChange,
                 id: i64,
             ) -> Result<(), crate::store::StoreError> {
-                use crate::store::rows::NumberRow;
-                use crate::store::StoreError;
-                let order = &change.order;
-                for d in &change.documents {
-                    sqlx::query(crate::store::statements::INSERT_DOCUMENT)
-                        .bind(id)
-                        .bind(&d.name)
-                        .bind(&d.content_type)
-                        .bind(&d.bytes)
-                        // Not from a message: recorded by staff.
-                        .bind(format!("staff:{}", change.entry.source))
-                        .bind(change.entry.at)
-                        .execute(&mut **tx)
-                        .await?;
-                }
+                // Not from a message: recorded by staff.
+                let origin = format!("staff:{}", change.entry.source);
+                Self::insert_documents(tx, id, &change.documents, &origin, change.entry.at).await?;
                 if change.lines_changed {
-                    sqlx::query("DELETE FROM order_numbers WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
-                    let rows = order
-                        .numbers
-                        .iter()
-                        .enumerate()
-                        .map(|(i, line)| NumberRow::from_line(order, i, line))
-                        .collect::<anyhow::Result<Vec<_>>>()
-                        .map_err(StoreError::Unavailable)?;
-                    for chunk in rows.chunks(500) {
-                        let mut q = sqlx::QueryBuilder::<$db>::new(
-                            "INSERT INTO order_numbers (order_id, position, number, number_type, status, route, active) ",
-                        );
-                        q.push_values(chunk, |mut b, r| {
-                            b.push_bind(r.order_id)
-                                .push_bind(r.position)
-                                .push_bind(r.number.clone())
-                                .push_bind(r.number_type.clone())
-                                .push_bind(r.status.clone())
-                                .push_bind(r.route.clone())
-                                .push_bind(r.active);
-                        });
-                        match q.build().execute(&mut **tx).await {
-                            Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict(order.reference.clone())),
-                            other => other?,
-                        };
-                    }
-                    sqlx::query("DELETE FROM order_contacts WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
-                    let mut q =
-                        sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email, failing, language) ");
-                    q.push_values(order.contacts.iter().enumerate(), |mut b, (i, c)| {
-                        b.push_bind(id)
-                            .push_bind(i as i64)
-                            .push_bind(c.as_str().to_string())
-                            .push_bind(order.failing_contacts.contains(c))
-                            .push_bind(order.languages.get(c).map(|l| l.as_str()));
-                    });
-                    if !order.contacts.is_empty() {
-                        q.build().execute(&mut **tx).await?;
-                    }
+                    Self::write_numbers(tx, &change.order, id).await?;
+                    Self::write_contacts(tx, &change.order, id).await?;
                 }
                 if let Some(key) = &change.once {
                     let inserted = sqlx::query("INSERT INTO once_keys (key, order_id, at) VALUES ($1, $2, $3)")
@@ -123,7 +74,7 @@ macro_rules! impl_store {
                         .execute(&mut **tx)
                         .await;
                     match inserted {
-                        Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyApplied(key.clone())),
+                        Err(e) if is_unique_violation(&e) => return Err(crate::store::StoreError::AlreadyApplied(key.clone())),
                         other => other?,
                     };
                 }
@@ -139,7 +90,90 @@ macro_rules! impl_store {
                 Self::queue(tx, &change.outbox, Some(id), e.at).await
             }
 
+            /// Keeps files with an order: `origin` is the Message-ID they came in, or who
+            /// recorded them.
+            async fn insert_documents(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                id: i64,
+                documents: &[crate::domain::Document],
+                origin: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::store::StoreError> {
+                for d in documents {
+                    sqlx::query(crate::store::statements::INSERT_DOCUMENT)
+                        .bind(id)
+                        .bind(&d.name)
+                        .bind(&d.content_type)
+                        .bind(&d.bytes)
+                        .bind(origin)
+                        .bind(at)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
 
+            /// The order's numbers as they now are; a number on another open order is a
+            /// `Conflict` (the partial unique index).
+            async fn write_numbers(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                order: &crate::domain::Order,
+                id: i64,
+            ) -> Result<(), crate::store::StoreError> {
+                use crate::store::rows::NumberRow;
+                use crate::store::StoreError;
+                sqlx::query("DELETE FROM order_numbers WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
+                let rows = order
+                    .numbers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, line)| NumberRow::from_line(order, i, line))
+                    .collect::<anyhow::Result<Vec<_>>>()
+                    .map_err(StoreError::Unavailable)?;
+                for chunk in rows.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO order_numbers (order_id, position, number, number_type, status, route, active) ",
+                    );
+                    q.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.order_id)
+                            .push_bind(r.position)
+                            .push_bind(r.number.clone())
+                            .push_bind(r.number_type.clone())
+                            .push_bind(r.status.clone())
+                            .push_bind(r.route.clone())
+                            .push_bind(r.active);
+                    });
+                    match q.build().execute(&mut **tx).await {
+                        Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict(order.reference.clone())),
+                        other => other?,
+                    };
+                }
+                Ok(())
+            }
+
+            /// The order's contacts as they now are, with whether mail to each bounces
+            /// and the language each writes in.
+            async fn write_contacts(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                order: &crate::domain::Order,
+                id: i64,
+            ) -> Result<(), crate::store::StoreError> {
+                sqlx::query("DELETE FROM order_contacts WHERE order_id = $1").bind(id).execute(&mut **tx).await?;
+                if order.contacts.is_empty() {
+                    return Ok(());
+                }
+                let mut q =
+                    sqlx::QueryBuilder::<$db>::new("INSERT INTO order_contacts (order_id, position, email, failing, language) ");
+                q.push_values(order.contacts.iter().enumerate(), |mut b, (i, c)| {
+                    b.push_bind(id)
+                        .push_bind(i as i64)
+                        .push_bind(c.as_str().to_string())
+                        .push_bind(order.failing_contacts.contains(c))
+                        .push_bind(order.languages.get(c).map(|l| l.as_str()));
+                });
+                q.build().execute(&mut **tx).await?;
+                Ok(())
+            }
 
             /// Saves a change to an existing order in the caller's transaction.
             async fn update_in(

@@ -5,43 +5,22 @@
 //! connection is retried with backoff; shutdown stops it between two messages.
 
 use super::backoff::Backoff;
-use crate::config::{AfterTaking, ImapSettings, Security};
+use crate::config::{AfterTaking, ImapSettings};
 use crate::desk::{Desk, Origin, Taken};
 use anyhow::{anyhow, Context};
 use futures::TryStreamExt;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
 /// The keyword set on every message the desk has taken.
 pub const TAKEN_KEYWORD: &str = "$PortbotDone";
-/// Connecting and logging in give up after this.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// `command`, unless the server leaves it unanswered for `limit`.
-async fn answered<T, E>(
-    limit: Duration,
-    what: &str,
-    command: impl std::future::Future<Output = Result<T, E>>,
-) -> anyhow::Result<T>
-where
-    E: Into<anyhow::Error>,
-{
-    match tokio::time::timeout(limit, command).await {
-        Ok(result) => result.map_err(Into::into),
-        Err(_) => Err(anyhow!(
-            "the IMAP server did not answer {what} within {limit:?}: reconnecting"
-        )),
-    }
-}
-
-/// A connection, plain or encrypted.
-pub trait Wire: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Wire for T {}
-
-pub type Session = async_imap::Session<Box<dyn Wire>>;
+mod batches;
+mod connection;
+pub use batches::uid_set;
+use batches::{fetch_groups, FetchGroup};
+use connection::answered;
+pub use connection::{connect, Session, Wire};
 
 pub struct ImapWatcher {
     desk: Arc<Desk>,
@@ -301,116 +280,6 @@ async fn idle_until_news(
     }
     // A server that stopped answering leaves DONE unanswered: the watcher reconnects.
     answered(command_timeout, "DONE", idle.done()).await
-}
-
-/// Bytes of message bodies fetched in one round trip.
-const FETCH_BYTES: usize = 64 * 1024 * 1024;
-
-/// What one FETCH takes: whole messages, or one too large message's header block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum FetchGroup {
-    Whole(Vec<u32>),
-    HeaderOnly(u32, usize),
-}
-
-/// Messages in UID order, grouped so that no FETCH brings more than `FETCH_BYTES` of
-/// bodies and a message over `max_bytes` comes alone, as its header block.
-fn fetch_groups(sizes: &[(u32, usize)], max_bytes: usize) -> Vec<FetchGroup> {
-    let mut groups = Vec::new();
-    let (mut current, mut bytes) = (Vec::new(), 0usize);
-    for &(uid, size) in sizes {
-        if size > max_bytes {
-            if !current.is_empty() {
-                groups.push(FetchGroup::Whole(std::mem::take(&mut current)));
-                bytes = 0;
-            }
-            groups.push(FetchGroup::HeaderOnly(uid, size));
-            continue;
-        }
-        if !current.is_empty() && bytes + size > FETCH_BYTES {
-            groups.push(FetchGroup::Whole(std::mem::take(&mut current)));
-            bytes = 0;
-        }
-        current.push(uid);
-        bytes += size;
-    }
-    if !current.is_empty() {
-        groups.push(FetchGroup::Whole(current));
-    }
-    groups
-}
-
-/// `1:3,7,9:10` for sorted UIDs.
-pub fn uid_set(uids: &[u32]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < uids.len() {
-        let start = uids[i];
-        let mut end = start;
-        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
-            i += 1;
-            end = uids[i];
-        }
-        parts.push(if start == end {
-            start.to_string()
-        } else {
-            format!("{start}:{end}")
-        });
-        i += 1;
-    }
-    parts.join(",")
-}
-
-/// Connects, reads the greeting, upgrades to TLS as configured and logs in.
-pub async fn connect(settings: &ImapSettings) -> anyhow::Result<Session> {
-    tokio::time::timeout(CONNECT_TIMEOUT, connect_inner(settings))
-        .await
-        .map_err(|_| {
-            anyhow!(
-                "no answer from {}:{} within {CONNECT_TIMEOUT:?}",
-                settings.host,
-                settings.port
-            )
-        })?
-}
-
-async fn connect_inner(settings: &ImapSettings) -> anyhow::Result<Session> {
-    let address = (settings.host.as_str(), settings.port);
-    let tcp = TcpStream::connect(address)
-        .await
-        .with_context(|| format!("connecting to imap.host {}:{}", settings.host, settings.port))?;
-    tcp.set_nodelay(true)?;
-    let wire: Box<dyn Wire> = match settings.security {
-        Security::Plain => Box::new(tcp),
-        Security::Tls => Box::new(super::tls::wrap(tcp, settings).await?),
-        Security::StartTls => {
-            let mut client = async_imap::Client::new(tcp);
-            greeting(&mut client).await?;
-            client
-                .run_command_and_check_ok("STARTTLS", None)
-                .await
-                .context("the server refused STARTTLS: set imap.security = \"tls\" or check the port")?;
-            Box::new(super::tls::wrap(client.into_inner(), settings).await?)
-        }
-    };
-    let mut client = async_imap::Client::new(wire);
-    if settings.security != Security::StartTls {
-        greeting(&mut client).await?;
-    }
-    client
-        .login(&settings.user, settings.password.expose())
-        .await
-        .map_err(|(e, _)| anyhow!("imap.user '{}' could not log in: {e}", settings.user))
-}
-
-async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug>(
-    client: &mut async_imap::Client<T>,
-) -> anyhow::Result<()> {
-    client
-        .read_response()
-        .await?
-        .ok_or_else(|| anyhow!("the server closed the connection before its greeting"))?;
-    Ok(())
 }
 
 #[cfg(test)]
