@@ -33,14 +33,7 @@ impl Desk {
     pub async fn attach(&self, id: i64, reference: Option<OrderRef>, by: &str) -> Result<Order, DeskError> {
         let reference = &reference;
         super::on_fresh_state(move |_| async move {
-            let item = self
-                .store
-                .staff_item(id)
-                .await?
-                .ok_or(DeskError::UnknownInboxItem(id))?;
-            if item.status != StaffItemStatus::Open {
-                return Err(DeskError::InboxItemClosed(id, item.status.as_str()));
-            }
+            let item = self.open_item(id).await?;
             let reference = reference
                 .clone()
                 .or_else(|| item.order_ref.clone())
@@ -69,8 +62,8 @@ impl Desk {
         .await
     }
 
-    /// Closes an item without changing any order.
-    pub async fn dismiss(&self, id: i64, by: &str, why: &str) -> Result<StaffItem, DeskError> {
+    /// An item still waiting for a person.
+    async fn open_item(&self, id: i64) -> Result<StaffItem, DeskError> {
         let item = self
             .store
             .staff_item(id)
@@ -79,6 +72,12 @@ impl Desk {
         if item.status != StaffItemStatus::Open {
             return Err(DeskError::InboxItemClosed(id, item.status.as_str()));
         }
+        Ok(item)
+    }
+
+    /// Closes an item without changing any order.
+    pub async fn dismiss(&self, id: i64, by: &str, why: &str) -> Result<StaffItem, DeskError> {
+        let item = self.open_item(id).await?;
         let by = match why.trim() {
             "" => by.to_string(),
             why => format!("{by} ({why})"),

@@ -76,7 +76,6 @@ fn fold(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{parse_number_list, AccountDetails, NumberType, OrderRef, PortRequest};
 
     #[test]
     fn text_values_carry_no_bare_carriage_return() {
@@ -87,21 +86,7 @@ mod tests {
 
     #[test]
     fn port_day_is_an_all_day_event_with_folded_lines() {
-        let order = PortRequest {
-            customer: "ACME-001".into(),
-            carrier: "Comcast Business".into(),
-            numbers: parse_number_list("305-555-0100 thru 0109").unwrap(),
-            number_type: NumberType::Voice,
-            kind: None,
-            contacts: vec!["ops@acme.example".parse().unwrap()],
-            account: AccountDetails::default(),
-            pin: None,
-            authorized_name: None,
-            contract_end: None,
-            time_zone: chrono_tz::America::New_York,
-        }
-        .open(OrderRef::from_number(1042), "2026-11-23T15:00:00Z".parse().unwrap())
-        .unwrap();
+        let order = crate::domain::testing::order(1042, "305-555-0100 thru 0109", "ops@acme.example");
         let ics = port_day(
             &order,
             "2026-12-08".parse().unwrap(),

@@ -23,6 +23,8 @@ pub mod reminders;
 mod reopen;
 pub mod request;
 pub mod route;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod untrusted;
 
 pub use bill::{AccountDetails, Bill, Mismatch, MismatchField};

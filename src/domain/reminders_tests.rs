@@ -1,28 +1,9 @@
 use super::*;
-use crate::domain::bill::AccountDetails;
-use crate::domain::order_ref::OrderRef;
-use crate::domain::phone::parse_number_list;
-use crate::domain::request::PortRequest;
-use crate::domain::route::NumberType;
 use chrono::{DateTime, Utc};
 
 /// Opened Monday 23 November 2026 at 10:00 in New York.
 fn order() -> Order {
-    PortRequest {
-        customer: "ACME-001".into(),
-        carrier: "Comcast Business".into(),
-        numbers: parse_number_list("305-555-0100").unwrap(),
-        number_type: NumberType::Voice,
-        kind: None,
-        contacts: vec!["ops@acme.example".parse().unwrap()],
-        account: AccountDetails::default(),
-        pin: None,
-        authorized_name: None,
-        contract_end: None,
-        time_zone: chrono_tz::America::New_York,
-    }
-    .open(OrderRef::from_number(1001), "2026-11-23T15:00:00Z".parse().unwrap())
-    .unwrap()
+    crate::domain::testing::order(1001, "305-555-0100", "ops@acme.example")
 }
 
 fn day(s: &str) -> NaiveDate {

@@ -52,13 +52,9 @@ macro_rules! impl_orders_sql {
                 &self,
                 number: &crate::domain::PhoneNumber,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM orders o JOIN order_numbers n ON n.order_id = o.id WHERE n.number = $1 \
-                     ORDER BY n.active DESC, o.id DESC LIMIT 50",
-                    crate::store::statements::ORDER_COLUMNS
-                );
-                let rows = sqlx::query_as(&sql).bind(number.e164()).fetch_all(&self.pool).await?;
-                self.hydrate(rows).await
+                let joined = "JOIN order_numbers n ON n.order_id = o.id WHERE n.number = $1 \
+                              ORDER BY n.active DESC, o.id DESC LIMIT 50";
+                self.orders_joined(joined, &number.e164()).await
             }
 
             async fn list_orders_sql(
@@ -104,15 +100,19 @@ macro_rules! impl_orders_sql {
                 &self,
                 address: &crate::domain::EmailAddress,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM orders o JOIN order_contacts c ON c.order_id = o.id WHERE c.email = $1 \
-                     AND o.state NOT IN ('completed', 'cancelled') ORDER BY o.id DESC LIMIT 50",
-                    crate::store::statements::ORDER_COLUMNS
-                );
-                let rows = sqlx::query_as(&sql)
-                    .bind(address.as_str())
-                    .fetch_all(&self.pool)
-                    .await?;
+                let joined = "JOIN order_contacts c ON c.order_id = o.id WHERE c.email = $1 \
+                              AND o.state NOT IN ('completed', 'cancelled') ORDER BY o.id DESC LIMIT 50";
+                self.orders_joined(joined, address.as_str()).await
+            }
+
+            /// The orders `SELECT … FROM orders o {joined}` finds, with `key` as `$1`.
+            async fn orders_joined(
+                &self,
+                joined: &str,
+                key: &str,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!("SELECT {} FROM orders o {joined}", crate::store::statements::ORDER_COLUMNS);
+                let rows = sqlx::query_as(&sql).bind(key).fetch_all(&self.pool).await?;
                 self.hydrate(rows).await
             }
         }

@@ -1,6 +1,5 @@
 use super::*;
 use crate::auth::Authentication;
-use crate::domain::{parse_number_list, AccountDetails, NumberType, PortRequest};
 
 fn parsed(kind: Kind) -> Parsed {
     Parsed {
@@ -22,23 +21,7 @@ fn parsed(kind: Kind) -> Parsed {
     }
 }
 
-pub(crate) fn order(n: i64, numbers: &str, contact: &str) -> Order {
-    PortRequest {
-        customer: "ACME-001".into(),
-        carrier: "Comcast Business".into(),
-        numbers: parse_number_list(numbers).unwrap(),
-        number_type: NumberType::Voice,
-        kind: None,
-        contacts: vec![contact.parse().unwrap()],
-        account: AccountDetails::default(),
-        pin: None,
-        authorized_name: None,
-        contract_end: None,
-        time_zone: chrono_tz::America::New_York,
-    }
-    .open(OrderRef::from_number(n), "2026-11-23T15:00:00Z".parse().unwrap())
-    .unwrap()
-}
+pub(crate) use crate::domain::testing::order;
 
 pub(crate) fn carrier() -> Sender {
     Sender::Carrier(Speaker {

@@ -10,59 +10,30 @@ pub struct Carrier {
 }
 
 pub const CARRIERS: &[Carrier] = &[
-    Carrier {
-        name: "Comcast Business",
-        marks: &["comcast business", "comcast", "xfinity"],
-    },
-    Carrier {
-        name: "AT&T",
-        marks: &["at&t", "at&amp;t", "att.com", "at & t"],
-    },
-    Carrier {
-        name: "Verizon",
-        marks: &["verizon business", "verizon", "fios"],
-    },
-    Carrier {
-        name: "Spectrum",
-        marks: &["spectrum business", "spectrum", "charter communications"],
-    },
-    Carrier {
-        name: "Lumen",
-        marks: &["lumen technologies", "lumen", "centurylink", "qwest", "level 3"],
-    },
-    Carrier {
-        name: "Frontier",
-        marks: &["frontier communications", "frontier"],
-    },
-    Carrier {
-        name: "Windstream",
-        marks: &["windstream enterprise", "windstream", "kinetic business"],
-    },
-    Carrier {
-        name: "Cox Business",
-        marks: &["cox business", "cox communications", "cox.com"],
-    },
-    Carrier {
-        name: "RingCentral",
-        marks: &["ringcentral"],
-    },
-    Carrier {
-        name: "Vonage",
-        marks: &["vonage business", "vonage"],
-    },
-    Carrier {
-        name: "8x8",
-        marks: &["8x8"],
-    },
-    Carrier {
-        name: "Nextiva",
-        marks: &["nextiva"],
-    },
-    Carrier {
-        name: "Google Voice",
-        marks: &["google voice"],
-    },
+    carrier("Comcast Business", &["comcast business", "comcast", "xfinity"]),
+    carrier("AT&T", &["at&t", "at&amp;t", "att.com", "at & t"]),
+    carrier("Verizon", &["verizon business", "verizon", "fios"]),
+    carrier("Spectrum", &["spectrum business", "spectrum", "charter communications"]),
+    carrier(
+        "Lumen",
+        &["lumen technologies", "lumen", "centurylink", "qwest", "level 3"],
+    ),
+    carrier("Frontier", &["frontier communications", "frontier"]),
+    carrier(
+        "Windstream",
+        &["windstream enterprise", "windstream", "kinetic business"],
+    ),
+    carrier("Cox Business", &["cox business", "cox communications", "cox.com"]),
+    carrier("RingCentral", &["ringcentral"]),
+    carrier("Vonage", &["vonage business", "vonage"]),
+    carrier("8x8", &["8x8"]),
+    carrier("Nextiva", &["nextiva"]),
+    carrier("Google Voice", &["google voice"]),
 ];
+
+const fn carrier(name: &'static str, marks: &'static [&'static str]) -> Carrier {
+    Carrier { name, marks }
+}
 
 /// Headings under which numbers are calls made, not lines on the account.
 pub const CALL_DETAIL_HEADINGS: &[&str] = &[

@@ -164,17 +164,7 @@ fn date_field(any: &dyn Fn(&[&str]) -> bool) -> Field {
 /// An address label: the service address, another address (where to pay), or none
 /// (a number or code about the address); `None` when it is not about an address.
 fn address_field(any: &dyn Fn(&[&str]) -> bool) -> Option<Option<Field>> {
-    let place = [
-        "address",
-        "location",
-        "site",
-        "premises",
-        "installed",
-        "installation",
-        "e911",
-        "emergency",
-    ];
-    if !any(&place) {
+    if !any(PLACE_WORDS) {
         return None;
     }
     if any(&["number", "id", "code", "phone", "tn", "e-mail", "email"]) {
@@ -238,7 +228,24 @@ fn number_or_name_field(words: &[&str], has: &dyn Fn(&str) -> bool, any: &dyn Fn
     NAME_LABELS.contains(&words).then_some(Field::Name)
 }
 
-/// Every word a label is made of (after folding); a cell's label ends before the first
+/// The words of a label about a place (the service address, or where to pay).
+const PLACE_WORDS: &[&str] = &[
+    "address",
+    "location",
+    "site",
+    "premises",
+    "installed",
+    "installation",
+    "e911",
+    "emergency",
+];
+
+/// A word labels use: `LABEL_WORDS` and `PLACE_WORDS`.
+fn is_label_word(word: &str) -> bool {
+    LABEL_WORDS.contains(&word) || PLACE_WORDS.contains(&word)
+}
+
+/// Every word a label is made of (after folding), besides `PLACE_WORDS`; a cell's label ends before the first
 /// word that is not one of them (`Account Number NXV-5778387`).
 const LABEL_WORDS: &[&str] = &[
     "account",
@@ -273,14 +280,6 @@ const LABEL_WORDS: &[&str] = &[
     "of",
     "on",
     "service",
-    "address",
-    "location",
-    "site",
-    "premises",
-    "installed",
-    "installation",
-    "e911",
-    "emergency",
     "physical",
     "registered",
     "office",
@@ -350,7 +349,7 @@ pub fn labels_at_start(cell: &str) -> Vec<(Field, usize)> {
     // A label ends at a colon, and before a word with digits (a value).
     let mut limit = words.len().min(5);
     for (i, word) in words.iter().enumerate().take(limit) {
-        if !LABEL_WORDS.contains(&word.text.as_str()) {
+        if !is_label_word(&word.text) {
             limit = i;
             break;
         }
@@ -387,9 +386,7 @@ pub fn is_label(cell: &str) -> bool {
 
 /// True when a cell starts with a word that labels use (`Due  Wed, Dec 16`).
 pub fn starts_with_label_word(cell: &str) -> bool {
-    folded_words(cell)
-        .first()
-        .is_some_and(|w| LABEL_WORDS.contains(&w.text.as_str()))
+    folded_words(cell).first().is_some_and(|w| is_label_word(&w.text))
 }
 
 #[cfg(test)]
