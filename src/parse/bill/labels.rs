@@ -170,22 +170,11 @@ fn address_field(any: &dyn Fn(&[&str]) -> bool) -> Option<Option<Field>> {
     if any(&["number", "id", "code", "phone", "tn", "e-mail", "email"]) {
         return Some(None);
     }
-    Some(
-        if any(&[
-            "mail",
-            "mailing",
-            "remit",
-            "remittance",
-            "payment",
-            "payments",
-            "bill",
-            "send",
-        ]) {
-            Some(Field::OtherAddress)
-        } else {
-            Some(Field::ServiceAddress)
-        },
-    )
+    Some(if any(REMIT_WORDS) || any(&["bill"]) {
+        Some(Field::OtherAddress)
+    } else {
+        Some(Field::ServiceAddress)
+    })
 }
 
 /// The account, the billing number, or the name (labels that name a customer).
@@ -240,12 +229,15 @@ const PLACE_WORDS: &[&str] = &[
     "emergency",
 ];
 
-/// A word labels use: `LABEL_WORDS` and `PLACE_WORDS`.
+/// The words of a label about where payments go (`Remit to`, `Mailing address`).
+const REMIT_WORDS: &[&str] = &["mail", "mailing", "remit", "remittance", "payment", "payments", "send"];
+
+/// A word labels use: `LABEL_WORDS`, `PLACE_WORDS` and `REMIT_WORDS`.
 fn is_label_word(word: &str) -> bool {
-    LABEL_WORDS.contains(&word) || PLACE_WORDS.contains(&word)
+    LABEL_WORDS.contains(&word) || PLACE_WORDS.contains(&word) || REMIT_WORDS.contains(&word)
 }
 
-/// Every word a label is made of (after folding), besides `PLACE_WORDS`; a cell's label ends before the first
+/// Every word a label is made of (after folding), besides `PLACE_WORDS` and `REMIT_WORDS`; a cell's label ends before the first
 /// word that is not one of them (`Account Number NXV-5778387`).
 const LABEL_WORDS: &[&str] = &[
     "account",
@@ -283,13 +275,6 @@ const LABEL_WORDS: &[&str] = &[
     "physical",
     "registered",
     "office",
-    "mail",
-    "mailing",
-    "remit",
-    "remittance",
-    "payment",
-    "payments",
-    "send",
     "payable",
     "due",
     "pay",
