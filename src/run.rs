@@ -63,7 +63,7 @@ type Task = (&'static str, tokio::task::JoinHandle<()>);
 async fn background(app: &App, shutdown: &CancellationToken) -> anyhow::Result<Vec<Task>> {
     let settings = &app.settings;
     let sender =
-        crate::outbox::EmailSender::from_settings(app.desk.clone(), &settings.outbox, &settings.inbox.address)?;
+        crate::outbox::EmailSender::from_settings(app.desk.sending(), &settings.outbox, &settings.inbox.address)?;
     let mut tasks: Vec<Task> = vec![
         (
             "inbox watcher",
@@ -132,7 +132,7 @@ fn spawn_poster(
     sink: std::sync::Arc<dyn crate::chat::poster::ChatSink>,
     shutdown: &CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
-    let poster = crate::chat::poster::ChatPoster::new(app.desk.clone(), sink, app.settings.outbox.poll);
+    let poster = crate::chat::poster::ChatPoster::new(app.desk.sending(), sink, app.settings.outbox.poll);
     let stop = shutdown.child_token();
     tokio::spawn(async move { poster.run(stop).await })
 }

@@ -11,7 +11,7 @@ mod metrics;
 use crate::desk::intake::{IntakeAnswer, ReceiptStatus, Refusal};
 use crate::desk::Desk;
 use crate::health::Health;
-use crate::store::Store;
+use crate::store::MetricsStore;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -26,7 +26,8 @@ use tokio_util::sync::CancellationToken;
 #[derive(Clone)]
 pub struct Api {
     pub desk: Arc<Desk>,
-    pub store: Arc<dyn Store>,
+    /// Only what `/metrics` and `/healthz` count.
+    pub store: Arc<dyn MetricsStore>,
     pub health: Arc<Health>,
     pub token: crate::config::Secret,
 }

@@ -3,7 +3,8 @@
 //! (the terminal in local mode; Discord is another sink); a post is marked sent only
 //! once the sink took it, retried with backoff otherwise.
 
-use crate::desk::Desk;
+use crate::desk::Sending;
+use crate::domain::Channel;
 use crate::domain::OutboxMessage;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -44,16 +45,16 @@ impl ChatSink for TerminalSink {
 const MAX_ATTEMPTS: i64 = 10;
 
 pub struct ChatPoster {
-    desk: Arc<Desk>,
+    outbox: Sending,
     sink: Arc<dyn ChatSink>,
     worker: String,
     poll: Duration,
 }
 
 impl ChatPoster {
-    pub fn new(desk: Arc<Desk>, sink: Arc<dyn ChatSink>, poll: Duration) -> Self {
+    pub fn new(outbox: Sending, sink: Arc<dyn ChatSink>, poll: Duration) -> Self {
         Self {
-            desk,
+            outbox,
             sink,
             worker: format!("chat-{}", std::process::id()),
             poll,
@@ -62,7 +63,10 @@ impl ChatPoster {
 
     /// Posts what is due; returns how many posts it settled.
     pub async fn run_once(&self, shutdown: &CancellationToken) -> anyhow::Result<usize> {
-        let due = self.desk.claim_posts(&self.worker, Duration::from_secs(60), 20).await?;
+        let due = self
+            .outbox
+            .claim(Channel::Chat, &self.worker, Duration::from_secs(60), 20)
+            .await?;
         let mut settled = 0;
         for post in due {
             if shutdown.is_cancelled() {
@@ -73,11 +77,11 @@ impl ChatPoster {
             shown.subject = crate::domain::untrusted::printable(&post.subject);
             shown.body = crate::domain::untrusted::printable(&post.body);
             match self.sink.post(&shown).await {
-                Ok(()) => self.desk.outbox_sent(post.id).await?,
-                Err(e) if post.attempts + 1 >= MAX_ATTEMPTS => self.desk.post_failed(post.id, &e).await?,
+                Ok(()) => self.outbox.sent(post.id).await?,
+                Err(e) if post.attempts + 1 >= MAX_ATTEMPTS => self.outbox.post_failed(post.id, &e).await?,
                 Err(e) => {
                     let wait = crate::outbox::retry_delay(post.attempts);
-                    self.desk.outbox_retry(post.id, &e, wait).await?;
+                    self.outbox.retry(post.id, &e, wait).await?;
                 }
             }
             settled += 1;

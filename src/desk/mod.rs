@@ -3,12 +3,9 @@
 //! and outbox messages in one transaction. Staff posts are rendered here from `prompts/`.
 
 use crate::clock::Clock;
-use crate::domain::{
-    Event, Order, OrderRef, OutboxDraft, PhoneNumber, PortRequest, Source, TimelineEntry, STAFF_CHANNEL,
-};
+use crate::domain::{Event, Order, OrderRef, OutboxDraft, PhoneNumber, PortRequest, Source, TimelineEntry};
 use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::{StaffPost, Texts};
-use crate::views::order_card;
 
 mod customer_mail;
 mod customers;
@@ -28,6 +25,7 @@ pub use customer_mail::{long_date, render as render_customer_mail, Letter, MailS
 pub use customers::CustomerChange;
 pub use email::Origin;
 pub use error::DeskError;
+pub use outbox::Sending;
 pub use scheduler::TickReport;
 use std::sync::Arc;
 pub use trust::Trust;
@@ -69,7 +67,7 @@ pub struct Outcome {
 pub struct Desk {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-    texts: Texts,
+    texts: Arc<Texts>,
     trust: Trust,
     verifier: Arc<crate::auth::Verifier>,
     reading: letter::ReadingLimits,
@@ -83,7 +81,7 @@ impl Desk {
         Self {
             store,
             clock,
-            texts: Texts::new(),
+            texts: Arc::new(Texts::new()),
             trust: Trust::default(),
             verifier: Arc::new(crate::auth::Verifier::off()),
             reading: letter::ReadingLimits::default(),
@@ -332,21 +330,30 @@ impl Desk {
         Ok(self.store.checkpoint(mailbox).await?)
     }
 
+    /// How the desk writes to the staff channel.
+    fn staff_posts(&self) -> outbox::StaffPosts {
+        outbox::StaffPosts::new(self.texts.clone(), self.mail.default_time_zone)
+    }
+
     /// The order as staff posts show it, with these timeline entries.
     pub(super) fn card(&self, order: &Order, timeline: &[TimelineEntry]) -> crate::views::OrderCard {
-        order_card(order, timeline.to_vec(), self.mail.default_time_zone)
+        self.staff_posts().card(order, timeline)
     }
 
     /// A post for the staff channel.
     pub(super) fn post(&self, post: StaffPost) -> Result<OutboxDraft, DeskError> {
-        let rendered = self.texts.post(&post).map_err(DeskError::Text)?;
-        Ok(OutboxDraft {
-            channel: crate::domain::Channel::Chat,
-            to: STAFF_CHANNEL.to_string(),
-            template: post.template().to_string(),
-            subject: rendered.subject,
-            body: rendered.body,
-            email: None,
-        })
+        self.staff_posts().post(post)
+    }
+
+    /// The outbox as the sending workers see it: only the outbox and the order reads
+    /// its alerts need.
+    pub fn sending(&self) -> Sending {
+        Sending {
+            store: self.store.clone(),
+            orders: self.store.clone(),
+            clock: self.clock.clone(),
+            posts: self.staff_posts(),
+            health: self.health.clone(),
+        }
     }
 }

@@ -9,7 +9,7 @@ pub mod compose;
 pub mod mailer;
 
 use crate::config::{OutboxSettings, Transport};
-use crate::desk::Desk;
+use crate::desk::Sending;
 use compose::Sender;
 use mailer::{FolderMailer, Mailer, SmtpMailer};
 use std::sync::Arc;
@@ -28,7 +28,7 @@ fn last_start(claim: Duration) -> Duration {
 }
 
 pub struct EmailSender {
-    desk: Arc<Desk>,
+    outbox: Sending,
     mailer: Arc<dyn Mailer>,
     sender: Sender,
     worker: String,
@@ -39,9 +39,9 @@ pub struct EmailSender {
 }
 
 impl EmailSender {
-    pub fn new(desk: Arc<Desk>, mailer: Arc<dyn Mailer>, sender: Sender, settings: &OutboxSettings) -> Self {
+    pub fn new(outbox: Sending, mailer: Arc<dyn Mailer>, sender: Sender, settings: &OutboxSettings) -> Self {
         Self {
-            desk,
+            outbox,
             mailer,
             sender,
             worker: format!("{}-{}", hostname(), std::process::id()),
@@ -59,26 +59,29 @@ impl EmailSender {
     }
 
     /// The sender the settings describe (SMTP, or the outbox folder in local mode).
-    pub fn from_settings(desk: Arc<Desk>, settings: &OutboxSettings, inbox_address: &str) -> anyhow::Result<Self> {
+    pub fn from_settings(outbox: Sending, settings: &OutboxSettings, inbox_address: &str) -> anyhow::Result<Self> {
         let mailer: Arc<dyn Mailer> = match &settings.transport {
             Transport::Folder(path) => Arc::new(FolderMailer::new(path.clone())),
             Transport::Smtp(smtp) => Arc::new(SmtpMailer::new(smtp)?),
         };
         let sender = Sender::new(&settings.from_name, inbox_address).map_err(anyhow::Error::msg)?;
-        Ok(Self::new(desk, mailer, sender, settings))
+        Ok(Self::new(outbox, mailer, sender, settings))
     }
 
     /// Sends what is due now; returns how many messages it settled.
     pub async fn run_once(&self, shutdown: &CancellationToken) -> anyhow::Result<usize> {
         let claimed_at = std::time::Instant::now();
-        let due = self.desk.claim_emails(&self.worker, self.claim, BATCH).await?;
+        let due = self
+            .outbox
+            .claim(crate::domain::Channel::Email, &self.worker, self.claim, BATCH)
+            .await?;
         let mut settled = 0;
         for message in due {
             if shutdown.is_cancelled() || claimed_at.elapsed() > last_start(self.claim) {
                 // The rest are claimed; the claim runs out and another round takes them.
                 break;
             }
-            let now = self.desk.now();
+            let now = self.outbox.now();
             let composed = compose::compose(&message, &self.sender, now.into());
             let result = match &composed {
                 Ok(m) => {
@@ -91,27 +94,27 @@ impl EmailSender {
                     text: e.clone(),
                 }),
             };
-            let health = self.desk.health();
+            let health = self.outbox.health();
             match &result {
                 Ok(()) => health.report("smtp", true, self.mailer.describe()),
                 Err(e) if !e.permanent => health.report("smtp", false, e.text.clone()),
                 Err(_) => {}
             }
             match result {
-                Ok(()) => self.desk.outbox_sent(message.id).await?,
+                Ok(()) => self.outbox.sent(message.id).await?,
                 Err(e) if e.permanent || self.gives_up(&message, now) => {
                     tracing::error!(id = message.id, error = %e.text, "an e-mail failed for good");
-                    self.desk.email_failed(&message, &e.text).await?;
+                    self.outbox.email_failed(&message, &e.text).await?;
                 }
                 Err(e) => {
                     // Staff hear once when a message has waited an hour for the server.
                     let waited = (now - message.created_at).to_std().unwrap_or_default();
                     if waited >= WAITED_TOO_LONG {
-                        self.desk.email_waiting(&message, &e.text).await?;
+                        self.outbox.email_waiting(&message, &e.text).await?;
                     }
                     let wait = retry_delay(message.attempts);
                     tracing::warn!(id = message.id, error = %e.text, retry_in = ?wait, "an e-mail will be tried again");
-                    self.desk.outbox_retry(message.id, &e.text, wait).await?;
+                    self.outbox.retry(message.id, &e.text, wait).await?;
                 }
             }
             settled += 1;
@@ -121,7 +124,7 @@ impl EmailSender {
 
     /// Sends until shutdown, looking for due mail every `outbox.poll_ms`.
     pub async fn run(&self, shutdown: CancellationToken) {
-        self.desk.health().report("smtp", true, self.mailer.describe());
+        self.outbox.health().report("smtp", true, self.mailer.describe());
         crate::worker::supervise(self, shutdown).await
     }
 }

@@ -1,10 +1,11 @@
-//! The SQL of customer accounts, portal port requests and the metrics counts, shared by
-//! both backends like `sql.rs` (stamped out per backend by `impl_customer_sql!`).
+//! `CustomerStore` and `PortRequestStore`: customer accounts and the portal's port
+//! requests, in SQL both backends share (stamped out per backend by `impl_customer_sql!`).
 
 macro_rules! impl_customer_sql {
     ($store:ty, $db:ty) => {
-        impl $store {
-            async fn save_customer_sql(&self, c: &crate::domain::Customer) -> Result<(), crate::store::StoreError> {
+        #[async_trait::async_trait]
+        impl crate::store::CustomerStore for $store {
+            async fn save_customer(&self, c: &crate::domain::Customer) -> Result<(), crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
                 let numbers: Vec<String> = c.temporary_numbers.iter().map(|n| n.e164()).collect();
                 sqlx::query(
@@ -38,7 +39,7 @@ macro_rules! impl_customer_sql {
                 Ok(())
             }
 
-            async fn customer_sql(&self, account: &str) -> Result<Option<crate::domain::Customer>, crate::store::StoreError> {
+            async fn customer(&self, account: &str) -> Result<Option<crate::domain::Customer>, crate::store::StoreError> {
                 use crate::store::StoreError;
                 type Row = (String, String, bool, String, String, chrono::DateTime<chrono::Utc>);
                 let row: Option<Row> = sqlx::query_as(
@@ -79,15 +80,18 @@ macro_rules! impl_customer_sql {
                     account: account.clone(),
                 }))
             }
+        }
 
-            async fn port_request_sql(&self, request_id: &str) -> Result<Option<(String, String)>, crate::store::StoreError> {
+        #[async_trait::async_trait]
+        impl crate::store::PortRequestStore for $store {
+            async fn port_request(&self, request_id: &str) -> Result<Option<(String, String)>, crate::store::StoreError> {
                 Ok(sqlx::query_as("SELECT body_hash, response FROM port_requests WHERE request_id = $1")
                     .bind(request_id)
                     .fetch_optional(&self.pool)
                     .await?)
             }
 
-            async fn record_port_request_sql(&self, r: crate::store::PortRequestRecord) -> Result<(), crate::store::StoreError> {
+            async fn record_port_request(&self, r: crate::store::PortRequestRecord) -> Result<(), crate::store::StoreError> {
                 use crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
                 let inserted = sqlx::query(
@@ -114,53 +118,6 @@ macro_rules! impl_customer_sql {
                 Self::queue(&mut tx, &r.outbox, first, r.received_at).await?;
                 tx.commit().await?;
                 Ok(())
-            }
-
-            async fn queue_once_sql(
-                &self,
-                key: &str,
-                drafts: &[crate::domain::OutboxDraft],
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
-                let inserted = sqlx::query("INSERT INTO once_keys (key, order_id, at) VALUES ($1, NULL, $2)")
-                    .bind(key)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(crate::store::StoreError::AlreadyApplied(key.to_string()))
-                    }
-                    other => other?,
-                };
-                Self::queue(&mut tx, drafts, None, at).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn metrics_sql(&self) -> Result<crate::store::StoreMetrics, crate::store::StoreError> {
-                let count = |sql: &'static str| async move {
-                    sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await
-                };
-                Ok(crate::store::StoreMetrics {
-                    orders_by_state: sqlx::query_as("SELECT state, COUNT(*) FROM orders GROUP BY state ORDER BY state")
-                        .fetch_all(&self.pool)
-                        .await?,
-                    inbound_by_kind: sqlx::query_as(
-                        "SELECT kind, COUNT(*) FROM inbound_messages GROUP BY kind ORDER BY kind",
-                    )
-                    .fetch_all(&self.pool)
-                    .await?,
-                    outbox: sqlx::query_as(
-                        "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status",
-                    )
-                    .fetch_all(&self.pool)
-                    .await?,
-                    reminders_sent: count("SELECT COUNT(*) FROM timeline WHERE event = 'reminder_sent'").await?,
-                    staff_alerts: count("SELECT COUNT(*) FROM timeline WHERE event = 'staff_alerted'").await?,
-                    staff_queue_open: count("SELECT COUNT(*) FROM staff_queue WHERE status = 'open'").await?,
-                })
             }
         }
     };

@@ -1,11 +1,37 @@
-//! The SQL of inbound mail (each message recorded once with its effects, the mailbox
-//! checkpoints) and of the staff queue and order documents, shared by both backends
-//! like `sql.rs` (stamped out per backend by `impl_inbound_sql!`).
+//! `InboundStore`: inbound mail (each message recorded once with its effects, the
+//! mailbox checkpoints, the contacts' last message on an order) and the staff queue, in
+//! SQL both backends share (stamped out per backend by `impl_inbound_sql!`).
 
 macro_rules! impl_inbound_sql {
     ($store:ty, $db:ty) => {
         impl $store {
-            async fn record_inbound_sql(
+            /// Puts the message in the staff queue; the posts name the item by the number
+            /// it just got.
+            async fn hand_to_staff(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                message: &crate::domain::InboundMessage,
+                handoff: &crate::domain::Handoff,
+                order_id: Option<i64>,
+                posts: Vec<crate::domain::OutboxDraft>,
+            ) -> Result<Vec<crate::domain::OutboxDraft>, crate::store::StoreError> {
+                let item: i64 = sqlx::query_scalar(crate::store::statements::INSERT_STAFF_ITEM)
+                    .bind(&message.key.message_id)
+                    .bind(order_id)
+                    .bind(&message.sender)
+                    .bind(&message.subject)
+                    .bind(&message.kind)
+                    .bind(&handoff.reason)
+                    .bind(&handoff.raw)
+                    .bind(message.received_at)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                Ok(posts.iter().map(|p| p.naming_inbox_item(item)).collect())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::store::InboundStore for $store {
+            async fn record_inbound(
                 &self,
                 record: crate::store::InboundRecord,
             ) -> Result<(), crate::store::StoreError> {
@@ -66,30 +92,7 @@ macro_rules! impl_inbound_sql {
                 Ok(())
             }
 
-            /// Puts the message in the staff queue; the posts name the item by the number
-            /// it just got.
-            async fn hand_to_staff(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                message: &crate::domain::InboundMessage,
-                handoff: &crate::domain::Handoff,
-                order_id: Option<i64>,
-                posts: Vec<crate::domain::OutboxDraft>,
-            ) -> Result<Vec<crate::domain::OutboxDraft>, crate::store::StoreError> {
-                let item: i64 = sqlx::query_scalar(crate::store::statements::INSERT_STAFF_ITEM)
-                    .bind(&message.key.message_id)
-                    .bind(order_id)
-                    .bind(&message.sender)
-                    .bind(&message.subject)
-                    .bind(&message.kind)
-                    .bind(&handoff.reason)
-                    .bind(&handoff.raw)
-                    .bind(message.received_at)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                Ok(posts.iter().map(|p| p.naming_inbox_item(item)).collect())
-            }
-
-            async fn advance_checkpoint_sql(
+            async fn advance_checkpoint(
                 &self,
                 mailbox: &str,
                 uidvalidity: i64,
@@ -104,7 +107,7 @@ macro_rules! impl_inbound_sql {
                 Ok(())
             }
 
-            async fn checkpoint_sql(
+            async fn checkpoint(
                 &self,
                 mailbox: &str,
             ) -> Result<Option<crate::store::Checkpoint>, crate::store::StoreError> {
@@ -119,7 +122,7 @@ macro_rules! impl_inbound_sql {
                 }))
             }
 
-            async fn staff_queue_sql(
+            async fn staff_queue(
                 &self,
                 include_resolved: bool,
                 limit: i64,
@@ -141,10 +144,7 @@ macro_rules! impl_inbound_sql {
                     .collect()
             }
 
-            async fn staff_item_sql(
-                &self,
-                id: i64,
-            ) -> Result<Option<crate::domain::StaffItem>, crate::store::StoreError> {
+            async fn staff_item(&self, id: i64) -> Result<Option<crate::domain::StaffItem>, crate::store::StoreError> {
                 let sql = format!(
                     "SELECT {} FROM staff_queue WHERE id = $1",
                     crate::store::statements::STAFF_ITEM_COLUMNS
@@ -162,7 +162,7 @@ macro_rules! impl_inbound_sql {
                 ))
             }
 
-            async fn resolve_staff_item_sql(
+            async fn resolve_staff_item(
                 &self,
                 resolution: crate::store::Resolution,
             ) -> Result<(), crate::store::StoreError> {
@@ -204,21 +204,26 @@ macro_rules! impl_inbound_sql {
                 Ok(())
             }
 
-            async fn documents_sql(
+            async fn last_message_from(
                 &self,
                 reference: &crate::domain::OrderRef,
-            ) -> Result<Vec<crate::domain::DocumentInfo>, crate::store::StoreError> {
+                contacts: &[crate::domain::EmailAddress],
+            ) -> Result<Option<String>, crate::store::StoreError> {
                 let Some(id) = crate::store::rows::order_id(reference) else {
-                    return Ok(Vec::new());
+                    return Ok(None);
                 };
-                let rows: Vec<crate::store::rows::DocumentRow> = sqlx::query_as(
-                    "SELECT name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, received_at \
-                     FROM order_documents WHERE order_id = $1 ORDER BY id",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                if contacts.is_empty() {
+                    return Ok(None);
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new("SELECT message_id FROM inbound_messages WHERE order_id = ");
+                q.push_bind(id);
+                q.push(" AND sender IN (");
+                let mut sep = q.separated(", ");
+                for c in contacts {
+                    sep.push_bind(c.as_str().to_string());
+                }
+                q.push(") ORDER BY id DESC LIMIT 1");
+                Ok(q.build_query_scalar().fetch_optional(&self.pool).await?)
             }
         }
     };

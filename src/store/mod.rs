@@ -1,5 +1,7 @@
-//! Where orders live: one `Store` trait, a SQLite implementation (the embedded
-//! default) and a PostgreSQL one, chosen by the database URL's scheme. Every change to
+//! Where orders live: a trait per aggregate (`OrderStore`, `InboundStore`,
+//! `OutboxStore`, `CustomerStore`, `PortRequestStore`, `MetricsStore`; `Store` is all of
+//! them), a SQLite implementation (the embedded default) and a PostgreSQL one, chosen by
+//! the database URL's scheme. Every change to
 //! an order is saved in one transaction with its timeline entry, its outbox messages
 //! and the inbound message that caused it. sqlx types never leave this module.
 
@@ -128,11 +130,9 @@ pub struct OrderFilter {
     pub limit: i64,
 }
 
+/// Orders: opening and saving them (the one write path), reading them and their timelines and files.
 #[async_trait]
-pub trait Store: Send + Sync {
-    /// Creates or upgrades the schema; returns the migrations it applied.
-    async fn migrate(&self) -> Result<Vec<String>, StoreError>;
-
+pub trait OrderStore: Send + Sync {
     /// Hands out the next order reference (PORT-1001 first). A reference reserved but
     /// never used leaves a gap; it is never handed out twice.
     async fn reserve_ref(&self) -> Result<OrderRef, StoreError>;
@@ -158,9 +158,23 @@ pub trait Store: Send + Sync {
         Ok(all.remove(reference).unwrap_or_default())
     }
 
-    /// Queued messages, oldest first; sent ones too when `include_sent`.
-    async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, StoreError>;
+    /// Open orders on which this address is a contact, newest first.
+    async fn open_orders_of_contact(&self, address: &EmailAddress) -> Result<Vec<Order>, StoreError>;
 
+    /// The documents stored for an order, oldest first.
+    async fn documents(&self, reference: &OrderRef) -> Result<Vec<DocumentInfo>, StoreError>;
+
+    /// For a carrier's recent orders: when each was submitted and when the carrier
+    /// confirmed its port date (the FOC), what a status answer's estimate measures.
+    async fn carrier_turnarounds(
+        &self,
+        carrier: &str,
+    ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, StoreError>;
+}
+
+/// Inbound mail: each message recorded once with its effects, the mailboxes' checkpoints, the staff queue.
+#[async_trait]
+pub trait InboundStore: Send + Sync {
     /// Records an inbound message with its effects and moves the mailbox checkpoint,
     /// in one transaction. `AlreadyApplied` when its key or Message-ID was seen before;
     /// `Conflict` when the order changed since it was loaded (nothing is then saved).
@@ -171,9 +185,6 @@ pub trait Store: Send + Sync {
     async fn advance_checkpoint(&self, mailbox: &str, uidvalidity: i64, uid: i64) -> Result<(), StoreError>;
 
     async fn checkpoint(&self, mailbox: &str) -> Result<Option<Checkpoint>, StoreError>;
-
-    /// Open orders on which this address is a contact, newest first.
-    async fn open_orders_of_contact(&self, address: &EmailAddress) -> Result<Vec<Order>, StoreError>;
 
     /// The staff queue, oldest first, at most `limit` items: open items only unless
     /// `include_resolved`.
@@ -186,11 +197,19 @@ pub trait Store: Send + Sync {
     /// An item someone already closed is `AlreadyResolved`.
     async fn resolve_staff_item(&self, resolution: Resolution) -> Result<(), StoreError>;
 
-    /// The documents stored for an order, oldest first.
-    async fn documents(&self, reference: &OrderRef) -> Result<Vec<DocumentInfo>, StoreError>;
+    /// The Message-ID of the last message any of `contacts` sent about the order.
+    async fn last_message_from(
+        &self,
+        reference: &OrderRef,
+        contacts: &[EmailAddress],
+    ) -> Result<Option<String>, StoreError>;
+}
 
-    /// How many inbound messages were recorded (all mailboxes).
-    async fn inbound_count(&self) -> Result<i64, StoreError>;
+/// The outbox: messages queued, claimed by a sender for a lease, settled.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Queued messages, oldest first; sent ones too when `include_sent`.
+    async fn outbox(&self, include_sent: bool) -> Result<Vec<OutboxMessage>, StoreError>;
 
     /// Takes up to `limit` messages of `channel` that are due (window open, retry time
     /// reached) and not claimed by anyone, for `lease`: another replica will not take
@@ -199,29 +218,6 @@ pub trait Store: Send + Sync {
 
     /// Records how sending went, ending the claim.
     async fn settle_outbox(&self, id: i64, settled: Settled) -> Result<(), StoreError>;
-
-    /// The Message-ID of the last message any of `contacts` sent about the order.
-    async fn last_message_from(
-        &self,
-        reference: &OrderRef,
-        contacts: &[EmailAddress],
-    ) -> Result<Option<String>, StoreError>;
-
-    /// How many e-mails were queued to this address since a time (the flood guard).
-    async fn emails_to_since(&self, address: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, StoreError>;
-
-    /// Saves a customer account and its contacts as they now are.
-    async fn save_customer(&self, customer: &Customer) -> Result<(), StoreError>;
-
-    async fn customer(&self, account: &str) -> Result<Option<Customer>, StoreError>;
-
-    /// The answer a port request got, if it came before: (body hash, HTTP status, JSON).
-    async fn port_request(&self, request_id: &str) -> Result<Option<(String, String)>, StoreError>;
-
-    /// Records a port request with the orders it opens and the messages it queues, in one
-    /// transaction: `AlreadyApplied` when the request_id was seen, `NumberTaken` (nothing
-    /// saved) when a number is on another open order.
-    async fn record_port_request(&self, record: PortRequestRecord) -> Result<(), StoreError>;
 
     /// Queues messages not tied to one order (the daily digest) once under `key`:
     /// `AlreadyApplied` when the key was used.
@@ -232,15 +228,46 @@ pub trait Store: Send + Sync {
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError>;
 
+    /// How many e-mails were queued to this address since a time (the flood guard).
+    async fn emails_to_since(&self, address: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, StoreError>;
+}
+
+/// Customer accounts.
+#[async_trait]
+pub trait CustomerStore: Send + Sync {
+    /// Saves a customer account and its contacts as they now are.
+    async fn save_customer(&self, customer: &Customer) -> Result<(), StoreError>;
+
+    async fn customer(&self, account: &str) -> Result<Option<Customer>, StoreError>;
+}
+
+/// Port requests from the billing portal, answered once each.
+#[async_trait]
+pub trait PortRequestStore: Send + Sync {
+    /// The answer a port request got, if it came before: (body hash, HTTP status, JSON).
+    async fn port_request(&self, request_id: &str) -> Result<Option<(String, String)>, StoreError>;
+
+    /// Records a port request with the orders it opens and the messages it queues, in one
+    /// transaction: `AlreadyApplied` when the request_id was seen, `NumberTaken` (nothing
+    /// saved) when a number is on another open order.
+    async fn record_port_request(&self, record: PortRequestRecord) -> Result<(), StoreError>;
+}
+
+/// What `/metrics` and `/healthz` count.
+#[async_trait]
+pub trait MetricsStore: Send + Sync {
+    /// How many inbound messages were recorded (all mailboxes).
+    async fn inbound_count(&self) -> Result<i64, StoreError>;
+
     /// Counts for `/metrics`.
     async fn metrics(&self) -> Result<StoreMetrics, StoreError>;
+}
 
-    /// For a carrier's recent orders: when each was submitted and when the carrier
-    /// confirmed its port date (the FOC), what a status answer's estimate measures.
-    async fn carrier_turnarounds(
-        &self,
-        carrier: &str,
-    ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, StoreError>;
+/// The whole store, as the desk holds it: every aggregate's trait, and the schema.
+#[async_trait]
+pub trait Store: OrderStore + InboundStore + OutboxStore + CustomerStore + PortRequestStore + MetricsStore {
+    /// Creates or upgrades the schema; returns the migrations it applied.
+    async fn migrate(&self) -> Result<Vec<String>, StoreError>;
 }
 
 /// A portal submission as saved.

@@ -1,6 +1,7 @@
-//! The SQL of reading orders (one, by number, by contact, a page of them, their timelines) and of
-//! filling an order row with its lines, shared by both backends like `sql.rs` (stamped
-//! out per backend by `impl_orders_sql!`).
+//! `OrderStore`: opening and saving orders (through the write path in `sql.rs`) and
+//! reading them (one, by number, by contact, a page of them, their timelines, their
+//! files, a carrier's turnaround), in SQL both backends share (stamped out per backend
+//! by `impl_orders_sql!`).
 
 macro_rules! impl_orders_sql {
     ($store:ty, $db:ty) => {
@@ -38,7 +39,39 @@ macro_rules! impl_orders_sql {
                     .collect()
             }
 
-            async fn order_sql(
+            /// The orders `SELECT … FROM orders o {joined}` finds, with `key` as `$1`.
+            async fn orders_joined(
+                &self,
+                joined: &str,
+                key: &str,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let sql = format!("SELECT {} FROM orders o {joined}", crate::store::statements::ORDER_COLUMNS);
+                let rows = sqlx::query_as(&sql).bind(key).fetch_all(&self.pool).await?;
+                self.hydrate(rows).await
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::store::OrderStore for $store {
+            async fn reserve_ref(&self) -> Result<crate::domain::OrderRef, crate::store::StoreError> {
+                self.next_ref().await
+            }
+
+            async fn insert_order(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                Self::insert_in(&mut tx, &change).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn save(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                Self::update_in(&mut tx, &change).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn order(
                 &self,
                 reference: &crate::domain::OrderRef,
             ) -> Result<Option<crate::domain::Order>, crate::store::StoreError> {
@@ -48,7 +81,7 @@ macro_rules! impl_orders_sql {
                 Ok(self.hydrate(row.into_iter().collect()).await?.pop())
             }
 
-            async fn orders_with_number_sql(
+            async fn orders_with_number(
                 &self,
                 number: &crate::domain::PhoneNumber,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
@@ -57,7 +90,7 @@ macro_rules! impl_orders_sql {
                 self.orders_joined(joined, &number.e164()).await
             }
 
-            async fn list_orders_sql(
+            async fn list_orders(
                 &self,
                 filter: &crate::store::OrderFilter,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
@@ -73,7 +106,7 @@ macro_rules! impl_orders_sql {
                 self.hydrate(rows).await
             }
 
-            async fn timelines_sql(
+            async fn timelines(
                 &self,
                 references: &[crate::domain::OrderRef],
             ) -> Result<crate::store::Timelines, crate::store::StoreError> {
@@ -96,7 +129,7 @@ macro_rules! impl_orders_sql {
                 Ok(out)
             }
 
-            async fn open_orders_of_contact_sql(
+            async fn open_orders_of_contact(
                 &self,
                 address: &crate::domain::EmailAddress,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
@@ -105,15 +138,47 @@ macro_rules! impl_orders_sql {
                 self.orders_joined(joined, address.as_str()).await
             }
 
-            /// The orders `SELECT … FROM orders o {joined}` finds, with `key` as `$1`.
-            async fn orders_joined(
+            async fn documents(
                 &self,
-                joined: &str,
-                key: &str,
-            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!("SELECT {} FROM orders o {joined}", crate::store::statements::ORDER_COLUMNS);
-                let rows = sqlx::query_as(&sql).bind(key).fetch_all(&self.pool).await?;
-                self.hydrate(rows).await
+                reference: &crate::domain::OrderRef,
+            ) -> Result<Vec<crate::domain::DocumentInfo>, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else {
+                    return Ok(Vec::new());
+                };
+                let rows: Vec<crate::store::rows::DocumentRow> = sqlx::query_as(
+                    "SELECT name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, received_at \
+                     FROM order_documents WHERE order_id = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn carrier_turnarounds(
+                &self,
+                carrier: &str,
+            ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, crate::store::StoreError>
+            {
+                type Row = (i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT o.id, o.submitted_at, t.at FROM orders o JOIN timeline t ON t.order_id = o.id \
+                     WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL AND t.event = 'foc_confirmed' \
+                     ORDER BY o.id DESC, t.id LIMIT 200",
+                )
+                .bind(carrier)
+                .fetch_all(&self.pool)
+                .await?;
+                // Each order's first FOC confirmation after its (last) submission.
+                let mut turnarounds: Vec<(i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
+                    Vec::new();
+                for (id, submitted, confirmed) in rows {
+                    if confirmed < submitted || turnarounds.iter().any(|(seen, _, _)| *seen == id) {
+                        continue;
+                    }
+                    turnarounds.push((id, submitted, confirmed));
+                }
+                Ok(turnarounds.into_iter().take(50).map(|(_, s, c)| (s, c)).collect())
             }
         }
     };

@@ -1,7 +1,10 @@
-//! The SQL both backends share (`$N` placeholders mean the same on SQLite and
-//! PostgreSQL) and the body of their `Store` implementations, written once and stamped
-//! out per backend by `impl_store!`. What differs stays in sqlite.rs and postgres.rs:
-//! connecting, migrations, how a write transaction begins, how a reference is reserved.
+//! The one write path every aggregate saves orders through (`insert_in`, `update_in`:
+//! the order row with its version check, its numbers and contacts, its files, timeline
+//! entry and outbox rows), the helpers the aggregates' SQL shares, and `Store` itself
+//! (migrations) with `MetricsStore`. The SQL is the same on both backends (`$N`
+//! placeholders mean the same on SQLite and PostgreSQL), stamped out per backend by
+//! `impl_store!`; what differs stays in sqlite.rs and postgres.rs: connecting,
+//! migrations, how a write transaction begins, how a reference is reserved.
 
 macro_rules! impl_store {
     ($store:ty, $db:ty) => {
@@ -225,186 +228,42 @@ macro_rules! impl_store {
         }
 
         #[async_trait::async_trait]
-        impl crate::store::Store for $store {
-            async fn migrate(&self) -> Result<Vec<String>, crate::store::StoreError> {
-                self.run_migrations().await
-            }
-
-            async fn reserve_ref(&self) -> Result<crate::domain::OrderRef, crate::store::StoreError> {
-                self.next_ref().await
-            }
-
-            async fn insert_order(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
-                Self::insert_in(&mut tx, &change).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn save(&self, change: crate::store::OrderChange) -> Result<(), crate::store::StoreError> {
-                let mut tx = self.begin_write().await?;
-                Self::update_in(&mut tx, &change).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn record_inbound(&self, record: crate::store::InboundRecord) -> Result<(), crate::store::StoreError> {
-                self.record_inbound_sql(record).await
-            }
-
-            async fn advance_checkpoint(
-                &self,
-                mailbox: &str,
-                uidvalidity: i64,
-                uid: i64,
-            ) -> Result<(), crate::store::StoreError> {
-                self.advance_checkpoint_sql(mailbox, uidvalidity, uid).await
-            }
-
-            async fn checkpoint(&self, mailbox: &str) -> Result<Option<crate::store::Checkpoint>, crate::store::StoreError> {
-                self.checkpoint_sql(mailbox).await
-            }
-
-            async fn open_orders_of_contact(
-                &self,
-                address: &crate::domain::EmailAddress,
-            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                self.open_orders_of_contact_sql(address).await
-            }
-
-            async fn staff_queue(
-                &self,
-                include_resolved: bool,
-                limit: i64,
-            ) -> Result<Vec<crate::domain::StaffItem>, crate::store::StoreError> {
-                self.staff_queue_sql(include_resolved, limit).await
-            }
-
-            async fn staff_item(&self, id: i64) -> Result<Option<crate::domain::StaffItem>, crate::store::StoreError> {
-                self.staff_item_sql(id).await
-            }
-
-            async fn resolve_staff_item(&self, resolution: crate::store::Resolution) -> Result<(), crate::store::StoreError> {
-                self.resolve_staff_item_sql(resolution).await
-            }
-
-            async fn documents(
-                &self,
-                reference: &crate::domain::OrderRef,
-            ) -> Result<Vec<crate::domain::DocumentInfo>, crate::store::StoreError> {
-                self.documents_sql(reference).await
-            }
-
-            async fn save_customer(&self, customer: &crate::domain::Customer) -> Result<(), crate::store::StoreError> {
-                self.save_customer_sql(customer).await
-            }
-
-            async fn customer(&self, account: &str) -> Result<Option<crate::domain::Customer>, crate::store::StoreError> {
-                self.customer_sql(account).await
-            }
-
-            async fn port_request(
-                &self,
-                request_id: &str,
-            ) -> Result<Option<(String, String)>, crate::store::StoreError> {
-                self.port_request_sql(request_id).await
-            }
-
-            async fn record_port_request(
-                &self,
-                record: crate::store::PortRequestRecord,
-            ) -> Result<(), crate::store::StoreError> {
-                self.record_port_request_sql(record).await
-            }
-
-            async fn queue_once(
-                &self,
-                key: &str,
-                drafts: &[crate::domain::OutboxDraft],
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), crate::store::StoreError> {
-                self.queue_once_sql(key, drafts, at).await
+        impl crate::store::MetricsStore for $store {
+            async fn inbound_count(&self) -> Result<i64, crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM inbound_messages")
+                    .fetch_one(&self.pool)
+                    .await?)
             }
 
             async fn metrics(&self) -> Result<crate::store::StoreMetrics, crate::store::StoreError> {
-                self.metrics_sql().await
+                let count = |sql: &'static str| async move {
+                    sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await
+                };
+                Ok(crate::store::StoreMetrics {
+                    orders_by_state: sqlx::query_as("SELECT state, COUNT(*) FROM orders GROUP BY state ORDER BY state")
+                        .fetch_all(&self.pool)
+                        .await?,
+                    inbound_by_kind: sqlx::query_as(
+                        "SELECT kind, COUNT(*) FROM inbound_messages GROUP BY kind ORDER BY kind",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?,
+                    outbox: sqlx::query_as(
+                        "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?,
+                    reminders_sent: count("SELECT COUNT(*) FROM timeline WHERE event = 'reminder_sent'").await?,
+                    staff_alerts: count("SELECT COUNT(*) FROM timeline WHERE event = 'staff_alerted'").await?,
+                    staff_queue_open: count("SELECT COUNT(*) FROM staff_queue WHERE status = 'open'").await?,
+                })
             }
+        }
 
-            async fn inbound_count(&self) -> Result<i64, crate::store::StoreError> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM inbound_messages").fetch_one(&self.pool).await?)
-            }
-
-            async fn claim_outbox(
-                &self,
-                claim: &crate::store::OutboxClaim,
-            ) -> Result<Vec<crate::domain::OutboxMessage>, crate::store::StoreError> {
-                self.claim_outbox_sql(claim).await
-            }
-
-            async fn settle_outbox(&self, id: i64, settled: crate::store::Settled) -> Result<(), crate::store::StoreError> {
-                self.settle_outbox_sql(id, settled).await
-            }
-
-            async fn last_message_from(
-                &self,
-                reference: &crate::domain::OrderRef,
-                contacts: &[crate::domain::EmailAddress],
-            ) -> Result<Option<String>, crate::store::StoreError> {
-                self.last_message_from_sql(reference, contacts).await
-            }
-
-            async fn emails_to_since(
-                &self,
-                address: &str,
-                since: chrono::DateTime<chrono::Utc>,
-            ) -> Result<i64, crate::store::StoreError> {
-                self.emails_to_since_sql(address, since).await
-            }
-
-            async fn carrier_turnarounds(
-                &self,
-                carrier: &str,
-            ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, crate::store::StoreError> {
-                self.carrier_turnarounds_sql(carrier).await
-            }
-
-            async fn order(
-                &self,
-                reference: &crate::domain::OrderRef,
-            ) -> Result<Option<crate::domain::Order>, crate::store::StoreError> {
-                self.order_sql(reference).await
-            }
-
-            async fn orders_with_number(
-                &self,
-                number: &crate::domain::PhoneNumber,
-            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                self.orders_with_number_sql(number).await
-            }
-
-            async fn list_orders(
-                &self,
-                filter: &crate::store::OrderFilter,
-            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                self.list_orders_sql(filter).await
-            }
-
-            async fn timelines(
-                &self,
-                references: &[crate::domain::OrderRef],
-            ) -> Result<crate::store::Timelines, crate::store::StoreError> {
-                self.timelines_sql(references).await
-            }
-
-            async fn outbox(
-                &self,
-                include_sent: bool,
-            ) -> Result<Vec<crate::domain::OutboxMessage>, crate::store::StoreError> {
-                let rows: Vec<crate::store::rows::OutboxRow> =
-                    sqlx::query_as(crate::store::statements::OUTBOX).bind(include_sent).fetch_all(&self.pool).await?;
-                rows.into_iter()
-                    .map(|r| r.into_message().map_err(crate::store::StoreError::Unavailable))
-                    .collect()
+        #[async_trait::async_trait]
+        impl crate::store::Store for $store {
+            async fn migrate(&self) -> Result<Vec<String>, crate::store::StoreError> {
+                self.run_migrations().await
             }
         }
     };

@@ -23,7 +23,7 @@ async fn staff_use_slash_and_text_commands_in_discord_and_read_the_posts() {
     // The posts queued so far are not this test's subject.
     let old: Vec<i64> = t.app.desk.outbox(false).await.unwrap().iter().map(|m| m.id).collect();
     for id in old {
-        t.app.desk.outbox_sent(id).await.unwrap();
+        t.app.desk.sending().sent(id).await.unwrap();
     }
     let fake = FakeDiscord::start().await;
     let settings = DiscordSettings {
@@ -43,7 +43,8 @@ async fn staff_use_slash_and_text_commands_in_discord_and_read_the_posts() {
         portbot::discord::http(&settings),
         CHANNEL,
     ));
-    let poster = portbot::chat::poster::ChatPoster::new(t.app.desk.clone(), sink, std::time::Duration::from_millis(50));
+    let poster =
+        portbot::chat::poster::ChatPoster::new(t.app.desk.sending(), sink, std::time::Duration::from_millis(50));
     let poster_stop = stop.clone();
     let posting = tokio::spawn(async move { poster.run(poster_stop).await });
 

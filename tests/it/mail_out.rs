@@ -32,9 +32,12 @@ impl MailingDesk {
         let t = TestDesk::start_with(Backend::Sqlite, Some(&toml)).await;
         let stop = CancellationToken::new();
         let settings = &t.app.settings;
-        let sender =
-            portbot::outbox::EmailSender::from_settings(t.app.desk.clone(), &settings.outbox, &settings.inbox.address)
-                .unwrap();
+        let sender = portbot::outbox::EmailSender::from_settings(
+            t.app.desk.sending(),
+            &settings.outbox,
+            &settings.inbox.address,
+        )
+        .unwrap();
         let watcher = portbot::inbox::watch(t.app.desk.clone(), settings.inbox.source.clone(), stop.clone());
         let stop_sender = stop.clone();
         let tasks = vec![

@@ -187,7 +187,13 @@ async fn a_foc_set_at_night_waits_for_the_morning(backend: Backend) {
     assert!(t
         .app
         .desk
-        .claim_emails("test", std::time::Duration::from_secs(60), 10)
+        .sending()
+        .claim(
+            portbot::domain::Channel::Email,
+            "test",
+            std::time::Duration::from_secs(60),
+            10
+        )
         .await
         .unwrap()
         .is_empty());
@@ -195,7 +201,13 @@ async fn a_foc_set_at_night_waits_for_the_morning(backend: Backend) {
     assert_eq!(
         t.app
             .desk
-            .claim_emails("test", std::time::Duration::from_secs(60), 10)
+            .sending()
+            .claim(
+                portbot::domain::Channel::Email,
+                "test",
+                std::time::Duration::from_secs(60),
+                10
+            )
             .await
             .unwrap()
             .len(),

@@ -46,7 +46,7 @@ fn sender_for(t: &TestDesk, outbox_toml: &str) -> EmailSender {
         "test.toml",
     )
     .unwrap();
-    EmailSender::from_settings(t.app.desk.clone(), &settings.outbox, &settings.inbox.address).unwrap()
+    EmailSender::from_settings(t.app.desk.sending(), &settings.outbox, &settings.inbox.address).unwrap()
 }
 
 async fn the_email(t: &TestDesk) -> portbot::domain::OutboxMessage {
@@ -117,19 +117,32 @@ async fn an_email_that_keeps_failing_ends_failed_and_staff_hear_of_it() {
 async fn a_claim_left_by_a_crash_is_sent_again_with_the_same_message_id() {
     let t = desk_with_a_rejection_notice("ops@acme.example", "").await;
     let lease = Duration::from_secs(60);
-    let first = t.app.desk.claim_emails("replica-a", lease, 10).await.unwrap();
+    let first = t
+        .app
+        .desk
+        .sending()
+        .claim(portbot::domain::Channel::Email, "replica-a", lease, 10)
+        .await
+        .unwrap();
     assert_eq!(first.len(), 1);
     // replica-a dies here. Nobody else may take it while its claim lasts...
     assert!(t
         .app
         .desk
-        .claim_emails("replica-b", lease, 10)
+        .sending()
+        .claim(portbot::domain::Channel::Email, "replica-b", lease, 10)
         .await
         .unwrap()
         .is_empty());
     // ...then replica-b takes it, the very same message.
     t.clock.set(t.app.desk.now() + Span::seconds(61));
-    let again = t.app.desk.claim_emails("replica-b", lease, 10).await.unwrap();
+    let again = t
+        .app
+        .desk
+        .sending()
+        .claim(portbot::domain::Channel::Email, "replica-b", lease, 10)
+        .await
+        .unwrap();
     assert_eq!(again.len(), 1);
     let id = |m: &portbot::domain::OutboxMessage| m.email.as_ref().unwrap().message_id.clone();
     assert_eq!(id(&again[0]), id(&first[0]));
