@@ -82,9 +82,8 @@ impl ChatCore {
         Self { desk, default_tz }
     }
 
+    #[tracing::instrument(name = "chat", skip_all, fields(user = %caller.name))]
     pub async fn handle(&self, caller: &Caller, text: &str) -> Reply {
-        let span = tracing::info_span!("chat", user = %caller.name);
-        let _enter = span.enter();
         match self.run(caller, text).await {
             // Replies quote subjects, senders and excerpts of mail: no control characters.
             Ok((text, order)) => Reply {

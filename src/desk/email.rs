@@ -46,6 +46,7 @@ impl Origin {
 impl Desk {
     /// Takes one inbound message: applies it to its order, or hands it to staff, exactly
     /// once. Only a failing database is an error; nothing the message says is.
+    #[tracing::instrument(name = "email", skip_all, fields(mailbox = %origin.mailbox, uid = origin.uid))]
     pub async fn take_email(&self, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
         let letter = Letter::read_within(raw, &self.reading).await;
         if let Some(elapsed) = letter.read_in {
@@ -56,6 +57,7 @@ impl Desk {
 
     /// A message too large to fetch whole (`size` bytes), known by its header block:
     /// handed to a person like any message the bot does not read.
+    #[tracing::instrument(name = "email", skip_all, fields(mailbox = %origin.mailbox, uid = origin.uid, size = size))]
     pub async fn take_too_large(&self, header: &[u8], size: usize, origin: Origin) -> Result<Taken, DeskError> {
         let letter = Letter::too_large(header, size, self.reading.max_bytes);
         self.take_letter(letter, header, origin).await

@@ -105,6 +105,7 @@ fn unreadable(problems: Vec<String>) -> IntakeAnswer {
 
 impl Desk {
     /// Takes the body the portal posted.
+    #[tracing::instrument(name = "port_request", skip_all, fields(bytes = body.len()))]
     pub async fn take_port_request(&self, body: &[u8]) -> Result<IntakeAnswer, DeskError> {
         let form: IntakeForm = match serde_json::from_slice(body) {
             Ok(form) => form,

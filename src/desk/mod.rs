@@ -129,6 +129,7 @@ impl Desk {
     }
 
     /// Opens an order for a port request, with the "new order" post for staff.
+    #[tracing::instrument(name = "open", skip_all, fields(customer = %request.customer, by = %source))]
     pub async fn open_order(&self, mut request: PortRequest, source: Source) -> Result<Order, DeskError> {
         let now = self.clock.now();
         // Check the request before a reference is spent on it.
@@ -174,6 +175,7 @@ impl Desk {
 
     /// Applies an event to an order and saves it, trying again if another writer
     /// changed the order meanwhile.
+    #[tracing::instrument(name = "event", skip_all, fields(order = %reference, by = %source))]
     pub async fn act(&self, reference: &OrderRef, event: Event, source: Source) -> Result<Outcome, DeskError> {
         self.act_with_files(reference, event, source, Vec::new()).await
     }

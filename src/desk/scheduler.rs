@@ -34,6 +34,7 @@ pub struct TickReport {
 
 impl Desk {
     /// Runs every reminder and alert due at the desk's clock, once.
+    #[tracing::instrument(name = "tick", skip_all)]
     pub async fn tick(&self) -> Result<TickReport, DeskError> {
         let now = self.clock.now();
         let mut report = TickReport::default();
