@@ -2,7 +2,6 @@
 //! given to `portbot ingest`. Each only fetches; the desk takes every message the same
 //! way (`Desk::take_email`).
 
-mod backoff;
 pub mod folder;
 pub mod imap;
 mod tls;

@@ -1,10 +1,11 @@
 //! The IMAP watcher: new messages fetched by UID in batches from where the store's
 //! checkpoint says the last run stopped, each taken by the desk (which records the
 //! checkpoint with the message's effects), then flagged or moved, never deleted. IDLE
-//! waits for new mail where the server offers it; else the watcher polls. A lost
-//! connection is retried with backoff; shutdown stops it between two messages.
+//! waits for new mail where the server offers it; else the watcher polls. It is a
+//! `worker::Worker`: each pass connects if need be and takes what is new or waits for
+//! news; a lost connection fails the pass and `supervise` backs off before the next
+//! connects again; shutdown stops it between two messages.
 
-use super::backoff::Backoff;
 use crate::config::{AfterTaking, ImapSettings};
 use crate::desk::{Desk, Origin, Taken};
 use anyhow::{anyhow, Context};
@@ -25,11 +26,26 @@ pub use connection::{connect, Session, Wire};
 pub struct ImapWatcher {
     desk: Arc<Desk>,
     settings: ImapSettings,
+    /// The connection between passes; none until the first pass, and again after a
+    /// failure (the next pass connects anew, after the worker's backoff).
+    connection: tokio::sync::Mutex<Option<Connected>>,
+}
+
+/// A selected mailbox.
+struct Connected {
+    session: Session,
+    uidvalidity: u32,
+    /// The server offers IDLE and the settings want it.
+    idle: bool,
 }
 
 impl ImapWatcher {
     pub fn new(desk: Arc<Desk>, settings: ImapSettings) -> Self {
-        Self { desk, settings }
+        Self {
+            desk,
+            settings,
+            connection: tokio::sync::Mutex::new(None),
+        }
     }
 
     /// The name the store keeps the checkpoint under: one per account and mailbox.
@@ -38,28 +54,18 @@ impl ImapWatcher {
         format!("imap://{}@{}:{}/{}", s.user, s.host, s.port, s.mailbox)
     }
 
-    /// Watches until shutdown, reconnecting with backoff when the server goes away.
+    /// Watches until shutdown (`worker::supervise`: reconnecting with backoff when the
+    /// server goes away), then logs out.
     pub async fn run(&self, shutdown: CancellationToken) {
-        let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(60));
-        while !shutdown.is_cancelled() {
-            match self.watch(&shutdown, &mut backoff).await {
-                Ok(()) => break,
-                Err(e) => {
-                    self.desk.health().report("imap", false, format!("{e:#}"));
-                    let wait = backoff.next_delay();
-                    tracing::warn!(error = format!("{e:#}"), retry_in = ?wait, "the IMAP watcher lost its connection");
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = shutdown.cancelled() => break,
-                    }
-                }
-            }
+        crate::worker::supervise(self, shutdown).await;
+        if let Some(mut connected) = self.connection.lock().await.take() {
+            let _ = answered(self.settings.command_timeout, "LOGOUT", connected.session.logout()).await;
         }
         tracing::info!("the IMAP watcher stopped");
     }
 
-    /// One connection's life: select, tidy, then drain and wait until shutdown.
-    async fn watch(&self, shutdown: &CancellationToken, backoff: &mut Backoff) -> anyhow::Result<()> {
+    /// Connects, selects the mailbox and flags what an earlier run took but did not flag.
+    async fn connected(&self) -> anyhow::Result<Connected> {
         let mut session = connect(&self.settings).await?;
         let selected = answered(
             self.settings.command_timeout,
@@ -79,35 +85,42 @@ impl ImapWatcher {
             && answered(self.settings.command_timeout, "CAPABILITY", session.capabilities())
                 .await?
                 .has_str("IDLE");
-        backoff.reset();
         self.desk.health().report("imap", true, self.mailbox_key());
         tracing::info!(mailbox = %self.mailbox_key(), uidvalidity, idle, "the IMAP watcher is connected");
         self.tidy(&mut session, uidvalidity).await?;
-        loop {
-            if shutdown.is_cancelled() {
-                let _ = answered(self.settings.command_timeout, "LOGOUT", session.logout()).await;
-                return Ok(());
-            }
-            if self.drain(&mut session, uidvalidity, shutdown).await? > 0 {
-                continue;
-            }
-            session = if idle {
-                idle_until_news(
-                    session,
-                    shutdown,
-                    self.settings.idle_renew,
-                    self.settings.command_timeout,
-                )
-                .await?
-            } else {
-                tokio::select! {
-                    _ = tokio::time::sleep(self.settings.poll) => {}
-                    _ = shutdown.cancelled() => {}
-                }
-                answered(self.settings.command_timeout, "NOOP", session.noop()).await?;
-                session
-            };
+        Ok(Connected {
+            session,
+            uidvalidity,
+            idle,
+        })
+    }
+
+    /// One pass on a connection: take what is new; with nothing new, wait for news (IDLE,
+    /// or the poll interval and a NOOP), so that the next pass looks at once.
+    async fn watch(&self, mut connected: Connected, shutdown: &CancellationToken) -> anyhow::Result<Connected> {
+        if self
+            .drain(&mut connected.session, connected.uidvalidity, shutdown)
+            .await?
+            > 0
+        {
+            return Ok(connected);
         }
+        if connected.idle {
+            connected.session = idle_until_news(
+                connected.session,
+                shutdown,
+                self.settings.idle_renew,
+                self.settings.command_timeout,
+            )
+            .await?;
+        } else {
+            tokio::select! {
+                _ = tokio::time::sleep(self.settings.poll) => {}
+                _ = shutdown.cancelled() => {}
+            }
+            answered(self.settings.command_timeout, "NOOP", connected.session.noop()).await?;
+        }
+        Ok(connected)
     }
 
     /// Takes every message after the checkpoint; returns how many it took.
@@ -261,6 +274,38 @@ impl ImapWatcher {
 }
 
 /// Waits in IDLE until the server reports something, the IDLE is due for renewal, or
+impl crate::worker::Worker for ImapWatcher {
+    fn name(&self) -> &'static str {
+        "IMAP watcher"
+    }
+
+    /// Connects when not connected, then one `watch`; a failure drops the connection and
+    /// says so in `/healthz`, and the worker backs off before the next pass connects anew.
+    async fn pass(&self, shutdown: &CancellationToken) -> anyhow::Result<crate::worker::Pass> {
+        let mut slot = self.connection.lock().await;
+        let watched = match slot.take() {
+            Some(connected) => self.watch(connected, shutdown).await,
+            None => self.connected().await,
+        };
+        match watched {
+            Ok(connected) => {
+                *slot = Some(connected);
+                Ok(crate::worker::Pass::Busy)
+            }
+            Err(e) => {
+                self.desk.health().report("imap", false, format!("{e:#}"));
+                tracing::warn!(error = format!("{e:#}"), "the IMAP watcher lost its connection");
+                Err(e)
+            }
+        }
+    }
+
+    /// After a failure: from a second, doubling, up to a minute (the worker's backoff).
+    fn idle_wait(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+}
+
 /// shutdown.
 async fn idle_until_news(
     session: Session,
