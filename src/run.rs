@@ -153,7 +153,7 @@ impl crate::worker::Worker for Scheduler {
     }
 
     async fn pass(&self, _: &CancellationToken) -> anyhow::Result<crate::worker::Pass> {
-        self.desk.tick().await?;
+        self.desk.scheduled_tick().await?;
         Ok(crate::worker::Pass::Idle)
     }
 

@@ -219,6 +219,7 @@ impl Desk {
             }
             changes.push(OrderChange {
                 documents: Vec::new(),
+                attention_at: self.attention(order, now),
                 order: order.clone(),
                 entry,
                 outbox,

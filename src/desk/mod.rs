@@ -163,6 +163,7 @@ impl Desk {
         self.store
             .insert_order(OrderChange {
                 documents: Vec::new(),
+                attention_at: self.attention(&order, now),
                 order: order.clone(),
                 entry,
                 outbox: vec![post],
@@ -233,10 +234,21 @@ impl Desk {
             documents: Vec::new(),
             lines_changed: OrderChange::lines_differ(before, &applied.order),
             once: None,
+            attention_at: self.attention(&applied.order, now),
             order: applied.order,
             entry,
             outbox,
         })
+    }
+
+    /// When a changed order next needs the desk: whatever is due already counts as not
+    /// yet taken, so the next tick looks at it.
+    pub(super) fn attention(
+        &self,
+        order: &Order,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        crate::domain::attention::next_attention(order, now, &self.mail.cadence, &[])
     }
 
     pub async fn order(&self, reference: &OrderRef) -> Result<Order, DeskError> {

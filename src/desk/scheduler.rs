@@ -4,21 +4,19 @@
 //! once send nothing twice: the second save of a key is refused.
 
 use super::{Addressing, CustomerMail, Desk, DeskError, MailFacts};
+use crate::domain::attention::next_attention;
 use crate::domain::reminders::{due, Due, Reminder};
-use crate::domain::{Event, Order, OrderState, Source};
-use crate::store::{OrderFilter, StoreError};
+use crate::domain::{Event, Order, Source};
+use crate::store::StoreError;
 use crate::texts::{Alert, StaffPost};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// The states in which an order may owe someone a reminder.
-const REMINDING: &[OrderState] = &[
-    OrderState::AwaitingDocuments,
-    OrderState::Ready,
-    OrderState::Rejected,
-    OrderState::Submitted,
-    OrderState::FocConfirmed,
-];
+/// How many orders a tick takes at once from its queue.
+const ATTENTION_PAGE: i64 = 500;
+/// How long a taken page is held: a tick that stops half-way leaves the rest of its
+/// page to the next tick after this.
+const ATTENTION_HOLD: chrono::Duration = chrono::Duration::minutes(10);
 
 /// What one tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -38,21 +36,15 @@ impl Desk {
     pub async fn tick(&self) -> Result<TickReport, DeskError> {
         let now = self.clock.now();
         let mut report = TickReport::default();
-        for state in REMINDING {
-            let filter = OrderFilter {
-                state: Some(*state),
-                limit: i64::MAX,
-            };
-            for order in self.store.list_orders(&filter).await? {
+        let held_until = now + ATTENTION_HOLD;
+        loop {
+            let page = self.store.claim_attention(now, held_until, ATTENTION_PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            for order in page {
                 report.orders_checked += 1;
-                let local = now.with_timezone(&order.time_zone);
-                for item in due(&order, local.date_naive(), local.time(), &self.mail.cadence) {
-                    match self.remind(&order, &item, now).await? {
-                        true if item.reminder.to_customer() => report.customer_reminders += 1,
-                        true => report.staff_alerts += 1,
-                        false => report.already_done += 1,
-                    }
-                }
+                self.attend(order, now, &mut report).await?;
             }
         }
         report.digest = self.daily_digest(now).await?;
@@ -60,6 +52,80 @@ impl Desk {
             tracing::info!(?report, "scheduler tick");
         }
         Ok(report)
+    }
+
+    /// The tick as the scheduler runs it: `/healthz` says whether the last one worked,
+    /// and the first failure of a run of failures is posted to staff, once (the post is
+    /// saved under the time the scheduler went down, so one that could not be saved is
+    /// tried again at the next failure).
+    pub async fn scheduled_tick(&self) -> Result<TickReport, DeskError> {
+        let failed = match self.tick().await {
+            Ok(report) => {
+                self.health.report(
+                    "scheduler",
+                    true,
+                    format!("ticked at {}", self.clock.now().to_rfc3339()),
+                );
+                return Ok(report);
+            }
+            Err(e) => e,
+        };
+        let error = failed.to_string();
+        self.health.report("scheduler", false, error.clone());
+        let since = self
+            .health
+            .snapshot()
+            .get("scheduler")
+            .map_or(self.clock.now(), |c| c.since);
+        let local = since.with_timezone(&self.mail.default_time_zone);
+        let post = self.post(StaffPost::SchedulerDown {
+            since: format!(
+                "{} {}",
+                super::long_date(local.date_naive(), crate::domain::Language::En),
+                local.format("%H:%M %Z")
+            ),
+            error,
+        });
+        let queued = match post {
+            Ok(post) => {
+                self.store
+                    .queue_once(
+                        &format!("scheduler-down:{}", since.to_rfc3339()),
+                        &[post],
+                        self.clock.now(),
+                    )
+                    .await
+            }
+            Err(e) => Err(StoreError::Unavailable(anyhow::anyhow!("{e}"))),
+        };
+        match queued {
+            Ok(()) | Err(StoreError::AlreadyApplied(_)) => {}
+            Err(e) => tracing::warn!(error = %e, "the scheduler is down and staff could not be told yet"),
+        }
+        Err(failed)
+    }
+
+    /// Takes what is due for an order whose attention time has come, then sets the next
+    /// time (from the order as now saved, with what was just taken counted as taken).
+    async fn attend(&self, order: Order, now: DateTime<Utc>, report: &mut TickReport) -> Result<(), DeskError> {
+        let local = now.with_timezone(&order.time_zone);
+        let items = due(&order, local.date_naive(), local.time(), &self.mail.cadence);
+        for item in &items {
+            match self.remind(&order, item, now).await? {
+                true if item.reminder.to_customer() => report.customer_reminders += 1,
+                true => report.staff_alerts += 1,
+                false => report.already_done += 1,
+            }
+        }
+        let taken: Vec<String> = items.into_iter().map(|d| d.key).collect();
+        let order = match taken.is_empty() {
+            true => order,
+            false => self.order(&order.reference).await?,
+        };
+        let next = next_attention(&order, now, &self.mail.cadence, &taken);
+        // Changed meanwhile: that change set its own time (what is due counts as not yet taken).
+        self.store.set_attention(&order.reference, order.version, next).await?;
+        Ok(())
     }
 
     /// Saves one due reminder under its key; false when it was already saved.

@@ -1,5 +1,6 @@
 //! The porting desk's vocabulary and rules, pure: no I/O, no clock, no database.
 
+pub mod attention;
 pub mod bill;
 pub mod calendar;
 pub mod customer;

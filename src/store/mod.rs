@@ -13,7 +13,8 @@ mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
-mod statements;
+/// The SQL the store runs (public so that tests can ask each database how it runs it).
+pub mod statements;
 
 use crate::domain::{
     Customer, Document, DocumentInfo, EmailAddress, Handoff, InboundMessage, Order, OrderRef, OrderState, OutboxDraft,
@@ -70,6 +71,8 @@ pub struct OrderChange {
     pub once: Option<String>,
     /// Files saved with the change (a bill staff recorded by hand).
     pub documents: Vec<Document>,
+    /// When the order next needs the desk (`domain::attention`); none once it is closed.
+    pub attention_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl OrderChange {
@@ -157,6 +160,25 @@ pub trait OrderStore: Send + Sync {
         let mut all = self.timelines(std::slice::from_ref(reference)).await?;
         Ok(all.remove(reference).unwrap_or_default())
     }
+
+    /// Takes up to `limit` orders whose attention time has come by `now`, earliest
+    /// first, and holds them until `until` (their attention time moves there), so that
+    /// another replica's tick takes others: what a tick works through, a page at a time.
+    async fn claim_attention(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        until: chrono::DateTime<chrono::Utc>,
+        limit: i64,
+    ) -> Result<Vec<Order>, StoreError>;
+
+    /// Sets when an order next needs the desk, unless it changed since `version` (then the
+    /// change set it). True when it was set.
+    async fn set_attention(
+        &self,
+        reference: &OrderRef,
+        version: i64,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<bool, StoreError>;
 
     /// Open orders on which this address is a contact, newest first.
     async fn open_orders_of_contact(&self, address: &EmailAddress) -> Result<Vec<Order>, StoreError>;
@@ -297,6 +319,28 @@ pub struct StoreMetrics {
     pub reminders_sent: i64,
     pub staff_alerts: i64,
     pub staff_queue_open: i64,
+}
+
+impl StoreMetrics {
+    /// The metrics from the store's tallies: (metric, label, value) rows.
+    pub fn from_tallies(rows: Vec<(String, String, i64)>) -> Self {
+        let mut out = Self::default();
+        for (metric, label, value) in rows {
+            match metric.as_str() {
+                "orders" => out.orders_by_state.push((label, value)),
+                "inbound" => out.inbound_by_kind.push((label, value)),
+                "outbox" => {
+                    let (channel, status) = label.split_once(':').unwrap_or((label.as_str(), ""));
+                    out.outbox.push((channel.to_string(), status.to_string(), value));
+                }
+                "timeline" if label == "reminder_sent" => out.reminders_sent = value,
+                "timeline" if label == "staff_alerted" => out.staff_alerts = value,
+                "staff_queue" if label == "open" => out.staff_queue_open = value,
+                _ => {}
+            }
+        }
+        out
+    }
 }
 
 /// Which outbox rows a sender takes.

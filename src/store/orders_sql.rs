@@ -39,6 +39,19 @@ macro_rules! impl_orders_sql {
                     .collect()
             }
 
+            /// The orders with these ids, in the order given.
+            async fn orders_by_ids(&self, ids: &[i64]) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let mut out = Vec::new();
+                for chunk in ids.chunks(crate::store::statements::IDS_PER_QUERY) {
+                    let sql = format!("SELECT {} FROM orders o WHERE o.id IN (", crate::store::statements::ORDER_COLUMNS);
+                    let mut q = in_ids(&sql, chunk, "");
+                    let rows: Vec<crate::store::rows::OrderRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                    out.extend(self.hydrate(rows).await?);
+                }
+                out.sort_by_key(|o| ids.iter().position(|id| Some(*id) == crate::store::rows::order_id(&o.reference)));
+                Ok(out)
+            }
+
             /// The orders `SELECT … FROM orders o {joined}` finds, with `key` as `$1`.
             async fn orders_joined(
                 &self,
@@ -129,6 +142,37 @@ macro_rules! impl_orders_sql {
                 Ok(out)
             }
 
+            async fn claim_attention(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                until: chrono::DateTime<chrono::Utc>,
+                limit: i64,
+            ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
+                let ids: Vec<i64> = sqlx::query_scalar(Self::CLAIM_ATTENTION)
+                    .bind(now)
+                    .bind(until)
+                    .bind(limit.min(crate::store::statements::IDS_PER_QUERY as i64))
+                    .fetch_all(&self.pool)
+                    .await?;
+                self.orders_by_ids(&ids).await
+            }
+
+            async fn set_attention(
+                &self,
+                reference: &crate::domain::OrderRef,
+                version: i64,
+                at: Option<chrono::DateTime<chrono::Utc>>,
+            ) -> Result<bool, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(false) };
+                let done = sqlx::query("UPDATE orders SET attention_at = $3 WHERE id = $1 AND version = $2")
+                    .bind(id)
+                    .bind(version)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn open_orders_of_contact(
                 &self,
                 address: &crate::domain::EmailAddress,
@@ -161,11 +205,7 @@ macro_rules! impl_orders_sql {
             ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, crate::store::StoreError>
             {
                 type Row = (i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
-                let rows: Vec<Row> = sqlx::query_as(
-                    "SELECT o.id, o.submitted_at, t.at FROM orders o JOIN timeline t ON t.order_id = o.id \
-                     WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL AND t.event = 'foc_confirmed' \
-                     ORDER BY o.id DESC, t.id LIMIT 200",
-                )
+                let rows: Vec<Row> = sqlx::query_as(crate::store::statements::CARRIER_FOCS)
                 .bind(carrier)
                 .fetch_all(&self.pool)
                 .await?;

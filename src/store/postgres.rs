@@ -27,6 +27,11 @@ impl PgStore {
         AND (send_after IS NULL OR send_after <= $4) AND (next_attempt_at IS NULL OR next_attempt_at <= $4) \
         AND (claimed_until IS NULL OR claimed_until <= $4) ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED";
 
+    /// Replicas share a tick's pages: an order another replica is claiming is skipped.
+    const CLAIM_ATTENTION: &'static str = "UPDATE orders SET attention_at = $2 WHERE id IN (\
+        SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
+        ORDER BY attention_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id";
+
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // One direct attempt first: a server that is down should say so at once, not
         // after the pool's retries.

@@ -62,6 +62,11 @@ macro_rules! impl_store {
                 change: &crate::store::OrderChange,
                 id: i64,
             ) -> Result<(), crate::store::StoreError> {
+                sqlx::query("UPDATE orders SET attention_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(change.attention_at)
+                    .execute(&mut **tx)
+                    .await?;
                 // Not from a message: recorded by staff.
                 let origin = format!("staff:{}", change.entry.source);
                 Self::insert_documents(tx, id, &change.documents, &origin, change.entry.at).await?;
@@ -230,33 +235,16 @@ macro_rules! impl_store {
         #[async_trait::async_trait]
         impl crate::store::MetricsStore for $store {
             async fn inbound_count(&self) -> Result<i64, crate::store::StoreError> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM inbound_messages")
+                Ok(sqlx::query_scalar(crate::store::statements::INBOUND_TALLY)
                     .fetch_one(&self.pool)
                     .await?)
             }
 
             async fn metrics(&self) -> Result<crate::store::StoreMetrics, crate::store::StoreError> {
-                let count = |sql: &'static str| async move {
-                    sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await
-                };
-                Ok(crate::store::StoreMetrics {
-                    orders_by_state: sqlx::query_as("SELECT state, COUNT(*) FROM orders GROUP BY state ORDER BY state")
-                        .fetch_all(&self.pool)
-                        .await?,
-                    inbound_by_kind: sqlx::query_as(
-                        "SELECT kind, COUNT(*) FROM inbound_messages GROUP BY kind ORDER BY kind",
-                    )
+                let tallies: Vec<(String, String, i64)> = sqlx::query_as(crate::store::statements::TALLIES)
                     .fetch_all(&self.pool)
-                    .await?,
-                    outbox: sqlx::query_as(
-                        "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status",
-                    )
-                    .fetch_all(&self.pool)
-                    .await?,
-                    reminders_sent: count("SELECT COUNT(*) FROM timeline WHERE event = 'reminder_sent'").await?,
-                    staff_alerts: count("SELECT COUNT(*) FROM timeline WHERE event = 'staff_alerted'").await?,
-                    staff_queue_open: count("SELECT COUNT(*) FROM staff_queue WHERE status = 'open'").await?,
-                })
+                    .await?;
+                Ok(crate::store::StoreMetrics::from_tallies(tallies))
             }
         }
 

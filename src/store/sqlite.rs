@@ -21,6 +21,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 impl SqliteStore {
     /// One writer at a time: the claim's transaction is enough.
     const DUE_OUTBOX: &'static str = super::statements::DUE_OUTBOX;
+    const CLAIM_ATTENTION: &'static str = super::statements::CLAIM_ATTENTION;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
     const LOCK_RECIPIENT: Option<&'static str> = None;
 

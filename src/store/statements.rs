@@ -57,3 +57,23 @@ pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, sub
 /// E-mails to one recipient ($1) queued since $2: the daily limit's count.
 pub const EMAILS_TO_SINCE: &str =
     "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2";
+
+/// A page of the tick's queue taken: open orders whose attention time has come ($1),
+/// earliest first, at most $3, held until $2; `orders_by_attention` serves it. SQLite
+/// has one writer at a time; PostgreSQL adds `FOR UPDATE SKIP LOCKED` (`claim_attention`).
+pub const CLAIM_ATTENTION: &str = "UPDATE orders SET attention_at = $2 WHERE id IN (\
+    SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
+    ORDER BY attention_at, id LIMIT $3) RETURNING id";
+
+/// Every tally, its shards added up (migration 8: kept by triggers with each change).
+pub const TALLIES: &str =
+    "SELECT metric, label, CAST(SUM(value) AS BIGINT) FROM tallies GROUP BY metric, label ORDER BY metric, label";
+
+/// The inbound messages taken, from their tally.
+pub const INBOUND_TALLY: &str = "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM tallies WHERE metric = 'inbound'";
+
+/// A carrier's ($1) latest submissions with their FOC confirmations: the estimate in
+/// status answers; `orders_by_carrier` and `timeline_by_order` serve it.
+pub const CARRIER_FOCS: &str = "SELECT o.id, o.submitted_at, t.at FROM orders o JOIN timeline t ON t.order_id = o.id \
+    WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL AND t.event = 'foc_confirmed' \
+    ORDER BY o.id DESC, t.id LIMIT 200";

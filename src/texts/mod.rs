@@ -54,6 +54,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../prompts/chat/contract_ending.md"),
     ),
     (
+        "chat/scheduler_down",
+        include_str!("../../prompts/chat/scheduler_down.md"),
+    ),
+    (
         "email/en/loa_reminder",
         include_str!("../../prompts/email/en/loa_reminder.md"),
     ),

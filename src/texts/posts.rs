@@ -114,6 +114,12 @@ pub enum StaffPost {
         unhandled: i64,
     },
     RequestHeld(HeldRequest),
+    /// The scheduler's tick fails: nothing due goes out until it works again.
+    SchedulerDown {
+        /// When it started failing, in the desk's time zone ("Tuesday, December 1, 2026 08:00 EST").
+        since: String,
+        error: String,
+    },
 }
 
 impl StaffPost {
@@ -148,6 +154,7 @@ impl StaffPost {
             StaffPost::EmailWaiting { .. } => "chat/email_waiting",
             StaffPost::Digest { .. } => "chat/digest",
             StaffPost::RequestHeld(_) => "chat/request_held",
+            StaffPost::SchedulerDown { .. } => "chat/scheduler_down",
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct TestDesk {
     pub app: App,
     pub clock: Arc<FixedClock>,
     settings: Settings,
+    /// The database the desk runs on, for tests that look under it.
+    pub store_url: String,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
 }
@@ -77,6 +79,7 @@ impl TestDesk {
             app,
             clock,
             settings,
+            store_url: url,
             pg_database,
             _dir: dir,
         }
@@ -96,6 +99,26 @@ impl TestDesk {
     /// A staff member (dana) types a command in the team chat.
     pub async fn staff_says(&self, text: &str) -> Reply {
         self.app.chat.handle(&Caller::staff("dana"), text).await
+    }
+
+    /// Runs one statement on the desk's database, under the store (a test breaking it).
+    pub async fn execute(&self, sql: &str) {
+        use sqlx::Connection;
+        if self.store_url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.store_url)
+                .await
+                .expect("the test database");
+            sqlx::Executor::execute(&mut c, sql)
+                .await
+                .expect("the test's statement");
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.store_url)
+                .await
+                .expect("the test database");
+            sqlx::Executor::execute(&mut c, sql)
+                .await
+                .expect("the test's statement");
+        }
     }
 
     /// Drops the PostgreSQL database the test made.

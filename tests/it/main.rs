@@ -26,6 +26,7 @@ mod reminders;
 mod reopen;
 mod replicas;
 mod run;
+mod scale;
 mod sender;
 mod texts;
 mod unsure;

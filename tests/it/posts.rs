@@ -112,6 +112,13 @@ fn posts() -> Vec<(&'static str, StaffPost)> {
             },
         ),
         (
+            "scheduler_down",
+            StaffPost::SchedulerDown {
+                since: "Tuesday, December 1, 2026 08:00 EST".into(),
+                error: "the store cannot be reached: connection refused".into(),
+            },
+        ),
+        (
             "digest",
             StaffPost::Digest {
                 date: "Tuesday, December 1, 2026".into(),

@@ -211,6 +211,7 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
         outbox: vec![],
         lines_changed: true,
         once: None,
+        attention_at: None,
     };
     t.app.store.save(change("first writer")).await.unwrap();
     let second = t.app.store.save(change("second writer")).await.unwrap_err();
