@@ -105,8 +105,18 @@ pub struct MailFacts {
 impl Desk {
     /// Loads what `customer_mail` needs to write about `order` now.
     pub(super) async fn mail_facts(&self, order: &Order, now: DateTime<Utc>) -> Result<MailFacts, DeskError> {
-        let answers = self.store.last_message_from(&order.reference, &order.contacts).await?;
         let estimate = self.estimate(&order.carrier).await?;
+        self.mail_facts_with(order, now, estimate).await
+    }
+
+    /// The same, with the carrier's estimate already known (a tick reads it once a carrier).
+    pub(super) async fn mail_facts_with(
+        &self,
+        order: &Order,
+        now: DateTime<Utc>,
+        estimate: String,
+    ) -> Result<MailFacts, DeskError> {
+        let answers = self.store.last_message_from(&order.reference, &order.contacts).await?;
         let mut sent_today = std::collections::HashMap::new();
         for to in order.working_contacts() {
             let sent = self
@@ -219,7 +229,7 @@ impl Desk {
     }
 
     /// "3–14" business days with no history; else the range this carrier took lately.
-    async fn estimate(&self, carrier: &str) -> Result<String, DeskError> {
+    pub(super) async fn estimate(&self, carrier: &str) -> Result<String, DeskError> {
         let mut days: Vec<i64> = self
             .store
             .carrier_turnarounds(carrier)

@@ -80,12 +80,13 @@ impl Desk {
             return Ok(false);
         }
         // Only the day's own digest: a bot that was down all day does not post yesterday's.
+        // Built only while not yet posted: every later tick of the day only looks.
+        let key = format!("digest:{}", local.date_naive());
+        if self.store.queued_once(&key).await? {
+            return Ok(false);
+        }
         let post = self.digest().await?;
-        match self
-            .store
-            .queue_once(&format!("digest:{}", local.date_naive()), &[post], now)
-            .await
-        {
+        match self.store.queue_once(&key, &[post], now).await {
             Ok(()) => Ok(true),
             Err(StoreError::AlreadyApplied(_)) => Ok(false),
             Err(e) => Err(e.into()),

@@ -10,10 +10,15 @@ use crate::domain::{Event, Order, Source};
 use crate::store::StoreError;
 use crate::texts::{Alert, StaffPost};
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use serde::Serialize;
 
-/// How many orders a tick takes at once from its queue.
-const ATTENTION_PAGE: i64 = 500;
+/// Each carrier's estimate, read once in a tick.
+type Estimates = std::collections::HashMap<String, String>;
+
+/// How many orders a tick takes at once from its queue: small enough that replicas
+/// ticking together share a morning's work.
+const ATTENTION_PAGE: i64 = 100;
 /// How long a taken page is held: a tick that stops half-way leaves the rest of its
 /// page to the next tick after this.
 const ATTENTION_HOLD: chrono::Duration = chrono::Duration::minutes(10);
@@ -30,6 +35,15 @@ pub struct TickReport {
     pub digest: bool,
 }
 
+impl TickReport {
+    fn add(&mut self, other: &TickReport) {
+        self.orders_checked += other.orders_checked;
+        self.customer_reminders += other.customer_reminders;
+        self.staff_alerts += other.staff_alerts;
+        self.already_done += other.already_done;
+    }
+}
+
 impl Desk {
     /// Runs every reminder and alert due at the desk's clock, once.
     #[tracing::instrument(name = "tick", skip_all)]
@@ -37,14 +51,26 @@ impl Desk {
         let now = self.clock.now();
         let mut report = TickReport::default();
         let held_until = now + ATTENTION_HOLD;
+        // Each carrier's estimate (in the reminders' text) read once a tick.
+        let mut estimates = Estimates::default();
         loop {
             let page = self.store.claim_attention(now, held_until, ATTENTION_PAGE).await?;
             if page.is_empty() {
                 break;
             }
-            for order in page {
-                report.orders_checked += 1;
-                self.attend(order, now, &mut report).await?;
+            for order in &page {
+                if !estimates.contains_key(&order.carrier) {
+                    estimates.insert(order.carrier.clone(), self.estimate(&order.carrier).await?);
+                }
+            }
+            // Orders are independent: as many at once as the store takes writers.
+            let attended: Vec<Result<TickReport, DeskError>> = futures::stream::iter(page)
+                .map(|order| self.attend(order, now, &estimates))
+                .buffer_unordered(self.store.writers())
+                .collect()
+                .await;
+            for one in attended {
+                report.add(&one?);
             }
         }
         report.digest = self.daily_digest(now).await?;
@@ -107,36 +133,55 @@ impl Desk {
 
     /// Takes what is due for an order whose attention time has come, then sets the next
     /// time (from the order as now saved, with what was just taken counted as taken).
-    async fn attend(&self, order: Order, now: DateTime<Utc>, report: &mut TickReport) -> Result<(), DeskError> {
+    async fn attend(&self, order: Order, now: DateTime<Utc>, estimates: &Estimates) -> Result<TickReport, DeskError> {
+        let mut report = TickReport {
+            orders_checked: 1,
+            ..TickReport::default()
+        };
         let local = now.with_timezone(&order.time_zone);
         let items = due(&order, local.date_naive(), local.time(), &self.mail.cadence);
+        let taken: Vec<String> = items.iter().map(|d| d.key.clone()).collect();
+        let estimate = estimates.get(&order.carrier).cloned().unwrap_or_default();
+        let mut saved = None;
         for item in &items {
-            match self.remind(&order, item, now).await? {
-                true if item.reminder.to_customer() => report.customer_reminders += 1,
-                true => report.staff_alerts += 1,
-                false => report.already_done += 1,
+            let on = saved.as_ref().unwrap_or(&order);
+            match self.remind(on, item, &taken, &estimate, now).await? {
+                Some(order) => {
+                    match item.reminder.to_customer() {
+                        true => report.customer_reminders += 1,
+                        false => report.staff_alerts += 1,
+                    }
+                    saved = Some(order);
+                }
+                None => report.already_done += 1,
             }
         }
-        let taken: Vec<String> = items.into_iter().map(|d| d.key).collect();
-        let order = match taken.is_empty() {
-            true => order,
-            false => self.order(&order.reference).await?,
-        };
-        let next = next_attention(&order, now, &self.mail.cadence, &taken);
-        // Changed meanwhile: that change set its own time (what is due counts as not yet taken).
-        self.store.set_attention(&order.reference, order.version, next).await?;
-        Ok(())
+        // A saved reminder set the next attention time with it; else it is set here
+        // (unless the order changed meanwhile: that change set its own).
+        if saved.is_none() {
+            let next = next_attention(&order, now, &self.mail.cadence, &taken);
+            self.store.set_attention(&order.reference, order.version, next).await?;
+        }
+        Ok(report)
     }
 
-    /// Saves one due reminder under its key; false when it was already saved.
-    async fn remind(&self, first: &Order, item: &Due, now: DateTime<Utc>) -> Result<bool, DeskError> {
+    /// Saves one due reminder under its key: the order as saved, or none when the
+    /// reminder was already saved.
+    async fn remind(
+        &self,
+        first: &Order,
+        item: &Due,
+        taken: &[String],
+        estimate: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Order>, DeskError> {
         super::on_fresh_state(move |tries| async move {
             // The order the tick loaded, then (after a lost race) the order as saved now.
             let order = match tries {
                 1 => first.clone(),
                 _ => self.order(&first.reference).await?,
             };
-            let mail = self.mail_facts(&order, now).await?;
+            let mail = self.mail_facts_with(&order, now, estimate.to_string()).await?;
             let (text, outbox) = self.reminder_messages(&order, item.reminder, &mail, now)?;
             let event = if item.reminder.to_customer() {
                 "reminder_sent"
@@ -147,9 +192,13 @@ impl Desk {
             let mut change = self.change_from(&order, applied, Source::Scheduler, &mail, now)?;
             change.once = Some(item.key.clone());
             change.outbox.extend(outbox);
+            // When it next needs the desk, counting all this tick takes as taken.
+            change.attention_at = next_attention(&change.order, now, &self.mail.cadence, taken);
+            let mut saved = change.order.clone();
+            saved.version += 1;
             match self.store.save(change).await {
-                Ok(()) => Ok(true),
-                Err(StoreError::AlreadyApplied(_)) => Ok(false),
+                Ok(()) => Ok(Some(saved)),
+                Err(StoreError::AlreadyApplied(_)) => Ok(None),
                 Err(e) => Err(e.into()),
             }
         })

@@ -161,6 +161,10 @@ pub trait OrderStore: Send + Sync {
         Ok(all.remove(reference).unwrap_or_default())
     }
 
+    /// How many changes it saves well at once: 1 for SQLite (one writer at a time),
+    /// more for PostgreSQL. A tick attends that many orders at once.
+    fn writers(&self) -> usize;
+
     /// Takes up to `limit` orders whose attention time has come by `now`, earliest
     /// first, and holds them until `until` (their attention time moves there), so that
     /// another replica's tick takes others: what a tick works through, a page at a time.
@@ -249,6 +253,9 @@ pub trait OutboxStore: Send + Sync {
         drafts: &[OutboxDraft],
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError>;
+
+    /// Whether something was already queued under `key` (a cheap look before building it).
+    async fn queued_once(&self, key: &str) -> Result<bool, StoreError>;
 
     /// How many e-mails were queued to this address since a time (the flood guard).
     async fn emails_to_since(&self, address: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, StoreError>;

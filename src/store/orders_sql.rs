@@ -142,6 +142,10 @@ macro_rules! impl_orders_sql {
                 Ok(out)
             }
 
+            fn writers(&self) -> usize {
+                Self::WRITERS
+            }
+
             async fn claim_attention(
                 &self,
                 now: chrono::DateTime<chrono::Utc>,
@@ -209,14 +213,17 @@ macro_rules! impl_orders_sql {
                 .bind(carrier)
                 .fetch_all(&self.pool)
                 .await?;
-                // Each order's first FOC confirmation after its (last) submission.
-                let mut turnarounds: Vec<(i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
-                    Vec::new();
+                // Each order's first FOC confirmation after its (last) submission, the
+                // orders with the latest FOCs first.
+                let mut turnarounds: Vec<Row> = Vec::new();
                 for (id, submitted, confirmed) in rows {
-                    if confirmed < submitted || turnarounds.iter().any(|(seen, _, _)| *seen == id) {
+                    if confirmed < submitted {
                         continue;
                     }
-                    turnarounds.push((id, submitted, confirmed));
+                    match turnarounds.iter_mut().find(|(seen, _, _)| *seen == id) {
+                        Some(seen) => seen.2 = seen.2.min(confirmed),
+                        None => turnarounds.push((id, submitted, confirmed)),
+                    }
                 }
                 Ok(turnarounds.into_iter().take(50).map(|(_, s, c)| (s, c)).collect())
             }

@@ -175,6 +175,14 @@ macro_rules! impl_outbox_sql {
                 Ok(())
             }
 
+            async fn queued_once(&self, key: &str) -> Result<bool, crate::store::StoreError> {
+                let found: Option<String> = sqlx::query_scalar("SELECT key FROM once_keys WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(found.is_some())
+            }
+
             async fn queue_once(
                 &self,
                 key: &str,

@@ -32,6 +32,9 @@ impl PgStore {
         SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
         ORDER BY attention_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id";
 
+    /// Saves at once, leaving the pool's other connections to the rest of the bot.
+    const WRITERS: usize = 4;
+
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // One direct attempt first: a server that is down should say so at once, not
         // after the pool's retries.

@@ -22,6 +22,8 @@ impl SqliteStore {
     /// One writer at a time: the claim's transaction is enough.
     const DUE_OUTBOX: &'static str = super::statements::DUE_OUTBOX;
     const CLAIM_ATTENTION: &'static str = super::statements::CLAIM_ATTENTION;
+    /// Writers take turns: a second one would only wait.
+    const WRITERS: usize = 1;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
     const LOCK_RECIPIENT: Option<&'static str> = None;
 

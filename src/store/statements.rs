@@ -72,8 +72,11 @@ pub const TALLIES: &str =
 /// The inbound messages taken, from their tally.
 pub const INBOUND_TALLY: &str = "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM tallies WHERE metric = 'inbound'";
 
-/// A carrier's ($1) latest submissions with their FOC confirmations: the estimate in
-/// status answers; `orders_by_carrier` and `timeline_by_order` serve it.
-pub const CARRIER_FOCS: &str = "SELECT o.id, o.submitted_at, t.at FROM orders o JOIN timeline t ON t.order_id = o.id \
-    WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL AND t.event = 'foc_confirmed' \
-    ORDER BY o.id DESC, t.id LIMIT 200";
+/// A carrier's ($1) FOC confirmations among the desk's latest 2,000, with their
+/// orders' submissions: the estimate in status answers and reminders. Bounded whatever
+/// the history: the newest FOC entries through `timeline_by_event`, then their orders
+/// by key.
+pub const CARRIER_FOCS: &str = "SELECT o.id, o.submitted_at, t.at FROM \
+    (SELECT id, order_id, at FROM timeline WHERE event = 'foc_confirmed' ORDER BY id DESC LIMIT 2000) t \
+    JOIN orders o ON o.id = t.order_id WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL \
+    ORDER BY t.id DESC LIMIT 200";

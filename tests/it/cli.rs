@@ -326,7 +326,8 @@ fn migrate_reports_what_it_applied() {
             "5 hot lookups",
             "6 receipts",
             "7 attention",
-            "8 tallies"
+            "8 tallies",
+            "9 carrier history"
         ])
     );
     assert!(dir.path().join("data/portbot.db").exists());

@@ -1,0 +1,616 @@
+//! A desk of a million orders (issue #18), on SQLite and on PostgreSQL: seven template
+//! orders are taken through the desk (awaiting documents, ready, submitted, rejected,
+//! FOC confirmed, completed, cancelled), then cloned by bulk SQL into a realistic mix
+//! (mostly completed, 2 % open), with their numbers, contacts and timelines and five
+//! inbound messages an order. Then it measures, by the desk's own calls:
+//!
+//! - a tick with nothing due (before the sending window, and after the digest is out);
+//! - a business-morning tick with a batch of orders due (two reminders each), and on
+//!   PostgreSQL the same batch size taken by two replicas at once;
+//! - `/metrics` (the store's tallies), `order show`, `status NUMBER`, the digest.
+//!
+//! Run it so:
+//!
+//!     cargo bench --bench desk_scale                        # 1,000,000 orders, both
+//!     PORTBOT_SCALE_ORDERS=10000 cargo bench --bench desk_scale
+//!     PORTBOT_SCALE_BACKENDS=postgres cargo bench --bench desk_scale
+//!
+//! The SQLite desk is built anew in target/bench/, the PostgreSQL one in a database of
+//! its own on `PORTBOT_TEST_PG` (default postgres://postgres@127.0.0.1:5432/postgres).
+
+use chrono::{DateTime, Utc};
+use portbot::app::App;
+use portbot::chat::Caller;
+use portbot::clock::FixedClock;
+use portbot::config::Settings;
+use portbot::domain::{Bill, Event, OrderRef, PortRequest, RejectCode, Source};
+use portbot::views::order_view;
+use sqlx::{Connection, Executor, Row};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where clones start: far above the references the desk hands out.
+const BASE: i64 = 10_000_000;
+
+/// Per thousand orders, by template: the shape of a desk with years of history.
+const MIX: [(Template, i64); 7] = [
+    (Template::Completed, 925),
+    (Template::Cancelled, 55),
+    (Template::Awaiting, 6),
+    (Template::Ready, 2),
+    (Template::Submitted, 6),
+    (Template::Rejected, 2),
+    (Template::Foc, 4),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Template {
+    Completed,
+    Cancelled,
+    Awaiting,
+    Ready,
+    Submitted,
+    Rejected,
+    Foc,
+    /// Awaiting documents, opened the day before: its first reminders are due.
+    Due,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("an RFC 3339 time")
+}
+
+/// The national number of the i-th clone: area codes 302 up, exchanges 220–299 (no
+/// N11), unique below 8,000,000 clones. Written the same way in the seeding SQL.
+fn clone_number(i: i64) -> i64 {
+    (302 + i / 800_000) * 10_000_000 + (220 + (i / 10_000) % 80) * 10_000 + i % 10_000
+}
+
+const CLONE_NUMBER_SQL: &str = "'+1' || CAST((302 + s.i / 800000) * 10000000 + (220 + (s.i / 10000) % 80) * 10000 \
+    + s.i % 10000 AS TEXT)";
+
+fn main() {
+    let orders: i64 = std::env::var("PORTBOT_SCALE_ORDERS")
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(1_000_000);
+    let backends = std::env::var("PORTBOT_SCALE_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    for name in backends.split(',') {
+        let backend = match name.trim() {
+            "sqlite" => Backend::Sqlite,
+            "postgres" => Backend::Postgres,
+            other => panic!("PORTBOT_SCALE_BACKENDS: '{other}' is not sqlite or postgres"),
+        };
+        runtime.block_on(measure(backend, orders));
+    }
+}
+
+/// The batch of due orders a morning tick takes: 5,000 (10,000 reminders) on a big desk.
+fn batch_for(orders: i64) -> i64 {
+    (orders / 20).clamp(50, 5_000)
+}
+
+async fn measure(backend: Backend, orders: i64) {
+    let batch = batch_for(orders);
+    let started = Instant::now();
+    let (url, settings) = fresh_desk(backend, orders).await;
+    let clock = Arc::new(FixedClock::new(at("2026-11-23T15:00:00Z")));
+    let app = App::start(settings.clone(), clock.clone())
+        .await
+        .expect("the desk starts");
+    let templates = templates(&app, &clock).await;
+    let mut db = Db::connect(backend, &url).await;
+    let ranges = seed(&mut db, backend, &templates, orders, batch).await;
+    println!(
+        "{backend:?}: {orders} orders ({} open) and {} inbound messages seeded in {:.1?}",
+        ranges.open,
+        orders * 5,
+        started.elapsed()
+    );
+
+    // Nothing due: 07:00 in New York, before the sending window and the digest.
+    clock.set(at("2026-11-24T12:00:00Z"));
+    let idle_early = median_of(10, || async { checked_tick(&app, 0).await }).await;
+
+    // The digest, then the morning: the due batch comes due at 10:00 in New York.
+    clock.set(at("2026-11-24T15:00:00Z"));
+    let digest = median_of(3, || async { app.desk.digest().await.expect("the digest") }).await;
+    app.desk.tick().await.expect("the tick that posts the digest");
+    come_due(&mut db, ranges.due_one.clone(), ranges.due_template).await;
+    if std::env::var_os("PORTBOT_SCALE_TRACE").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("sqlx=debug,portbot=debug")
+            .try_init();
+    }
+    let one = Instant::now();
+    let report = app.desk.tick().await.expect("the morning tick");
+    let one = one.elapsed();
+    let reminders = report.customer_reminders + report.staff_alerts;
+    assert_eq!(
+        reminders as i64,
+        2 * batch,
+        "every due order reminded of its LOA and its bill"
+    );
+    let idle_late = median_of(10, || async { checked_tick(&app, 0).await }).await;
+
+    // The same batch size again, taken by two replicas at once (PostgreSQL).
+    let two = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => {
+            let other = App::start(settings.clone(), clock.clone())
+                .await
+                .expect("a second replica");
+            come_due(&mut db, ranges.due_two.clone(), ranges.due_template).await;
+            let started = Instant::now();
+            let (a, b) = tokio::join!(app.desk.tick(), other.desk.tick());
+            let elapsed = started.elapsed();
+            let (a, b) = (a.expect("replica one"), b.expect("replica two"));
+            let done = a.customer_reminders + a.staff_alerts + b.customer_reminders + b.staff_alerts;
+            assert_eq!(done as i64, 2 * batch, "each reminder once between the two");
+            Some(elapsed)
+        }
+    };
+
+    let metrics = median_of(20, || async { app.store.metrics().await.expect("metrics") }).await;
+    let middle = OrderRef::from_number(BASE + orders / 2);
+    let show = median_of(50, || async {
+        let file = app.desk.order_file(&middle).await.expect("the order");
+        serde_json::to_string(&order_view(&file.order, file.timeline)).expect("its JSON")
+    })
+    .await;
+    let number = portbot::domain::PhoneNumber::from_national(clone_number(orders / 2) as u64, "bench")
+        .expect("a clone's number");
+    let status_text = format!("status {}", number.pretty());
+    let status = median_of(50, || async {
+        let reply = app.chat.handle(&Caller::staff("bench"), &status_text).await;
+        assert!(reply.ok, "{}", reply.text);
+    })
+    .await;
+
+    let per_reminder = one / reminders.max(1) as u32;
+    println!("{backend:?}, {orders} orders:");
+    println!("  tick, nothing due (07:00):            {}", ms(idle_early));
+    println!("  tick, nothing due (digest out):       {}", ms(idle_late));
+    println!(
+        "  morning tick, {} reminders:        {} ({:.0} reminders/s, {} a reminder)",
+        reminders,
+        ms(one),
+        reminders as f64 / one.as_secs_f64(),
+        us(per_reminder)
+    );
+    if let Some(two) = two {
+        println!(
+            "  two replicas, {} reminders:         {} ({:.0} reminders/s, {:.2}x one)",
+            reminders,
+            ms(two),
+            reminders as f64 / two.as_secs_f64(),
+            one.as_secs_f64() / two.as_secs_f64()
+        );
+    }
+    println!("  /metrics (store tallies):             {}", ms(metrics));
+    println!("  order show --json:                    {}", ms(show));
+    println!("  chat status NUMBER:                   {}", ms(status));
+    println!("  digest:                               {}", ms(digest));
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.0} µs", d.as_secs_f64() * 1e6)
+}
+
+async fn checked_tick(app: &App, due: usize) {
+    let report = app.desk.tick().await.expect("a tick");
+    assert_eq!(report.orders_checked, due, "{report:?}");
+}
+
+/// The median time of `runs` runs of `work`.
+async fn median_of<F, Fut, T>(runs: usize, work: F) -> Duration
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        std::hint::black_box(work().await);
+        times.push(started.elapsed());
+    }
+    times.sort();
+    times[runs / 2]
+}
+
+/// An empty desk of the backend's kind, and its settings.
+async fn fresh_desk(backend: Backend, orders: i64) -> (String, Settings) {
+    let url = match backend {
+        Backend::Sqlite => {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
+            std::fs::create_dir_all(dir).expect("target/bench");
+            let file = format!("{dir}/desk-{orders}.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{file}{suffix}"));
+            }
+            format!("sqlite://{file}")
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("PORTBOT_TEST_PG")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+            let name = format!("portbot_bench_desk_{orders}");
+            let mut c = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL on 127.0.0.1:5432");
+            c.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await
+                .expect("drop");
+            c.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create");
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            format!("{base}/{name}")
+        }
+    };
+    let toml = format!(
+        "[store]\nurl = \"{url}\"\n[desk]\ntime_zone = \"America/New_York\"\n[outbox]\nfolder = \"{}\"\n",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench/outbox")
+    );
+    let settings = Settings::from_toml(&toml, std::iter::empty(), "bench").expect("bench settings");
+    (url, settings)
+}
+
+fn request(numbers: &str) -> PortRequest {
+    PortRequest {
+        customer: "ACME-001".into(),
+        carrier: "Comcast Business".into(),
+        numbers: portbot::domain::parse_number_list(numbers).expect("numbers"),
+        number_type: portbot::domain::NumberType::Voice,
+        kind: None,
+        contacts: vec!["ops@acme.example".parse().expect("an address")],
+        account: portbot::domain::AccountDetails {
+            account_number: Some("877410123456789".into()),
+            btn: Some("+13055550100".parse().expect("a number")),
+            account_name: Some("ACME DENTAL GROUP".into()),
+            service_address: Some("100 Main St, Miami, FL 33130".into()),
+        },
+        pin: None,
+        authorized_name: None,
+        contract_end: None,
+        time_zone: chrono_tz::America::New_York,
+    }
+}
+
+fn bill() -> Bill {
+    Bill {
+        carrier: Some("Comcast Business".into()),
+        account_number: Some("877410123456789".into()),
+        btn: Some("+13055550100".parse().expect("a number")),
+        account_name: Some("ACME DENTAL GROUP".into()),
+        service_address: Some("100 Main St, Miami, FL 33130".into()),
+        invoice_date: Some("2026-11-02".parse().expect("a date")),
+        numbers: Vec::new(),
+    }
+}
+
+/// Each template order, taken through the desk to its state: (template, its id).
+async fn templates(app: &App, clock: &FixedClock) -> Vec<(Template, i64)> {
+    let staff = || Source::Chat("dana".into());
+    let mut out = Vec::new();
+    // The due one opens on Monday: its first reminders come on Tuesday morning.
+    clock.set(at("2026-11-23T15:00:00Z"));
+    let due = app
+        .desk
+        .open_order(request("305-555-0190"), Source::Cli)
+        .await
+        .expect("opens");
+    out.push((Template::Due, due.reference.number().expect("a number")));
+    // The rest on Tuesday morning, before the window: nothing of theirs is due that day.
+    clock.set(at("2026-11-24T11:00:00Z"));
+    let steps: [(Template, &[Event]); 7] = [
+        (Template::Awaiting, &[]),
+        (Template::Ready, &[Event::LoaSigned, Event::BillReceived(bill())]),
+        (
+            Template::Submitted,
+            &[Event::LoaSigned, Event::BillReceived(bill()), Event::Submitted],
+        ),
+        (
+            Template::Rejected,
+            &[
+                Event::LoaSigned,
+                Event::BillReceived(bill()),
+                Event::Submitted,
+                Event::Rejected {
+                    code: RejectCode::LocationMismatch,
+                    reason: "service address".into(),
+                    numbers: Vec::new(),
+                },
+            ],
+        ),
+        (
+            Template::Foc,
+            &[Event::LoaSigned, Event::BillReceived(bill()), Event::Submitted],
+        ),
+        (
+            Template::Completed,
+            &[
+                Event::LoaSigned,
+                Event::BillReceived(bill()),
+                Event::Submitted,
+                Event::FocConfirmed(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date")),
+                Event::Completed,
+            ],
+        ),
+        (
+            Template::Cancelled,
+            &[Event::Cancelled {
+                reason: "the customer stays".into(),
+            }],
+        ),
+    ];
+    for (n, (template, events)) in steps.into_iter().enumerate() {
+        let order = app
+            .desk
+            .open_order(request(&format!("305-555-{:04}", 200 + n)), Source::Cli)
+            .await
+            .expect("opens");
+        for event in events {
+            app.desk
+                .act(&order.reference, event.clone(), staff())
+                .await
+                .expect("a step");
+        }
+        if template == Template::Foc {
+            let foc = Event::FocConfirmed("2026-12-15".parse().expect("a date"));
+            app.desk.act(&order.reference, foc, staff()).await.expect("the FOC");
+        }
+        out.push((template, order.reference.number().expect("a number")));
+    }
+    out
+}
+
+/// Which clones are which.
+struct Seeded {
+    open: i64,
+    due_template: i64,
+    /// The batch the one-replica morning takes, and the two-replica one.
+    due_one: std::ops::Range<i64>,
+    due_two: std::ops::Range<i64>,
+}
+
+/// Clones the templates into `orders` orders by bulk SQL, with five inbound messages
+/// each; the two due batches first, then the mix.
+async fn seed(db: &mut Db, backend: Backend, templates: &[(Template, i64)], orders: i64, batch: i64) -> Seeded {
+    let id_of = |t: Template| {
+        templates
+            .iter()
+            .find(|(x, _)| *x == t)
+            .map(|(_, id)| *id)
+            .expect("a template")
+    };
+    if backend == Backend::Postgres {
+        // Bulk rows without the tally triggers (one statement moving one tally row a
+        // million times is not what the desk does); the tallies are counted after.
+        db.execute("SET session_replication_role = replica").await;
+    }
+    fill_sequence(db, backend, orders * 5).await;
+    let mut next = 1;
+    let due_one = next..next + batch;
+    let due_two = due_one.end..due_one.end + batch;
+    clone(db, id_of(Template::Due), 1, 2 * batch).await;
+    next += 2 * batch;
+    let rest = orders - 2 * batch;
+    let mut open = 2 * batch;
+    for (n, (template, per_thousand)) in MIX.iter().enumerate() {
+        let count = match n {
+            0 => rest - MIX[1..].iter().map(|(_, p)| rest * p / 1000).sum::<i64>(),
+            _ => rest * per_thousand / 1000,
+        };
+        clone(db, id_of(*template), next, next + count - 1).await;
+        if !matches!(template, Template::Completed | Template::Cancelled) {
+            open += count;
+        }
+        next += count;
+    }
+    // Both batches wait until the bench brings them due.
+    let later = format!(
+        "UPDATE orders SET attention_at = (SELECT attention_at FROM orders WHERE id = {}) \
+         WHERE id BETWEEN {} AND {}",
+        id_of(Template::Awaiting),
+        BASE + 1,
+        BASE + 2 * batch
+    );
+    db.execute(&later).await;
+    inbound(db, orders).await;
+    if backend == Backend::Postgres {
+        db.execute("SET session_replication_role = origin").await;
+        for count in RECOUNT {
+            db.execute(count).await;
+        }
+    }
+    let analyze = match backend {
+        Backend::Sqlite => "ANALYZE",
+        Backend::Postgres => "VACUUM ANALYZE",
+    };
+    db.execute(analyze).await;
+    Seeded {
+        open,
+        due_template: id_of(Template::Due),
+        due_one: due_one.start + BASE..due_one.end + BASE,
+        due_two: due_two.start + BASE..due_two.end + BASE,
+    }
+}
+
+/// The tallies counted afresh from the tables (as migration 8 first counts them).
+const RECOUNT: [&str; 6] = [
+    "DELETE FROM tallies",
+    "INSERT INTO tallies (metric, label, value) SELECT 'orders', state, COUNT(*) FROM orders GROUP BY state",
+    "INSERT INTO tallies (metric, label, value) SELECT 'inbound', kind, COUNT(*) FROM inbound_messages GROUP BY kind",
+    "INSERT INTO tallies (metric, label, value) SELECT 'outbox', channel || ':' || status, COUNT(*) FROM outbox \
+     GROUP BY channel, status",
+    "INSERT INTO tallies (metric, label, value) SELECT 'timeline', event, COUNT(*) FROM timeline \
+     WHERE event IN ('reminder_sent', 'staff_alerted') GROUP BY event",
+    "INSERT INTO tallies (metric, label, value) SELECT 'staff_queue', status, COUNT(*) FROM staff_queue GROUP BY status",
+];
+
+/// `bench_seq` holds 1..=n.
+async fn fill_sequence(db: &mut Db, backend: Backend, n: i64) {
+    db.execute("DROP TABLE IF EXISTS bench_seq").await;
+    db.execute("CREATE TABLE bench_seq (i BIGINT PRIMARY KEY)").await;
+    let fill = match backend {
+        Backend::Sqlite => format!(
+            "INSERT INTO bench_seq WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {n}) \
+             SELECT i FROM c"
+        ),
+        Backend::Postgres => format!("INSERT INTO bench_seq SELECT generate_series(1, {n})"),
+    };
+    db.execute(&fill).await;
+}
+
+/// Copies `table`'s rows of the template order to every clone in `from..=to`, with the
+/// columns in `set` written as given (the rest copied).
+async fn copy_rows(db: &mut Db, table: &str, key: &str, set: &[(&str, String)], template: i64, from: i64, to: i64) {
+    let mut skip: Vec<&str> = set.iter().map(|(c, _)| *c).collect();
+    skip.push("id");
+    skip.push(key);
+    let copied = db.columns(table, &skip).await;
+    let mut names: Vec<String> = vec![key.to_string()];
+    let mut values: Vec<String> = vec![format!("s.i + {BASE}")];
+    if table == "orders" {
+        names[0] = "id".into();
+    }
+    for (c, v) in set {
+        names.push((*c).to_string());
+        values.push(v.clone());
+    }
+    for c in copied {
+        values.push(format!("t.{c}"));
+        names.push(c);
+    }
+    let sql = format!(
+        "INSERT INTO {table} ({}) SELECT {} FROM bench_seq s CROSS JOIN {table} t \
+         WHERE t.{key} = {template} AND s.i BETWEEN {from} AND {to}",
+        names.join(", "),
+        values.join(", ")
+    );
+    db.execute(&sql).await;
+}
+
+/// Clones template order `template` into orders `BASE + from ..= BASE + to`.
+async fn clone(db: &mut Db, template: i64, from: i64, to: i64) {
+    if to < from {
+        return;
+    }
+    let customer = "'CUST-' || CAST(s.i % 5000 AS TEXT)".to_string();
+    let carrier = "CASE s.i % 4 WHEN 0 THEN 'AT&T' WHEN 1 THEN 'Comcast Business' WHEN 2 THEN 'Verizon' \
+        ELSE 'Spectrum' END"
+        .to_string();
+    copy_rows(
+        db,
+        "orders",
+        "id",
+        &[("customer", customer), ("carrier", carrier)],
+        template,
+        from,
+        to,
+    )
+    .await;
+    let number = CLONE_NUMBER_SQL.to_string();
+    copy_rows(
+        db,
+        "order_numbers",
+        "order_id",
+        &[("number", number)],
+        template,
+        from,
+        to,
+    )
+    .await;
+    let email = "'ops' || CAST(s.i AS TEXT) || '@customer.example'".to_string();
+    copy_rows(
+        db,
+        "order_contacts",
+        "order_id",
+        &[("email", email)],
+        template,
+        from,
+        to,
+    )
+    .await;
+    copy_rows(db, "timeline", "order_id", &[], template, from, to).await;
+}
+
+/// Five inbound messages an order, from its contact.
+async fn inbound(db: &mut Db, orders: i64) {
+    let sql = format!(
+        "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at, sender, subject, \
+         kind, outcome) SELECT 'INBOX', 1, s.i, '<bench-' || CAST(s.i AS TEXT) || '@customer.example>', \
+         o.id, o.opened_at, 'ops' || CAST(o.id - {BASE} AS TEXT) || '@customer.example', 'Any news?', \
+         'customer_reply', 'logged' FROM bench_seq s JOIN orders o ON o.id = {BASE} + 1 + (s.i - 1) % {orders} \
+         WHERE s.i <= {}",
+        orders * 5
+    );
+    db.execute(&sql).await;
+}
+
+/// The orders in `range` come due: their attention time goes back to when the due
+/// template opened (the day before).
+async fn come_due(db: &mut Db, range: std::ops::Range<i64>, template: i64) {
+    let due = format!(
+        "UPDATE orders SET attention_at = (SELECT opened_at FROM orders WHERE id = {template}) \
+         WHERE id >= {} AND id < {}",
+        range.start, range.end
+    );
+    db.execute(&due).await;
+}
+
+/// The bench's own connection under the desk, for the bulk SQL.
+enum Db {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl Db {
+    async fn connect(backend: Backend, url: &str) -> Self {
+        match backend {
+            Backend::Sqlite => Db::Sqlite(sqlx::SqliteConnection::connect(url).await.expect("the SQLite file")),
+            Backend::Postgres => Db::Postgres(sqlx::PgConnection::connect(url).await.expect("the bench database")),
+        }
+    }
+
+    async fn execute(&mut self, sql: &str) {
+        let started = Instant::now();
+        let done = match self {
+            Db::Sqlite(c) => c.execute(sql).await.map(|_| ()),
+            Db::Postgres(c) => c.execute(sql).await.map(|_| ()),
+        };
+        done.unwrap_or_else(|e| panic!("{e}: {sql}"));
+        if std::env::var_os("PORTBOT_SCALE_VERBOSE").is_some() {
+            eprintln!("{:>8.1?}  {}", started.elapsed(), &sql[..sql.len().min(90)]);
+        }
+    }
+
+    /// The columns of `table` (read off one of its rows), but those named in `without`.
+    async fn columns(&mut self, table: &str, without: &[&str]) -> Vec<String> {
+        let probe = format!("SELECT * FROM {table} LIMIT 1");
+        let names: Vec<String> = match self {
+            Db::Sqlite(c) => sqlx::query(&probe).fetch_one(c).await.map(|r| names(&r)),
+            Db::Postgres(c) => sqlx::query(&probe).fetch_one(c).await.map(|r| names(&r)),
+        }
+        .unwrap_or_else(|e| panic!("{table} has a row to read its columns off: {e}"));
+        names.into_iter().filter(|c| !without.contains(&c.as_str())).collect()
+    }
+}
+
+fn names<R: Row>(row: &R) -> Vec<String> {
+    row.columns()
+        .iter()
+        .map(|c| sqlx::Column::name(c).to_string())
+        .collect()
+}
