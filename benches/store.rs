@@ -49,7 +49,14 @@ async fn seeded_app() -> App {
     let url = format!("sqlite://{dir}/store-100k.db");
     let settings = Settings::from_toml(&format!("[store]\nurl = \"{url}\"\n"), std::iter::empty(), "bench").unwrap();
     let app = App::start(settings, Arc::new(SystemClock)).await.unwrap();
-    let have = app.desk.list(&OrderFilter { state: None, limit: 1 }).await.unwrap();
+    let have = app
+        .desk
+        .list(&OrderFilter {
+            limit: 1,
+            ..OrderFilter::default()
+        })
+        .await
+        .unwrap();
     let seeded = have.first().and_then(|o| o.reference.number()).unwrap_or(1000) as usize - 1000;
     if seeded < ORDERS {
         let started = Instant::now();

@@ -242,6 +242,7 @@ impl ChatCore {
             .list(&OrderFilter {
                 state,
                 limit: LIST_LIMIT,
+                ..OrderFilter::default()
             })
             .await?;
         let orders = orders

@@ -24,7 +24,14 @@ pub(super) async fn list(
         .map(|s| s.parse::<OrderState>())
         .transpose()
         .map_err(Failure::input)?;
-    let orders = app.desk.list(&OrderFilter { state, limit }).await?;
+    let orders = app
+        .desk
+        .list(&OrderFilter {
+            state,
+            limit,
+            ..OrderFilter::default()
+        })
+        .await?;
     let refs: Vec<OrderRef> = orders.iter().map(|o| o.reference.clone()).collect();
     let mut timelines = if json {
         app.store.timelines(&refs).await?

@@ -15,18 +15,35 @@ impl Desk {
     pub async fn digest(&self) -> Result<OutboxDraft, DeskError> {
         let now = self.clock.now();
         let today = now.with_timezone(&self.mail.default_time_zone).date_naive();
-        let foc = self.orders_in(OrderState::FocConfirmed).await?;
-        let rejected = self.orders_in(OrderState::Rejected).await?;
-        let awaiting = self.orders_in(OrderState::AwaitingDocuments).await?;
-        let submitted = self.orders_in(OrderState::Submitted).await?;
         let tomorrow = add_business_days(today, 1);
+        let c = &self.mail.cadence;
+        // Only the orders it may list, read through the state index: the port days of
+        // today and tomorrow, every rejection, and documents or carriers late enough.
+        let foc = self
+            .orders_in(OrderFilter {
+                foc_on: Some((today, tomorrow)),
+                ..in_state(OrderState::FocConfirmed)
+            })
+            .await?;
+        let rejected = self.orders_in(in_state(OrderState::Rejected)).await?;
+        let awaiting = self
+            .orders_in(OrderFilter {
+                opened_before: Some(loose_cutoff(today, c.documents_alert_day)),
+                ..in_state(OrderState::AwaitingDocuments)
+            })
+            .await?;
+        let submitted = self
+            .orders_in(OrderFilter {
+                submitted_before: Some(loose_cutoff(today, c.carrier_silent_after)),
+                ..in_state(OrderState::Submitted)
+            })
+            .await?;
         let on = |day: NaiveDate| -> Vec<DigestLine> {
             foc.iter()
                 .filter(|o| o.foc_date == Some(day))
                 .map(|o| line(o, String::new()))
                 .collect()
         };
-        let c = &self.mail.cadence;
         let mut stuck = Vec::new();
         for o in &awaiting {
             let days = business_days_between(o.opened_at.with_timezone(&o.time_zone).date_naive(), today);
@@ -65,11 +82,7 @@ impl Desk {
         })
     }
 
-    async fn orders_in(&self, state: OrderState) -> Result<Vec<Order>, DeskError> {
-        let filter = OrderFilter {
-            state: Some(state),
-            limit: i64::MAX,
-        };
+    async fn orders_in(&self, filter: OrderFilter) -> Result<Vec<Order>, DeskError> {
         Ok(self.store.list_orders(&filter).await?)
     }
 
@@ -92,6 +105,24 @@ impl Desk {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Every order in a state.
+fn in_state(state: OrderState) -> OrderFilter {
+    OrderFilter {
+        state: Some(state),
+        limit: i64::MAX,
+        ..OrderFilter::default()
+    }
+}
+
+/// A time before which every order `days` business days old or more (in any time zone)
+/// started: late enough for the days off that may follow the last such day (a weekend
+/// and a holiday) and the zones west of UTC, so the exact count made after reading
+/// misses none.
+fn loose_cutoff(today: NaiveDate, days: i32) -> DateTime<Utc> {
+    let day = add_business_days(today, -days) + chrono::Days::new(5);
+    day.and_time(chrono::NaiveTime::MIN).and_utc() + chrono::Duration::hours(14)
 }
 
 fn line(o: &Order, why: String) -> DigestLine {

@@ -74,6 +74,7 @@ pub async fn suggestions(desk: &Desk, data: &CommandData) -> Vec<(String, String
         let filter = OrderFilter {
             state: Some(state),
             limit: 100,
+            ..OrderFilter::default()
         };
         for order in desk.list(&filter).await.unwrap_or_default() {
             let reference = order.reference.to_string();

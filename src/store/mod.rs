@@ -131,6 +131,12 @@ pub type Timelines = std::collections::HashMap<OrderRef, Vec<TimelineEntry>>;
 pub struct OrderFilter {
     pub state: Option<OrderState>,
     pub limit: i64,
+    /// Only orders opened before this time.
+    pub opened_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only orders submitted before this time.
+    pub submitted_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only orders whose FOC date is one of these two days.
+    pub foc_on: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 /// Orders: opening and saving them (the one write path), reading them and their timelines and files.

@@ -108,12 +108,18 @@ macro_rules! impl_orders_sql {
                 filter: &crate::store::OrderFilter,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
                 let sql = format!(
-                    "SELECT {} FROM orders o WHERE ($1 IS NULL OR o.state = $1) ORDER BY o.id DESC LIMIT $2",
+                    "SELECT {} FROM orders o WHERE ($1 IS NULL OR o.state = $1) \
+                     AND ($3 IS NULL OR o.opened_at < $3) AND ($4 IS NULL OR o.submitted_at < $4) \
+                     AND ($5 IS NULL OR o.foc_date = $5 OR o.foc_date = $6) ORDER BY o.id DESC LIMIT $2",
                     crate::store::statements::ORDER_COLUMNS
                 );
                 let rows = sqlx::query_as(&sql)
                     .bind(filter.state.map(|s| s.as_str().to_string()))
                     .bind(filter.limit)
+                    .bind(filter.opened_before)
+                    .bind(filter.submitted_before)
+                    .bind(filter.foc_on.map(|(a, _)| a))
+                    .bind(filter.foc_on.map(|(_, b)| b))
                     .fetch_all(&self.pool)
                     .await?;
                 self.hydrate(rows).await

@@ -105,8 +105,8 @@ async fn orders(t: &TestDesk) -> usize {
     t.app
         .desk
         .list(&portbot::store::OrderFilter {
-            state: None,
             limit: 100,
+            ..Default::default()
         })
         .await
         .unwrap()

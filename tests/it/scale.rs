@@ -279,3 +279,36 @@ async fn a_failing_tick_sets_the_scheduler_down_and_tells_staff_once(backend: Ba
 }
 
 on_both_backends!(a_failing_tick_sets_the_scheduler_down_and_tells_staff_once);
+
+async fn the_digest_lists_only_what_is_due_for_it(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    // Opened on the Monday before Thanksgiving: six business days without documents by
+    // Wednesday 2 December. Opened that Tuesday: not yet late.
+    t.at("2026-11-23T15:00:00Z");
+    let late = opened(&t, "305-555-0300").await;
+    let port_day = opened(&t, "305-555-0100").await;
+    submitted(&t.app.desk, &port_day.reference).await;
+    let foc = Event::FocConfirmed("2026-12-02".parse().unwrap());
+    t.app
+        .desk
+        .act(&port_day.reference, foc, Source::Chat("dana".into()))
+        .await
+        .unwrap();
+    t.at("2026-12-01T15:00:00Z");
+    let fresh = opened(&t, "305-555-0400").await;
+    t.at("2026-12-02T15:00:00Z");
+    let digest = t.app.desk.digest().await.unwrap();
+    let text = format!("{}\n{}", digest.subject, digest.body);
+    assert!(
+        text.contains(&format!("{}", late.reference)) && text.contains("documents missing for 6 business days"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{}", port_day.reference)),
+        "today's port day: {text}"
+    );
+    assert!(!text.contains(&format!("{}", fresh.reference)), "not late yet: {text}");
+    t.finish().await;
+}
+
+on_both_backends!(the_digest_lists_only_what_is_due_for_it);
