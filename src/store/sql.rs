@@ -62,11 +62,6 @@ macro_rules! impl_store {
                 change: &crate::store::OrderChange,
                 id: i64,
             ) -> Result<(), crate::store::StoreError> {
-                sqlx::query("UPDATE orders SET attention_at = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(change.attention_at)
-                    .execute(&mut **tx)
-                    .await?;
                 // Not from a message: recorded by staff.
                 let origin = format!("staff:{}", change.entry.source);
                 Self::insert_documents(tx, id, &change.documents, &origin, change.entry.at).await?;
@@ -191,7 +186,10 @@ macro_rules! impl_store {
                 use crate::store::StoreError;
                 let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
                 let id = row.id;
-                let updated = bind_order(sqlx::query(crate::store::statements::UPDATE_ORDER), row).execute(&mut **tx).await?;
+                let updated = bind_order(sqlx::query(crate::store::statements::UPDATE_ORDER), row)
+                    .bind(change.attention_at)
+                    .execute(&mut **tx)
+                    .await?;
                 if updated.rows_affected() != 1 {
                     return Err(StoreError::Conflict(change.order.reference.clone()));
                 }
@@ -225,7 +223,10 @@ macro_rules! impl_store {
                         state: state.parse().map_err(|e: String| StoreError::Unavailable(anyhow::anyhow!(e)))?,
                     });
                 }
-                bind_order(sqlx::query(crate::store::statements::INSERT_ORDER), row).execute(&mut **tx).await?;
+                bind_order(sqlx::query(crate::store::statements::INSERT_ORDER), row)
+                    .bind(change.attention_at)
+                    .execute(&mut **tx)
+                    .await?;
                 Self::write_children(tx, change, id).await?;
                 Ok(id)
             }

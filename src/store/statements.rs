@@ -5,18 +5,20 @@ pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier
     o.pin, o.account_name, o.service_address, o.authorized_name, o.contract_end, o.time_zone, o.loa_signed_at, o.bill, \
     o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at";
 
-/// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order.
+/// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order, and the
+/// attention time last ($25).
 pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer, carrier, kind, account_number, btn, \
     pin, account_name, service_address, authorized_name, contract_end, time_zone, loa_signed_at, bill, \
-    bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at, rejected_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+    bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at, rejected_at, \
+    attention_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+    $21, $22, $23, $24, $25)";
 
 /// The same binds; succeeds only when the order still has the version it was loaded with.
 pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
     kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
     authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
     bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
-    opened_at = $22, updated_at = $23, rejected_at = $24 WHERE id = $1 AND version = $2";
+    opened_at = $22, updated_at = $23, rejected_at = $24, attention_at = $25 WHERE id = $1 AND version = $2";
 
 pub const INSERT_TIMELINE: &str =
     "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
