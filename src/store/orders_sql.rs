@@ -107,21 +107,27 @@ macro_rules! impl_orders_sql {
                 &self,
                 filter: &crate::store::OrderFilter,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM orders o WHERE ($1 IS NULL OR o.state = $1) \
-                     AND ($3 IS NULL OR o.opened_at < $3) AND ($4 IS NULL OR o.submitted_at < $4) \
-                     AND ($5 IS NULL OR o.foc_date = $5 OR o.foc_date = $6) ORDER BY o.id DESC LIMIT $2",
+                // Only the conditions asked for, so that each database sees which index
+                // serves it (an `$n IS NULL OR ...` would hide it and read every order).
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {} FROM orders o WHERE TRUE",
                     crate::store::statements::ORDER_COLUMNS
-                );
-                let rows = sqlx::query_as(&sql)
-                    .bind(filter.state.map(|s| s.as_str().to_string()))
-                    .bind(filter.limit)
-                    .bind(filter.opened_before)
-                    .bind(filter.submitted_before)
-                    .bind(filter.foc_on.map(|(a, _)| a))
-                    .bind(filter.foc_on.map(|(_, b)| b))
-                    .fetch_all(&self.pool)
-                    .await?;
+                ));
+                if let Some(state) = filter.state {
+                    q.push(" AND o.state = ").push_bind(state.as_str().to_string());
+                }
+                if let Some(before) = filter.opened_before {
+                    q.push(" AND o.opened_at < ").push_bind(before);
+                }
+                if let Some(before) = filter.submitted_before {
+                    q.push(" AND o.submitted_at < ").push_bind(before);
+                }
+                if let Some((one, other)) = filter.foc_on {
+                    q.push(" AND (o.foc_date = ").push_bind(one);
+                    q.push(" OR o.foc_date = ").push_bind(other).push(")");
+                }
+                q.push(" ORDER BY o.id DESC LIMIT ").push_bind(filter.limit);
+                let rows: Vec<crate::store::rows::OrderRow> = q.build_query_as().fetch_all(&self.pool).await?;
                 self.hydrate(rows).await
             }
 

@@ -101,6 +101,10 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
             "SELECT n.order_id FROM order_numbers n WHERE n.number = '+13055550100' ORDER BY n.order_id DESC"
                 .to_string(),
         ),
+        (
+            "a state's orders (order list, the digest)",
+            "SELECT o.id FROM orders o WHERE TRUE AND o.state = 'rejected' ORDER BY o.id DESC LIMIT 100".to_string(),
+        ),
         ("the metrics", statements::TALLIES.to_string()),
     ];
     // The check itself sees a whole-table read: a lookup by a column with no index.
