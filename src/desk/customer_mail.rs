@@ -3,13 +3,14 @@
 //! sending window when nobody asked for them, and never more than the daily limit per
 //! address. Each becomes an outbox draft saved with the change that caused it.
 
+use super::dates::long_date;
 use super::{Desk, DeskError};
 use crate::domain::calendar::{business_days_between, next_sending_time_in};
 use crate::domain::customer_mail::{Addressing, CustomerMail};
 use crate::domain::message_id::MessageIds;
 use crate::domain::reminders::Cadence;
 use crate::domain::{Channel, EmailAddress, EmailParts, Language, Order, OutboxDraft};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -345,63 +346,5 @@ fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
             })
             .collect(),
         estimate: Some(estimate.to_string()),
-    }
-}
-
-/// "Tuesday, December 8, 2026" / "martes, 8 de diciembre de 2026".
-pub fn long_date(date: NaiveDate, language: Language) -> String {
-    let weekday = date.weekday().num_days_from_monday() as usize;
-    let month = date.month0() as usize;
-    match language {
-        Language::En => {
-            const DAYS: [&str; 7] = [
-                "Monday",
-                "Tuesday",
-                "Wednesday",
-                "Thursday",
-                "Friday",
-                "Saturday",
-                "Sunday",
-            ];
-            const MONTHS: [&str; 12] = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            format!("{}, {} {}, {}", DAYS[weekday], MONTHS[month], date.day(), date.year())
-        }
-        Language::Es => {
-            const DAYS: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
-            const MONTHS: [&str; 12] = [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ];
-            format!(
-                "{}, {} de {} de {}",
-                DAYS[weekday],
-                date.day(),
-                MONTHS[month],
-                date.year()
-            )
-        }
     }
 }

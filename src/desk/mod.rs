@@ -9,6 +9,7 @@ use crate::texts::{StaffPost, Texts};
 
 mod customer_mail;
 mod customers;
+mod dates;
 mod digest;
 mod email;
 mod error;
@@ -21,8 +22,9 @@ mod trust;
 pub use crate::domain::customer_mail::{Addressing, CustomerMail};
 pub use crate::domain::inbound::Taken;
 use customer_mail::MailFacts;
-pub use customer_mail::{long_date, render as render_customer_mail, Letter, MailSettings};
+pub use customer_mail::{render as render_customer_mail, Letter, MailSettings};
 pub use customers::CustomerChange;
+pub use dates::long_date;
 pub use email::Origin;
 pub use error::DeskError;
 pub use outbox::Sending;

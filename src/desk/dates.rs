@@ -1,0 +1,62 @@
+//! Dates as a customer or staff member reads them, in their language.
+
+use crate::domain::Language;
+use chrono::{Datelike, NaiveDate};
+
+/// "Tuesday, December 8, 2026" / "martes, 8 de diciembre de 2026".
+pub fn long_date(date: NaiveDate, language: Language) -> String {
+    let weekday = date.weekday().num_days_from_monday() as usize;
+    let month = date.month0() as usize;
+    match language {
+        Language::En => {
+            const DAYS: [&str; 7] = [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ];
+            const MONTHS: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
+            format!("{}, {} {}, {}", DAYS[weekday], MONTHS[month], date.day(), date.year())
+        }
+        Language::Es => {
+            const DAYS: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
+            const MONTHS: [&str; 12] = [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ];
+            format!(
+                "{}, {} de {} de {}",
+                DAYS[weekday],
+                date.day(),
+                MONTHS[month],
+                date.year()
+            )
+        }
+    }
+}
