@@ -229,8 +229,19 @@ impl Desk {
         })
     }
 
-    /// "3–14" business days with no history; else the range this carrier took lately.
+    /// "3–14" business days with no history; else the range this carrier took lately
+    /// (read again every few minutes, and after this desk records a port date).
     pub(super) async fn estimate(&self, carrier: &str) -> Result<String, DeskError> {
+        let now = self.clock.now();
+        if let Some(known) = self.estimates.get(carrier, now) {
+            return Ok(known);
+        }
+        let estimate = self.estimate_from_history(carrier).await?;
+        self.estimates.keep(carrier, now, &estimate);
+        Ok(estimate)
+    }
+
+    async fn estimate_from_history(&self, carrier: &str) -> Result<String, DeskError> {
         let mut days: Vec<i64> = self
             .store
             .carrier_turnarounds(carrier)

@@ -82,8 +82,10 @@ impl Desk {
             let plan = plan(&message, &context.matched, facts.as_ref(), now);
             let taken = plan.taken.clone();
             let record = self.inbound_record(letter, plan, &context, origin, now)?;
+            let event = record.change.as_ref().map(|c| c.entry.event.clone());
             match self.store.record_inbound(record).await {
                 Ok(()) => {
+                    self.estimates.saved(event.as_deref().unwrap_or_default());
                     tracing::info!(
                         message_id = %letter.message_id,
                         kind = letter.parsed.kind.as_str(),

@@ -13,6 +13,7 @@ mod dates;
 mod digest;
 mod email;
 mod error;
+mod estimates;
 pub mod intake;
 mod letter;
 mod outbox;
@@ -75,6 +76,8 @@ pub struct Desk {
     reading: letter::ReadingLimits,
     mail: MailSettings,
     health: Arc<crate::health::Health>,
+    /// Each carrier's estimate, read again every few minutes.
+    estimates: Arc<estimates::Estimates>,
 }
 
 impl Desk {
@@ -89,6 +92,7 @@ impl Desk {
             reading: letter::ReadingLimits::default(),
             mail: MailSettings::default(),
             health,
+            estimates: Arc::default(),
         }
     }
 
@@ -200,7 +204,9 @@ impl Desk {
             let text = applied.text.clone();
             let mut change = self.change_from(&order, applied, source.clone(), &mail, now)?;
             change.documents = documents.clone();
+            let event = change.entry.event.clone();
             self.store.save(change).await?;
+            self.estimates.saved(&event);
             let order = self.order(reference).await?;
             Ok(Outcome { order, text })
         })
