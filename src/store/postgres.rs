@@ -32,6 +32,9 @@ impl PgStore {
         SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
         ORDER BY attention_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id";
 
+    /// An order's change, once-key and timeline entry in one round trip.
+    const UPDATE_WITH_ENTRY: Option<&'static str> = Some(super::statements::UPDATE_ORDER_WITH_ENTRY);
+
     /// Saves at once, leaving the pool's other connections to the rest of the bot.
     const WRITERS: usize = 4;
 

@@ -62,6 +62,17 @@ macro_rules! impl_store {
                 change: &crate::store::OrderChange,
                 id: i64,
             ) -> Result<(), crate::store::StoreError> {
+                Self::write_files_and_lines(tx, change, id).await?;
+                Self::write_entry(tx, change, id).await?;
+                Self::queue(tx, &change.outbox, Some(id), change.entry.at).await
+            }
+
+            /// The files a change brings and, when they changed, the numbers and contacts.
+            async fn write_files_and_lines(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                change: &crate::store::OrderChange,
+                id: i64,
+            ) -> Result<(), crate::store::StoreError> {
                 // Not from a message: recorded by staff.
                 let origin = format!("staff:{}", change.entry.source);
                 Self::insert_documents(tx, id, &change.documents, &origin, change.entry.at).await?;
@@ -69,6 +80,15 @@ macro_rules! impl_store {
                     Self::write_numbers(tx, &change.order, id).await?;
                     Self::write_contacts(tx, &change.order, id).await?;
                 }
+                Ok(())
+            }
+
+            /// The change's once-key (refused if already taken) and its timeline entry.
+            async fn write_entry(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                change: &crate::store::OrderChange,
+                id: i64,
+            ) -> Result<(), crate::store::StoreError> {
                 if let Some(key) = &change.once {
                     let inserted = sqlx::query("INSERT INTO once_keys (key, order_id, at) VALUES ($1, $2, $3)")
                         .bind(key)
@@ -90,7 +110,7 @@ macro_rules! impl_store {
                     .bind(&e.text)
                     .execute(&mut **tx)
                     .await?;
-                Self::queue(tx, &change.outbox, Some(id), e.at).await
+                Ok(())
             }
 
             /// Keeps files with an order: `origin` is the Message-ID they came in, or who
@@ -186,14 +206,39 @@ macro_rules! impl_store {
                 use crate::store::StoreError;
                 let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
                 let id = row.id;
-                let updated = bind_order(sqlx::query(crate::store::statements::UPDATE_ORDER), row)
+                let Some(with_entry) = Self::UPDATE_WITH_ENTRY else {
+                    let updated = bind_order(sqlx::query(crate::store::statements::UPDATE_ORDER), row)
+                        .bind(change.attention_at)
+                        .execute(&mut **tx)
+                        .await?;
+                    if updated.rows_affected() != 1 {
+                        return Err(StoreError::Conflict(change.order.reference.clone()));
+                    }
+                    Self::write_children(tx, change, id).await?;
+                    return Ok(id);
+                };
+                // The order, its once-key and its timeline entry in one statement.
+                let e = &change.entry;
+                let updated: Result<i64, sqlx::Error> = bind_order(sqlx::query(with_entry), row)
                     .bind(change.attention_at)
-                    .execute(&mut **tx)
-                    .await?;
-                if updated.rows_affected() != 1 {
-                    return Err(StoreError::Conflict(change.order.reference.clone()));
+                    .bind(change.once.as_deref())
+                    .bind(e.at)
+                    .bind(&e.source)
+                    .bind(&e.event)
+                    .bind(&e.text)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .and_then(|r| sqlx::Row::try_get(&r, 0));
+                match updated {
+                    Err(err) if is_unique_violation(&err) => {
+                        return Err(StoreError::AlreadyApplied(change.once.clone().unwrap_or_default()))
+                    }
+                    Ok(1) => {}
+                    Ok(_) => return Err(StoreError::Conflict(change.order.reference.clone())),
+                    Err(err) => return Err(err.into()),
                 }
-                Self::write_children(tx, change, id).await?;
+                Self::write_files_and_lines(tx, change, id).await?;
+                Self::queue(tx, &change.outbox, Some(id), e.at).await?;
                 Ok(id)
             }
 

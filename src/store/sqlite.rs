@@ -29,6 +29,8 @@ impl SqliteStore {
     const WRITERS: usize = 1;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
     const LOCK_RECIPIENT: Option<&'static str> = None;
+    /// No data-modifying `WITH` in SQLite: the order, then its entry (no round trips to save).
+    const UPDATE_WITH_ENTRY: Option<&'static str> = None;
 
     /// Opens (creating if needed) the database file of a `sqlite://FILE` URL.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
