@@ -18,9 +18,6 @@ pub struct SqliteStore {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
-/// How much of the database file each connection reads through memory mapping.
-const MAPPED_BYTES: u64 = 256 * 1024 * 1024;
-
 impl SqliteStore {
     /// One writer at a time: the claim's transaction is enough.
     const DUE_OUTBOX: &'static str = super::statements::DUE_OUTBOX;
@@ -40,11 +37,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            // Pages read from the mapped file, not one `pread` each: a connection's page
-            // cache is emptied whenever another connection commits, which on a busy desk
-            // is every message.
-            .pragma("mmap_size", MAPPED_BYTES.to_string());
+            .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
