@@ -26,7 +26,7 @@ impl SqliteStore {
     const WRITERS: usize = 1;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
     const LOCK_RECIPIENT: Option<&'static str> = None;
-    /// No data-modifying `WITH` in SQLite: the order, then its entry (no round trips to save).
+    /// No data-modifying `WITH` in SQLite: the order, then its entry, statement by statement.
     const UPDATE_WITH_ENTRY: Option<&'static str> = None;
 
     /// Opens (creating if needed) the database file of a `sqlite://FILE` URL.

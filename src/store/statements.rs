@@ -13,23 +13,26 @@ pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer
     attention_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
     $21, $22, $23, $24, $25)";
 
-/// The same binds; succeeds only when the order still has the version it was loaded with.
-pub const UPDATE_ORDER: &str = "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
+/// The text of `UPDATE_ORDER`, for the statements built on it.
+macro_rules! update_order {
+    () => {
+        "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
     kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
     authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
     bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
-    opened_at = $22, updated_at = $23, rejected_at = $24, attention_at = $25 WHERE id = $1 AND version = $2";
+    opened_at = $22, updated_at = $23, rejected_at = $24, attention_at = $25 WHERE id = $1 AND version = $2"
+    };
+}
+
+/// The same binds; succeeds only when the order still has the version it was loaded with.
+pub const UPDATE_ORDER: &str = update_order!();
 
 /// `UPDATE_ORDER` ($1–$25) with the change's once-key ($26, or none) and timeline entry
 /// ($27 at, $28 source, $29 event, $30 text) written by the same statement (PostgreSQL's
 /// data-modifying `WITH`): the number of orders updated, 0 when the version moved on.
 pub const UPDATE_ORDER_WITH_ENTRY: &str = concat!(
     "WITH o AS (",
-    "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
-    kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
-    authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
-    bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
-    opened_at = $22, updated_at = $23, rejected_at = $24, attention_at = $25 WHERE id = $1 AND version = $2",
+    update_order!(),
     " RETURNING id), \
     k AS (INSERT INTO once_keys (key, order_id, at) SELECT CAST($26 AS TEXT), id, $27 FROM o WHERE $26 IS NOT NULL), \
     t AS (INSERT INTO timeline (order_id, at, source, event, text) SELECT id, $27, $28, $29, $30 FROM o) \
