@@ -223,6 +223,40 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
 
 on_both_backends!(a_change_saved_from_a_stale_copy_is_refused);
 
+async fn a_reminder_saved_twice_under_its_key_is_refused_the_second_time(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let opened = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let reminder = |order: portbot::domain::Order| OrderChange {
+        documents: Vec::new(),
+        order,
+        entry: TimelineEntry {
+            at: t.app.desk.now(),
+            source: "scheduler".into(),
+            event: "reminder_sent".into(),
+            text: "LOA reminder 1 of 3".into(),
+        },
+        outbox: vec![],
+        lines_changed: false,
+        once: Some(format!("loa-reminder-1:{}", opened.reference)),
+        attention_at: None,
+    };
+    t.app.store.save(reminder(opened.clone())).await.unwrap();
+    // A second replica, with the order as it is now saved: the key is already taken.
+    let now_saved = t.app.store.order(&opened.reference).await.unwrap().unwrap();
+    let second = t.app.store.save(reminder(now_saved)).await.unwrap_err();
+    assert!(matches!(second, StoreError::AlreadyApplied(_)), "{second}");
+    let timeline = t.app.store.timeline(&opened.reference).await.unwrap();
+    assert_eq!(timeline.iter().filter(|e| e.event == "reminder_sent").count(), 1);
+    t.finish().await;
+}
+
+on_both_backends!(a_reminder_saved_twice_under_its_key_is_refused_the_second_time);
+
 async fn an_inbound_message_is_applied_once(backend: Backend) {
     let t = TestDesk::start(backend).await;
     let order = t
