@@ -5,6 +5,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // A mistake on the command line is bad input: exit 1 (help and version: 0).
     let cli = match portbot::cli::Cli::try_parse() {

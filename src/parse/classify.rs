@@ -5,7 +5,7 @@
 use super::mime::Mail;
 use super::notice::{self, Notice};
 use crate::parse::pattern;
-use regex::Regex;
+use crate::parse::pattern::Pattern;
 use serde::Serialize;
 use std::sync::LazyLock;
 
@@ -74,100 +74,100 @@ pub struct Evidence<'a> {
     pub has_numbers: bool,
 }
 
-fn re(source: &str) -> Regex {
+fn re(source: &str) -> Pattern {
     pattern::caseless(source)
 }
 
-static DAEMON_SENDER: LazyLock<Regex> = LazyLock::new(|| {
+static DAEMON_SENDER: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"^(mailer[-_]?daemon|post[-_]?master|mailer|mail[-_]?daemon|mdaemon|mail delivery (sub)?system|mailerdaemon|bounce[s]?)[@ ]?",
     )
 });
-static BOUNCE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+static BOUNCE_SUBJECT: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"undeliver(ed|able)|delivery (status notification|failure|has failed|failed|problem|report)|returned mail|failure notice|mail delivery (failed|failure|system)|could not be delivered|non[- ]?delivery|not delivered|delivery notification|mail system error|returned to sender|rejected by|mail could not|message (delivery )?failure|permanent (error|failure)|unzustellbar|no se pudo entregar|delivery final failure|\bnotice of delivery failure|warning: message|mail failure|delayed mail|bounce|mail failed|returning (message )?to sender|loop alert|error|failed|failure|エラー|不達",
     )
 });
-static BOUNCE_BODY: LazyLock<Regex> = LazyLock::new(|| {
+static BOUNCE_BODY: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"could not be delivered|delivery to the following recipient|permanent fatal error|this is the mail system at host|i'm sorry to have to inform you|i am sorry to have to inform you|undeliverable|user unknown|unknown user|mailbox (is )?(unavailable|full|not found|disabled)|no such (user|mailbox|recipient)|recipient address rejected|delivery has failed|message was not delivered|was not delivered|returned to sender|addresses failed|failed permanently|permanent error|5\.\d\.\d{1,3}|550[ -]|554[ -]|553[ -]|552[ -]|551[ -]|message could not be|unable to deliver|delivery failed|couldn't be delivered|host unknown|over quota|quota exceeded|relay access denied|address rejected|does not exist|account (has been )?disabled|the following message to .* was undeliverable|retry time(out)? exceeded|giving up on|smtp error|remote host said|said: [45]\d\d|invalid (user|recipient|mailbox|address)|no valid recipients|unknown host|duplicated message-id|mail loop|loop detected|too many hops|notificationtype.{0,3}:|bouncetype|送信できません|届きませんでした|宛先",
     )
 });
-static AUTO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+static AUTO_SUBJECT: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"^\s*(\[(ticket|case|request) ?#?\s*\d+\]|auto(matic)?[- ]?(reply|response|respuesta)|autoreply|auto:|out of (the )?office|ooo\b|away from (the )?office|on vacation|vacation (reply|notice)|respuesta autom[aá]tica|fuera de la oficina|ausente|re: ?auto)|\b(out of (the )?office|automatic reply|auto[- ]reply|we('ve| have) received your|ticket (has been )?(received|created|opened)|request (received|#)|case (#|number)|thank you for (contacting|your (email|message|inquiry)))",
     )
 });
-static AUTO_BODY: LazyLock<Regex> = LazyLock::new(|| {
+static AUTO_BODY: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(your )?(request|message|e-?mail|ticket|inquiry|case) has been (received|logged|created|opened)|\b(case|ticket|request) [a-z]*\d+ has been (opened|created|logged|received)|assigned (a )?(ticket|case)|\b(ticket|case) (#|number|no\.?)\s*:?\s*\d+|\b(i am|i'm|i will be|i'll be) (currently )?(out of (the )?office|away|on (vacation|leave|holiday|pto)|traveling|out until|out of town)|with limited access to (e-?mail|my email)|(will|shall) (respond|reply|get back)( to you)? (to your (e-?mail|message) )?(as soon as possible )?(when|upon|after) (i|my) return|this is an auto(mated|matic)[- ](reply|response)|we have received your (request|e-?mail|message|ticket|inquiry)|your (ticket|case|request) (number|#|id)\b|estar[ée] fuera|estoy fuera de la oficina|respuesta autom[aá]tica|de vacaciones|regresar[ée] el|fuera de la oficina",
     )
 });
 
-static ESIGN_SERVICE: LazyLock<Regex> = LazyLock::new(|| {
+static ESIGN_SERVICE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"docusign|adobe (acrobat )?sign|echosign|hellosign|dropbox sign|pandadoc|signnow|signwell|zoho sign|e-?signature|envelope",
     )
 });
 /// A signing service we do not know by name: an automated sender speaking of a
 /// document and its signers.
-static SIGNING_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+static SIGNING_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"\b(signing (request|complete)|signers?|signed by|has signed|have signed|all parties|signature request|document (has been |was |is )?(signed|complete)|e-?signed|fully signed|executed|firmantes|procedimiento de firma)\b|^\s*signed\s*:",
     )
 });
 /// What only a signing service says.
-static SIGNERS_DONE: LazyLock<Regex> = LazyLock::new(|| {
+static SIGNERS_DONE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"every signer|all (signers|parties) have (signed|completed)|signing (is )?complete|fully (signed|executed)|todos los firmantes",
     )
 });
-static AUTOMATED_SENDER: LazyLock<Regex> = LazyLock::new(|| {
+static AUTOMATED_SENDER: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(^|[._+-])(no-?reply|do-?not-?reply|donotreply|notifications?|notify|notices?|alerts?|news(letter)?|billing|security|devrel|marketing|info|updates?|mailer|system|voicemail|robot|bot|automated|accounts?|team|signers?|support|portal)[@._+-]",
     )
 });
-static ESIGN_DONE: LazyLock<Regex> = LazyLock::new(|| {
+static ESIGN_DONE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"\bcompleted?\b|every signer has signed|has signed|\bsigned\b|e-?signed|executed|finalizad|han firmado|signing complete|all (parties|signers|recipients) have signed|has been (fully )?signed|(was|were) signed|signed by (all|every)|is (now )?signed|signature (is )?complete|firmad[oa] por todas|ha sido firmad|fue firmad|completad[oa]|finished signing",
     )
 });
-static ESIGN_NOT_DONE: LazyLock<Regex> = LazyLock::new(|| {
+static ESIGN_NOT_DONE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"\bviewed\b|\bopened\b|reminder|not yet signed|waiting for|awaiting|please (review and )?sign|sent you|has sent|declined|voided|expir|recordatorio|pendiente|cancel+ed|rejected",
     )
 });
-static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
+static CANCEL: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"\bcancel+(ation|ing|ed|en|e|ar)?\b[^.\n]{0,40}\b(port|porting|request|order|transfer|move|switch|solicitud|portabilidad|cambio)\b|\bcancelaci[oó]n\b[^.\n]{0,60}\b(solicitud|portabilidad|cambio|port)|\bcancel+(ing|ed|en|ar)?\s+((the|our|my|this|that|el|la|nuestra|mi)\s+)?(number\s+)?(port|porting|port(ing)? (request|order)|order|request|transfer|move|portabilidad|solicitud)\b|\bcancel+(ing|ed)? (it|everything)\b|\b(port|order|request|transfer)\b.{0,20}\bcancel|(no longer|don't|do not) (want|need|wish) to (port|move|transfer|switch)|stop (the|our|this) (port|transfer|request)|call off|withdraw (the |our )?(port|request)|\bcancelar\b|anular (la )?(portabilidad|solicitud|orden)|ya no (queremos|deseamos|vamos a)|detener la portabilidad",
     )
 });
-static ROUTING: LazyLock<Regex> = LazyLock::new(|| {
+static ROUTING: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"\brings? (to|at|on|in|into|through)\b|fax[- ]to[- ]e-?mail|\bsend (everything|all faxes|faxes|calls|them|it)\b[^.]{0,50}\bto\b|\broute[ds]?\b|\brouting\b|\bforward(ed|ing)? (it |them |calls )?to\b|\bext(ension)?\.?\s*#?\s*\d+|\bextensions?\b|ring ?group|hunt group|\bivr\b|auto[- ]?attendant|main menu|phone tree|fax (adapter|ata|machine|server)|\bata\b|\be-?fax\b|to (my|our|the) (email|inbox)|receptionist|front desk|voicemail|buz[oó]n|timbr|que suene|extensi[oó]n|desv[ií]|redirig|grupo de (timbrado|llamadas)|men[uú] principal|operadora",
     )
 });
-static QUESTION: LazyLock<Regex> = LazyLock::new(|| {
+static QUESTION: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"\byet\b|waiting on|anything (else )?(missing|needed|from (us|our side))|\bby then\b|in time\b|on track|\b(was|is|has|did|were) (it|our|the|my|this) (port|order|request|transfer|number|loa)\b[^?]*\?|\b(confirmed|scheduled|done|finished|complete[d]?|ready|live|submitted|approved) yet\b|\bwhen (it|the port|they|we|this|that) (will|is|are|can|should)\b|what('s| is) (happening|going on)|\bstatus\b|\bupdate\b|\bwhen (will|is|can|do|does|are|should)\b|how long|any (news|word|progress)|\beta\b|what('s| is) (missing|needed|holding|the hold ?up|left|pending)|where (are|is|do) (we|things|it)|still waiting|haven't heard|have not heard|is (it|the port) done|progress|how('s| is) (it|the port) going|¿|cu[aá]ndo|estado|novedades|cu[aá]nto tiempo|qu[eé] falta|c[oó]mo va|alguna noticia|seguimos esperando",
     )
 });
 /// Asking where the port stands, with or without a question mark (people on phones
 /// do not punctuate).
-static STRONG_QUESTION: LazyLock<Regex> = LazyLock::new(|| {
+static STRONG_QUESTION: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"what'?s (the )?status|what'?s going on|whats happening|when'?s (the|it|our) (switch|port|move|transfer)|whens the|any update|still (ringing at|waiting|not (ported|working|moved|done))|todav[ií]a no|qu[eé] pas[oó]|c[oó]mo vamos|where (it|things|the \w+( of [^.?]{0,60})?) stands?\b|\bstands and\b",
     )
 });
 
 /// Sales mail and newsletters: not a customer writing about a port.
-static MARKETING: LazyLock<Regex> = LazyLock::new(|| {
+static MARKETING: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"unsubscribe|opt[- ]out|reply stop|limited[- ]time|special offer|act now|\d+% off|save up to|click here|newsletter|webinar|free trial|don't miss|view (this|in) (email|browser)|darse de baja|oferta|worth a (quick |short |\d+[- ]minute )?(call|chat)|book a (demo|call|meeting)|schedule a (demo|call)|free (consultation|quote|assessment)",
     )
 });
 
-static PORT_TALK: LazyLock<Regex> = LazyLock::new(|| {
+static PORT_TALK: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"\bport(ing|ed|s)?\b|\bnumbers?\b|\bloa\b|\bbill\b|\binvoice\b|\bcarrier\b|\bfoc\b|\btransfer\b|\bline(s)?\b|\bfax\b|\bphone|portabilidad|porta(ci[oó]n|r)|n[uú]mero|factura|l[ií]nea|tel[eé]fono|contrato|\bcontract\b|\baccount\b|\bcuenta\b",
     )
@@ -301,7 +301,7 @@ fn notice_word(n: Notice) -> &'static str {
 fn customer_verdict(e: &Evidence<'_>, text: &str) -> Verdict {
     let about_a_port = e.has_order_ref || e.has_numbers || PORT_TALK.is_match(text);
     let text = without_reply_subject(&e.mail.subject.to_lowercase(), text);
-    let says = |re: &Regex| statements(text).iter().any(|s| re.is_match(s) && !denied(s));
+    let says = |re: &Pattern| statements(text).iter().any(|s| re.is_match(s) && !denied(s));
     if says(&CANCEL) {
         return Verdict::new(Kind::CancelRequest, 0.85, "asks to cancel the port");
     }
@@ -323,7 +323,7 @@ fn customer_verdict(e: &Evidence<'_>, text: &str) -> Verdict {
 
 /// "Don't cancel", "no queremos cancelar": a statement that denies its request.
 fn denied(statement: &str) -> bool {
-    static DENIED: LazyLock<Regex> = LazyLock::new(|| {
+    static DENIED: LazyLock<Pattern> = LazyLock::new(|| {
         re(
             r"\b(don'?t|do not|not|no|never|nunca)\s+(want to\s+|queremos\s+)?cancel|\b(old|previous|current|existing|other)\s+(\S+\s+)?(account|service|carrier|provider|lines?|contract|plan)\b|\bafter the port\b",
         )
@@ -341,7 +341,7 @@ fn questions(text: &str) -> Vec<&str> {
 }
 
 /// Amazon SES and similar services report bounces as JSON.
-static JSON_BOUNCE: LazyLock<Regex> =
+static JSON_BOUNCE: LazyLock<Pattern> =
     LazyLock::new(|| re(r#""notificationtype"\s*:\s*"(bounce|complaint)"|"bouncetype"\s*:"#));
 
 fn is_bounce(mail: &Mail, subject: &str, text: &str) -> bool {

@@ -3,8 +3,8 @@
 //! in the text. A date without a year takes the first such day on or after a reference.
 
 use crate::parse::pattern;
+use crate::parse::pattern::Pattern;
 use chrono::{Datelike, NaiveDate};
-use regex::Regex;
 use std::sync::LazyLock;
 
 /// A date found in text: its position and the day, or the month and day when no year
@@ -84,28 +84,28 @@ const MONTHS: &[(&str, u32)] = &[
     ("decembre", 12),
 ];
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b"));
-static NUMERIC: LazyLock<Regex> =
+static ISO: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b"));
+static NUMERIC: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"\b(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}|\d{2}))?\b"));
 /// `Dec 4`, `December 4th, 2026`, `Oct-21-2026`, `Dec-04-26`. A two-digit year only
 /// after a hyphen or slash: `Dec 15 26` could be a count.
-static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+static MONTH_FIRST: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)\b(\p{L}{3,10})\.?(?:\s+|-)(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(20\d\d)\b|[-/](20\d\d|\d\d)\b)?",
     )
 });
 /// `4 December 2026`, `4th of December`, `15 de diciembre de 2026`, `17-Sep-26`,
 /// `04DEC26`.
-static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+static DAY_FIRST: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-|(?:\s+de\s+))?(\p{L}{3,10})\.?(?:(?:,?\s+|\s+de\s+|\s+del\s+)(20\d\d)\b|-?(20\d\d|\d\d)\b)?",
     )
 });
 /// `20261204`: a year, month and day run together.
-static COMPACT: LazyLock<Regex> =
+static COMPACT: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"\b(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\b"));
 /// LSR due dates: `DD: 121526` or `DDD: 12152026` (month, day, year).
-static LSR_DUE: LazyLock<Regex> =
+static LSR_DUE: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"(?i)\b(?:DDD|DD|FOC|DUE DATE)\s*[:=]\s*(\d{2})(\d{2})(\d{2}|\d{4})\b"));
 
 fn month_named(word: &str) -> Option<u32> {

@@ -3,26 +3,26 @@
 
 use super::dates::{dates_in, FoundDate};
 use crate::parse::pattern;
+use crate::parse::pattern::Pattern;
 use chrono::NaiveDate;
-use regex::Regex;
 use std::sync::LazyLock;
 
-static CONFIRMED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+static CONFIRMED_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)(\bfoc\b|firm order|port(ing)? date|due date|\bdd\b|port(ed|ing)? (on|for)|will port|scheduled( for| on)?|confirmed( for| on)?|activation|cut ?over|new (foc |port |due )?date|moved to|changed to|rescheduled( to| for)?|updated to|now\b|fecha|programad[ao]( para)?|\bto\b\s*:?\s*$|\bon\b\s*$)",
     )
 });
-static ARROW_BEFORE: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"(->|→|=>|>>|⇒)\s*$"));
-static ARROW_AFTER: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"^\s*(->|→|=>|>>|⇒)"));
-static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+static ARROW_BEFORE: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"(->|→|=>|>>|⇒)\s*$"));
+static ARROW_AFTER: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"^\s*(->|→|=>|>>|⇒)"));
+static TIME_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(r"^[T\s]\d{1,2}:\d\d(:\d\d)?\s*([ap]\.?m\.?)?\s*(z|utc|gmt|[ecmp][sd]t|et|ct|mt|pt)?\b")
 });
-static CONFIRMED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+static CONFIRMED_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)^\W{0,3}(as (the )?(new )?(port|foc|due) date|(is|will be) (the )?(new )?(port|foc) date)|^[^.]{0,60}[.!]?\s*(that|this|it|the (new )?date) is (now )?(confirmed|locked|set|booked)",
     )
 });
-static NOT_CONFIRMED: LazyLock<Regex> = LazyLock::new(|| {
+static NOT_CONFIRMED: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)(\bddd\b|request(ed)?|asked for|original(ly)?|previous(ly)?|\bold\b|\bwas\b|desired|d/?t ?sent|date sent|\bsent\b|received|submitted|bill(ing)?|invoice|\bfrom\b|solicitad|anterior|tsent|prior)",
     )

@@ -6,7 +6,7 @@
 //! `status,activated` row, `<Status>active</Status>`, `RESP TYPE: RJ`.
 
 use crate::parse::pattern;
-use regex::Regex;
+use crate::parse::pattern::Pattern;
 use std::sync::LazyLock;
 
 /// The three kinds of carrier notice that change an order.
@@ -21,7 +21,7 @@ pub enum Notice {
 struct Cue {
     notice: Notice,
     weight: i32,
-    pattern: Regex,
+    pattern: Pattern,
     says: &'static str,
 }
 
@@ -109,7 +109,7 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
 });
 
 /// A negation or condition that takes the cue in its clause back.
-static TAKEN_BACK: LazyLock<Regex> = LazyLock::new(|| {
+static TAKEN_BACK: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::caseless(
         r"\b(not|no|never|cannot|can't|won't|isn't|aren't|wasn't|hasn't|haven't|until|unless|once|if|before|pending|yet to|ni|pas|hasta que|sin)\b",
     )

@@ -5,29 +5,29 @@
 
 use crate::domain::PhoneNumber;
 use crate::parse::pattern;
-use regex::Regex;
+use crate::parse::pattern::Pattern;
 use std::sync::LazyLock;
 
 /// A number as written: optional country code, area code in parentheses or not,
 /// separated by spaces, dots, hyphens or nothing.
-static NUMBER: LazyLock<Regex> =
+static NUMBER: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"(?:\+?1[\s.\-]?)?(?:\(\d{3}\)[\s.\-]?|\d{3}[\s.\-/]?)\d{3}[\s.\-]?\d{4}"));
 
 /// What may follow a number to make it a range: `thru 0119`, `to -0209`, `-0103`.
-static RANGE_TAIL: LazyLock<Regex> =
+static RANGE_TAIL: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"^\s*(?i:thru|through|to|until|al|hasta|-|–|—)\s*-?\s*(\d{2,4})\b"));
-static RANGE_FULL: LazyLock<Regex> =
+static RANGE_FULL: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"^\s*(?i:thru|through|to|until|al|hasta|-|–|—)\s*"));
 
 /// Words just before a number that make it someone's contact or a routing number.
-static CONTACT_CUE: LazyLock<Regex> = LazyLock::new(|| {
+static CONTACT_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)(\bcall(ing|ed)?\b|\breach(ed)?\b|\bcontact\b|\btext\b|\bcell\b|\bmobile\b|\bdirect\b|\boffice\b|\btel\b|\btel[eé]fono\b|\bph\b|\bphone\s*:|\b[pmctof]\s*:|\b[tfmcpo]\s*$|\bfax\s*[:#]|\|\s*fax\s*$|\|\s*$|\blrn\b|\bll[aá]m\w*|\bcelular\b|\bcel\b|\bm[oó]vil\b|\boficina\b|\bwhatsapp\b|\bsupport\b|\bsoporte\b|\bhelp\s*desk\b|\bcustomer\s+(service|care)\b|\bservicio al cliente\b|\bdial\b|\bmarque\b|\bcallback\b|\bcall\s*back\b|\btoll[- ]free support\b|\bbilling support\b)",
     )
 });
 
 /// Words just before digits that make them an account, order or ticket number.
-static ID_CUE: LazyLock<Regex> = LazyLock::new(|| {
+static ID_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)(account|acct|a/c|\bban\b|cuenta|\bpon\b|order|ticket|confirmation|invoice|reference|ref|case|id|pin|passcode)\s*(no\.?|number|num|#)?\s*[:#]?\s*$",
     )
@@ -68,7 +68,7 @@ pub fn numbers_in_line(line: &str, rules: &NumberRules) -> Vec<PhoneNumber> {
 
 /// The same with another set of words that make a number someone's contact (bills
 /// list "Phone: ..." lines that are services, not contacts).
-pub fn numbers_in_line_with(line: &str, rules: &NumberRules, contact_cue: &Regex) -> Vec<PhoneNumber> {
+pub fn numbers_in_line_with(line: &str, rules: &NumberRules, contact_cue: &Pattern) -> Vec<PhoneNumber> {
     let mut out = Vec::new();
     let mut previous_end = 0;
     let mut pos = 0;

@@ -1,19 +1,219 @@
-//! The parser's regular expressions, compiled with ASCII classes. Unicode `\w`, `\d`,
-//! `\W` and `\b` are large automata: they make every pattern slow to compile and the
-//! lazy DFA slow to warm, and a Unicode `\b` sends non-ASCII text to the slowest
-//! engine. Carriers' and customers' mail needs none of that: words next to the cues are
-//! ASCII, and accented words are spelt out in the patterns themselves (`rechaz[ao]`).
+//! The parser's regular expressions, compiled with ASCII classes and no literal
+//! prefilter.
+//!
+//! ASCII classes: Unicode `\w`, `\d`, `\W` and `\b` are large automata: they make every
+//! pattern slow to compile and the lazy DFA slow to warm, and a Unicode `\b` sends
+//! non-ASCII text to the slowest engine. Carriers' and customers' mail needs none of
+//! that: words next to the cues are ASCII, and accented words are spelt out in the
+//! patterns themselves (`rechaz[ao]`).
+//!
+//! No prefilter: the `regex` crate extracts each pattern's literals (every case of every
+//! word of a caseless alternation) and builds a literal searcher from them. That was four
+//! fifths of compiling the parser's patterns, which `portbot parse` of one message pays
+//! in full, while the texts searched are a few kilobytes, where the lazy DFA alone is as
+//! quick.
+//!
+//! Most patterns only ever answer "does this text say it?". That takes one forward lazy
+//! DFA; the full regex (a reverse automaton to find where a match starts, and the
+//! engines that resolve groups) is built the first time a pattern is asked where or
+//! what it matched.
 
-use regex::Regex;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::meta;
+use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::Pool;
+use regex_automata::Input;
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+/// One of the parser's patterns: the methods of `regex::Regex` the parser uses, on text.
+pub struct Pattern {
+    /// As compiled: classes made ASCII.
+    source: String,
+    says_it: DFA,
+    caches: Pool<Cache, MakeCache>,
+    full: OnceLock<meta::Regex>,
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
+}
 
 /// `source` compiled as written, with its classes made ASCII.
-pub fn compiled(source: &str) -> Regex {
-    Regex::new(&ascii_classes(source)).unwrap_or_else(|e| panic!("parser pattern {source:?}: {e}"))
+pub fn compiled(source: &str) -> Pattern {
+    let source = ascii_classes(source);
+    let says_it = DFA::new(&source).unwrap_or_else(|e| panic!("parser pattern {source:?}: {e}"));
+    let for_caches = says_it.clone();
+    let make: MakeCache = Box::new(move || for_caches.create_cache());
+    Pattern {
+        source,
+        says_it,
+        caches: Pool::new(make),
+        full: OnceLock::new(),
+    }
 }
 
 /// `source` compiled case-insensitively, with its classes made ASCII.
-pub fn caseless(source: &str) -> Regex {
+pub fn caseless(source: &str) -> Pattern {
     compiled(&format!("(?i){source}"))
+}
+
+impl Pattern {
+    /// Whether `text` says it anywhere: the forward lazy DFA alone, stopping at the
+    /// first match.
+    pub fn is_match(&self, text: &str) -> bool {
+        let input = Input::new(text).earliest(true);
+        let mut cache = self.caches.get();
+        match self.says_it.try_search_fwd(&mut cache, &input) {
+            Ok(found) => found.is_some(),
+            // The lazy DFA may give up on some inputs; the full regex never does.
+            Err(_) => self.regex().is_match(text),
+        }
+    }
+
+    /// The full regex, built on first use.
+    fn regex(&self) -> &meta::Regex {
+        self.full.get_or_init(|| {
+            meta::Regex::builder()
+                .configure(meta::Config::new().auto_prefilter(false))
+                .build(&self.source)
+                .unwrap_or_else(|e| panic!("parser pattern {:?}: {e}", self.source))
+        })
+    }
+
+    /// The first match.
+    pub fn find<'t>(&self, text: &'t str) -> Option<Found<'t>> {
+        self.find_at(text, 0)
+    }
+
+    /// The first match at or after `start`; what comes before still counts for `\b`
+    /// and `^`.
+    pub fn find_at<'t>(&self, text: &'t str, start: usize) -> Option<Found<'t>> {
+        let input = regex_automata::Input::new(text).range(start..);
+        self.regex().search(&input).map(|m| Found {
+            text,
+            start: m.start(),
+            end: m.end(),
+        })
+    }
+
+    pub fn find_iter<'p, 't>(&'p self, text: &'t str) -> impl Iterator<Item = Found<'t>> + 'p
+    where
+        't: 'p,
+    {
+        self.regex().find_iter(text).map(move |m| Found {
+            text,
+            start: m.start(),
+            end: m.end(),
+        })
+    }
+
+    pub fn captures<'t>(&self, text: &'t str) -> Option<Groups<'t>> {
+        let mut groups = self.regex().create_captures();
+        self.regex().captures(text, &mut groups);
+        groups.is_match().then_some(Groups { text, groups })
+    }
+
+    pub fn captures_iter<'p, 't>(&'p self, text: &'t str) -> impl Iterator<Item = Groups<'t>> + 'p
+    where
+        't: 'p,
+    {
+        self.regex()
+            .captures_iter(text)
+            .map(move |groups| Groups { text, groups })
+    }
+
+    /// The pieces of `text` between the matches.
+    pub fn split<'p, 't>(&'p self, text: &'t str) -> impl Iterator<Item = &'t str> + 'p
+    where
+        't: 'p,
+    {
+        self.regex().split(text).map(move |span| &text[span])
+    }
+
+    /// `text` with every match blanked out by as many spaces, so that what is left keeps
+    /// its columns.
+    pub fn blank_out<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut found = self.find_iter(text).peekable();
+        if found.peek().is_none() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for m in found {
+            out.push_str(&text[last..m.start]);
+            out.extend(std::iter::repeat_n(' ', m.end - m.start));
+            last = m.end;
+        }
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+}
+
+/// A match: where it is in the text, and what it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Found<'t> {
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+
+    pub fn as_str(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+}
+
+/// A match and its groups.
+#[derive(Debug, Clone)]
+pub struct Groups<'t> {
+    text: &'t str,
+    groups: Captures,
+}
+
+impl<'t> Groups<'t> {
+    /// How many groups the pattern has, the whole match included.
+    pub fn group_count(&self) -> usize {
+        self.groups.group_len()
+    }
+
+    /// Group `index` (0: the whole match), when it took part in the match.
+    pub fn get(&self, index: usize) -> Option<Found<'t>> {
+        self.groups.get_group(index).map(|span| Found {
+            text: self.text,
+            start: span.start,
+            end: span.end,
+        })
+    }
+}
+
+impl std::ops::Index<usize> for Groups<'_> {
+    type Output = str;
+
+    /// Group `index`'s text; a group that took no part in the match panics, as
+    /// `regex::Captures` does.
+    fn index(&self, index: usize) -> &str {
+        match self.get(index) {
+            Some(found) => &self.text[found.range()],
+            None => panic!("no group {index} in this match"),
+        }
+    }
 }
 
 /// `source` with `\b \B \d \D \w \W` and `\p{L}` outside brackets, and `\d \w` inside
@@ -109,6 +309,39 @@ mod tests {
         let cue = caseless(r"\bnot\b");
         assert!(cue.is_match("ya está: not ported"));
         assert!(!cue.is_match("notación"));
+    }
+
+    #[test]
+    fn saying_it_and_finding_it_agree() {
+        let cue = caseless(r"\bport(ed|ing)?\b");
+        for text in [
+            "Your numbers PORTED today",
+            "no mention",
+            "a passport",
+            "porting é port",
+        ] {
+            assert_eq!(cue.is_match(text), cue.find(text).is_some(), "{text}");
+        }
+        assert_eq!(cue.find("we are PORTING now").map(|m| m.as_str()), Some("PORTING"));
+    }
+
+    #[test]
+    fn a_search_from_the_middle_still_sees_the_word_before_it() {
+        let word = compiled(r"\bport\b");
+        let text = "airport port";
+        assert_eq!(word.find_at(text, 3).map(|m| m.start()), Some(8));
+    }
+
+    #[test]
+    fn groups_blanking_and_splitting_read_like_regex() {
+        let money = compiled(r"\$(\d+)(\.\d\d)?");
+        let found = money.captures("due: $25 now").expect("a match");
+        assert_eq!((&found[0], &found[1], found.get(2)), ("$25", "25", None));
+        assert_eq!(found.group_count(), 3);
+        assert_eq!(money.blank_out("pay $25.00 today"), "pay        today");
+        assert_eq!(money.blank_out("nothing owed"), "nothing owed");
+        let cells: Vec<_> = compiled(r"\s{2,}").split("BTN  555-0100   active").collect();
+        assert_eq!(cells, ["BTN", "555-0100", "active"]);
     }
 
     #[test]

@@ -3,17 +3,17 @@
 //! `PORT1042`; not "port 3 lines", nor "port 305-555-0100").
 
 use crate::parse::pattern;
-use regex::Regex;
+use crate::parse::pattern::Pattern;
 use std::sync::LazyLock;
 
-static REF: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"(?i)\bport[-\s#]?(\d{3,8})\b"));
+static REF: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"(?i)\bport[-\s#]?(\d{3,8})\b"));
 /// `port 2000 numbers`: a quantity to port, not a reference.
-static QUANTITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+static QUANTITY_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)^\s+(more\s+)?(numbers?|lines?|dids?|tns?|phones?|extensions?|n[uú]meros?|l[ií]neas?|tel[eé]fonos?)\b",
     )
 });
-static PHONE_AFTER: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"^[\s.\-)]{0,2}\d{3}[\s.\-]?\d{4}\b"));
+static PHONE_AFTER: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"^[\s.\-)]{0,2}\d{3}[\s.\-]?\d{4}\b"));
 
 /// The first reference in `text`, canonical.
 pub fn order_ref(text: &str) -> Option<String> {

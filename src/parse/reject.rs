@@ -6,11 +6,11 @@
 
 use crate::domain::RejectCode;
 use crate::parse::pattern;
-use regex::Regex;
+use crate::parse::pattern::Pattern;
 use std::sync::LazyLock;
 
 /// Carriers' and vendors' jargon for each code, tried in this order.
-static RULES: LazyLock<Vec<(RejectCode, Regex)>> = LazyLock::new(|| {
+static RULES: LazyLock<Vec<(RejectCode, Pattern)>> = LazyLock::new(|| {
     let rule = |code, pattern: &str| (code, pattern::compiled(&format!("(?i){pattern}")));
     vec![
         rule(
@@ -91,25 +91,25 @@ pub fn reject_code_of(text: &str) -> (RejectCode, String) {
     (code_for(&reason).unwrap_or(RejectCode::Other), reason)
 }
 
-static REASON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+static REASON_LABEL: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)(?:^|[.;]\s+|\t|\s{2,})\W*(reason( given| for (rejection|reject|jeopardy))?|reject(ion)? (reason|text)( from the carrier)?|rejection text from the carrier|carrier reason|jeopardy reason|error desc(ription)?|error text|error message|description|cause|motivo|raz[oó]n|raison|explanation|remarks?|comments?|their note)(?:\s*[:=]\s*|\t+\s*)(.+)$",
     )
 });
-static UNWORKED: LazyLock<Regex> = LazyLock::new(|| {
+static UNWORKED: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)\b(unworked|rejected|sent (it |this )?back|not accepted|returned|rechazad[ao]|rejet[ée]e?)\b\s*(because|:|-|–)\s*(.+)$",
     )
 });
-static XML_REASON: LazyLock<Regex> = LazyLock::new(|| {
+static XML_REASON: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(r"(?i)<(\w*(error|reason|desc|description|remark|message|text)\w*)\b[^>]*>([^<]{4,})</")
 });
-static JSON_REASON: LazyLock<Regex> = LazyLock::new(|| {
+static JSON_REASON: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(r#"(?i)"(\w*(reason|description|error|message|remarks?)\w*)"\s*:\s*"([^"]{4,})""#)
 });
-static COLUMN_HEADING: LazyLock<Regex> =
+static COLUMN_HEADING: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"(?i)^(.*\b)?(carrier )?(reason|description|desc|remarks?|error)\b"));
-static REJECTION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+static REJECTION_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)reject|jeopardy|unable to|could not|cannot|does not match|doesn't match|mismatch|invalid|incorrect|not portable|pending|rechaz|no coincide|not (on|part of)",
     )
@@ -133,7 +133,7 @@ fn labelled_reasons(text: &str) -> Vec<String> {
     };
     for (i, line) in lines.iter().enumerate() {
         if let Some(c) = REASON_LABEL.captures(line) {
-            let value = c.get(c.len() - 1).map_or("", |m| m.as_str());
+            let value = c.get(c.group_count() - 1).map_or("", |m| m.as_str());
             push(value);
         } else if let Some(c) = UNWORKED.captures(line) {
             push(&c[4]);
@@ -175,7 +175,7 @@ fn labelled_reasons(text: &str) -> Vec<String> {
 }
 
 fn split_cells(line: &str) -> Vec<&str> {
-    static GAP: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"\t|\s{2,}|\s*\|\s*"));
+    static GAP: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"\t|\s{2,}|\s*\|\s*"));
     GAP.split(line.trim()).filter(|c| !c.is_empty()).collect()
 }
 

@@ -6,18 +6,18 @@ use super::fields::{candidates, labels_of, rest_after_label, LabelAt};
 use super::labels::{is_label, labels_at_start, starts_with_label_word, Field};
 use super::layout::Line;
 use crate::parse::pattern;
-use regex::Regex;
+use crate::parse::pattern::Pattern;
 use std::sync::LazyLock;
 
-static CITY_LINE: LazyLock<Regex> =
+static CITY_LINE: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"^(.*?)[,\s]+([A-Za-z]{2})\.?,?\s+(\d{5})(-\d{4})?\s*$"));
-static STREET: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"^\d+[A-Za-z]?(-\d+)?\s+\S"));
-static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+static STREET: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"^\d+[A-Za-z]?(-\d+)?\s+\S"));
+static UNIT: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)^(suite|ste|unit|floor|fl|bldg|building|room|rm|apt|#)\b\.?\s*\S+$|^\d+(st|nd|rd|th) (floor|fl)$",
     )
 });
-static GREETING: LazyLock<Regex> =
+static GREETING: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"(?i)^(hello|dear|hi|hola|estimado|estimada)\s+(.+?)[,:!]?$"));
 
 pub fn is_po_box(cell: &str) -> bool {
@@ -131,7 +131,7 @@ pub fn service_address(lines: &[Line<'_>]) -> Option<String> {
 }
 
 fn plus_four(cell: &str) -> bool {
-    static ZIP4: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"\b\d{5}-\d{4}\s*$"));
+    static ZIP4: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"\b\d{5}-\d{4}\s*$"));
     ZIP4.is_match(cell)
 }
 

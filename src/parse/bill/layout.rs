@@ -3,10 +3,10 @@
 //! ways printed, PDF and HTML bills set a label apart from its value.
 
 use crate::parse::pattern;
-use regex::Regex;
+use crate::parse::pattern::Pattern;
 use std::sync::LazyLock;
 
-static CELL_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+static CELL_BREAK: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(r"[ \u{a0}]*\t[ \t\u{a0}]*|[ \u{a0}]{2,}|[ \u{a0}]*\.{3,}[ \u{a0}]*|[ \u{a0}]+[|·•][ \u{a0}]+")
 });
 

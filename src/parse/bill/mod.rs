@@ -15,36 +15,36 @@ use super::dates::dates_in;
 use super::numbers::NumberRules;
 use crate::domain::{Bill, PhoneNumber};
 use crate::parse::pattern;
+use crate::parse::pattern::Pattern;
 use carriers::*;
 use chrono::NaiveDate;
 use fields::{account_value, first_value};
 use labels::{is_label, labels_at_start, Field};
 use layout::{lines_of, Line};
-use regex::Regex;
 use std::sync::LazyLock;
 
-static MONEY: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"\$\s?\d[\d,]*\.\d\d"));
-static BILL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+static MONEY: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"\$\s?\d[\d,]*\.\d\d"));
+static BILL_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)amount due|total due|balance due|amount paid|total charged|invoice total|current charges|new charges|balance forward|previous balance|total this (invoice|bill)|monthly charges|pay by|payment due|please pay|autopay|due date|\btotal\b|total a pagar|saldo|cargos",
     )
 });
-static BILL_CONTACT_CUE: LazyLock<Regex> = LazyLock::new(|| {
+static BILL_CONTACT_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)\bcall\b|questions|support|customer service|\bcare\b|to reach us|visit|\btty\b|www\.|\w\.(com|net|org)\b|contact us|\bhelp\b|llame|atenci[oó]n al cliente|\bfax\s*:|\bbilling( team| dept| department)?\s*[·:\-]?\s*$|mahalo|\bthank you\b",
     )
 });
-static STARTS_WITH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+static STARTS_WITH_DATE: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(
         r"(?i)^\s*(\d{1,2}/\d{1,2}\b|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b)|\b\d{1,2}:\d\d\s?([ap]\.?m?\b)",
     )
 });
 /// A heading over calls made: a line without a number that speaks of calls or usage.
-static CALLS_HEADING: LazyLock<Regex> =
+static CALLS_HEADING: LazyLock<Pattern> =
     LazyLock::new(|| pattern::compiled(r"(?i)\bcalls\b|\busage\b|long distance|llamadas"));
 /// Products named after calls (`Remote Call Forward`, `Call Queue Number`): not a cue
 /// that the number beside them is someone to call.
-static CALL_PRODUCTS: LazyLock<Regex> = LazyLock::new(|| {
+static CALL_PRODUCTS: LazyLock<Pattern> = LazyLock::new(|| {
     pattern::compiled(r"(?i)\bcall (queue|forward\w*|park|group|pickup|center|centre|recording|routing|waiting|pilot)")
 });
 
@@ -117,7 +117,7 @@ pub fn read(text: &str) -> BillReading {
 /// True when a file's name says it is a bill (`statement.pdf`, `Factura_Oct.pdf`,
 /// `scan0001.pdf` from a copier).
 pub fn looks_named_as_a_bill(name: &str) -> bool {
-    static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    static NAMED: LazyLock<Pattern> = LazyLock::new(|| {
         pattern::compiled(r"(?i)bill|statement|invoice|factura|estado|scan|ebill|e-bill|recibo|receipt")
     });
     NAMED.is_match(name)
@@ -182,7 +182,7 @@ fn number_value(value: &str) -> Option<PhoneNumber> {
         .next()
 }
 
-static NEVER: LazyLock<Regex> = LazyLock::new(|| pattern::compiled(r"^\b$"));
+static NEVER: LazyLock<Pattern> = LazyLock::new(|| pattern::compiled(r"^\b$"));
 
 /// The BTN: the number under a billing / main / primary label; else the number of the
 /// line the bill marks as the main one (`214-728-8404  Main Line  $34.99`).
@@ -282,7 +282,7 @@ fn billed_numbers(lines: &[Line<'_>], carrier: Option<&str>) -> Vec<PhoneNumber>
         if in_call_detail || STARTS_WITH_DATE.is_match(line) {
             continue;
         }
-        let masked = CALL_PRODUCTS.replace_all(line, |c: &regex::Captures<'_>| " ".repeat(c[0].len()));
+        let masked = CALL_PRODUCTS.blank_out(line);
         let found = super::numbers::numbers_in_line_with(&masked, &rules, &BILL_CONTACT_CUE);
         if found.is_empty() && CALLS_HEADING.is_match(&masked) && !MONEY.is_match(line) {
             in_call_detail = true;
