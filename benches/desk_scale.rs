@@ -14,6 +14,7 @@
 //!     cargo bench --bench desk_scale                        # 1,000,000 orders, both
 //!     PORTBOT_SCALE_ORDERS=10000 cargo bench --bench desk_scale
 //!     PORTBOT_SCALE_BACKENDS=postgres cargo bench --bench desk_scale
+//!     PORTBOT_SCALE_BATCH=500 cargo bench --bench desk_scale   (due orders a morning)
 //!
 //! The SQLite desk is built anew in target/bench/, the PostgreSQL one in a database of
 //! its own on `PORTBOT_TEST_PG` (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -92,9 +93,14 @@ fn main() {
     }
 }
 
-/// The batch of due orders a morning tick takes: 5,000 (10,000 reminders) on a big desk.
+/// The batch of due orders a morning tick takes: 5,000 (10,000 reminders) on a big desk,
+/// or `PORTBOT_SCALE_BATCH` (to compare one reminder's cost on desks of different sizes
+/// with the same batch: it grows with the batch on PostgreSQL).
 fn batch_for(orders: i64) -> i64 {
-    (orders / 20).clamp(50, 5_000)
+    let chosen = std::env::var("PORTBOT_SCALE_BATCH")
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok());
+    chosen.unwrap_or((orders / 20).clamp(50, 5_000)).clamp(1, orders / 4)
 }
 
 async fn measure(backend: Backend, orders: i64) {
@@ -148,10 +154,16 @@ async fn measure(backend: Backend, orders: i64) {
                 .await
                 .expect("a second replica");
             come_due(&mut db, ranges.due_two.clone(), ranges.due_template).await;
+            // Each replica on its own task, so that both workers run them as two
+            // processes would (`join!` would poll both on one thread).
+            let (desk_one, desk_two) = (app.desk.clone(), other.desk.clone());
             let started = Instant::now();
-            let (a, b) = tokio::join!(app.desk.tick(), other.desk.tick());
+            let one_tick = tokio::spawn(async move { desk_one.tick().await });
+            let two_tick = tokio::spawn(async move { desk_two.tick().await });
+            let (a, b) = (one_tick.await, two_tick.await);
             let elapsed = started.elapsed();
-            let (a, b) = (a.expect("replica one"), b.expect("replica two"));
+            let a = a.expect("replica one ran").expect("replica one");
+            let b = b.expect("replica two ran").expect("replica two");
             let done = a.customer_reminders + a.staff_alerts + b.customer_reminders + b.staff_alerts;
             assert_eq!(done as i64, 2 * batch, "each reminder once between the two");
             Some(elapsed)
