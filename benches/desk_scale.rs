@@ -100,7 +100,7 @@ fn batch_for(orders: i64) -> i64 {
     let chosen = std::env::var("PORTBOT_SCALE_BATCH")
         .ok()
         .and_then(|v| v.replace('_', "").parse().ok());
-    chosen.unwrap_or((orders / 20).clamp(50, 5_000)).clamp(1, orders / 4)
+    chosen.unwrap_or((orders / 20).clamp(50, 5_000)).min(orders / 4).max(1)
 }
 
 async fn measure(backend: Backend, orders: i64) {

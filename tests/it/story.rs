@@ -198,20 +198,9 @@ async fn a_change_saved_from_a_stale_copy_is_refused(backend: Backend) {
         .open_order(acme_request("305-555-0100"), Source::Cli)
         .await
         .unwrap();
-    let entry = |text: &str| TimelineEntry {
-        at: t.app.desk.now(),
-        source: "test".into(),
-        event: "note".into(),
-        text: text.into(),
-    };
     let change = |text: &str| OrderChange {
-        documents: Vec::new(),
-        order: order.clone(),
-        entry: entry(text),
-        outbox: vec![],
         lines_changed: true,
-        once: None,
-        attention_at: None,
+        ..change_with_entry(order.clone(), entry_at(t.app.desk.now(), "test", "note", text))
     };
     t.app.store.save(change("first writer")).await.unwrap();
     let second = t.app.store.save(change("second writer")).await.unwrap_err();
@@ -232,18 +221,11 @@ async fn a_reminder_saved_twice_under_its_key_is_refused_the_second_time(backend
         .await
         .unwrap();
     let reminder = |order: portbot::domain::Order| OrderChange {
-        documents: Vec::new(),
-        order,
-        entry: TimelineEntry {
-            at: t.app.desk.now(),
-            source: "scheduler".into(),
-            event: "reminder_sent".into(),
-            text: "LOA reminder 1 of 3".into(),
-        },
-        outbox: vec![],
-        lines_changed: false,
         once: Some(format!("loa-reminder-1:{}", opened.reference)),
-        attention_at: None,
+        ..change_with_entry(
+            order,
+            entry_at(t.app.desk.now(), "scheduler", "reminder_sent", "LOA reminder 1 of 3"),
+        )
     };
     t.app.store.save(reminder(opened.clone())).await.unwrap();
     // A second replica, with the order as it is now saved: the key is already taken.
@@ -256,6 +238,28 @@ async fn a_reminder_saved_twice_under_its_key_is_refused_the_second_time(backend
 }
 
 on_both_backends!(a_reminder_saved_twice_under_its_key_is_refused_the_second_time);
+
+/// A change that only adds `entry` to `order`'s timeline: no e-mail, no key, no files.
+fn change_with_entry(order: portbot::domain::Order, entry: TimelineEntry) -> OrderChange {
+    OrderChange {
+        documents: Vec::new(),
+        order,
+        entry,
+        outbox: vec![],
+        lines_changed: false,
+        once: None,
+        attention_at: None,
+    }
+}
+
+fn entry_at(at: chrono::DateTime<chrono::Utc>, source: &str, event: &str, text: &str) -> TimelineEntry {
+    TimelineEntry {
+        at,
+        source: source.into(),
+        event: event.into(),
+        text: text.into(),
+    }
+}
 
 async fn an_inbound_message_is_applied_once(backend: Backend) {
     let t = TestDesk::start(backend).await;
