@@ -356,7 +356,7 @@ async fn templates(app: &App, clock: &FixedClock) -> Vec<(Template, i64)> {
                 Event::BillReceived(bill()),
                 Event::Submitted,
                 Event::FocConfirmed(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date")),
-                Event::Completed,
+                Event::Completed { remaining: vec![] },
             ],
         ),
         (

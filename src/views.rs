@@ -42,6 +42,12 @@ pub struct OrderView {
     pub invoice_received: bool,
     pub mismatches: Vec<MismatchView>,
     pub foc_date: Option<String>,
+    /// The port date asked of the carrier, when staff asked for one (`supp ... date`).
+    pub requested_date: Option<String>,
+    /// How many supplements changed the order after submission.
+    pub supplements: i64,
+    /// The billing number the account keeps at the losing carrier (a partial port).
+    pub new_btn: Option<String>,
     pub reject_code: Option<String>,
     pub reject_reason: Option<String>,
     pub routing_confirmed: bool,
@@ -99,6 +105,9 @@ pub fn order_view(order: &Order, timeline: Vec<TimelineEntry>) -> OrderView {
             })
             .collect(),
         foc_date: order.foc_date.map(|d| d.to_string()),
+        requested_date: order.requested_date.map(|d| d.to_string()),
+        supplements: order.supplements,
+        new_btn: order.new_btn.map(|n| n.e164()),
         reject_code: order.rejection.as_ref().map(|r| r.code.code().to_string()),
         reject_reason: order.rejection.as_ref().map(|r| r.reason.clone()),
         routing_confirmed: order.routing_confirmed(),
@@ -139,6 +148,8 @@ pub struct OrderCard {
     pub account_masked: Option<String>,
     pub reject_meaning: Option<&'static str>,
     pub ported: usize,
+    /// Numbers a partial port left with the old carrier.
+    pub left_behind: Vec<String>,
     /// The billing number written like the other numbers.
     pub btn_pretty: Option<String>,
     pub recent: Vec<CardEntry>,
@@ -171,6 +182,7 @@ pub fn order_card(order: &Order, timeline: Vec<TimelineEntry>, desk_tz: chrono_t
             .iter()
             .filter(|n| n.status == crate::domain::NumberStatus::Ported)
             .count(),
+        left_behind: order.left_behind().iter().map(|n| n.e164()).collect(),
         btn_pretty: order.account.btn.map(|n| n.pretty()),
         recent,
         view,

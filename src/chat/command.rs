@@ -35,7 +35,10 @@ pub enum Command {
         numbers: Vec<PhoneNumber>,
     },
     Route(OrderRef, Numbers, Route),
-    Complete(OrderRef),
+    /// The carrier ported the numbers, except those it says remain with it.
+    Complete(OrderRef, Vec<PhoneNumber>),
+    /// A change after submission, sent to the carrier as a supplement.
+    Supp(OrderRef, crate::domain::Supp),
     Cancel(OrderRef, String),
     /// A bill that came another way: a file on the bot's machine, or its text.
     Bill(OrderRef, String),
@@ -86,7 +89,8 @@ impl Command {
                 numbers,
             } => (order, Event::Rejected { code, reason, numbers }),
             Command::Route(r, numbers, route) => (r, Event::Routed { numbers, route }),
-            Command::Complete(r) => (r, Event::Completed),
+            Command::Complete(r, remaining) => (r, Event::Completed { remaining }),
+            Command::Supp(r, change) => (r, Event::Supplemented(change)),
             Command::Cancel(r, reason) => (r, Event::Cancelled { reason }),
             Command::Note(r, text) => (r, Event::Noted(text)),
             other => return Err(other),
@@ -168,10 +172,6 @@ pub(super) fn loa_signed(rest: &str, _: Tz) -> Result<Command, CommandError> {
 
 pub(super) fn submit(rest: &str, _: Tz) -> Result<Command, CommandError> {
     Ok(Command::Submit(only_ref(rest, "submit PORT-1042")?))
-}
-
-pub(super) fn complete(rest: &str, _: Tz) -> Result<Command, CommandError> {
-    Ok(Command::Complete(only_ref(rest, "complete PORT-1042")?))
 }
 
 pub(super) fn remind(rest: &str, _: Tz) -> Result<Command, CommandError> {

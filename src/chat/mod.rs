@@ -6,6 +6,7 @@ pub mod command;
 pub mod customer_command;
 mod order_details;
 pub mod poster;
+mod supp_command;
 pub mod verbs;
 mod words;
 

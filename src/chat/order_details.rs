@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 /// The fields `set` can change, with the words staff use for them.
 pub const SET_FIELDS: &str =
-    "account, pin, btn, name, address, authorized, contract-end, contacts, language (en|es), type ([NUMBER] voice|fax|efax)";
+    "account, pin, btn, new-btn, name, address, authorized, contract-end, contacts, language (en|es), type ([NUMBER] voice|fax|efax)";
 
 pub const USAGE_OPEN: &str =
     "open customer=ACME-001 carrier=\"Comcast Business\" numbers=\"305-555-0100 thru 0103\" contact=ops@acme.example";
@@ -29,6 +29,11 @@ pub(super) fn parse_detail(field: &str, value: &str) -> Result<Detail, CommandEr
         "account" | "account-number" => Detail::AccountNumber(value.to_string()),
         "pin" | "passcode" => Detail::Pin(Pin::new(value).map_err(bad)?),
         "btn" | "billing-number" => Detail::Btn(
+            value
+                .parse()
+                .map_err(|e: crate::domain::phone::PhoneError| bad(e.to_string()))?,
+        ),
+        "new-btn" | "nbtn" => Detail::NewBtn(
             value
                 .parse()
                 .map_err(|e: crate::domain::phone::PhoneError| bad(e.to_string()))?,

@@ -61,6 +61,13 @@ const fn keyed(name: &'static str, description: &'static str) -> Opt {
     }
 }
 
+const fn keyed_optional(name: &'static str, description: &'static str) -> Opt {
+    Opt {
+        required: false,
+        ..keyed(name, description)
+    }
+}
+
 const ORDER: Opt = Opt {
     name: "order",
     description: "PORT-1042",
@@ -194,9 +201,23 @@ pub const VERBS: &[Verb] = &[
         name: "complete",
         aliases: &["completed"],
         description: "The carrier finished the port",
-        help: "`complete PORT-1042`: the carrier finished the port",
-        options: &[ORDER],
-        read: read::complete,
+        help: "`complete PORT-1042 [remaining=\"305-555-0102\"]`: the carrier finished the port (remaining=: \
+               numbers it says stay with it; the order stays open for them)",
+        options: &[ORDER, keyed_optional("remaining", "Numbers that stay with the carrier")],
+        read: super::supp_command::complete,
+    },
+    Verb {
+        name: "supp",
+        aliases: &["supplement"],
+        description: "Change a submitted order (a SUPP)",
+        help: "`supp PORT-1042 drop NUMBERS`, `supp PORT-1042 date YYYY-MM-DD` or `supp PORT-1042 btn 305-555-0199` \
+               (any field the carrier checks): change a submitted or rejected order, then `submit` it again",
+        options: &[
+            ORDER,
+            opt("change", "drop, date, btn, account, pin, name, address", true),
+            opt("value", "The numbers, the date or the new value", true),
+        ],
+        read: super::supp_command::supp,
     },
     Verb {
         name: "cancel",

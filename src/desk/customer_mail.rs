@@ -9,7 +9,7 @@ use crate::domain::calendar::{business_days_between, next_sending_time_in};
 use crate::domain::customer_mail::{Addressing, CustomerMail};
 use crate::domain::message_id::MessageIds;
 use crate::domain::reminders::Cadence;
-use crate::domain::{Channel, EmailAddress, EmailParts, Language, Order, OutboxDraft};
+use crate::domain::{Channel, EmailAddress, EmailParts, Language, NumberStatus, Order, OutboxDraft};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -52,6 +52,12 @@ struct MailOrder {
     carrier: String,
     count: usize,
     numbers: Vec<String>,
+    /// The numbers that now ring with us.
+    ported: Vec<String>,
+    /// Numbers a partial port left with the old carrier.
+    left_behind: Vec<String>,
+    /// Numbers the carrier says cannot be ported.
+    not_portable: Vec<String>,
     state: &'static str,
     loa_signed: bool,
     invoice_received: bool,
@@ -323,6 +329,15 @@ fn hex_digest(parts: &[&str]) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn pretty_where(order: &Order, status: impl Fn(NumberStatus) -> bool) -> Vec<String> {
+    order
+        .numbers
+        .iter()
+        .filter(|n| status(n.status))
+        .map(|n| n.number.pretty())
+        .collect()
+}
+
 fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
     MailOrder {
         reference: order.reference.to_string(),
@@ -335,6 +350,9 @@ fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
         carrier: order.carrier.clone(),
         count: order.numbers.len(),
         numbers: order.numbers.iter().map(|n| n.number.pretty()).collect(),
+        ported: pretty_where(order, |s| s == NumberStatus::Ported),
+        left_behind: pretty_where(order, |s| s == NumberStatus::Remaining),
+        not_portable: pretty_where(order, |s| s == NumberStatus::NotPortable),
         state: order.state.as_str(),
         loa_signed: order.loa_signed_at.is_some(),
         invoice_received: order.bill.is_some(),

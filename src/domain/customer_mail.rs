@@ -22,6 +22,8 @@ pub enum CustomerMail {
     RoutingRequest,
     FocConfirmed,
     PortCompleted,
+    /// Some numbers moved; the others stay with the old carrier (keep that service).
+    PortPartlyCompleted,
     /// A "completed" e-mail went out in error: keep the old service.
     CompletionWithdrawn,
     StatusReply,
@@ -37,6 +39,7 @@ impl CustomerMail {
             CustomerMail::RoutingRequest => "routing_request",
             CustomerMail::FocConfirmed => "foc_confirmed",
             CustomerMail::PortCompleted => "port_completed",
+            CustomerMail::PortPartlyCompleted => "port_partly_completed",
             CustomerMail::CompletionWithdrawn => "completion_withdrawn",
             CustomerMail::StatusReply => "status_reply",
         }
@@ -73,6 +76,7 @@ pub fn for_notice(notice: Notice) -> Option<CustomerMail> {
         Notice::Rejection => Some(CustomerMail::RejectionNotice),
         Notice::FocSet => Some(CustomerMail::FocConfirmed),
         Notice::Completed => Some(CustomerMail::PortCompleted),
+        Notice::PartlyCompleted => Some(CustomerMail::PortPartlyCompleted),
         Notice::CompletionWithdrawn => Some(CustomerMail::CompletionWithdrawn),
         Notice::BillMismatch | Notice::Cancelled | Notice::Reopened => None,
     }

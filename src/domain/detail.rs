@@ -12,6 +12,9 @@ pub enum Detail {
     AccountNumber(String),
     Pin(Pin),
     Btn(PhoneNumber),
+    /// The number that becomes the account's billing number at the losing carrier when
+    /// the main number ports away and other lines stay (the LSR's NBTN).
+    NewBtn(PhoneNumber),
     AccountName(String),
     ServiceAddress(String),
     AuthorizedName(String),
@@ -96,6 +99,7 @@ impl Detail {
                 order.account.btn = Some(n);
                 format!("BTN set to {n}")
             }
+            Detail::NewBtn(n) => set_new_btn(order, n)?,
             Detail::AccountName(v) => {
                 let v = non_empty(v, "the account name cannot be empty")?;
                 let text = format!("account name set to '{v}'");
@@ -126,6 +130,19 @@ impl Detail {
             }
         })
     }
+}
+
+/// The new billing number stays with the losing carrier: it cannot be a number this
+/// order ports.
+fn set_new_btn(order: &mut Order, n: PhoneNumber) -> Result<String, NotAllowed> {
+    if order.number(&n).is_some_and(|line| line.is_live()) {
+        return Err(NotAllowed::NotASupp(format!(
+            "{n} ports on {}: the new BTN must be a number that stays with {}",
+            order.reference, order.carrier
+        )));
+    }
+    order.new_btn = Some(n);
+    Ok(format!("new BTN {n} (stays with {})", order.carrier))
 }
 
 /// Sets what the numbers are; a route that no longer fits is cleared (it is asked for

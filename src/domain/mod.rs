@@ -2,6 +2,7 @@
 
 pub mod attention;
 pub mod bill;
+mod blockers;
 pub mod calendar;
 pub mod customer;
 pub mod customer_mail;
@@ -37,7 +38,7 @@ pub use journal::{
     STAFF_CHANNEL,
 };
 pub use language::Language;
-pub use lifecycle::{Applied, Detail, Event, NotAllowed, Notice, Numbers};
+pub use lifecycle::{Applied, Detail, Event, NotAllowed, Notice, Numbers, Supp};
 pub use order::{Blocker, NumberStatus, Order, OrderKind, OrderNumber, OrderState, Party, Pin, Rejection};
 pub use order_ref::OrderRef;
 pub use phone::{leading_number, parse_number_list, PhoneNumber};

@@ -18,10 +18,10 @@ use std::str::FromStr;
 pub const FEE_PER_NUMBER_CENTS: i64 = 2500;
 
 macro_rules! word_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -73,7 +73,14 @@ word_enum!(
 
 word_enum!(
     /// What became of one number on the order.
-    NumberStatus { Pending = "pending", Ported = "ported", NotPortable = "not_portable", Removed = "removed" }
+    NumberStatus {
+        Pending = "pending",
+        Ported = "ported",
+        /// A completion said it stayed with the losing carrier: the customer keeps that service.
+        Remaining = "remaining",
+        NotPortable = "not_portable",
+        Removed = "removed",
+    }
 );
 
 impl OrderState {
@@ -179,6 +186,14 @@ pub struct Order {
     pub bill_received_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub foc_date: Option<NaiveDate>,
+    /// The port date asked of the carrier (a SUPP may ask for another); none: the
+    /// carrier's first available date.
+    pub requested_date: Option<NaiveDate>,
+    /// How many supplements (SUPPs) changed the order after it was submitted.
+    pub supplements: i64,
+    /// The billing number the account keeps at the losing carrier when its main number
+    /// ports away (a partial port).
+    pub new_btn: Option<PhoneNumber>,
     pub rejection: Option<Rejection>,
     pub opened_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -217,14 +232,29 @@ impl Order {
         live.peek().is_some() && live.all(|n| n.route.is_some())
     }
 
-    /// $25 for every number on the order, also those that turn out not portable.
-    pub fn fee_total_cents(&self) -> i64 {
-        let charged = self
-            .numbers
+    /// Numbers the carrier did not port (left with it, or not portable): they keep the
+    /// order open until ported or dropped.
+    pub fn left_behind(&self) -> Vec<PhoneNumber> {
+        self.numbers
             .iter()
-            .filter(|n| n.status != NumberStatus::Removed)
-            .count() as i64;
-        charged * FEE_PER_NUMBER_CENTS
+            .filter(|n| matches!(n.status, NumberStatus::Remaining | NumberStatus::NotPortable))
+            .map(|n| n.number)
+            .collect()
+    }
+
+    /// Every number is ported or dropped, and at least one ported: the port is done.
+    pub fn port_finished(&self) -> bool {
+        self.numbers.iter().any(|n| n.status == NumberStatus::Ported)
+            && self
+                .numbers
+                .iter()
+                .all(|n| matches!(n.status, NumberStatus::Ported | NumberStatus::Removed))
+    }
+
+    /// $25 for every number requested, also those that turn out not portable and are
+    /// dropped from the order.
+    pub fn fee_total_cents(&self) -> i64 {
+        self.numbers.len() as i64 * FEE_PER_NUMBER_CENTS
     }
 
     /// The account details the carrier checks and that the order lacks, as
@@ -250,81 +280,6 @@ impl Order {
     /// The contacts mail can reach (those whose address did not bounce).
     pub fn working_contacts(&self) -> impl Iterator<Item = &EmailAddress> {
         self.contacts.iter().filter(|c| !self.failing_contacts.contains(c))
-    }
-
-    /// What stands between the order and its next step, and who must act.
-    pub fn blockers(&self) -> Vec<Blocker> {
-        let r = &self.reference;
-        let mut out = Vec::new();
-        let mut add = |who, what: String| out.push(Blocker { what, who });
-        let open = !matches!(self.state, OrderState::Completed | OrderState::Cancelled);
-        if open && self.working_contacts().next().is_none() {
-            add(
-                Party::Staff,
-                format!("mail to every contact bounces: find a working address and set {r} contacts ..."),
-            );
-        }
-        match self.state {
-            OrderState::AwaitingDocuments | OrderState::Ready | OrderState::Rejected => {
-                out.extend(self.before_submission());
-            }
-            OrderState::Submitted => add(
-                Party::Carrier,
-                format!("{} to send the FOC date or a rejection", self.carrier),
-            ),
-            OrderState::FocConfirmed => {
-                if !self.routing_confirmed() {
-                    add(Party::Customer, "confirm where each number will ring".to_string());
-                }
-                add(
-                    Party::Carrier,
-                    format!("{} to port the numbers on the FOC date", self.carrier),
-                );
-            }
-            OrderState::Completed | OrderState::Cancelled => {}
-        }
-        out
-    }
-
-    /// What an order still being put together waits for: the customer's documents
-    /// and a fixed rejection, then staff's checks and the submission.
-    fn before_submission(&self) -> Vec<Blocker> {
-        let r = &self.reference;
-        let mut out = Vec::new();
-        let mut add = |who, what: String| out.push(Blocker { what, who });
-        if let (OrderState::Rejected, Some(rej)) = (self.state, &self.rejection) {
-            add(
-                Party::Customer,
-                format!("fix the rejection: {} ({})", rej.code.meaning(), rej.reason),
-            );
-        }
-        if self.loa_signed_at.is_none() {
-            add(Party::Customer, "sign the e-LOA".to_string());
-        }
-        if self.bill.is_none() {
-            add(
-                Party::Customer,
-                "send the latest bill from the losing carrier".to_string(),
-            );
-        }
-        for m in self.mismatches() {
-            add(
-                Party::Staff,
-                format!(
-                    "{} differs from the bill: order '{}', bill '{}'",
-                    m.field.label(),
-                    m.order,
-                    m.invoice
-                ),
-            );
-        }
-        for (key, what) in self.missing_details() {
-            add(Party::Staff, format!("the {what} is missing: set {r} {key} ..."));
-        }
-        if self.state == OrderState::Ready {
-            add(Party::Staff, format!("submit it to {}: submit {r}", self.carrier));
-        }
-        out
     }
 
     /// Documents in, details complete and consistent: the order may be submitted.

@@ -248,6 +248,36 @@ fn to_chrono(d: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
         .single()
 }
 
+/// True when the first lines are RFC 5322 headers naming a sender, a subject or a date.
+pub fn starts_with_mail_headers(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
+    let header_block = head.split("\n\n").next().unwrap_or("");
+    let first_is_header = header_block.lines().next().is_some_and(|l| {
+        l.split_once(':')
+            .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            || l.starts_with("from ")
+    });
+    let known = [
+        "from:",
+        "subject:",
+        "date:",
+        "to:",
+        "message-id:",
+        "mime-version:",
+        "received:",
+        "content-type:",
+    ];
+    let names_mail = known
+        .iter()
+        .filter(|h| header_block.lines().any(|l| l.starts_with(*h)))
+        .count();
+    // A MIME entity may open with its content type alone.
+    let opens_as_mime = ["content-type:", "mime-version:", "return-path:", "received:"]
+        .iter()
+        .any(|h| head.starts_with(h));
+    first_is_header && (names_mail >= 2 || opens_as_mime)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

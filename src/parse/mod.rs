@@ -10,6 +10,7 @@ pub mod language;
 pub mod mime;
 pub mod notice;
 pub mod numbers;
+pub mod outcomes;
 pub mod pattern;
 pub mod quote;
 pub mod refs;
@@ -31,6 +32,10 @@ pub struct Parsed {
     pub reject_code: Option<RejectCode>,
     pub numbers: Vec<PhoneNumber>,
     pub invoice: Option<Bill>,
+    /// The numbers a completion says did not port (remaining with the old carrier,
+    /// failed, left out): the rest of the order completed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub numbers_not_ported: Vec<PhoneNumber>,
     /// The carrier's words for a rejection.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_reason: Option<String>,
@@ -58,6 +63,7 @@ impl Parsed {
             reject_code: None,
             numbers: Vec::new(),
             invoice: None,
+            numbers_not_ported: Vec::new(),
             reject_reason: None,
             language: None,
             confidence: 1.0,
@@ -103,7 +109,7 @@ impl Parsed {
 pub fn parse_file_bytes(file: &str, bytes: &[u8]) -> Parsed {
     let lower = file.to_lowercase();
     // A .txt file that starts with mail headers is a saved message, not a bill.
-    let saved_message = lower.ends_with(".txt") && starts_with_mail_headers(bytes);
+    let saved_message = lower.ends_with(".txt") && mime::starts_with_mail_headers(bytes);
     if !saved_message
         && (lower.ends_with(".pdf") || lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".txt"))
     {
@@ -133,7 +139,7 @@ fn parse_bill_file(file: &str, bytes: &[u8]) -> Parsed {
 pub fn text_of_file(file: &str, bytes: &[u8]) -> String {
     let lower = file.to_lowercase();
     let is_bill =
-        [".pdf", ".html", ".htm", ".txt"].iter().any(|e| lower.ends_with(e)) && !starts_with_mail_headers(bytes);
+        [".pdf", ".html", ".htm", ".txt"].iter().any(|e| lower.ends_with(e)) && !mime::starts_with_mail_headers(bytes);
     if is_bill {
         return bill_text(file, "", bytes).unwrap_or_else(|e| format!("(unreadable: {e})"));
     }
@@ -150,36 +156,6 @@ pub fn text_of_file(file: &str, bytes: &[u8]) -> String {
         }
         Err(e) => format!("(unreadable: {e})"),
     }
-}
-
-/// True when the first lines are RFC 5322 headers naming a sender, a subject or a date.
-fn starts_with_mail_headers(bytes: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_lowercase();
-    let header_block = head.split("\n\n").next().unwrap_or("");
-    let first_is_header = header_block.lines().next().is_some_and(|l| {
-        l.split_once(':')
-            .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-            || l.starts_with("from ")
-    });
-    let known = [
-        "from:",
-        "subject:",
-        "date:",
-        "to:",
-        "message-id:",
-        "mime-version:",
-        "received:",
-        "content-type:",
-    ];
-    let names_mail = known
-        .iter()
-        .filter(|h| header_block.lines().any(|l| l.starts_with(*h)))
-        .count();
-    // A MIME entity may open with its content type alone.
-    let opens_as_mime = ["content-type:", "mime-version:", "return-path:", "received:"]
-        .iter()
-        .any(|h| head.starts_with(h));
-    first_is_header && (names_mail >= 2 || opens_as_mime)
 }
 
 /// The text of a bill file or attachment, by its name or type.
@@ -247,6 +223,10 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
         }
         _ => (None, None),
     };
+    let numbers_not_ported = match kind {
+        Kind::PortCompleted => outcomes::not_ported(&new_text, &rules),
+        _ => Vec::new(),
+    };
     let numbers = numbers_of_kind(kind, numbers, bill.as_ref(), bill_in_body);
     Parsed {
         file: file.to_string(),
@@ -256,6 +236,7 @@ pub fn parse_mail(file: &str, mail: &mime::Mail) -> Parsed {
         reject_code,
         numbers,
         invoice: if kind == Kind::Invoice { bill } else { None },
+        numbers_not_ported,
         reject_reason,
         language: Some(language::language_of(&lower)),
         confidence,

@@ -33,6 +33,9 @@ pub struct OrderRow {
     pub reject_code: Option<String>,
     pub reject_reason: Option<String>,
     pub rejected_at: Option<DateTime<Utc>>,
+    pub requested_date: Option<NaiveDate>,
+    pub supplements: i64,
+    pub new_btn: Option<String>,
     pub opened_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -122,6 +125,9 @@ impl OrderRow {
             rejected_at: order.rejection.as_ref().and_then(|r| r.at),
             opened_at: order.opened_at,
             updated_at: order.updated_at,
+            requested_date: order.requested_date,
+            supplements: order.supplements,
+            new_btn: order.new_btn.map(|n| n.e164()),
         })
     }
 
@@ -177,6 +183,9 @@ impl OrderRow {
             bill_received_at: self.bill_received_at,
             submitted_at: self.submitted_at,
             foc_date: self.foc_date,
+            requested_date: self.requested_date,
+            supplements: self.supplements,
+            new_btn: self.new_btn.map(|b| b.parse()).transpose().with_context(ctx)?,
             rejection,
             opened_at: self.opened_at,
             updated_at: self.updated_at,
@@ -239,7 +248,8 @@ impl NumberRow {
             number_type: line.number_type.as_str().to_string(),
             status: line.status.as_str().to_string(),
             route: line.route.as_ref().map(Route::to_string),
-            active: order.state.is_open(),
+            // A dropped number is free for another order.
+            active: order.state.is_open() && line.status != NumberStatus::Removed,
         })
     }
 

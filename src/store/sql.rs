@@ -36,6 +36,9 @@ macro_rules! impl_store {
                 .bind(row.opened_at)
                 .bind(row.updated_at)
                 .bind(row.rejected_at)
+                .bind(row.requested_date)
+                .bind(row.supplements)
+                .bind(row.new_btn)
         }
 
         /// `sql` followed by the ids as binds, the closing parenthesis and `tail`.

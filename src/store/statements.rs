@@ -3,15 +3,16 @@
 
 pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier, o.kind, o.account_number, o.btn, \
     o.pin, o.account_name, o.service_address, o.authorized_name, o.contract_end, o.time_zone, o.loa_signed_at, o.bill, \
-    o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at";
+    o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at, \
+    o.requested_date, o.supplements, o.new_btn";
 
 /// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order, and the
-/// attention time last ($25).
+/// attention time last ($28).
 pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer, carrier, kind, account_number, btn, \
     pin, account_name, service_address, authorized_name, contract_end, time_zone, loa_signed_at, bill, \
     bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at, rejected_at, \
-    attention_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-    $21, $22, $23, $24, $25)";
+    requested_date, supplements, new_btn, attention_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)";
 
 /// The text of `UPDATE_ORDER`, for the statements built on it.
 macro_rules! update_order {
@@ -20,22 +21,23 @@ macro_rules! update_order {
     kind = $6, account_number = $7, btn = $8, pin = $9, account_name = $10, service_address = $11, \
     authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
     bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
-    opened_at = $22, updated_at = $23, rejected_at = $24, attention_at = $25 WHERE id = $1 AND version = $2"
+    opened_at = $22, updated_at = $23, rejected_at = $24, requested_date = $25, supplements = $26, \
+    new_btn = $27, attention_at = $28 WHERE id = $1 AND version = $2"
     };
 }
 
 /// The same binds; succeeds only when the order still has the version it was loaded with.
 pub const UPDATE_ORDER: &str = update_order!();
 
-/// `UPDATE_ORDER` ($1–$25) with the change's once-key ($26, or none) and timeline entry
-/// ($27 at, $28 source, $29 event, $30 text) written by the same statement (PostgreSQL's
+/// `UPDATE_ORDER` ($1–$28) with the change's once-key ($29, or none) and timeline entry
+/// ($30 at, $31 source, $32 event, $33 text) written by the same statement (PostgreSQL's
 /// data-modifying `WITH`): the number of orders updated, 0 when the version moved on.
 pub const UPDATE_ORDER_WITH_ENTRY: &str = concat!(
     "WITH o AS (",
     update_order!(),
     " RETURNING id), \
-    k AS (INSERT INTO once_keys (key, order_id, at) SELECT CAST($26 AS TEXT), id, $27 FROM o WHERE $26 IS NOT NULL), \
-    t AS (INSERT INTO timeline (order_id, at, source, event, text) SELECT id, $27, $28, $29, $30 FROM o) \
+    k AS (INSERT INTO once_keys (key, order_id, at) SELECT CAST($29 AS TEXT), id, $30 FROM o WHERE $29 IS NOT NULL), \
+    t AS (INSERT INTO timeline (order_id, at, source, event, text) SELECT id, $30, $31, $32, $33 FROM o) \
     SELECT COUNT(*) FROM o"
 );
 

@@ -19,6 +19,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("chat/rejection", include_str!("../../prompts/chat/rejection.md")),
     ("chat/foc_set", include_str!("../../prompts/chat/foc_set.md")),
     ("chat/completed", include_str!("../../prompts/chat/completed.md")),
+    (
+        "chat/partly_completed",
+        include_str!("../../prompts/chat/partly_completed.md"),
+    ),
     ("chat/cancelled", include_str!("../../prompts/chat/cancelled.md")),
     ("chat/reopened", include_str!("../../prompts/chat/reopened.md")),
     ("chat/order_card", include_str!("../../prompts/chat/order_card.md")),
@@ -90,6 +94,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../prompts/email/en/port_completed.md"),
     ),
     (
+        "email/en/port_partly_completed",
+        include_str!("../../prompts/email/en/port_partly_completed.md"),
+    ),
+    (
         "email/en/completion_withdrawn",
         include_str!("../../prompts/email/en/completion_withdrawn.md"),
     ),
@@ -133,6 +141,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "email/es/port_completed",
         include_str!("../../prompts/email/es/port_completed.md"),
+    ),
+    (
+        "email/es/port_partly_completed",
+        include_str!("../../prompts/email/es/port_partly_completed.md"),
     ),
     (
         "email/es/completion_withdrawn",

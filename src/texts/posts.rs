@@ -139,6 +139,7 @@ impl StaffPost {
                 Notice::Rejection => "chat/rejection",
                 Notice::FocSet => "chat/foc_set",
                 Notice::Completed => "chat/completed",
+                Notice::PartlyCompleted => "chat/partly_completed",
                 Notice::Cancelled => "chat/cancelled",
                 Notice::Reopened | Notice::CompletionWithdrawn => "chat/reopened",
             },

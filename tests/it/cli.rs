@@ -327,7 +327,8 @@ fn migrate_reports_what_it_applied() {
             "6 receipts",
             "7 attention",
             "8 tallies",
-            "9 carrier history"
+            "9 carrier history",
+            "10 supplements"
         ])
     );
     assert!(dir.path().join("data/portbot.db").exists());

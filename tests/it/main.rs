@@ -20,6 +20,7 @@ mod letters;
 mod mail_out;
 mod mailstack;
 mod parse;
+mod partial;
 mod posts;
 mod relay;
 mod reminders;

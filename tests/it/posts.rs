@@ -55,7 +55,7 @@ fn posts() -> Vec<(&'static str, StaffPost)> {
     ))]);
     let completed = {
         let o = foc_confirmed();
-        portbot::domain::lifecycle::apply(&o, Event::Completed, at("2026-12-08T20:00:00Z"))
+        portbot::domain::lifecycle::apply(&o, Event::Completed { remaining: vec![] }, at("2026-12-08T20:00:00Z"))
             .unwrap()
             .order
     };
@@ -78,6 +78,14 @@ fn posts() -> Vec<(&'static str, StaffPost)> {
             notice(Notice::Rejection, &rejected(RejectCode::LocationMismatch)),
         ),
         ("foc_set", notice(Notice::FocSet, &foc_confirmed())),
+        (
+            "partly_completed",
+            notice(Notice::PartlyCompleted, &crate::texts::partly_completed()),
+        ),
+        (
+            "rejection_not_portable",
+            notice(Notice::Rejection, &crate::texts::not_portable()),
+        ),
         ("completed", notice(Notice::Completed, &completed)),
         ("documents_overdue", alert(Alert::DocumentsOverdue, &opened, 0)),
         (

@@ -45,6 +45,30 @@ pub fn rejected(code: RejectCode) -> Order {
     order(events)
 }
 
+/// On the port day two numbers ported and the e-fax line stayed with the carrier.
+pub fn partly_completed() -> Order {
+    let remaining = vec!["305-555-0102".parse().unwrap()];
+    apply(
+        &foc_confirmed(),
+        Event::Completed { remaining },
+        at("2026-12-08T20:00:00Z"),
+    )
+    .unwrap()
+    .order
+}
+
+/// Rejected because one number (the e-fax line) cannot port.
+pub fn not_portable() -> Order {
+    let mut events = documents_in();
+    events.push(Event::Submitted);
+    events.push(Event::Rejected {
+        code: RejectCode::PhoneNumberNotPortable,
+        reason: "TN NOT PORTABLE - RATE CENTER".into(),
+        numbers: vec!["305-555-0102".parse().unwrap()],
+    });
+    order(events)
+}
+
 pub fn foc_confirmed() -> Order {
     let mut events = documents_in();
     events.push(Event::Submitted);
@@ -66,7 +90,9 @@ fn moments() -> Vec<(&'static str, Order, CustomerMail)> {
     };
     let completed = {
         let mut o = foc_confirmed();
-        o = apply(&o, Event::Completed, at("2026-12-08T20:00:00Z")).unwrap().order;
+        o = apply(&o, Event::Completed { remaining: vec![] }, at("2026-12-08T20:00:00Z"))
+            .unwrap()
+            .order;
         o
     };
     vec![
@@ -99,6 +125,12 @@ fn moments() -> Vec<(&'static str, Order, CustomerMail)> {
         ("foc_confirmed", foc_confirmed(), CustomerMail::FocConfirmed),
         ("port_completed", completed.clone(), CustomerMail::PortCompleted),
         ("completion_withdrawn", completed, CustomerMail::CompletionWithdrawn),
+        (
+            "port_partly_completed",
+            partly_completed(),
+            CustomerMail::PortPartlyCompleted,
+        ),
+        ("rejection_not_portable", not_portable(), CustomerMail::RejectionNotice),
         ("status_reply_awaiting", awaiting_mismatch, CustomerMail::StatusReply),
         ("status_reply_submitted", submitted, CustomerMail::StatusReply),
         (

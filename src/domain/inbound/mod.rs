@@ -181,7 +181,9 @@ fn by_kind(parsed: &Parsed, facts: &Facts) -> Decision {
             ),
         },
         Kind::AutoReply => Decision::act(note("auto_reply")),
-        Kind::PortCompleted => Decision::act(Outcome::Event(Event::Completed)),
+        Kind::PortCompleted => Decision::act(Outcome::Event(Event::Completed {
+            remaining: parsed.numbers_not_ported.clone(),
+        })),
         Kind::PortRejected => Decision::act(Outcome::Event(Event::Rejected {
             code: parsed.reject_code.unwrap_or(RejectCode::Other),
             reason: parsed.reject_reason.clone().unwrap_or_default(),

@@ -13,6 +13,7 @@ fn parsed(kind: Kind) -> Parsed {
             account_number: Some("123456".into()),
             ..Bill::default()
         }),
+        numbers_not_ported: Vec::new(),
         reject_reason: (kind == Kind::PortRejected).then(|| "SERVICE ADDRESS DOES NOT MATCH".to_string()),
         language: None,
         confidence: 0.9,
@@ -143,7 +144,7 @@ fn each_kind_does_what_the_lifecycle_says() {
             |d| matches!(&d.outcome, Some(Outcome::Event(Event::Rejected { code: RejectCode::LocationMismatch, numbers, .. })) if numbers.len() == 1),
         ),
         (Kind::PortCompleted, carrier(), |d| {
-            matches!(d.outcome, Some(Outcome::Event(Event::Completed)))
+            matches!(d.outcome, Some(Outcome::Event(Event::Completed { .. })))
         }),
         (Kind::LoaSigned, carrier(), |d| {
             matches!(d.outcome, Some(Outcome::Event(Event::LoaSigned)))

@@ -85,16 +85,43 @@ pub(super) fn rejected(
     Ok(Step::new("rejected", text).telling(Notice::Rejection))
 }
 
-pub(super) fn completed(order: &Order, next: &mut Order) -> Result<Step, NotAllowed> {
+/// The carrier ported every number still pending or left behind, except `remaining`:
+/// those stay with it, and the order stays open until they are ported or dropped.
+pub(super) fn completed(order: &Order, next: &mut Order, remaining: &[PhoneNumber]) -> Result<Step, NotAllowed> {
     guard(order, WITH_CARRIER, "completing")?;
-    next.state = S::Completed;
-    let mut ported = 0;
-    for line in next.numbers.iter_mut().filter(|l| l.status == NumberStatus::Pending) {
-        line.status = NumberStatus::Ported;
-        ported += 1;
+    for n in remaining {
+        on_order(order, n)?;
     }
-    let text = format!("port completed: {ported} number(s) ported");
-    Ok(Step::new("completed", text).telling(Notice::Completed))
+    let mut ported = Vec::new();
+    for line in next.numbers.iter_mut() {
+        if !matches!(line.status, NumberStatus::Pending | NumberStatus::Remaining) {
+            continue;
+        }
+        if remaining.contains(&line.number) {
+            line.status = NumberStatus::Remaining;
+        } else {
+            line.status = NumberStatus::Ported;
+            ported.push(line.number.e164());
+        }
+    }
+    if ported.is_empty() {
+        return Err(NotAllowed::Empty(
+            "the completion ports none of the numbers: every one stays with the carrier",
+        ));
+    }
+    if next.port_finished() {
+        next.state = S::Completed;
+        let text = format!("port completed: {} number(s) ported", ported.len());
+        return Ok(Step::new("completed", text).telling(Notice::Completed));
+    }
+    let left: Vec<String> = next.left_behind().iter().map(|n| n.e164()).collect();
+    let text = format!(
+        "port partly completed: ported {}; still with {}: {}",
+        ported.join(", "),
+        order.carrier,
+        left.join(", ")
+    );
+    Ok(Step::new("partly_completed", text).telling(Notice::PartlyCompleted))
 }
 
 pub(super) fn cancelled(order: &Order, next: &mut Order, reason: &str) -> Result<Step, NotAllowed> {

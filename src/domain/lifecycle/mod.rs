@@ -4,6 +4,7 @@
 
 mod carrier;
 mod documents;
+mod supp;
 
 use super::bill::Bill;
 pub use super::detail::Detail;
@@ -14,6 +15,7 @@ use super::phone::PhoneNumber;
 use super::reject::RejectCode;
 use super::route::{Route, RouteError};
 use chrono::{DateTime, NaiveDate, Utc};
+pub use supp::Supp;
 
 /// Which numbers a routing command is about.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +37,12 @@ pub enum Event {
         reason: String,
         numbers: Vec<PhoneNumber>,
     },
-    Completed,
+    /// The carrier ported the numbers, except those it says remain with it.
+    Completed {
+        remaining: Vec<PhoneNumber>,
+    },
+    /// A change after submission (a SUPP), or a number dropped before it.
+    Supplemented(Supp),
     Cancelled {
         reason: String,
     },
@@ -65,6 +72,8 @@ pub enum Notice {
     Rejection,
     FocSet,
     Completed,
+    /// Some numbers ported, others stay with the losing carrier for now.
+    PartlyCompleted,
     Cancelled,
     /// A closed order is open again.
     Reopened,
@@ -108,6 +117,8 @@ pub enum NotAllowed {
     Empty(&'static str),
     #[error("{0}")]
     TooLong(String),
+    #[error("{0}")]
+    NotASupp(String),
 }
 
 /// Where documents and details may still change: before submission, or to correct a rejection.
@@ -177,7 +188,8 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
         Event::Submitted => carrier::submitted(order, &mut next, now)?,
         Event::FocConfirmed(date) => carrier::foc_confirmed(order, &mut next, date, now)?,
         Event::Rejected { code, reason, numbers } => carrier::rejected(order, &mut next, code, &reason, &numbers, now)?,
-        Event::Completed => carrier::completed(order, &mut next)?,
+        Event::Completed { remaining } => carrier::completed(order, &mut next, &remaining)?,
+        Event::Supplemented(change) => supp::supplemented(order, &mut next, change, now)?,
         Event::Cancelled { reason } => carrier::cancelled(order, &mut next, &reason)?,
         Event::Reopened { reason } => {
             let (event, text, notice) = super::reopen::reopen(order, &mut next, &reason)?;

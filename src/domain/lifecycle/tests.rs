@@ -75,7 +75,7 @@ fn order_in(state: OrderState) -> Order {
                     reason: "pending order".into(),
                     numbers: vec![],
                 }),
-                S::Completed => step(Event::Completed),
+                S::Completed => step(Event::Completed { remaining: vec![] }),
                 _ => {}
             }
         }
@@ -132,7 +132,11 @@ fn every_transition_follows_the_design_table() {
         ),
         (S::AwaitingDocuments, foc, Refused("awaiting_documents")),
         (S::AwaitingDocuments, reject, Refused("awaiting_documents")),
-        (S::AwaitingDocuments, || Event::Completed, Refused("awaiting_documents")),
+        (
+            S::AwaitingDocuments,
+            || Event::Completed { remaining: vec![] },
+            Refused("awaiting_documents"),
+        ),
         (S::AwaitingDocuments, cancel, Goes(S::Cancelled)),
         (S::AwaitingDocuments, route_all, Goes(S::AwaitingDocuments)),
         (S::Ready, || Event::Submitted, Goes(S::Submitted)),
@@ -147,7 +151,11 @@ fn every_transition_follows_the_design_table() {
         // With the carrier.
         (S::Submitted, foc, Goes(S::FocConfirmed)),
         (S::Submitted, reject, Goes(S::Rejected)),
-        (S::Submitted, || Event::Completed, Goes(S::Completed)),
+        (
+            S::Submitted,
+            || Event::Completed { remaining: vec![] },
+            Goes(S::Completed),
+        ),
         (S::Submitted, || Event::Submitted, Refused("submitted")),
         (S::Submitted, set_address, Refused("changing the account details")),
         (
@@ -187,7 +195,11 @@ fn every_transition_follows_the_design_table() {
             Goes(S::FocConfirmed),
         ),
         (S::FocConfirmed, reject, Goes(S::Rejected)),
-        (S::FocConfirmed, || Event::Completed, Goes(S::Completed)),
+        (
+            S::FocConfirmed,
+            || Event::Completed { remaining: vec![] },
+            Goes(S::Completed),
+        ),
         (S::FocConfirmed, route_all, Goes(S::FocConfirmed)),
         (S::FocConfirmed, cancel, Goes(S::Cancelled)),
         // Closed orders take notes and nothing else.
@@ -200,7 +212,11 @@ fn every_transition_follows_the_design_table() {
             Goes(S::Completed),
         ),
         (S::Cancelled, foc, Refused("cancelled order stays closed")),
-        (S::Cancelled, || Event::Completed, Refused("cancelled")),
+        (
+            S::Cancelled,
+            || Event::Completed { remaining: vec![] },
+            Refused("cancelled"),
+        ),
         (S::Cancelled, || Event::LoaSigned, Refused("cancelled")),
         (S::Cancelled, cancel, Refused("cancelled")),
         (S::Cancelled, route_all, Refused("cancelled")),
@@ -288,19 +304,19 @@ fn the_seed_rules_hold_when_an_order_opens() {
     assert_eq!(opened().fee_total_cents(), 4 * 2500);
 }
 
+/// The carrier says 305-555-0103 cannot port.
+fn not_portable() -> Event {
+    Event::Rejected {
+        code: RejectCode::PhoneNumberNotPortable,
+        reason: "rate center".into(),
+        numbers: vec![n("305-555-0103")],
+    }
+}
+
 #[test]
 fn a_number_that_cannot_port_is_still_charged() {
     let o = order_in(S::Submitted);
-    let applied = apply(
-        &o,
-        Event::Rejected {
-            code: RejectCode::PhoneNumberNotPortable,
-            reason: "rate center".into(),
-            numbers: vec![n("305-555-0103")],
-        },
-        now(),
-    )
-    .unwrap();
+    let applied = apply(&o, not_portable(), now()).unwrap();
     let line = applied.order.number(&n("305-555-0103")).unwrap();
     assert_eq!(line.status, NumberStatus::NotPortable);
     assert_eq!(applied.order.fee_total_cents(), 4 * 2500);
@@ -359,7 +375,15 @@ fn routing_is_confirmed_when_every_live_number_has_a_place_to_ring() {
 
 #[test]
 fn completion_ports_every_pending_number() {
-    let done = apply(&order_in(S::FocConfirmed), Event::Completed, now()).unwrap();
+    let done = apply(
+        &order_in(S::FocConfirmed),
+        Event::Completed { remaining: vec![] },
+        now(),
+    )
+    .unwrap();
     assert!(done.order.numbers.iter().all(|l| l.status == NumberStatus::Ported));
     assert_eq!(done.notice, Some(Notice::Completed));
 }
+
+#[path = "partial_tests.rs"]
+mod partial;
