@@ -308,6 +308,7 @@ fn bill() -> Bill {
         service_address: Some("100 Main St, Miami, FL 33130".into()),
         invoice_date: Some("2026-11-02".parse().expect("a date")),
         numbers: Vec::new(),
+        max_age_days: None,
     }
 }
 

@@ -66,7 +66,8 @@ impl App {
                 .with_trust(trust)
                 .with_verifier(verifier)
                 .with_reading_limits(settings.inbox.max_message_bytes, settings.inbox.read_budget)
-                .with_mail(mail),
+                .with_mail(mail)
+                .with_bill_max_age_days(settings.bill_max_age_days),
         );
         let chat = Arc::new(ChatCore::new(desk.clone(), settings.time_zone));
         Ok(Self {

@@ -33,6 +33,8 @@ pub struct Settings {
     pub store_url: Secret,
     /// Time zone of customers who have not given their own.
     pub time_zone: Tz,
+    /// The oldest a customer's bill may be when it comes, in days.
+    pub bill_max_age_days: u32,
     pub chat: ChatSettings,
     pub inbox: InboxSettings,
     /// How the desk learns who really sent a message.
@@ -213,12 +215,14 @@ struct RawStore {
 struct RawDesk {
     #[serde(default = "default_tz")]
     time_zone: String,
+    bill_max_age_days: Option<u32>,
 }
 
 impl Default for RawDesk {
     fn default() -> Self {
         Self {
             time_zone: default_tz(),
+            bill_max_age_days: None,
         }
     }
 }
@@ -300,6 +304,15 @@ impl Settings {
                 raw.desk.time_zone
             ))
         })?;
+        let bill_max_age_days = match raw.desk.bill_max_age_days {
+            None => crate::domain::bill::BILL_MAX_AGE_DAYS,
+            Some(days @ 1..=3650) => days,
+            Some(days) => {
+                return Err(invalid(format!(
+                    "desk.bill_max_age_days is {days}: give the days a bill may be old, 1 to 3650 (60 by default)"
+                )))
+            }
+        };
         let chat = chat_settings(raw.chat, raw.discord).map_err(invalid)?;
         let inbox = inbox::check(raw.inbox, raw.imap).map_err(invalid)?;
         let auth = auth::check(raw.auth, &inbox.source).map_err(invalid)?;
@@ -309,6 +322,7 @@ impl Settings {
         Ok(Self {
             store_url: Secret(url),
             time_zone,
+            bill_max_age_days,
             chat,
             inbox,
             auth,

@@ -135,6 +135,7 @@ fn field_key(field: crate::domain::MismatchField) -> &'static str {
         F::AccountName => "account_name",
         F::ServiceAddress => "service_address",
         F::Numbers => "numbers",
+        F::BillDate => "bill_date",
     }
 }
 

@@ -4,3 +4,6 @@
 ALTER TABLE orders ADD COLUMN requested_date DATE;
 ALTER TABLE orders ADD COLUMN supplements BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN new_btn TEXT;
+-- A change withdraws its order's e-mails that no longer fit before they leave: found by
+-- order among those still waiting.
+CREATE INDEX outbox_waiting_by_order ON outbox (order_id, status);

@@ -27,7 +27,8 @@ pub enum Command {
     Set(OrderRef, Detail),
     LoaSigned(OrderRef),
     Submit(OrderRef),
-    Foc(OrderRef, NaiveDate),
+    /// The port date; `true` when staff checked an unusual date with the carrier.
+    Foc(OrderRef, NaiveDate, bool),
     Reject {
         order: OrderRef,
         code: RejectCode,
@@ -81,7 +82,8 @@ impl Command {
             Command::Set(r, detail) => (r, Event::DetailSet(detail)),
             Command::LoaSigned(r) => (r, Event::LoaSigned),
             Command::Submit(r) => (r, Event::Submitted),
-            Command::Foc(r, date) => (r, Event::FocConfirmed(date)),
+            Command::Foc(r, date, false) => (r, Event::FocConfirmed(date)),
+            Command::Foc(r, date, true) => (r, Event::FocChecked(date)),
             Command::Reject {
                 order,
                 code,
@@ -114,7 +116,7 @@ pub enum CommandError {
 
 const USAGE_STATUS: &str = "status PORT-1042 | status 305-555-0100";
 const USAGE_LIST: &str = "list [STATE]";
-const USAGE_FOC: &str = "foc PORT-1042 YYYY-MM-DD";
+const USAGE_FOC: &str = "foc PORT-1042 YYYY-MM-DD [confirm]";
 const USAGE_REJECT: &str = "reject PORT-1042 CODE [numbers=\"...\"] reason";
 const USAGE_ROUTE: &str = "route PORT-1042 NUMBER|all TARGET";
 const USAGE_BILL: &str = "bill PORT-1042 FILE.pdf|the bill's text";
@@ -180,7 +182,13 @@ pub(super) fn remind(rest: &str, _: Tz) -> Result<Command, CommandError> {
 
 pub(super) fn foc(rest: &str, _: Tz) -> Result<Command, CommandError> {
     let (order, rest) = order_and_rest(rest, USAGE_FOC)?;
-    Ok(Command::Foc(order, parse_date(rest.trim(), USAGE_FOC)?))
+    let rest = rest.trim();
+    // `confirm` after the date: staff checked an unusual date with the carrier.
+    let (date, checked) = match rest.rsplit_once(char::is_whitespace) {
+        Some((date, word)) if word.eq_ignore_ascii_case("confirm") => (date.trim(), true),
+        _ => (rest, false),
+    };
+    Ok(Command::Foc(order, parse_date(date, USAGE_FOC)?, checked))
 }
 
 pub(super) fn route(rest: &str, _: Tz) -> Result<Command, CommandError> {

@@ -32,7 +32,7 @@ fn commands_read_the_way_staff_type_them() {
         }),
         (
             "foc PORT-1001 2026-12-03",
-            |c| matches!(c, Command::Foc(_, d) if d.to_string() == "2026-12-03"),
+            |c| matches!(c, Command::Foc(_, d, false) if d.to_string() == "2026-12-03"),
         ),
         (
             "reject PORT-1001 phone-number-not-portable numbers=\"305-555-0102 thru 0103\" rate center",

@@ -160,8 +160,13 @@ pub const VERBS: &[Verb] = &[
         name: "foc",
         aliases: &[],
         description: "The carrier confirmed the port date",
-        help: "`foc PORT-1042 YYYY-MM-DD`: the carrier confirmed the port date",
-        options: &[ORDER, opt("date", "YYYY-MM-DD", true)],
+        help: "`foc PORT-1042 YYYY-MM-DD [confirm]`: the carrier confirmed the port date (`confirm`: a date in \
+               the past, on a weekend or holiday, or over 60 days out that you checked with the carrier)",
+        options: &[
+            ORDER,
+            opt("date", "YYYY-MM-DD", true),
+            opt("confirm", "confirm: an unusual date you checked", false),
+        ],
         read: read::foc,
     },
     Verb {

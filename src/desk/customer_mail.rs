@@ -106,7 +106,7 @@ pub struct MailFacts {
     estimate: String,
     /// E-mails each working contact got in the last 24 hours (the saving transaction
     /// counts again).
-    sent_today: std::collections::HashMap<EmailAddress, i64>,
+    pub(super) sent_today: std::collections::HashMap<EmailAddress, i64>,
 }
 
 impl Desk {
@@ -162,16 +162,16 @@ impl Desk {
             }
             let language = order.language_of(&to);
             let letter = render(&self.texts, order, mail, language, &facts.estimate).map_err(DeskError::Text)?;
-            let calendar = match (mail, order.foc_date) {
-                (CustomerMail::FocConfirmed, Some(foc)) => Some(crate::domain::ics::port_day(
+            let calendar = calendar_for(mail).zip(order.foc_date).map(|(invitation, foc)| {
+                crate::domain::ics::port_day(
                     order,
                     foc,
+                    invitation,
                     self.mail.ids.domain(),
                     &self.mail.inbox_address,
                     now,
-                )),
-                _ => None,
-            };
+                )
+            });
             let send_after = mail.waits_for_window().then(|| {
                 let c = &self.mail.cadence;
                 next_sending_time_in(now, order.time_zone, c.window_opens, c.window_closes)
@@ -329,6 +329,17 @@ fn hex_digest(parts: &[&str]) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The FOC e-mail puts the port day in the customer's calendar; the cancellation takes
+/// it out again.
+fn calendar_for(mail: CustomerMail) -> Option<crate::domain::ics::Invitation> {
+    use crate::domain::ics::Invitation;
+    match mail {
+        CustomerMail::FocConfirmed => Some(Invitation::PortDay),
+        CustomerMail::PortCancelled => Some(Invitation::Cancelled),
+        _ => None,
+    }
+}
+
 fn pretty_where(order: &Order, status: impl Fn(NumberStatus) -> bool) -> Vec<String> {
     order
         .numbers
@@ -355,7 +366,7 @@ fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
         not_portable: pretty_where(order, |s| s == NumberStatus::NotPortable),
         state: order.state.as_str(),
         loa_signed: order.loa_signed_at.is_some(),
-        invoice_received: order.bill.is_some(),
+        invoice_received: order.has_current_bill(),
         mismatches: order.mismatches().into_iter().map(|m| m.field).collect(),
         reject_code: order.rejection.as_ref().map(|r| r.code.code()),
         reject_reason: order

@@ -1,10 +1,12 @@
 //! The daily digest for the staff channel: port days today and tomorrow (with routing
-//! not confirmed flagged), rejections waiting for a correction, stuck orders, and e-mails
+//! not confirmed flagged), rejections waiting for a correction, stuck orders (documents
+//! late, carrier silent, ready and not submitted, FOC date passed), and e-mails
 //! waiting for a person. Posted once a business day at `reminders.digest_at` in the
 //! desk's time zone; `digest` in chat shows it at any time.
 
 use super::{Desk, DeskError};
 use crate::domain::calendar::{add_business_days, business_days_between, is_business_day};
+use crate::domain::reminders::ready_since;
 use crate::domain::{Order, OrderState, OutboxDraft};
 use crate::store::{OrderFilter, StoreError};
 use crate::texts::{DigestLine, StaffPost};
@@ -38,6 +40,18 @@ impl Desk {
                 ..in_state(OrderState::Submitted)
             })
             .await?;
+        let foc_passed = self
+            .orders_in(OrderFilter {
+                foc_before: Some(today),
+                ..in_state(OrderState::FocConfirmed)
+            })
+            .await?;
+        let ready = self
+            .orders_in(OrderFilter {
+                opened_before: Some(loose_cutoff(today, c.ready_alert_days)),
+                ..in_state(OrderState::Ready)
+            })
+            .await?;
         let on = |day: NaiveDate| -> Vec<DigestLine> {
             foc.iter()
                 .filter(|o| o.foc_date == Some(day))
@@ -57,6 +71,21 @@ impl Desk {
                 if days >= i64::from(c.carrier_silent_after) {
                     stuck.push(line(o, format!("{} silent for {days} business days", o.carrier)));
                 }
+            }
+        }
+        for o in &foc_passed {
+            if let Some(foc) = o.foc_date {
+                let days = business_days_between(foc, today).max(1);
+                stuck.push(line(
+                    o,
+                    format!("FOC date {foc} passed {days} business day(s) ago, no completion"),
+                ));
+            }
+        }
+        for o in &ready {
+            let days = ready_since(o).map_or(0, |since| business_days_between(since, today));
+            if days >= i64::from(c.ready_alert_days) {
+                stuck.push(line(o, format!("ready for {days} business days, not submitted")));
             }
         }
         let unhandled = self.store.metrics().await?.staff_queue_open;

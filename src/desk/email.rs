@@ -8,7 +8,7 @@ use super::{Desk, DeskError, MailFacts};
 use crate::auth::Authentication;
 use crate::domain::inbound::{match_order, plan, Facts, Match, Message, Plan, Sender, Taken};
 use crate::domain::{Handoff, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
-use crate::store::{InboundRecord, StoreError};
+use crate::store::{InboundRecord, OrderChange, StoreError};
 use crate::texts::StaffPost;
 use sha2::{Digest, Sha256};
 
@@ -72,6 +72,8 @@ impl Desk {
     /// its contacts needs, then the pure `plan`, its messages rendered, and all of it
     /// saved in one transaction (which re-checks the order's version and the daily limits).
     async fn take_letter(&self, letter: Letter, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
+        let mut letter = self.fitting_bill_first(letter).await?;
+        letter.parsed.invoice = letter.parsed.invoice.take().map(|b| self.stamped(b));
         let authentication = crate::auth::authenticate(&self.verifier, raw).await;
         let (letter, authentication, origin) = (&letter, &authentication, &origin);
         super::on_fresh_state(move |_| async move {
@@ -82,6 +84,9 @@ impl Desk {
             let plan = plan(&message, &context.matched, facts.as_ref(), now);
             let taken = plan.taken.clone();
             let record = self.inbound_record(letter, plan, &context, origin, now)?;
+            let record = self
+                .with_other_bills(record, letter, authentication, &context, now)
+                .await?;
             let event = record.change.as_ref().map(|c| c.entry.event.clone());
             match self.store.record_inbound(record).await {
                 Ok(()) => {
@@ -109,7 +114,7 @@ impl Desk {
     }
 
     /// The letter as the decision reads it.
-    fn message<'l>(&self, letter: &'l Letter, authentication: &Authentication) -> Message<'l> {
+    pub(super) fn message<'l>(&self, letter: &'l Letter, authentication: &Authentication) -> Message<'l> {
         Message {
             parsed: &letter.parsed,
             sender: letter.sender.as_ref(),
@@ -150,6 +155,38 @@ impl Desk {
         })
     }
 
+    /// The change a plan makes to the letter's order, with the e-mails it sends.
+    pub(super) fn planned_change(
+        &self,
+        letter: &Letter,
+        plan: &Plan,
+        context: &LetterContext,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<OrderChange>, DeskError> {
+        let (Some(applied), Some(order)) = (plan.applied.clone(), &context.order) else {
+            return Ok(None);
+        };
+        let source = Source::Email(letter.sender_text());
+        let mut change = self.change_from(order, applied, source, &context.mail, now)?;
+        for (mail, addressing) in &plan.mails {
+            let drafts = self.customer_mail(&change.order, *mail, addressing, &context.mail, now)?;
+            change.outbox.extend(drafts);
+        }
+        Ok(Some(change))
+    }
+
+    /// The plan answers a contact's question, and that contact has had the day's
+    /// automatic e-mails already: no answer will go.
+    fn question_over_the_limit(&self, plan: &Plan, context: &LetterContext) -> bool {
+        plan.mails.iter().any(|(mail, addressing)| {
+            *mail == crate::domain::customer_mail::CustomerMail::StatusReply
+                && addressing
+                    .only
+                    .as_ref()
+                    .is_some_and(|to| context.mail.sent_today.get(to).copied().unwrap_or(0) >= self.mail.daily_limit)
+        })
+    }
+
     /// The plan with its messages rendered: what `record_inbound` saves.
     fn inbound_record(
         &self,
@@ -164,22 +201,20 @@ impl Desk {
         } else {
             Vec::new()
         };
-        let change = match (plan.applied, &context.order) {
-            (Some(applied), Some(order)) => {
-                let source = Source::Email(letter.sender_text());
-                let mut change = self.change_from(order, applied, source, &context.mail, now)?;
-                for (mail, addressing) in &plan.mails {
-                    let drafts = self.customer_mail(&change.order, *mail, addressing, &context.mail, now)?;
-                    change.outbox.extend(drafts);
-                }
-                Some(change)
-            }
-            _ => None,
-        };
+        let change = self.planned_change(letter, &plan, context, now)?;
         let handoff = match &plan.taken {
             Taken::HandedToStaff { order, reason } => Some(Handoff {
                 order: order.clone(),
                 reason: reason.clone(),
+                raw: letter.raw.clone(),
+            }),
+            // A contact's question the daily limit keeps the bot from answering: a person does.
+            Taken::Applied { order, .. } if self.question_over_the_limit(&plan, context) => Some(Handoff {
+                order: Some(order.clone()),
+                reason: format!(
+                    "the contact asks where the port stands but has had {} automatic e-mails today (the daily limit): answer them in person",
+                    self.mail.daily_limit
+                ),
                 raw: letter.raw.clone(),
             }),
             _ => None,
@@ -194,6 +229,7 @@ impl Desk {
             posts.push(self.cannot_share(to, &letter.message_id, language, now)?);
         }
         Ok(InboundRecord {
+            also: Vec::new(),
             message,
             change,
             handoff,
@@ -207,6 +243,12 @@ impl Desk {
     /// narrowed by the numbers named.
     /// Also says whether a reference named the order (not only its numbers).
     async fn match_letter(&self, letter: &Letter) -> Result<(Match, Option<Order>, bool), DeskError> {
+        let (matched, order, named) = self.match_by_reference(letter).await?;
+        self.refile_bill(letter, matched, order, named).await
+    }
+
+    /// The order the letter's reference, thread or numbers name.
+    async fn match_by_reference(&self, letter: &Letter) -> Result<(Match, Option<Order>, bool), DeskError> {
         let named = letter.parsed.order_ref.clone();
         let threaded = letter
             .mail
@@ -236,7 +278,11 @@ impl Desk {
         Ok((matched, order, false))
     }
 
-    fn needs_person_post(&self, message: &InboundMessage, handoff: &Handoff) -> Result<OutboxDraft, DeskError> {
+    pub(super) fn needs_person_post(
+        &self,
+        message: &InboundMessage,
+        handoff: &Handoff,
+    ) -> Result<OutboxDraft, DeskError> {
         let item = StaffItem {
             // Numbered by the store when it saves the item, in the same transaction.
             id: 0,
@@ -256,18 +302,18 @@ impl Desk {
 }
 
 /// What the store holds that the decision about a letter reads.
-struct LetterContext {
-    matched: Match,
-    order: Option<Order>,
+pub(super) struct LetterContext {
+    pub(super) matched: Match,
+    pub(super) order: Option<Order>,
     /// Our reference (not only its numbers) named the order.
-    named: bool,
-    sender: Sender,
-    mail: MailFacts,
+    pub(super) named: bool,
+    pub(super) sender: Sender,
+    pub(super) mail: MailFacts,
 }
 
 impl LetterContext {
     /// What the desk knows of the letter besides what it says, when an order matched.
-    fn facts<'c>(&'c self, letter: &Letter, now: chrono::DateTime<chrono::Utc>) -> Option<Facts<'c>> {
+    pub(super) fn facts<'c>(&'c self, letter: &Letter, now: chrono::DateTime<chrono::Utc>) -> Option<Facts<'c>> {
         let order = self.order.as_ref()?;
         Some(Facts {
             order,

@@ -225,6 +225,7 @@ impl Desk {
                 outbox,
                 lines_changed: true,
                 once: None,
+                withdraw: Vec::new(),
             });
         }
         let receipt = opened(intake, &orders);
@@ -310,6 +311,7 @@ impl Desk {
                     carrier: o.carrier.clone(),
                     kind: o.kind.as_str(),
                     numbers: o.numbers.iter().map(|n| n.number.pretty()).collect(),
+                    missing: o.missing_details().into_iter().map(|(key, _)| key).collect(),
                 })
                 .collect(),
             carriers: carriers.join(" / "),

@@ -2,7 +2,7 @@
 //! Message-ID (or a hash of its bytes), sender, thread, the files it brought, and the
 //! loop guards that say whether it may be answered.
 
-use crate::domain::{Document, EmailAddress, InboundKey, InboundMessage, Language, Order, PhoneNumber};
+use crate::domain::{Bill, Document, EmailAddress, InboundKey, InboundMessage, Language, Order, PhoneNumber};
 use crate::parse::classify::Kind;
 use crate::parse::{mime, parse_mail, Parsed};
 use sha2::{Digest, Sha256};
@@ -41,6 +41,7 @@ fn header_block(raw: &[u8]) -> Vec<u8> {
 }
 
 /// A message as read for the desk.
+#[derive(Clone)]
 pub struct Letter {
     pub(super) raw: Vec<u8>,
     pub(super) mail: Option<mime::Mail>,
@@ -252,6 +253,20 @@ impl Letter {
             .iter()
             .filter_map(|a| a.parse::<EmailAddress>().ok())
             .find(|a| order.contacts.contains(a))
+    }
+
+    /// The attached files that read as bills, each with the bill it is (a reply may
+    /// carry one bill for each carrier of a request).
+    pub(super) fn bills(&self) -> Vec<(Bill, Document)> {
+        self.documents()
+            .into_iter()
+            .filter_map(|d| {
+                let text = crate::parse::bill_text(&d.name, &d.content_type, &d.bytes).ok()?;
+                let named_as_a_bill = crate::parse::bill::looks_named_as_a_bill(&d.name);
+                let bill = crate::parse::bill::read_if_a_bill(&text, named_as_a_bill)?;
+                Some((bill, d))
+            })
+            .collect()
     }
 
     /// The files to keep with the order when this message is a bill.

@@ -7,6 +7,7 @@ use crate::domain::{Event, Order, OrderRef, OutboxDraft, PhoneNumber, PortReques
 use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::{StaffPost, Texts};
 
+mod bills;
 mod customer_mail;
 mod customers;
 mod dates;
@@ -78,6 +79,8 @@ pub struct Desk {
     health: Arc<crate::health::Health>,
     /// Each carrier's estimate, read again every few minutes.
     estimates: Arc<estimates::Estimates>,
+    /// The oldest a bill may be when it comes (`desk.bill_max_age_days`).
+    bill_max_age_days: u32,
 }
 
 impl Desk {
@@ -93,7 +96,14 @@ impl Desk {
             mail: MailSettings::default(),
             health,
             estimates: Arc::default(),
+            bill_max_age_days: crate::domain::bill::BILL_MAX_AGE_DAYS,
         }
+    }
+
+    /// The oldest a bill may be when it comes, in days: an older one asks for the latest.
+    pub fn with_bill_max_age_days(mut self, days: u32) -> Self {
+        self.bill_max_age_days = days;
+        self
     }
 
     /// Where the parts of the bot say whether they are up (`/healthz`).
@@ -175,6 +185,7 @@ impl Desk {
                 outbox: vec![post],
                 lines_changed: true,
                 once: None,
+                withdraw: Vec::new(),
             })
             .await?;
         Ok(self.store.order(&order.reference).await?.unwrap_or(order))
@@ -238,8 +249,14 @@ impl Desk {
                 outbox.extend(self.customer_mail(&applied.order, letter, &everyone, mail, now)?);
             }
         }
+        let queued: Vec<String> = outbox
+            .iter()
+            .filter(|d| d.channel == crate::domain::Channel::Email)
+            .map(|d| d.template.clone())
+            .collect();
         Ok(OrderChange {
             documents: Vec::new(),
+            withdraw: crate::domain::customer_mail::withdrawn_by(before, &applied.order, &queued),
             lines_changed: OrderChange::lines_differ(before, &applied.order),
             once: None,
             attention_at: self.attention(&applied.order, now),
@@ -272,49 +289,6 @@ impl Desk {
         Ok(OrderFile { order, timeline })
     }
 
-    /// The orders a number is (or was) on, open ones first.
-    /// A bill that came another way than by e-mail: a file (PDF, text or HTML) on this
-    /// machine, or its text pasted in. Read like an attached bill, checked against the
-    /// order, and kept with it.
-    pub async fn record_bill(
-        &self,
-        reference: &OrderRef,
-        file_or_text: &str,
-        source: Source,
-    ) -> Result<Outcome, DeskError> {
-        let path = std::path::Path::new(file_or_text.trim());
-        let is_file = ["pdf", "txt", "html", "htm"]
-            .iter()
-            .any(|x| path.extension().is_some_and(|e| e.eq_ignore_ascii_case(x)))
-            && path.is_file();
-        let (name, bytes) = if is_file {
-            let bytes =
-                std::fs::read(path).map_err(|e| DeskError::Unreadable(path.display().to_string(), e.to_string()))?;
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            (name, bytes)
-        } else {
-            ("bill.txt".to_string(), file_or_text.as_bytes().to_vec())
-        };
-        let reading = crate::parse::parse_file_bytes(&name, &bytes);
-        let bill = reading
-            .invoice
-            // A bill names the account: its number, its main number or its address.
-            .filter(|b| b.account_number.is_some() || b.btn.is_some() || b.service_address.is_some())
-            .ok_or_else(|| {
-                DeskError::Unreadable(
-                    name.clone(),
-                    "no bill could be read from it: give a bill's PDF or text, or enter the details with `set`".into(),
-                )
-            })?;
-        let document = crate::domain::Document {
-            content_type: crate::domain::Document::content_type_of(&name).to_string(),
-            name,
-            bytes,
-        };
-        self.act_with_files(reference, Event::BillReceived(bill), source, vec![document])
-            .await
-    }
-
     /// Before a closed order opens again: none of its numbers is on another open order.
     pub async fn check_numbers_free(&self, reference: &OrderRef) -> Result<(), DeskError> {
         let order = self.order(reference).await?;
@@ -335,6 +309,7 @@ impl Desk {
         Ok(())
     }
 
+    /// The orders a number is (or was) on, open ones first.
     pub async fn orders_with_number(&self, number: &PhoneNumber) -> Result<Vec<Order>, DeskError> {
         let orders = self.store.orders_with_number(number).await?;
         if orders.is_empty() {

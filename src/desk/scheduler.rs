@@ -335,6 +335,16 @@ fn plan(reminder: Reminder, order: &Order, correction_alert_day: i32) -> Plan {
             days,
             format!("staff alerted: {} silent for {days} business days", order.carrier),
         ),
+        Reminder::ReadyIdle { days } => staff(
+            Alert::ReadyIdle,
+            days,
+            format!("staff alerted: ready for {days} business day(s) and not submitted"),
+        ),
+        Reminder::FocPassed { days } => staff(
+            Alert::FocPassed,
+            days,
+            format!("staff alerted: the FOC date passed {days} business day(s) ago with no completion"),
+        ),
         Reminder::ContractEnding { days } => staff(
             Alert::ContractEnding,
             days,

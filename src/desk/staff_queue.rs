@@ -41,7 +41,8 @@ impl Desk {
             let now = self.clock.now();
             let order = self.order(&reference).await?;
             let mail = self.mail_facts(&order, now).await?;
-            let letter = Letter::read(&item.raw);
+            let mut letter = Letter::read(&item.raw);
+            letter.parsed.invoice = letter.parsed.invoice.take().map(|b| self.stamped(b));
             let event = vouched_event(&letter, &order, id, now);
             let mut applied = crate::domain::lifecycle::apply(&order, event, now)?;
             applied.text = format!("{} (e-mail from {}, inbox #{id})", applied.text, item.sender);

@@ -16,6 +16,22 @@ pub struct Bill {
     pub invoice_date: Option<NaiveDate>,
     #[serde(default)]
     pub numbers: Vec<PhoneNumber>,
+    /// The oldest a bill may be when it arrives, in days (`desk.bill_max_age_days`):
+    /// set by the desk as it takes the bill, never by the parser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<u32>,
+}
+
+/// How old a bill may be, by default, to show the account as it is now.
+pub const BILL_MAX_AGE_DAYS: u32 = 60;
+
+impl Bill {
+    /// The bill is older than its limit on `received` (the day it came): a mismatch
+    /// that asks for the latest one. Gives the limit in days.
+    pub fn too_old_on(&self, received: NaiveDate) -> Option<u32> {
+        let (limit, dated) = (self.max_age_days?, self.invoice_date?);
+        ((received - dated).num_days() > i64::from(limit)).then_some(limit)
+    }
 }
 
 /// What the order says about the account at the losing carrier.
@@ -35,6 +51,8 @@ pub enum MismatchField {
     AccountName,
     ServiceAddress,
     Numbers,
+    /// The bill is older than `desk.bill_max_age_days`: the latest one is needed.
+    BillDate,
 }
 
 impl MismatchField {
@@ -45,6 +63,7 @@ impl MismatchField {
             Self::AccountName => "account name",
             Self::ServiceAddress => "service address",
             Self::Numbers => "numbers",
+            Self::BillDate => "bill date",
         }
     }
 }
@@ -260,6 +279,7 @@ mod tests {
             service_address: Some("2100 Ponce De Leon Boulevard, Coral Gables, Florida 33134-4321".into()),
             invoice_date: None,
             numbers: vec!["+13055550100".parse().unwrap(), "+13055550101".parse().unwrap()],
+            max_age_days: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! What stands between an order and its next step, and who must act: computed from the
 //! order as it is, never stored.
 
+use super::bill::MismatchField;
 use super::order::{Blocker, NumberStatus, Order, OrderState, Party};
 
 impl Order {
@@ -98,13 +99,25 @@ impl Order {
         if self.loa_signed_at.is_none() {
             add(Party::Customer, "sign the e-LOA".to_string());
         }
-        if self.bill.is_none() {
-            add(
+        match (&self.bill, self.bill_too_old()) {
+            (None, _) => add(
                 Party::Customer,
                 "send the latest bill from the losing carrier".to_string(),
-            );
+            ),
+            (Some(bill), Some(days)) => add(
+                Party::Customer,
+                format!(
+                    "send the latest bill from the losing carrier: the one sent is dated {}, more than {days} days old",
+                    bill.invoice_date.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            ),
+            _ => {}
         }
-        for m in self.mismatches() {
+        for m in self
+            .mismatches()
+            .into_iter()
+            .filter(|m| m.field != MismatchField::BillDate)
+        {
             add(
                 Party::Staff,
                 format!(
@@ -115,8 +128,21 @@ impl Order {
                 ),
             );
         }
-        for (key, what) in self.missing_details() {
-            add(Party::Staff, format!("the {what} is missing: set {r} {key} ..."));
+        // The request left out this carrier's account: the customer gives it (staff
+        // record it with `set`).
+        let missing = self.missing_details();
+        if !missing.is_empty() {
+            let what: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
+            let keys: Vec<&str> = missing.iter().map(|(key, _)| *key).collect();
+            add(
+                Party::Customer,
+                format!(
+                    "send the {} of the {} account (staff: set {r} {} ...)",
+                    what.join(", "),
+                    self.carrier,
+                    keys.join("/")
+                ),
+            );
         }
         if self.state == OrderState::Ready {
             add(Party::Staff, format!("submit it to {}: submit {r}", self.carrier));

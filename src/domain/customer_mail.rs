@@ -24,6 +24,8 @@ pub enum CustomerMail {
     PortCompleted,
     /// Some numbers moved; the others stay with the old carrier (keep that service).
     PortPartlyCompleted,
+    /// The port is cancelled: the numbers stay with the old carrier.
+    PortCancelled,
     /// A "completed" e-mail went out in error: keep the old service.
     CompletionWithdrawn,
     StatusReply,
@@ -40,6 +42,7 @@ impl CustomerMail {
             CustomerMail::FocConfirmed => "foc_confirmed",
             CustomerMail::PortCompleted => "port_completed",
             CustomerMail::PortPartlyCompleted => "port_partly_completed",
+            CustomerMail::PortCancelled => "port_cancelled",
             CustomerMail::CompletionWithdrawn => "completion_withdrawn",
             CustomerMail::StatusReply => "status_reply",
         }
@@ -61,6 +64,53 @@ impl CustomerMail {
     }
 }
 
+/// The e-mails that tell the customer where the order stands: each says something
+/// true only in some states, and a newer one of the same kind replaces an older one
+/// still waiting to leave.
+const ABOUT_THE_STATE: &[&str] = &[
+    "loa_reminder",
+    "bill_reminder",
+    "rejection_notice",
+    "correction_reminder",
+    "routing_request",
+    "foc_confirmed",
+    "port_partly_completed",
+    "port_completed",
+    "completion_withdrawn",
+    "port_cancelled",
+];
+
+/// Whether an e-mail written with `template` still says something true of `order`.
+pub fn still_fits(template: &str, order: &Order) -> bool {
+    use OrderState as S;
+    let gathering = matches!(order.state, S::AwaitingDocuments | S::Ready);
+    match template {
+        "loa_reminder" => gathering && order.loa_signed_at.is_none(),
+        "bill_reminder" => gathering && !order.has_current_bill(),
+        "rejection_notice" | "correction_reminder" => order.state == S::Rejected,
+        "routing_request" => order.state == S::FocConfirmed && !order.routing_confirmed(),
+        "foc_confirmed" => order.state == S::FocConfirmed,
+        "port_partly_completed" => order.state == S::FocConfirmed && !order.left_behind().is_empty(),
+        "port_completed" => order.state == S::Completed,
+        "completion_withdrawn" => order.state != S::Completed,
+        "port_cancelled" => order.state == S::Cancelled,
+        _ => true,
+    }
+}
+
+/// The templates whose e-mails still waiting to leave a change withdraws: those that
+/// fitted the order before it and no longer do, and those the change writes again.
+pub fn withdrawn_by(before: &Order, after: &Order, queued: &[String]) -> Vec<String> {
+    ABOUT_THE_STATE
+        .iter()
+        .filter(|t| {
+            let stale = still_fits(t, before) && !still_fits(t, after);
+            stale || queued.iter().any(|q| q == *t)
+        })
+        .map(|t| t.to_string())
+        .collect()
+}
+
 /// Who gets a mail and which message it answers.
 #[derive(Debug, Clone, Default)]
 pub struct Addressing {
@@ -78,7 +128,8 @@ pub fn for_notice(notice: Notice) -> Option<CustomerMail> {
         Notice::Completed => Some(CustomerMail::PortCompleted),
         Notice::PartlyCompleted => Some(CustomerMail::PortPartlyCompleted),
         Notice::CompletionWithdrawn => Some(CustomerMail::CompletionWithdrawn),
-        Notice::BillMismatch | Notice::Cancelled | Notice::Reopened => None,
+        Notice::Cancelled => Some(CustomerMail::PortCancelled),
+        Notice::BillMismatch | Notice::Reopened => None,
     }
 }
 
@@ -91,7 +142,7 @@ pub fn asked_for(order: &Order) -> Vec<(CustomerMail, &'static str)> {
             if order.loa_signed_at.is_none() {
                 mails.push((CustomerMail::LoaReminder { n: 0, of: 3 }, "LOA reminder"));
             }
-            if order.bill.is_none() {
+            if !order.has_current_bill() {
                 mails.push((CustomerMail::BillReminder { n: 0, of: 3 }, "bill reminder"));
             }
             mails

@@ -4,17 +4,40 @@
 use super::order::Order;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-/// An iCalendar file for `order`'s port day; `uid` stays the same for the same FOC
-/// date, so a calendar updates rather than duplicates.
-pub fn port_day(order: &Order, foc: NaiveDate, uid_domain: &str, organizer: &str, now: DateTime<Utc>) -> String {
+/// What the invitation does to the customer's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invitation {
+    /// Puts the port day in (or moves it, when the order had one).
+    PortDay,
+    /// Takes it out: the port is cancelled.
+    Cancelled,
+}
+
+/// An iCalendar file for `order`'s port day. One UID per order and a `SEQUENCE` that
+/// rises with every change of the order, so a moved date updates the event the
+/// customer has, and a cancellation removes it.
+pub fn port_day(
+    order: &Order,
+    foc: NaiveDate,
+    invitation: Invitation,
+    uid_domain: &str,
+    organizer: &str,
+    now: DateTime<Utc>,
+) -> String {
     let numbers: Vec<String> = order.numbers.iter().map(|n| n.number.pretty()).collect();
+    let (method, status) = match invitation {
+        Invitation::PortDay => ("PUBLISH", "CONFIRMED"),
+        Invitation::Cancelled => ("CANCEL", "CANCELLED"),
+    };
     let lines = [
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
         "PRODID:-//portbot//port day//EN".to_string(),
-        "METHOD:PUBLISH".to_string(),
+        format!("METHOD:{method}"),
         "BEGIN:VEVENT".to_string(),
-        format!("UID:{}-{}@{uid_domain}", order.reference, foc.format("%Y%m%d")),
+        format!("UID:{}@{uid_domain}", order.reference),
+        format!("SEQUENCE:{}", order.version),
+        format!("STATUS:{status}"),
         format!("DTSTAMP:{}", now.format("%Y%m%dT%H%M%SZ")),
         format!("DTSTART;VALUE=DATE:{}", foc.format("%Y%m%d")),
         format!("DTEND;VALUE=DATE:{}", (foc + Duration::days(1)).format("%Y%m%d")),
@@ -90,15 +113,56 @@ mod tests {
         let ics = port_day(
             &order,
             "2026-12-08".parse().unwrap(),
+            Invitation::PortDay,
             "voip.example",
             "porting@voip.example",
             "2026-11-30T14:00:00Z".parse().unwrap(),
         );
         assert!(ics.contains("DTSTART;VALUE=DATE:20261208\r\n"));
         assert!(ics.contains("DTEND;VALUE=DATE:20261209\r\n"));
-        assert!(ics.contains("UID:PORT-1042-20261208@voip.example\r\n"));
+        assert!(ics.contains("UID:PORT-1042@voip.example\r\n"));
+        assert!(ics.contains("METHOD:PUBLISH\r\n") && ics.contains("SEQUENCE:0\r\n"));
         assert!(ics.lines().all(|l| l.len() <= 76), "{ics}");
         assert!(ics.contains("\r\n "), "the long description is folded");
         assert!(ics.contains("from Comcast Business"));
+    }
+
+    #[test]
+    fn a_moved_or_cancelled_port_day_keeps_its_uid_and_raises_its_sequence() {
+        let mut order = crate::domain::testing::order(1042, "305-555-0100", "ops@acme.example");
+        let at = "2026-11-30T14:00:00Z".parse().unwrap();
+        let first = port_day(
+            &order,
+            "2026-12-08".parse().unwrap(),
+            Invitation::PortDay,
+            "v.example",
+            "p@v.example",
+            at,
+        );
+        order.version = 3;
+        let moved = port_day(
+            &order,
+            "2026-12-10".parse().unwrap(),
+            Invitation::PortDay,
+            "v.example",
+            "p@v.example",
+            at,
+        );
+        order.version = 4;
+        let off = port_day(
+            &order,
+            "2026-12-10".parse().unwrap(),
+            Invitation::Cancelled,
+            "v.example",
+            "p@v.example",
+            at,
+        );
+        for ics in [&first, &moved, &off] {
+            assert!(ics.contains("UID:PORT-1042@v.example\r\n"), "{ics}");
+        }
+        assert!(moved.contains("SEQUENCE:3\r\n") && moved.contains("DTSTART;VALUE=DATE:20261210"));
+        assert!(
+            off.contains("METHOD:CANCEL\r\n") && off.contains("STATUS:CANCELLED\r\n") && off.contains("SEQUENCE:4")
+        );
     }
 }

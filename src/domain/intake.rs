@@ -1,11 +1,11 @@
 //! A port request from the billing portal (the LOA form), read into domain values once,
 //! with every problem listed, and split into one order per losing carrier and kind
-//! (toll-free numbers never share an order with local ones). Pure.
+//! (toll-free numbers never share an order with local ones), each with its own
+//! carrier's account. Pure.
 
-use super::bill::AccountDetails;
 use super::customer::{check_account, Customer};
 use super::email::EmailAddress;
-use super::order::{OrderKind, Pin};
+use super::order::OrderKind;
 use super::phone::{parse_number_list, PhoneNumber};
 use super::request::PortRequest;
 use super::route::NumberType;
@@ -30,6 +30,9 @@ pub struct IntakeForm {
     pub authorized_name: Option<String>,
     pub contract_end: Option<String>,
     pub temporary_numbers: Option<serde_json::Value>,
+    /// One entry per losing carrier; the flat account fields above are the form's
+    /// `carrier`'s when it has no entry here.
+    pub accounts: Option<Vec<AccountForm>>,
 }
 
 /// A number, or a number with the carrier it leaves (a form listing several carriers).
@@ -107,10 +110,21 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
     };
     let required = required(form, &mut problems);
     let extras = extras(form, &mut problems);
-    let lines = match numbers_by_carrier(form, required.carrier.as_deref(), &mut problems) {
+    let accounts = accounts_of(form, required.carrier.as_deref(), &mut problems);
+    // A form listing one account may leave the carrier out: it is that account's.
+    let carrier = required
+        .carrier
+        .clone()
+        .or_else(|| (accounts.len() == 1).then(|| accounts[0].carrier.clone()));
+    let lines = match numbers_by_carrier(form, carrier.as_deref(), &mut problems) {
         Some(lines) => lines,
         None => return Err(problems),
     };
+    for a in &accounts {
+        if !lines.iter().any(|(c, _)| same_carrier(c, &a.carrier)) {
+            problems.push(format!("accounts: no number in the request leaves {}", a.carrier));
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -121,23 +135,22 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
     let groups = by_carrier_and_kind(lines);
     let orders = groups
         .into_iter()
-        .map(|((carrier, kind), numbers)| PortRequest {
-            customer: account.clone(),
-            carrier,
-            numbers,
-            number_type,
-            kind: Some(kind),
-            contacts: contacts.clone(),
-            account: AccountDetails {
-                account_number: required.account_number.clone(),
-                btn: extras.btn,
-                account_name: required.account_name.clone(),
-                service_address: required.service_address.clone(),
-            },
-            pin: extras.pin.clone(),
-            authorized_name: required.authorized_name.clone(),
-            contract_end: extras.contract_end,
-            time_zone: customer.time_zone,
+        .map(|((carrier, kind), numbers)| {
+            // A carrier the form gives no account for opens without one: the customer is asked.
+            let given = account_for(&accounts, &carrier).cloned().unwrap_or_default();
+            PortRequest {
+                customer: account.clone(),
+                carrier,
+                numbers,
+                number_type,
+                kind: Some(kind),
+                contacts: contacts.clone(),
+                account: given.details,
+                pin: given.pin,
+                authorized_name: required.authorized_name.clone(),
+                contract_end: extras.contract_end,
+                time_zone: customer.time_zone,
+            }
         })
         .collect();
     Ok(Intake {
@@ -153,9 +166,6 @@ pub fn read(form: &IntakeForm, customer: &Customer) -> Result<Intake, Vec<String
 struct Required {
     submitted_by: Option<EmailAddress>,
     carrier: Option<String>,
-    account_number: Option<String>,
-    account_name: Option<String>,
-    service_address: Option<String>,
     authorized_name: Option<String>,
 }
 
@@ -170,10 +180,23 @@ fn required(form: &IntakeForm, problems: &mut Vec<String>) -> Required {
         }
     };
     let submitted_by = need(&form.submitted_by, "submitted_by");
-    let carrier = need(&form.carrier, "carrier");
-    let account_number = need(&form.account_number, "account_number");
-    let account_name = need(&form.account_name, "account_name");
-    let service_address = need(&form.service_address, "service_address");
+    // With an `accounts` list, each carrier's details are there and the form's own
+    // carrier may be left out; without one, the flat fields are the one carrier's.
+    let carrier = match &form.accounts {
+        Some(_) => form
+            .carrier
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+        None => {
+            let carrier = need(&form.carrier, "carrier");
+            need(&form.account_number, "account_number");
+            need(&form.account_name, "account_name");
+            need(&form.service_address, "service_address");
+            carrier
+        }
+    };
     let authorized_name = need(&form.authorized_name, "authorized_name");
     let submitted_by = submitted_by.and_then(|s| {
         s.parse::<EmailAddress>()
@@ -183,11 +206,28 @@ fn required(form: &IntakeForm, problems: &mut Vec<String>) -> Required {
     Required {
         submitted_by,
         carrier,
-        account_number,
-        account_name,
-        service_address,
         authorized_name,
     }
+}
+
+/// The accounts the form lists, and the flat fields as the form's carrier's account
+/// when the list has none for it.
+fn accounts_of(form: &IntakeForm, carrier: Option<&str>, problems: &mut Vec<String>) -> Vec<CarrierAccount> {
+    let mut accounts = read_accounts(form.accounts.as_deref().unwrap_or_default(), problems);
+    if let Some(carrier) = carrier {
+        if account_for(&accounts, carrier).is_none() {
+            let flat = AccountForm {
+                carrier: Some(carrier.to_string()),
+                account_number: form.account_number.clone(),
+                pin: form.pin.clone(),
+                btn: form.btn.clone(),
+                account_name: form.account_name.clone(),
+                service_address: form.service_address.clone(),
+            };
+            accounts.push(flat_account(carrier, &flat, problems));
+        }
+    }
+    accounts
 }
 
 /// Whoever submitted the request, then the account's contacts.
@@ -204,8 +244,6 @@ fn contacts_of(submitted_by: &EmailAddress, customer: &Customer) -> Vec<EmailAdd
 /// The fields a form may leave out, read; each problem is listed.
 struct Extras {
     number_type: Option<NumberType>,
-    btn: Option<PhoneNumber>,
-    pin: Option<Pin>,
     contract_end: Option<NaiveDate>,
     wants_temporary_numbers: bool,
 }
@@ -218,16 +256,6 @@ fn extras(form: &IntakeForm, problems: &mut Vec<String>) -> Extras {
             .map_err(|e| problems.push(format!("number_type: {e}")))
             .ok(),
     };
-    let btn = form.btn.as_deref().filter(|b| !b.trim().is_empty()).and_then(|b| {
-        b.parse::<PhoneNumber>()
-            .map_err(|e| problems.push(format!("btn: {e}")))
-            .ok()
-    });
-    let pin = form
-        .pin
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .and_then(|p| Pin::new(p).map_err(|e| problems.push(format!("pin: {e}"))).ok());
     let contract_end = form
         .contract_end
         .as_deref()
@@ -247,8 +275,6 @@ fn extras(form: &IntakeForm, problems: &mut Vec<String>) -> Extras {
     };
     Extras {
         number_type,
-        btn,
-        pin,
         contract_end,
         wants_temporary_numbers,
     }
@@ -272,6 +298,12 @@ fn numbers_by_carrier(
                     NumberEntry::WithCarrier { number, carrier } => (number.as_str(), carrier.as_deref()),
                 };
                 let Some(carrier) = own_carrier.map(str::to_string).or_else(|| carrier.map(str::to_string)) else {
+                    // Without an `accounts` list the missing carrier is already reported.
+                    if form.accounts.is_some() {
+                        problems.push(format!(
+                            "numbers: {text} names no carrier: give it one, or the form's `carrier`"
+                        ));
+                    }
                     continue;
                 };
                 match parse_number_list(text) {
@@ -316,6 +348,11 @@ fn by_carrier_and_kind(lines: Vec<(String, PhoneNumber)>) -> Vec<((String, Order
     }
     groups
 }
+
+#[path = "intake_accounts.rs"]
+mod accounts;
+pub use accounts::{account_for, same_carrier, AccountForm, CarrierAccount};
+use accounts::{flat_account, read_accounts};
 
 #[cfg(test)]
 #[path = "intake_tests.rs"]

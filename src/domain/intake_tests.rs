@@ -86,3 +86,42 @@ fn ids_come_first_and_say_what_is_missing() {
         ("PR-58213".to_string(), "ACME-001".to_string())
     );
 }
+
+#[test]
+fn each_carrier_keeps_its_own_account_and_one_left_out_opens_without_one() {
+    let json = r#"{"request_id": "PR-2", "customer": "ACME-001", "submitted_by": "maria@acme.example",
+        "authorized_name": "Maria Lopez",
+        "numbers": [{"number": "305-555-0100", "carrier": "Comcast Business"},
+                    {"number": "305-555-0300", "carrier": "at&t"}, {"number": "1-800-555-0199", "carrier": "Verizon"}],
+        "accounts": [{"carrier": "AT&T", "account_number": "99-1234", "pin": "8642", "btn": "305-555-0300"},
+                     {"carrier": "Comcast Business", "account_number": "8774", "pin": "1234"}]}"#;
+    let intake = read(&form(json), &acme()).unwrap();
+    let accounts: Vec<Option<&str>> = intake
+        .orders
+        .iter()
+        .map(|o| o.account.account_number.as_deref())
+        .collect();
+    assert_eq!(accounts, [Some("8774"), Some("99-1234"), None]);
+    assert_eq!(intake.orders[1].pin.as_ref().unwrap().expose(), "8642");
+    assert!(
+        intake.orders[2].pin.is_none(),
+        "Verizon's order does not borrow another PIN"
+    );
+}
+
+#[test]
+fn an_accounts_list_says_what_does_not_add_up() {
+    let json = r#"{"request_id": "PR-3", "customer": "ACME-001", "submitted_by": "maria@acme.example",
+        "authorized_name": "Maria Lopez", "numbers": ["305-555-0100", {"number": "305-555-0300", "carrier": "AT&T"}],
+        "accounts": [{"carrier": "AT&T", "pin": "86 42"}, {"carrier": "at&t"}, {"carrier": "Spectrum"}, {}]}"#;
+    let text = read(&form(json), &acme()).unwrap_err().join("\n");
+    for expected in [
+        "AT&T: pin:",
+        "at&t is listed twice",
+        "no number in the request leaves Spectrum",
+        "accounts[3]: name its carrier",
+        "numbers: 305-555-0100 names no carrier",
+    ] {
+        assert!(text.contains(expected), "{expected} not in:\n{text}");
+    }
+}

@@ -113,6 +113,8 @@ pub enum OutboxStatus {
     Pending,
     Sent,
     Failed,
+    /// Taken back before it left: the order changed and the e-mail no longer fit it.
+    Withdrawn,
 }
 
 impl OutboxStatus {
@@ -121,6 +123,7 @@ impl OutboxStatus {
             OutboxStatus::Pending => "pending",
             OutboxStatus::Sent => "sent",
             OutboxStatus::Failed => "failed",
+            OutboxStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -129,6 +132,7 @@ impl OutboxStatus {
             "pending" => Some(OutboxStatus::Pending),
             "sent" => Some(OutboxStatus::Sent),
             "failed" => Some(OutboxStatus::Failed),
+            "withdrawn" => Some(OutboxStatus::Withdrawn),
             _ => None,
         }
     }

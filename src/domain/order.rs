@@ -2,7 +2,7 @@
 //! what the desk knows about it. The facts that follow from it (mismatches, routing
 //! confirmed, the fee, what blocks it) are computed, never stored.
 
-use super::bill::{check_against_bill, AccountDetails, Bill, Mismatch};
+use super::bill::{check_against_bill, AccountDetails, Bill, Mismatch, MismatchField};
 use super::email::EmailAddress;
 use super::order_ref::OrderRef;
 use super::phone::PhoneNumber;
@@ -220,10 +220,27 @@ impl Order {
     }
 
     pub fn mismatches(&self) -> Vec<Mismatch> {
-        match &self.bill {
-            Some(bill) => check_against_bill(&self.account, &self.phone_numbers(), bill),
-            None => Vec::new(),
+        let Some(bill) = &self.bill else { return Vec::new() };
+        let mut found = check_against_bill(&self.account, &self.phone_numbers(), bill);
+        if let (Some(days), Some(dated)) = (self.bill_too_old(), bill.invoice_date) {
+            found.push(Mismatch {
+                field: MismatchField::BillDate,
+                order: format!("a bill from the last {days} days"),
+                invoice: dated.to_string(),
+            });
         }
+        found
+    }
+
+    /// The bill in hand is older than its limit was when it came: days of the limit.
+    pub fn bill_too_old(&self) -> Option<u32> {
+        let received = self.bill_received_at?.with_timezone(&self.time_zone).date_naive();
+        self.bill.as_ref()?.too_old_on(received)
+    }
+
+    /// A bill in hand that is recent enough to check the order against.
+    pub fn has_current_bill(&self) -> bool {
+        self.bill.is_some() && self.bill_too_old().is_none()
     }
 
     /// Every number that will port has a confirmed place to ring.

@@ -25,6 +25,8 @@ pub struct Cadence {
     /// Business days after submission with no word from the carrier, then every `carrier_silent_every`.
     pub carrier_silent_after: i32,
     pub carrier_silent_every: i32,
+    /// Business days an order may sit `ready` without being submitted before staff hear.
+    pub ready_alert_days: i32,
     /// Calendar days before the contract ends.
     pub contract_days: Vec<i64>,
     /// Customer e-mails go out between these local times on business days.
@@ -45,6 +47,7 @@ impl Default for Cadence {
             routing_alert_days_before: vec![1, 0],
             carrier_silent_after: 5,
             carrier_silent_every: 2,
+            ready_alert_days: 2,
             contract_days: vec![30, 7],
             window_opens: NaiveTime::from_hms_opt(8, 0, 0).expect("08:00"),
             window_closes: NaiveTime::from_hms_opt(18, 0, 0).expect("18:00"),
@@ -74,6 +77,10 @@ pub enum Reminder {
     CarrierSilent { days: i64 },
     /// To staff: the contract with the losing carrier ends in `days` days.
     ContractEnding { days: i64 },
+    /// To staff: ready for `days` business days and still not submitted.
+    ReadyIdle { days: i64 },
+    /// To staff: the FOC date passed `days` business days ago with no completion.
+    FocPassed { days: i64 },
 }
 
 impl Reminder {
@@ -103,6 +110,7 @@ pub fn due(order: &Order, today: NaiveDate, time: NaiveTime, cadence: &Cadence) 
     due.extend(correction(order, today, cadence));
     due.extend(routing(order, when, cadence));
     due.extend(carrier_silent(order, today, cadence));
+    due.extend(stuck(order, today, cadence));
     due.extend(contract_ending(order, today, cadence));
     // The customer is written to in the sending window only; staff are told at once.
     due.retain(|d| in_window || !d.reminder.to_customer());
@@ -133,10 +141,10 @@ fn documents(order: &Order, today: NaiveDate, cadence: &Cadence) -> Vec<Due> {
     if let (None, Some((n, d))) = (order.loa_signed_at, series) {
         out.push(due_as(Reminder::Loa { n, of }, format!("{r}:loa:{opened}:{d}")));
     }
-    if let (None, Some((n, d))) = (&order.bill, series) {
+    if let (false, Some((n, d))) = (order.has_current_bill(), series) {
         out.push(due_as(Reminder::Bill { n, of }, format!("{r}:bill:{opened}:{d}")));
     }
-    let missing = order.loa_signed_at.is_none() || order.bill.is_none();
+    let missing = order.loa_signed_at.is_none() || !order.has_current_bill();
     if missing && add_business_days(opened, cadence.documents_alert_day) <= today {
         out.push(due_as(
             Reminder::DocumentsOverdue,
@@ -213,9 +221,47 @@ fn carrier_silent(order: &Order, today: NaiveDate, cadence: &Cadence) -> Option<
     Some(due_as(Reminder::CarrierSilent { days }, key))
 }
 
-/// The customer's contract with the losing carrier ends soon: urgent, staff told.
+/// An order nobody moves: ready and not submitted, or past its FOC date with no
+/// completion. Staff hear once; the digest lists it every morning.
+fn stuck(order: &Order, today: NaiveDate, cadence: &Cadence) -> Option<Due> {
+    let r = &order.reference;
+    match (order.state, order.foc_date) {
+        (OrderState::FocConfirmed, Some(foc)) if foc < today => {
+            let days = business_days_between(foc, today).max(1);
+            Some(due_as(Reminder::FocPassed { days }, format!("{r}:foc-passed:{foc}")))
+        }
+        (OrderState::Ready, _) => {
+            let since = ready_since(order)?;
+            let days = business_days_between(since, today);
+            (days >= i64::from(cadence.ready_alert_days))
+                .then(|| due_as(Reminder::ReadyIdle { days }, format!("{r}:ready-idle:{since}")))
+        }
+        _ => None,
+    }
+}
+
+/// The day an order became ready to submit: its last document, or the fix of its
+/// last rejection (the latest of the days the order records).
+pub fn ready_since(order: &Order) -> Option<NaiveDate> {
+    let latest = [
+        order.loa_signed_at,
+        order.bill_received_at,
+        order.rejection.as_ref().and_then(|j| j.at),
+    ]
+    .into_iter()
+    .flatten()
+    .max()?;
+    Some(latest.with_timezone(&order.time_zone).date_naive())
+}
+
+/// The customer's contract with the losing carrier ends before the port (or with no
+/// port date yet): urgent, staff told. A contract that ends after the FOC date is no
+/// worry: the numbers have moved by then.
 fn contract_ending(order: &Order, today: NaiveDate, cadence: &Cadence) -> Option<Due> {
     let end = order.contract_end?;
+    if order.foc_date.is_some_and(|foc| foc < end) {
+        return None;
+    }
     let left = (end - today).num_days();
     let mut marks = cadence.contract_days.clone();
     marks.sort_unstable();

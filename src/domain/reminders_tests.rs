@@ -125,3 +125,55 @@ fn a_contract_ending_is_flagged_at_thirty_days_and_again_at_seven() {
     assert_eq!(keys("2026-12-01"), ["PORT-1001:contract:2026-12-31:30"]);
     assert_eq!(keys("2026-12-24"), ["PORT-1001:contract:2026-12-31:7"]);
 }
+
+fn stuck_alerts(o: &Order, date: &str) -> Vec<Due> {
+    due(o, day(date), at(10), &Cadence::default())
+        .into_iter()
+        .filter(|d| matches!(d.reminder, Reminder::FocPassed { .. } | Reminder::ReadyIdle { .. }))
+        .collect()
+}
+
+#[test]
+fn an_foc_date_passed_without_a_completion_alerts_staff_once_per_date() {
+    let mut o = order();
+    o.state = OrderState::FocConfirmed;
+    o.foc_date = Some(day("2026-12-03"));
+    assert!(stuck_alerts(&o, "2026-12-03").is_empty(), "port day itself is not late");
+    let late = stuck_alerts(&o, "2026-12-04");
+    assert_eq!(late[0].reminder, Reminder::FocPassed { days: 1 });
+    assert_eq!(late[0].key, "PORT-1001:foc-passed:2026-12-03");
+    assert_eq!(
+        stuck_alerts(&o, "2026-12-08")[0].key,
+        late[0].key,
+        "one alert, not one a day"
+    );
+}
+
+#[test]
+fn an_order_ready_two_business_days_and_not_submitted_alerts_staff() {
+    let mut o = order();
+    o.state = OrderState::Ready;
+    o.loa_signed_at = Some("2026-11-23T16:00:00Z".parse().unwrap());
+    o.bill_received_at = Some("2026-11-24T16:00:00Z".parse().unwrap());
+    assert!(stuck_alerts(&o, "2026-11-25").is_empty());
+    // Thanksgiving does not count: Wednesday and Friday are the two days.
+    assert!(stuck_alerts(&o, "2026-11-26").is_empty());
+    let idle = stuck_alerts(&o, "2026-11-27");
+    assert_eq!(idle[0].reminder, Reminder::ReadyIdle { days: 2 });
+}
+
+#[test]
+fn a_contract_ending_after_the_foc_date_is_no_alarm() {
+    let mut o = order();
+    o.contract_end = Some(day("2026-12-31"));
+    o.state = OrderState::FocConfirmed;
+    o.foc_date = Some(day("2026-12-08"));
+    let contract = |o: &Order| {
+        due(o, day("2026-12-02"), at(10), &Cadence::default())
+            .into_iter()
+            .any(|d| matches!(d.reminder, Reminder::ContractEnding { .. }))
+    };
+    assert!(!contract(&o), "the numbers move before the contract ends");
+    o.foc_date = Some(day("2027-01-05"));
+    assert!(contract(&o), "the contract ends first: urgent");
+}

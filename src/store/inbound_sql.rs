@@ -42,6 +42,7 @@ macro_rules! impl_inbound_sql {
                     handoff,
                     documents,
                     posts,
+                    also,
                 } = record;
                 let key = &message.key;
                 let order_id = change
@@ -70,6 +71,10 @@ macro_rules! impl_inbound_sql {
                 if let Some(change) = &change {
                     let id = Self::update_in(&mut tx, change).await?;
                     Self::insert_documents(&mut tx, id, &documents, &key.message_id, message.received_at).await?;
+                }
+                for (change, files) in &also {
+                    let id = Self::update_in(&mut tx, change).await?;
+                    Self::insert_documents(&mut tx, id, files, &key.message_id, message.received_at).await?;
                 }
                 let handoff_order = handoff
                     .as_ref()

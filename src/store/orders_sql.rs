@@ -126,6 +126,9 @@ macro_rules! impl_orders_sql {
                     q.push(" AND (o.foc_date = ").push_bind(one);
                     q.push(" OR o.foc_date = ").push_bind(other).push(")");
                 }
+                if let Some(before) = filter.foc_before {
+                    q.push(" AND o.foc_date < ").push_bind(before);
+                }
                 q.push(" ORDER BY o.id DESC LIMIT ").push_bind(filter.limit);
                 let rows: Vec<crate::store::rows::OrderRow> = q.build_query_as().fetch_all(&self.pool).await?;
                 self.hydrate(rows).await

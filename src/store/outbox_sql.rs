@@ -7,6 +7,31 @@ macro_rules! impl_outbox_sql {
         impl $store {
 
             /// Queues messages to send, in the caller's transaction.
+            /// Withdraws the order's e-mails of these templates that have not left yet
+            /// (a short, fixed list of templates: never more binds than the templates).
+            async fn withdraw_mail(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                order_id: i64,
+                templates: &[String],
+            ) -> Result<(), crate::store::StoreError> {
+                if templates.is_empty() {
+                    return Ok(());
+                }
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "UPDATE outbox SET status = 'withdrawn', last_error = 'withdrawn: the order changed before it \
+                     was sent' WHERE order_id = ",
+                );
+                q.push_bind(order_id);
+                q.push(" AND status = 'pending' AND channel = 'email' AND template IN (");
+                let mut sep = q.separated(", ");
+                for t in templates {
+                    sep.push_bind(t.clone());
+                }
+                q.push(")");
+                q.build().execute(&mut **tx).await?;
+                Ok(())
+            }
+
             async fn queue(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 drafts: &[crate::domain::OutboxDraft],

@@ -70,7 +70,8 @@ macro_rules! impl_store {
                 Self::queue(tx, &change.outbox, Some(id), change.entry.at).await
             }
 
-            /// The files a change brings and, when they changed, the numbers and contacts.
+            /// The files a change brings, the numbers and contacts when they changed, and
+            /// the e-mails waiting to leave that it withdraws.
             async fn write_files_and_lines(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 change: &crate::store::OrderChange,
@@ -83,7 +84,7 @@ macro_rules! impl_store {
                     Self::write_numbers(tx, &change.order, id).await?;
                     Self::write_contacts(tx, &change.order, id).await?;
                 }
-                Ok(())
+                Self::withdraw_mail(tx, id, &change.withdraw).await
             }
 
             /// The change's once-key (refused if already taken) and its timeline entry.

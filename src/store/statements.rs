@@ -75,11 +75,11 @@ pub const DUE_OUTBOX: &str = "SELECT id FROM outbox WHERE channel = $3 AND statu
 
 pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, subject, body, status, attempts, \
     last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at \
-    FROM outbox WHERE ($1 OR status <> 'sent') ORDER BY id";
+    FROM outbox WHERE ($1 OR status NOT IN ('sent', 'withdrawn')) ORDER BY id";
 
-/// E-mails to one recipient ($1) queued since $2: the daily limit's count.
-pub const EMAILS_TO_SINCE: &str =
-    "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' AND created_at >= $2";
+/// E-mails to one recipient ($1) queued since $2 and not withdrawn: the daily limit's count.
+pub const EMAILS_TO_SINCE: &str = "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' \
+    AND created_at >= $2 AND status <> 'withdrawn'";
 
 /// A page of the tick's queue taken: open orders whose attention time has come ($1),
 /// earliest first, at most $3, held until $2; `orders_by_attention` serves it. SQLite

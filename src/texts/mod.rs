@@ -57,6 +57,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         "chat/contract_ending",
         include_str!("../../prompts/chat/contract_ending.md"),
     ),
+    ("chat/ready_idle", include_str!("../../prompts/chat/ready_idle.md")),
+    ("chat/foc_passed", include_str!("../../prompts/chat/foc_passed.md")),
     (
         "chat/scheduler_down",
         include_str!("../../prompts/chat/scheduler_down.md"),
@@ -96,6 +98,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "email/en/port_partly_completed",
         include_str!("../../prompts/email/en/port_partly_completed.md"),
+    ),
+    (
+        "email/en/port_cancelled",
+        include_str!("../../prompts/email/en/port_cancelled.md"),
     ),
     (
         "email/en/completion_withdrawn",
@@ -145,6 +151,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "email/es/port_partly_completed",
         include_str!("../../prompts/email/es/port_partly_completed.md"),
+    ),
+    (
+        "email/es/port_cancelled",
+        include_str!("../../prompts/email/es/port_cancelled.md"),
     ),
     (
         "email/es/completion_withdrawn",

@@ -16,6 +16,8 @@ pub enum Alert {
     RoutingUnconfirmed,
     CarrierSilent,
     ContractEnding,
+    ReadyIdle,
+    FocPassed,
 }
 
 /// A line of the daily digest.
@@ -64,6 +66,9 @@ pub struct AcknowledgedOrder {
     pub carrier: String,
     pub kind: &'static str,
     pub numbers: Vec<String>,
+    /// What the request left out of this carrier's account (`account`, `name`,
+    /// `address`): the customer is asked for it.
+    pub missing: Vec<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +154,8 @@ impl StaffPost {
                 Alert::RoutingUnconfirmed => "chat/routing_unconfirmed",
                 Alert::CarrierSilent => "chat/carrier_silent",
                 Alert::ContractEnding => "chat/contract_ending",
+                Alert::ReadyIdle => "chat/ready_idle",
+                Alert::FocPassed => "chat/foc_passed",
             },
             StaffPost::NeedsPerson { .. } => "chat/needs_person",
             StaffPost::EmailFailed { .. } => "chat/email_failed",

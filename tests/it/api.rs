@@ -85,7 +85,8 @@ fn example() -> Value {
         "contract_end": "2027-01-15", "temporary_numbers": true})
 }
 
-async fn onboarded_acme(t: &TestDesk) {
+/// Acme, onboarded, with Maria (Spanish) as its contact.
+pub async fn onboarded_acme(t: &TestDesk) {
     let desk = &t.app.desk;
     let add = CustomerChange::Add {
         company: "Acme Dental Group".into(),

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod story;
+mod accounts;
 mod api;
 mod authenticity;
 mod chaos;
@@ -21,6 +22,7 @@ mod mail_out;
 mod mailstack;
 mod parse;
 mod partial;
+mod port_day;
 mod posts;
 mod relay;
 mod reminders;

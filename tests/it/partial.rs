@@ -9,11 +9,13 @@ use portbot::domain::{Event, NumberStatus, OrderRef, OrderState, OutboxMessage, 
 
 /// Acme's order for 305-555-0100 thru 0102, documents in and submitted.
 async fn submitted(t: &TestDesk) -> OrderRef {
+    submitted_with(t, "305-555-0100 thru 0102").await
+}
+
+/// Acme's order for `numbers`, documents in and submitted.
+pub async fn submitted_with(t: &TestDesk, numbers: &str) -> OrderRef {
     let desk = &t.app.desk;
-    let order = desk
-        .open_order(acme_request("305-555-0100 thru 0102"), Source::Cli)
-        .await
-        .unwrap();
+    let order = desk.open_order(acme_request(numbers), Source::Cli).await.unwrap();
     let r = order.reference;
     let customer = Source::Email("ops@acme.example".into());
     desk.act(&r, Event::LoaSigned, customer.clone()).await.unwrap();
@@ -43,7 +45,7 @@ async fn first_says(t: &TestDesk, template: &str, words: &str) {
 }
 
 /// Staff run `command` in chat, and it works.
-async fn staff_do(t: &TestDesk, command: &str) {
+pub async fn staff_do(t: &TestDesk, command: &str) {
     let reply = t.staff_says(command).await;
     assert!(reply.ok, "{command}: {}", reply.text);
 }

@@ -98,6 +98,8 @@ fn posts() -> Vec<(&'static str, StaffPost)> {
         ),
         ("carrier_silent", alert(Alert::CarrierSilent, &submitted, 6)),
         ("contract_ending", alert(Alert::ContractEnding, &ending, 5)),
+        ("foc_passed", alert(Alert::FocPassed, &foc_confirmed(), 2)),
+        ("ready_idle", alert(Alert::ReadyIdle, &order(documents_in()), 3)),
         ("cancelled", notice(Notice::Cancelled, &opened)),
         ("reopened", notice(Notice::Reopened, &completed)),
         ("needs_person", StaffPost::needs_person(item())),

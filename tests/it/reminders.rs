@@ -19,6 +19,22 @@ async fn tick_through(t: &TestDesk, from: &str, until: &str) {
     }
 }
 
+/// Acme's order for 305-555-0100, opened Monday 23 November, submitted, FOC on `date`.
+async fn with_foc(t: &TestDesk, date: &str) -> portbot::domain::OrderRef {
+    t.at("2026-11-23T15:00:00Z");
+    let order = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let r = order.reference;
+    crate::story::submitted(&t.app.desk, &r).await;
+    let foc = Event::FocConfirmed(date.parse().unwrap());
+    t.app.desk.act(&r, foc, Source::Chat("dana".into())).await.unwrap();
+    r
+}
+
 fn local_day(m: &OutboxMessage) -> NaiveDate {
     m.created_at.with_timezone(&New_York).date_naive()
 }
@@ -117,17 +133,7 @@ on_both_backends!(ticking_twice_sends_nothing_twice_and_the_second_looks_at_noth
 
 async fn routing_requests_land_three_and_one_business_days_before_the_foc(backend: Backend) {
     let t = TestDesk::start(backend).await;
-    t.at("2026-11-23T15:00:00Z");
-    let order = t
-        .app
-        .desk
-        .open_order(acme_request("305-555-0100"), Source::Cli)
-        .await
-        .unwrap();
-    let r = &order.reference;
-    crate::story::submitted(&t.app.desk, r).await;
-    let foc = Event::FocConfirmed("2026-12-08".parse().unwrap());
-    t.app.desk.act(r, foc, Source::Chat("dana".into())).await.unwrap();
+    with_foc(&t, "2026-12-08").await;
     tick_through(&t, "2026-11-30T05:00:00Z", "2026-12-09T05:00:00Z").await;
     let outbox = t.app.desk.outbox(true).await.unwrap();
     assert_eq!(of(&outbox, "routing_request"), days(&["2026-12-03", "2026-12-07"]));
@@ -219,3 +225,24 @@ async fn a_foc_set_at_night_waits_for_the_morning(backend: Backend) {
 }
 
 on_both_backends!(a_foc_set_at_night_waits_for_the_morning);
+
+async fn an_foc_date_passed_without_a_completion_is_alerted_and_in_the_digest(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let r = &with_foc(&t, "2026-12-03").await;
+    // Port day comes and goes; the carrier never sends the completion.
+    tick_through(&t, "2026-12-03T05:00:00Z", "2026-12-08T05:00:00Z").await;
+    let outbox = t.app.desk.outbox(true).await.unwrap();
+    assert_eq!(of(&outbox, "chat/foc_passed"), days(&["2026-12-04"]), "staff hear once");
+    // Monday night: Friday and Monday have passed since port day.
+    let digest = t.app.desk.digest().await.unwrap();
+    assert!(
+        digest.body.contains(&format!(
+            "{r} (ACME-001: FOC date 2026-12-03 passed 2 business day(s) ago"
+        )),
+        "{}",
+        digest.body
+    );
+    t.finish().await;
+}
+
+on_both_backends!(an_foc_date_passed_without_a_completion_is_alerted_and_in_the_digest);

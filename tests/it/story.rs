@@ -57,6 +57,7 @@ pub fn bill_at(address: &str) -> Bill {
         service_address: Some(address.into()),
         invoice_date: Some("2026-10-28".parse().unwrap()),
         numbers: parse_number_list("305-555-0100 thru 0105").unwrap(),
+        max_age_days: None,
     }
 }
 
@@ -249,6 +250,7 @@ fn change_with_entry(order: portbot::domain::Order, entry: TimelineEntry) -> Ord
         lines_changed: false,
         once: None,
         attention_at: None,
+        withdraw: Vec::new(),
     }
 }
 

@@ -95,6 +95,15 @@ fn moments() -> Vec<(&'static str, Order, CustomerMail)> {
             .order;
         o
     };
+    let cancelled = apply(
+        &foc_confirmed(),
+        Event::Cancelled {
+            reason: "customer staying with the carrier".into(),
+        },
+        at("2026-12-02T16:00:00Z"),
+    )
+    .unwrap()
+    .order;
     vec![
         (
             "loa_reminder_1",
@@ -131,6 +140,7 @@ fn moments() -> Vec<(&'static str, Order, CustomerMail)> {
             CustomerMail::PortPartlyCompleted,
         ),
         ("rejection_not_portable", not_portable(), CustomerMail::RejectionNotice),
+        ("port_cancelled", cancelled, CustomerMail::PortCancelled),
         ("status_reply_awaiting", awaiting_mismatch, CustomerMail::StatusReply),
         ("status_reply_submitted", submitted, CustomerMail::StatusReply),
         (

@@ -4,11 +4,13 @@
 //! saves the plan. Nothing here guesses: an unmatched, ambiguous or untrusted message
 //! goes to a person.
 
+mod bills;
 mod plan;
 mod sender;
 use crate::domain::{Bill, EmailAddress, Event, Order, OrderRef, PhoneNumber, RejectCode};
 use crate::parse::classify::Kind;
 use crate::parse::Parsed;
+pub use bills::order_for_bill;
 use chrono::NaiveDate;
 pub use plan::{plan, Message, Plan, Taken};
 pub use sender::{Sender, Speaker};
@@ -274,6 +276,16 @@ fn fit(parsed: &Parsed, facts: &Facts) -> Result<(), String> {
                 facts.today
             )),
             Some(_) => Ok(()),
+        },
+        Kind::FocConfirmed => match parsed
+            .foc_date
+            .and_then(|d| crate::domain::lifecycle::foc_doubt(d, facts.today).map(|why| (d, why)))
+        {
+            Some((date, why)) => Err(format!(
+                "the FOC date {date} {why}: check it with the carrier, then `foc {} {date} confirm` or the right date",
+                order.reference
+            )),
+            None => Ok(()),
         },
         Kind::LoaSigned if !facts.named && !facts.names_a_contact => Err(format!(
             "an e-signature notice that names neither {} nor one of its contacts",

@@ -153,8 +153,12 @@ fn applied(message: &Message, outcome: Outcome, facts: &Facts, now: DateTime<Utc
     };
     match apply(facts.order, event, now) {
         Ok(mut applied) => {
-            // A contact's mail follows the language they write in.
-            if let (Sender::Contact, Some(from), Some(language)) = (&facts.sender, message.sender, message.language) {
+            // A contact's mail follows the language they write in; an out-of-office or a
+            // bounce is written by a machine and says nothing of it.
+            let by_a_person = !matches!(message.parsed.kind, Kind::AutoReply | Kind::Bounce);
+            if let (Sender::Contact, Some(from), Some(language), true) =
+                (&facts.sender, message.sender, message.language, by_a_person)
+            {
                 applied.order.languages.insert(from.clone(), language);
             }
             Applying::Applied { applied, is_bill }

@@ -117,3 +117,22 @@ fn mail_that_matches_no_order_says_why_a_person_must_look() {
         plan.taken
     );
 }
+
+#[test]
+fn an_out_of_office_in_another_language_leaves_the_contacts_language_alone() {
+    let o = order(1001, "305-555-0100", "ops@acme.example");
+    let ops: EmailAddress = "ops@acme.example".parse().unwrap();
+    let found = Match::Found(o.reference.clone());
+    for kind in [Kind::AutoReply, Kind::Bounce] {
+        let machine = reading(kind);
+        let plan = plan(
+            &from(&machine, &ops, true),
+            &found,
+            Some(&facts(&o, Sender::Contact)),
+            now(),
+        );
+        if let Some(applied) = plan.applied {
+            assert_eq!(applied.order.language_of(&ops), Language::En, "{kind:?}");
+        }
+    }
+}

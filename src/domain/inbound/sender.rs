@@ -36,7 +36,7 @@ impl Speaker {
 }
 
 /// "AT&T" names "AT&T Business" and "att"; "Comcast" names "Comcast Business".
-fn same_carrier(configured: &str, on_order: &str) -> bool {
+pub(super) fn same_carrier(configured: &str, on_order: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
         s.to_lowercase()
             .split(|c: char| c.is_whitespace() || c == ',' || c == '-' || c == '/')

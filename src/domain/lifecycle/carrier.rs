@@ -2,11 +2,12 @@
 //! rejection, the completion, and a cancellation.
 
 use super::{guard, on_order, wrong_state, NotAllowed, Notice, Step, BEFORE_SUBMISSION, OPEN, WITH_CARRIER};
+use crate::domain::calendar::holiday_on;
 use crate::domain::limits::{too_long, MAX_NOTE};
 use crate::domain::order::{NumberStatus, Order, OrderState as S, Rejection};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::reject::RejectCode;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 
 pub(super) fn submitted(order: &Order, next: &mut Order, now: DateTime<Utc>) -> Result<Step, NotAllowed> {
     guard(order, BEFORE_SUBMISSION, "submitting")?;
@@ -35,11 +36,16 @@ pub(super) fn foc_confirmed(
     next: &mut Order,
     date: NaiveDate,
     now: DateTime<Utc>,
+    checked: bool,
 ) -> Result<Step, NotAllowed> {
     guard(order, WITH_CARRIER, "setting an FOC date")?;
     let today = now.with_timezone(&order.time_zone).date_naive();
-    if date < today {
-        return Err(NotAllowed::FocInPast { date, today });
+    if let (Some(why), false) = (foc_doubt(date, today), checked) {
+        return Err(NotAllowed::FocDoubtful {
+            reference: order.reference.clone(),
+            date,
+            why,
+        });
     }
     next.state = S::FocConfirmed;
     next.foc_date = Some(date);
@@ -48,6 +54,25 @@ pub(super) fn foc_confirmed(
         Some(old) => Step::new("foc_changed", format!("FOC moved from {old} to {date}")).telling(Notice::FocSet),
         None => Step::new("foc_confirmed", format!("FOC {date}")).telling(Notice::FocSet),
     })
+}
+
+/// Carriers port on business days, soon: an FOC date in the past, on a weekend or a
+/// holiday, or more than this many days out is more likely a typo than a port day.
+pub const FOC_MAX_DAYS_OUT: i64 = 60;
+
+/// Why `date` is doubtful as a port day seen `today`, if it is.
+pub fn foc_doubt(date: NaiveDate, today: NaiveDate) -> Option<String> {
+    if date < today {
+        return Some(format!("is in the past (today is {today})"));
+    }
+    if let Some(holiday) = holiday_on(date) {
+        return Some(format!("is {holiday}, not a business day"));
+    }
+    if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+        return Some(format!("is a {}, not a business day", date.format("%A")));
+    }
+    let days = (date - today).num_days();
+    (days > FOC_MAX_DAYS_OUT).then(|| format!("is {days} days away (more than {FOC_MAX_DAYS_OUT})"))
 }
 
 pub(super) fn rejected(

@@ -14,6 +14,7 @@ use super::order_ref::OrderRef;
 use super::phone::PhoneNumber;
 use super::reject::RejectCode;
 use super::route::{Route, RouteError};
+pub use carrier::foc_doubt;
 use chrono::{DateTime, NaiveDate, Utc};
 pub use supp::Supp;
 
@@ -32,6 +33,9 @@ pub enum Event {
     DetailSet(Detail),
     Submitted,
     FocConfirmed(NaiveDate),
+    /// An FOC date staff checked with the carrier: taken even when it is unusual (past,
+    /// not a business day, far off).
+    FocChecked(NaiveDate),
     Rejected {
         code: RejectCode,
         reason: String,
@@ -101,8 +105,16 @@ pub enum NotAllowed {
     },
     #[error("{reference} cannot be submitted yet: {missing}")]
     NotReady { reference: OrderRef, missing: String },
-    #[error("the FOC date {date} is in the past: check the date (today is {today})")]
+    #[error("the date {date} is in the past: check the date (today is {today})")]
     FocInPast { date: NaiveDate, today: NaiveDate },
+    #[error(
+        "the FOC date {date} {why}: check it with the carrier, and if it is right: `foc {reference} {date} confirm`"
+    )]
+    FocDoubtful {
+        reference: OrderRef,
+        date: NaiveDate,
+        why: String,
+    },
     #[error("{number} is not on {reference}: its numbers are {numbers}")]
     UnknownNumber {
         number: String,
@@ -186,7 +198,8 @@ pub fn apply(order: &Order, event: Event, now: DateTime<Utc>) -> Result<Applied,
         Event::BillReceived(bill) => documents::bill_received(order, &mut next, bill, now)?,
         Event::DetailSet(detail) => documents::detail_set(order, &mut next, detail)?,
         Event::Submitted => carrier::submitted(order, &mut next, now)?,
-        Event::FocConfirmed(date) => carrier::foc_confirmed(order, &mut next, date, now)?,
+        Event::FocConfirmed(date) => carrier::foc_confirmed(order, &mut next, date, now, false)?,
+        Event::FocChecked(date) => carrier::foc_confirmed(order, &mut next, date, now, true)?,
         Event::Rejected { code, reason, numbers } => carrier::rejected(order, &mut next, code, &reason, &numbers, now)?,
         Event::Completed { remaining } => carrier::completed(order, &mut next, &remaining)?,
         Event::Supplemented(change) => supp::supplemented(order, &mut next, change, now)?,

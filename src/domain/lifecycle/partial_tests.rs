@@ -141,3 +141,55 @@ fn a_supp_refuses_what_it_cannot_do() {
     let ported = apply(&partly, Event::Supplemented(Supp::Drop(vec![n("305-555-0100")])), now()).unwrap_err();
     assert!(ported.to_string().contains("already ported"), "{ported}");
 }
+
+#[test]
+fn an_foc_date_no_carrier_would_port_on_needs_staff_to_confirm_it() {
+    let today: chrono::NaiveDate = "2026-11-30".parse().unwrap();
+    let doubt = |d: &str| foc_doubt(d.parse().unwrap(), today);
+    assert!(doubt("2026-11-27").unwrap().contains("past"));
+    assert!(doubt("2026-12-25").unwrap().contains("Christmas"));
+    assert!(doubt("2026-12-05").unwrap().contains("Saturday"));
+    assert!(doubt("2027-02-01").unwrap().contains("63 days away"));
+    assert_eq!(doubt("2026-12-08"), None, "a Tuesday next week is a port day");
+
+    let o = order_in(S::Submitted);
+    let saturday = "2026-12-05".parse().unwrap();
+    let refused = apply(&o, Event::FocConfirmed(saturday), now()).unwrap_err();
+    assert!(
+        refused.to_string().contains("foc PORT-1001 2026-12-05 confirm"),
+        "{refused}"
+    );
+    let confirmed = apply(&o, Event::FocChecked(saturday), now()).unwrap();
+    assert_eq!(confirmed.order.foc_date, Some(saturday));
+    assert_eq!(confirmed.notice, Some(Notice::FocSet));
+}
+
+#[test]
+fn a_bill_older_than_the_limit_asks_for_the_latest_one() {
+    let signed = apply(&opened(), Event::LoaSigned, now()).unwrap().order;
+    let mut old = matching_bill();
+    old.invoice_date = Some("2025-10-01".parse().unwrap());
+    let taken = apply(&signed, Event::BillReceived(old.clone()), now()).unwrap();
+    assert_eq!(
+        taken.order.state,
+        S::AwaitingDocuments,
+        "not ready on a bill a year old"
+    );
+    assert_eq!(taken.notice, Some(Notice::BillMismatch));
+    assert!(taken.text.contains("bill date"), "{}", taken.text);
+    assert!(!taken.order.has_current_bill());
+    let blockers = taken.order.blockers();
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b.who == Party::Customer && b.what.contains("dated 2025-10-01, more than 60 days old")),
+        "{blockers:?}"
+    );
+
+    // The latest bill clears it; a bill the desk took with no limit is never too old.
+    let latest = apply(&taken.order, Event::BillReceived(matching_bill()), now()).unwrap();
+    assert_eq!(latest.order.state, S::Ready);
+    old.max_age_days = None;
+    let unlimited = apply(&signed, Event::BillReceived(old), now()).unwrap();
+    assert!(unlimited.order.has_current_bill());
+}

@@ -45,6 +45,7 @@ fn matching_bill() -> Bill {
         service_address: Some("100 Main Street, Miami, FL 33130-2201".into()),
         invoice_date: Some("2026-10-28".parse().unwrap()),
         numbers: parse_number_list("305-555-0100 thru 0105").unwrap(),
+        max_age_days: Some(60),
     }
 }
 
@@ -266,7 +267,7 @@ fn submitting_an_unsigned_order_names_what_is_missing() {
     o.account.account_name = None;
     let err = apply(&o, Event::Submitted, now()).unwrap_err().to_string();
     assert!(
-        err.contains("sign the e-LOA") && err.contains("account name is missing"),
+        err.contains("sign the e-LOA") && err.contains("send the account name of the Comcast Business account"),
         "{err}"
     );
 }
@@ -333,7 +334,7 @@ fn a_later_foc_replaces_the_earlier_one_and_says_so() {
     let again = apply(&moved.order, Event::FocConfirmed("2026-12-08".parse().unwrap()), now()).unwrap();
     assert_eq!(again.notice, None);
     let past = apply(&o, Event::FocConfirmed("2026-11-20".parse().unwrap()), now()).unwrap_err();
-    assert!(matches!(past, NotAllowed::FocInPast { .. }));
+    assert!(matches!(past, NotAllowed::FocDoubtful { .. }));
 }
 
 #[test]

@@ -82,6 +82,7 @@ pub fn read(text: &str) -> BillReading {
         invoice_date: bill_date(&lines),
         numbers,
         carrier,
+        max_age_days: None,
     };
     let amounts = MONEY.find_iter(text).take(2).count();
     let priced_lines = lines
