@@ -23,7 +23,8 @@ pub enum Command {
     Help,
     Status(Target),
     List(Option<OrderState>),
-    Open(Box<PortRequest>),
+    /// Opens an order; the contacts are told unless `quiet` (the flag).
+    Open(Box<PortRequest>, bool),
     Set(OrderRef, Detail),
     LoaSigned(OrderRef),
     Submit(OrderRef),
@@ -159,7 +160,15 @@ pub(super) fn list(rest: &str, _: Tz) -> Result<Command, CommandError> {
 }
 
 pub(super) fn open(rest: &str, default_tz: Tz) -> Result<Command, CommandError> {
-    parse_open(rest, default_tz).map(|r| Command::Open(Box::new(r)))
+    // `quiet`: staff tell the customer themselves; no acknowledgement goes.
+    let words: Vec<&str> = rest.split(' ').collect();
+    let quiet = words.iter().any(|w| w.eq_ignore_ascii_case("quiet"));
+    let rest = words
+        .into_iter()
+        .filter(|w| !w.eq_ignore_ascii_case("quiet"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    parse_open(&rest, default_tz).map(|r| Command::Open(Box::new(r), quiet))
 }
 
 pub(super) fn set(rest: &str, _: Tz) -> Result<Command, CommandError> {

@@ -52,7 +52,7 @@ fn commands_read_the_way_staff_type_them() {
         ),
         (
             "open customer=A carrier='AT&T' numbers=\"800-555-0199\" contact=a@b.example kind=toll-free type=fax",
-            |c| matches!(c, Command::Open(r) if r.carrier == "AT&T" && r.kind == Some(OrderKind::TollFree) && r.number_type == NumberType::Fax),
+            |c| matches!(c, Command::Open(r, false) if r.carrier == "AT&T" && r.kind == Some(OrderKind::TollFree) && r.number_type == NumberType::Fax),
         ),
     ];
     for (text, expected) in cases {

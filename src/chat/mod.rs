@@ -129,8 +129,11 @@ impl ChatCore {
             Command::Status(Target::Order(r)) => Ok((self.card(&r).await?, Some(r))),
             Command::Status(Target::Number(n)) => self.status_of_number(&n).await,
             Command::List(state) => Ok((self.list(state).await?, None)),
-            Command::Open(request) => {
-                let order = self.desk.open_order(*request, source).await?;
+            Command::Open(request, quiet) => {
+                let order = match quiet {
+                    true => self.desk.open_order(*request, source).await?,
+                    false => self.desk.open_and_acknowledge(*request, source).await?,
+                };
                 let r = order.reference.clone();
                 Ok((format!("Opened {r}.\n{}", self.card(&r).await?), Some(r)))
             }

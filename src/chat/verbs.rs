@@ -102,7 +102,8 @@ pub const VERBS: &[Verb] = &[
         description: "Open an order",
         help: "`open customer=ACME-001 carrier=\"Comcast Business\" numbers=\"305-555-0100 thru 0103\" \
                contact=ops@acme.example [type=voice|fax|efax] [kind=local|toll_free] [account=...] [pin=...] [btn=...] \
-               [name=\"...\"] [address=\"...\"] [authorized=\"...\"] [contract-end=YYYY-MM-DD]`",
+               [name=\"...\"] [address=\"...\"] [authorized=\"...\"] [contract-end=YYYY-MM-DD] [quiet]` \
+               (the contacts get an acknowledgement unless `quiet`)",
         options: &[
             keyed("customer", "ACME-001"),
             keyed("carrier", "The losing carrier"),

@@ -269,7 +269,7 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
         }
         Command::Order(OrderCommand::Open(args)) => {
             let request = args.into_request(app.settings.time_zone)?;
-            let order = app.desk.open_order(request, Source::Cli).await?;
+            let order = app.desk.open_and_acknowledge(request, Source::Cli).await?;
             show(&app, &order.reference, json, out).await
         }
         Command::Order(OrderCommand::Show { reference }) => {

@@ -220,6 +220,7 @@ impl Desk {
             order: Some(order),
             named: false,
             sender,
+            question_waiting: false,
         };
         let message = self.message(&alone, authentication);
         let facts = context.facts(&alone, now);

@@ -65,6 +65,7 @@ struct MailOrder {
     reject_code: Option<&'static str>,
     reject_reason: Option<String>,
     foc_date: Option<String>,
+    contract_end: Option<String>,
     routing_confirmed: bool,
     routing: Vec<MailNumber>,
     estimate: Option<String>,
@@ -374,6 +375,7 @@ fn mail_order(order: &Order, language: Language, estimate: &str) -> MailOrder {
             .as_ref()
             .map(|r| crate::domain::untrusted::without_links(&r.reason)),
         foc_date: order.foc_date.map(|d| long_date(d, language)),
+        contract_end: order.contract_end.map(|d| long_date(d, language)),
         routing_confirmed: order.routing_confirmed(),
         routing: order
             .numbers

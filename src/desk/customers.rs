@@ -73,6 +73,9 @@ impl Desk {
             }
         };
         self.store.save_customer(&customer).await?;
+        if customer.onboarded {
+            self.release_held(&customer).await?;
+        }
         Ok(customer)
     }
 }

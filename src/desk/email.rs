@@ -8,6 +8,7 @@ use super::{Desk, DeskError, MailFacts};
 use crate::auth::Authentication;
 use crate::domain::inbound::{match_order, plan, Facts, Match, Message, Plan, Sender, Taken};
 use crate::domain::{Handoff, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
+use crate::parse::classify::Kind;
 use crate::store::{InboundRecord, OrderChange, StoreError};
 use crate::texts::StaffPost;
 use sha2::{Digest, Sha256};
@@ -146,7 +147,19 @@ impl Desk {
             Some(order) => self.mail_facts(order, now).await?,
             None => MailFacts::default(),
         };
+        // A question past the daily limit already waiting for a person today: one is enough.
+        let question_waiting = match (&order, letter.parsed.kind) {
+            (Some(order), Kind::StatusQuestion) => {
+                let since = now - chrono::Duration::hours(24);
+                self.store
+                    .open_items_on(&order.reference, "status_question", since)
+                    .await?
+                    > 0
+            }
+            _ => false,
+        };
         Ok(LetterContext {
+            question_waiting,
             matched,
             order,
             named,
@@ -178,13 +191,13 @@ impl Desk {
     /// The plan answers a contact's question, and that contact has had the day's
     /// automatic e-mails already: no answer will go.
     fn question_over_the_limit(&self, plan: &Plan, context: &LetterContext) -> bool {
-        plan.mails.iter().any(|(mail, addressing)| {
-            *mail == crate::domain::customer_mail::CustomerMail::StatusReply
-                && addressing
-                    .only
-                    .as_ref()
-                    .is_some_and(|to| context.mail.sent_today.get(to).copied().unwrap_or(0) >= self.mail.daily_limit)
-        })
+        !context.question_waiting
+            && plan.mails.iter().any(|(mail, addressing)| {
+                *mail == crate::domain::customer_mail::CustomerMail::StatusReply
+                    && addressing.only.as_ref().is_some_and(|to| {
+                        context.mail.sent_today.get(to).copied().unwrap_or(0) >= self.mail.daily_limit
+                    })
+            })
     }
 
     /// The plan with its messages rendered: what `record_inbound` saves.
@@ -309,6 +322,8 @@ pub(super) struct LetterContext {
     pub(super) named: bool,
     pub(super) sender: Sender,
     pub(super) mail: MailFacts,
+    /// A question of the same contact's order past the daily limit already waits for a person.
+    pub(super) question_waiting: bool,
 }
 
 impl LetterContext {

@@ -133,7 +133,7 @@ impl Desk {
                 Err(answer) => return Ok(answer),
             }
         } else {
-            self.holding(&intake, &customer, &hash)?
+            self.holding(&intake, &customer, &hash, body)?
         };
         match self.store.record_port_request(record).await {
             Ok(()) => Ok(IntakeAnswer::Taken {
@@ -182,7 +182,7 @@ impl Desk {
     }
 
     /// The orders to open, or the answer that says why not.
-    async fn opening(
+    pub(super) async fn opening(
         &self,
         intake: &Intake,
         customer: &Customer,
@@ -239,6 +239,7 @@ impl Desk {
         intake: &Intake,
         customer: &Customer,
         hash: &str,
+        body: &[u8],
     ) -> Result<(PortRequestRecord, Receipt), DeskError> {
         let now = self.clock.now();
         let count: usize = intake.orders.iter().map(|o| o.numbers.len()).sum();
@@ -284,7 +285,9 @@ impl Desk {
                 }),
             },
         ];
-        let record = record(intake, customer, hash, &receipt, now, Vec::new(), outbox)?;
+        let mut record = record(intake, customer, hash, &receipt, now, Vec::new(), outbox)?;
+        // Kept whole: onboarding the customer opens its orders (`held.rs`).
+        record.body = Some(body.to_vec());
         Ok((record, receipt))
     }
 
@@ -385,5 +388,6 @@ fn record(
         received_at: now,
         orders,
         outbox,
+        body: None,
     })
 }

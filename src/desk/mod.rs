@@ -15,6 +15,7 @@ mod digest;
 mod email;
 mod error;
 mod estimates;
+mod held;
 pub mod intake;
 mod letter;
 mod outbox;
@@ -144,9 +145,25 @@ impl Desk {
         self.clock.now()
     }
 
-    /// Opens an order for a port request, with the "new order" post for staff.
+    /// Opens an order for a port request, with the "new order" post for staff and no
+    /// e-mail (staff tell the customer themselves: `open ... quiet`).
     #[tracing::instrument(name = "open", skip_all, fields(customer = %request.customer, by = %source))]
-    pub async fn open_order(&self, mut request: PortRequest, source: Source) -> Result<Order, DeskError> {
+    pub async fn open_order(&self, request: PortRequest, source: Source) -> Result<Order, DeskError> {
+        self.open_by_staff(request, source, false).await
+    }
+
+    /// Opens an order staff made for a customer, and tells its contacts what it is and
+    /// what happens next (at once, in the same transaction).
+    pub async fn open_and_acknowledge(&self, request: PortRequest, source: Source) -> Result<Order, DeskError> {
+        self.open_by_staff(request, source, true).await
+    }
+
+    async fn open_by_staff(
+        &self,
+        mut request: PortRequest,
+        source: Source,
+        acknowledge: bool,
+    ) -> Result<Order, DeskError> {
         let now = self.clock.now();
         // Check the request before a reference is spent on it.
         request.check()?;
@@ -173,16 +190,21 @@ impl Desk {
             event: "opened".into(),
             text,
         };
-        let post = self.post(StaffPost::NewOrder {
+        let mut outbox = vec![self.post(StaffPost::NewOrder {
             order: self.card(&order, std::slice::from_ref(&entry)),
-        })?;
+        })?];
+        if acknowledge {
+            let facts = self.mail_facts(&order, now).await?;
+            let mail = crate::domain::customer_mail::CustomerMail::OrderOpened;
+            outbox.extend(self.customer_mail(&order, mail, &Default::default(), &facts, now)?);
+        }
         self.store
             .insert_order(OrderChange {
                 documents: Vec::new(),
                 attention_at: self.attention(&order, now),
                 order: order.clone(),
                 entry,
-                outbox: vec![post],
+                outbox,
                 lines_changed: true,
                 once: None,
                 withdraw: Vec::new(),

@@ -335,6 +335,10 @@ fn plan(reminder: Reminder, order: &Order, correction_alert_day: i32) -> Plan {
             days,
             format!("staff alerted: {} silent for {days} business days", order.carrier),
         ),
+        Reminder::KeepServiceActive => Plan::Customer(
+            CustomerMail::KeepServiceActive,
+            "the customer asked to keep the old service active until the port".to_string(),
+        ),
         Reminder::ReadyIdle { days } => staff(
             Alert::ReadyIdle,
             days,

@@ -29,6 +29,10 @@ pub enum CustomerMail {
     /// A "completed" e-mail went out in error: keep the old service.
     CompletionWithdrawn,
     StatusReply,
+    /// Staff opened an order for the customer: what it is and what happens next.
+    OrderOpened,
+    /// The contract with the old carrier ends before the port: keep the service active.
+    KeepServiceActive,
 }
 
 impl CustomerMail {
@@ -45,13 +49,15 @@ impl CustomerMail {
             CustomerMail::PortCancelled => "port_cancelled",
             CustomerMail::CompletionWithdrawn => "completion_withdrawn",
             CustomerMail::StatusReply => "status_reply",
+            CustomerMail::OrderOpened => "order_opened",
+            CustomerMail::KeepServiceActive => "keep_service_active",
         }
     }
 
-    /// A reply to the customer's own question goes at once; anything else waits for
-    /// the sending window.
+    /// A reply to the customer's own question, or to the request they made through
+    /// staff, goes at once; anything else waits for the sending window.
     pub fn waits_for_window(self) -> bool {
-        self != CustomerMail::StatusReply
+        !matches!(self, CustomerMail::StatusReply | CustomerMail::OrderOpened)
     }
 
     pub fn reminder(self) -> Option<(usize, usize)> {

@@ -77,6 +77,8 @@ pub enum Reminder {
     CarrierSilent { days: i64 },
     /// To staff: the contract with the losing carrier ends in `days` days.
     ContractEnding { days: i64 },
+    /// To the customer, once: the contract ends before the port; keep the service active.
+    KeepServiceActive,
     /// To staff: ready for `days` business days and still not submitted.
     ReadyIdle { days: i64 },
     /// To staff: the FOC date passed `days` business days ago with no completion.
@@ -87,7 +89,11 @@ impl Reminder {
     pub fn to_customer(self) -> bool {
         matches!(
             self,
-            Reminder::Loa { .. } | Reminder::Bill { .. } | Reminder::Correction { .. } | Reminder::Routing { .. }
+            Reminder::Loa { .. }
+                | Reminder::Bill { .. }
+                | Reminder::Correction { .. }
+                | Reminder::Routing { .. }
+                | Reminder::KeepServiceActive
         )
     }
 }
@@ -257,7 +263,20 @@ pub fn ready_since(order: &Order) -> Option<NaiveDate> {
 /// The customer's contract with the losing carrier ends before the port (or with no
 /// port date yet): urgent, staff told. A contract that ends after the FOC date is no
 /// worry: the numbers have moved by then.
-fn contract_ending(order: &Order, today: NaiveDate, cadence: &Cadence) -> Option<Due> {
+fn contract_ending(order: &Order, today: NaiveDate, cadence: &Cadence) -> Vec<Due> {
+    let Some(staff) = contract_alert(order, today, cadence) else {
+        return Vec::new();
+    };
+    // The customer hears it once, with the first alert: keep the old service until the port.
+    let end = order.contract_end.map(|d| d.to_string()).unwrap_or_default();
+    let customer = due_as(
+        Reminder::KeepServiceActive,
+        format!("{}:keep-service:{end}", order.reference),
+    );
+    vec![staff, customer]
+}
+
+fn contract_alert(order: &Order, today: NaiveDate, cadence: &Cadence) -> Option<Due> {
     let end = order.contract_end?;
     if order.foc_date.is_some_and(|foc| foc < end) {
         return None;

@@ -176,4 +176,14 @@ fn a_contract_ending_after_the_foc_date_is_no_alarm() {
     assert!(!contract(&o), "the numbers move before the contract ends");
     o.foc_date = Some(day("2027-01-05"));
     assert!(contract(&o), "the contract ends first: urgent");
+    // The customer is asked once to keep the old service: one key for every alert.
+    let asked = |date: &str| -> Vec<String> {
+        due(&o, day(date), at(10), &Cadence::default())
+            .into_iter()
+            .filter(|d| d.reminder == Reminder::KeepServiceActive)
+            .map(|d| d.key)
+            .collect()
+    };
+    assert_eq!(asked("2026-12-02"), ["PORT-1001:keep-service:2026-12-31"]);
+    assert_eq!(asked("2026-12-24"), asked("2026-12-02"));
 }

@@ -82,6 +82,21 @@ macro_rules! impl_customer_sql {
             }
         }
 
+        impl $store {
+            /// A request's new orders, then its messages (filed on the first order).
+            async fn open_request_orders(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                r: &crate::store::PortRequestRecord,
+            ) -> Result<(), crate::store::StoreError> {
+                let mut first = None;
+                for change in &r.orders {
+                    let id = Self::insert_in(tx, change).await?;
+                    first.get_or_insert(id);
+                }
+                Self::queue(tx, &r.outbox, first, r.received_at).await
+            }
+        }
+
         #[async_trait::async_trait]
         impl crate::store::PortRequestStore for $store {
             async fn port_request(&self, request_id: &str) -> Result<Option<(String, String)>, crate::store::StoreError> {
@@ -95,8 +110,8 @@ macro_rules! impl_customer_sql {
                 use crate::store::StoreError;
                 let mut tx = self.begin_write().await?;
                 let inserted = sqlx::query(
-                    "INSERT INTO port_requests (request_id, customer, body_hash, status, response, received_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO port_requests (request_id, customer, body_hash, status, response, received_at, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&r.request_id)
                 .bind(&r.customer)
@@ -104,18 +119,43 @@ macro_rules! impl_customer_sql {
                 .bind(&r.status)
                 .bind(&r.receipt)
                 .bind(r.received_at)
+                .bind(&r.body)
                 .execute(&mut *tx)
                 .await;
                 match inserted {
                     Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyApplied(r.request_id.clone())),
                     other => other?,
                 };
-                let mut first = None;
-                for change in &r.orders {
-                    let id = Self::insert_in(&mut tx, change).await?;
-                    first.get_or_insert(id);
+                Self::open_request_orders(&mut tx, &r).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn held_port_requests(&self, customer: &str) -> Result<Vec<(String, Vec<u8>)>, crate::store::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT request_id, body FROM port_requests \
+                     WHERE customer = $1 AND status = 'held' AND body IS NOT NULL ORDER BY received_at, request_id",
+                )
+                .bind(customer)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn release_port_request(&self, r: crate::store::PortRequestRecord) -> Result<(), crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let released = sqlx::query(
+                    "UPDATE port_requests SET status = $2, response = $3, body = NULL \
+                     WHERE request_id = $1 AND status = 'held'",
+                )
+                .bind(&r.request_id)
+                .bind(&r.status)
+                .bind(&r.receipt)
+                .execute(&mut *tx)
+                .await?;
+                if released.rows_affected() != 1 {
+                    return Err(crate::store::StoreError::AlreadyApplied(r.request_id.clone()));
                 }
-                Self::queue(&mut tx, &r.outbox, first, r.received_at).await?;
+                Self::open_request_orders(&mut tx, &r).await?;
                 tx.commit().await?;
                 Ok(())
             }

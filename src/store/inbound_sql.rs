@@ -112,6 +112,26 @@ macro_rules! impl_inbound_sql {
                 Ok(())
             }
 
+            async fn open_items_on(
+                &self,
+                reference: &crate::domain::OrderRef,
+                kind: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<i64, crate::store::StoreError> {
+                let Some(id) = crate::store::rows::order_id(reference) else {
+                    return Ok(0);
+                };
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM staff_queue WHERE order_id = $1 AND status = 'open' \
+                     AND kind = $2 AND created_at >= $3",
+                )
+                .bind(id)
+                .bind(kind)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
             async fn checkpoint(
                 &self,
                 mailbox: &str,

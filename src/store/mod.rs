@@ -149,6 +149,14 @@ pub trait InboundStore: Send + Sync {
     /// `Conflict` when the order changed since it was loaded (nothing is then saved).
     async fn record_inbound(&self, record: InboundRecord) -> Result<(), StoreError>;
 
+    /// How many messages of `kind` filed on the order wait for a person, queued since `since`.
+    async fn open_items_on(
+        &self,
+        reference: &OrderRef,
+        kind: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64, StoreError>;
+
     /// Moves a mailbox's checkpoint forward (never back within one UIDVALIDITY), for a
     /// message that was already applied under another key.
     async fn advance_checkpoint(&self, mailbox: &str, uidvalidity: i64, uid: i64) -> Result<(), StoreError>;
@@ -223,6 +231,13 @@ pub trait PortRequestStore: Send + Sync {
     /// transaction: `AlreadyApplied` when the request_id was seen, `NumberTaken` (nothing
     /// saved) when a number is on another open order.
     async fn record_port_request(&self, record: PortRequestRecord) -> Result<(), StoreError>;
+
+    /// The customer's held requests, oldest first: (request_id, what the portal sent).
+    async fn held_port_requests(&self, customer: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+
+    /// Opens a held request's orders (the record's, `status` opened) in one transaction:
+    /// `AlreadyApplied` when it is no longer held, `NumberTaken` (nothing saved).
+    async fn release_port_request(&self, record: PortRequestRecord) -> Result<(), StoreError>;
 }
 
 /// What `/metrics` and `/healthz` count.
@@ -257,6 +272,8 @@ pub struct PortRequestRecord {
     pub orders: Vec<OrderChange>,
     /// Messages not tied to an order (a held request's notices).
     pub outbox: Vec<OutboxDraft>,
+    /// What the portal sent, kept while the request is held.
+    pub body: Option<Vec<u8>>,
 }
 
 /// What `/metrics` reads from the store.

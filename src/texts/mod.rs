@@ -100,6 +100,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../prompts/email/en/port_partly_completed.md"),
     ),
     (
+        "email/en/keep_service_active",
+        include_str!("../../prompts/email/en/keep_service_active.md"),
+    ),
+    (
+        "email/es/keep_service_active",
+        include_str!("../../prompts/email/es/keep_service_active.md"),
+    ),
+    (
+        "email/en/order_opened",
+        include_str!("../../prompts/email/en/order_opened.md"),
+    ),
+    (
+        "email/es/order_opened",
+        include_str!("../../prompts/email/es/order_opened.md"),
+    ),
+    (
         "email/en/port_cancelled",
         include_str!("../../prompts/email/en/port_cancelled.md"),
     ),
@@ -191,6 +207,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("chat/digest", include_str!("../../prompts/chat/digest.md")),
     ("chat/request_held", include_str!("../../prompts/chat/request_held.md")),
+    (
+        "chat/held_released",
+        include_str!("../../prompts/chat/held_released.md"),
+    ),
     ("email/layout.html", include_str!("../../prompts/email/layout.html")),
 ];
 

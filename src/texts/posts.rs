@@ -119,6 +119,11 @@ pub enum StaffPost {
         unhandled: i64,
     },
     RequestHeld(HeldRequest),
+    /// Onboarding opened the customer's held requests: what each became.
+    HeldReleased {
+        account: String,
+        lines: Vec<String>,
+    },
     /// The scheduler's tick fails: nothing due goes out until it works again.
     SchedulerDown {
         /// When it started failing, in the desk's time zone ("Tuesday, December 1, 2026 08:00 EST").
@@ -162,6 +167,7 @@ impl StaffPost {
             StaffPost::EmailWaiting { .. } => "chat/email_waiting",
             StaffPost::Digest { .. } => "chat/digest",
             StaffPost::RequestHeld(_) => "chat/request_held",
+            StaffPost::HeldReleased { .. } => "chat/held_released",
             StaffPost::SchedulerDown { .. } => "chat/scheduler_down",
         }
     }

@@ -263,6 +263,31 @@ async fn a_customer_not_onboarded_is_held_and_told_why(backend: Backend) {
         "{}",
         refused.text
     );
+
+    // Staff finish onboarding: the held request opens its orders, as the customer was
+    // told, with the acknowledgement; staff hear what opened.
+    let contact = CustomerChange::Contact {
+        email: "maria@acme.example".parse().unwrap(),
+        name: None,
+        language: Language::En,
+    };
+    s.t.app.desk.change_customer("ACME-001", contact).await.unwrap();
+    let onboarded = s.t.staff_says("customer onboard ACME-001").await;
+    assert!(onboarded.ok, "{}", onboarded.text);
+    assert_eq!(orders(&s.t).await, 2, "a local and a toll-free order");
+    let outbox = s.t.app.desk.outbox(false).await.unwrap();
+    let acknowledgement = outbox.iter().find(|m| m.template == "acknowledgement").unwrap();
+    assert_eq!(acknowledgement.to, "maria@acme.example");
+    let staff = outbox.iter().find(|m| m.template == "chat/held_released").unwrap();
+    assert!(
+        staff.body.contains("PR-58213: opened PORT-1001, PORT-1002"),
+        "{}",
+        staff.body
+    );
+    // The portal retrying the same request hears that it opened; nothing opens twice.
+    let (status, body) = post(&s, &example()).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("opened")), "{body}");
+    assert_eq!(orders(&s.t).await, 2);
     s.finish().await;
 }
 

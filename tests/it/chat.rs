@@ -443,3 +443,27 @@ async fn an_account_id_follows_one_rule_everywhere() {
         .await;
     assert!(!bad.ok && bad.text.contains("is not an account id"), "{}", bad.text);
 }
+
+#[tokio::test]
+async fn an_order_staff_open_is_acknowledged_to_its_contact_unless_quiet() {
+    let t = desk_with_an_order().await;
+    let outbox = t.app.desk.outbox(true).await.unwrap();
+    let told: Vec<_> = outbox.iter().filter(|m| m.template == "order_opened").collect();
+    assert_eq!(told.len(), 1, "one acknowledgement, to the one contact");
+    assert_eq!(told[0].to, "ops@acme.example");
+    assert!(told[0].subject.contains("[PORT-1001]"), "{}", told[0].subject);
+    for words in ["Comcast Business", "$100.00", "letter of authorization", "latest bill"] {
+        assert!(told[0].body.contains(words), "{words:?} not in:\n{}", told[0].body);
+    }
+
+    let quiet = t
+        .staff_says("open customer=ACME-001 carrier=AT&T numbers=305-555-0300 contact=ops@acme.example quiet")
+        .await;
+    assert!(quiet.ok, "{}", quiet.text);
+    let outbox = t.app.desk.outbox(true).await.unwrap();
+    assert_eq!(
+        outbox.iter().filter(|m| m.template == "order_opened").count(),
+        1,
+        "quiet: nothing more"
+    );
+}

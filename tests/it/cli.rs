@@ -328,7 +328,8 @@ fn migrate_reports_what_it_applied() {
             "7 attention",
             "8 tallies",
             "9 carrier history",
-            "10 supplements"
+            "10 supplements",
+            "11 held requests"
         ])
     );
     assert!(dir.path().join("data/portbot.db").exists());

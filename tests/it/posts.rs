@@ -149,6 +149,17 @@ fn posts() -> Vec<(&'static str, StaffPost)> {
                 submitted_by: "ops@acme.example".into(),
             }),
         ),
+        (
+            "held_released",
+            StaffPost::HeldReleased {
+                account: "ACME-001".into(),
+                lines: vec![
+                    "req-88: opened PORT-1042, PORT-1043; the customer is told".into(),
+                    "req-89: still held: (305) 555-0100 is already on PORT-1040 (submitted): open the rest by hand"
+                        .into(),
+                ],
+            },
+        ),
     ]
 }
 

@@ -104,6 +104,8 @@ fn moments() -> Vec<(&'static str, Order, CustomerMail)> {
     )
     .unwrap()
     .order;
+    let mut ending = order(vec![]);
+    ending.contract_end = Some("2026-12-15".parse().unwrap());
     vec![
         (
             "loa_reminder_1",
@@ -141,6 +143,8 @@ fn moments() -> Vec<(&'static str, Order, CustomerMail)> {
         ),
         ("rejection_not_portable", not_portable(), CustomerMail::RejectionNotice),
         ("port_cancelled", cancelled, CustomerMail::PortCancelled),
+        ("order_opened", order(vec![]), CustomerMail::OrderOpened),
+        ("keep_service_active", ending, CustomerMail::KeepServiceActive),
         ("status_reply_awaiting", awaiting_mismatch, CustomerMail::StatusReply),
         ("status_reply_submitted", submitted, CustomerMail::StatusReply),
         (
@@ -191,6 +195,45 @@ fn every_customer_email_reads_as_its_golden_file_in_both_languages() {
                 golden(&format!("{}/{name}.html", language.as_str()), &letter.html);
             }
         }
+    }
+    // A request leaving two carriers, one of them without its account details.
+    let acknowledgement = portbot::texts::Acknowledgement {
+        request_id: "PR-58213".into(),
+        company: "Acme Dental Group".into(),
+        count: 2,
+        orders: vec![
+            portbot::texts::AcknowledgedOrder {
+                reference: "PORT-1042".into(),
+                carrier: "Comcast Business".into(),
+                kind: "local",
+                numbers: vec!["(305) 555-0100".into()],
+                missing: vec![],
+            },
+            portbot::texts::AcknowledgedOrder {
+                reference: "PORT-1043".into(),
+                carrier: "AT&T".into(),
+                kind: "local",
+                numbers: vec!["(305) 555-0300".into()],
+                missing: vec!["account", "address"],
+            },
+        ],
+        carriers: "Comcast Business / AT&T".into(),
+        estimate: "3–14".into(),
+        fee_total: "$50.00".into(),
+        temporary_numbers: false,
+        temporary_list: vec![],
+    };
+    for language in Language::ALL {
+        let ack = texts
+            .message(
+                &format!("email/{}/acknowledgement", language.as_str()),
+                &acknowledgement,
+            )
+            .unwrap();
+        golden(
+            &format!("{}/acknowledgement_missing_account.txt", language.as_str()),
+            &format!("Subject: {}\n\n{}\n", ack.subject, ack.body),
+        );
     }
     for language in Language::ALL {
         let refusal = texts
