@@ -7,7 +7,7 @@ use super::letter::Letter;
 use super::{Desk, DeskError, MailFacts};
 use crate::auth::Authentication;
 use crate::domain::inbound::{match_order, plan, Facts, Match, Message, Plan, Sender, Taken};
-use crate::domain::{Handoff, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
+use crate::domain::{EmailAddress, Handoff, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
 use crate::parse::classify::Kind;
 use crate::store::{InboundRecord, OrderChange, StoreError};
 use crate::texts::StaffPost;
@@ -148,8 +148,9 @@ impl Desk {
             None => MailFacts::default(),
         };
         // A question past the daily limit already waiting for a person today: one is enough.
-        let question_waiting = match (&order, letter.parsed.kind) {
-            (Some(order), Kind::StatusQuestion) => {
+        let at_limit = |from: &EmailAddress| mail.sent_today.get(from).is_some_and(|n| *n >= self.mail.daily_limit);
+        let question_waiting = match (&order, letter.parsed.kind, &letter.sender) {
+            (Some(order), Kind::StatusQuestion, Some(from)) if at_limit(from) => {
                 let since = now - chrono::Duration::hours(24);
                 self.store
                     .open_items_on(&order.reference, "status_question", since)

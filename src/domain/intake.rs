@@ -224,7 +224,7 @@ fn accounts_of(form: &IntakeForm, carrier: Option<&str>, problems: &mut Vec<Stri
                 account_name: form.account_name.clone(),
                 service_address: form.service_address.clone(),
             };
-            accounts.push(flat_account(carrier, &flat, problems));
+            accounts.push(read_one(carrier, &flat, problems));
         }
     }
     accounts
@@ -340,8 +340,11 @@ fn by_carrier_and_kind(lines: Vec<(String, PhoneNumber)>) -> Vec<((String, Order
         } else {
             OrderKind::Local
         };
-        let key = (carrier.to_lowercase(), kind);
-        match groups.iter_mut().find(|((c, k), _)| (c.to_lowercase(), *k) == key) {
+        // The same carrier however it is spelled, as its account is found (`account_for`).
+        match groups
+            .iter_mut()
+            .find(|((c, k), _)| *k == kind && same_carrier(c, &carrier))
+        {
             Some((_, numbers)) => numbers.push(number),
             None => groups.push(((carrier, kind), vec![number])),
         }
@@ -352,7 +355,7 @@ fn by_carrier_and_kind(lines: Vec<(String, PhoneNumber)>) -> Vec<((String, Order
 #[path = "intake_accounts.rs"]
 mod accounts;
 pub use accounts::{account_for, same_carrier, AccountForm, CarrierAccount};
-use accounts::{flat_account, read_accounts};
+use accounts::{read_accounts, read_one};
 
 #[cfg(test)]
 #[path = "intake_tests.rs"]

@@ -38,18 +38,13 @@ pub fn read_accounts(list: &[AccountForm], problems: &mut Vec<String>) -> Vec<Ca
             problems.push(format!("accounts: {carrier} is listed twice: one account a carrier"));
             continue;
         }
-        let account = read_one(&carrier, entry, problems);
-        accounts.push(account);
+        accounts.push(read_one(&carrier, entry, problems));
     }
     accounts
 }
 
-/// The flat fields (`account_number`, `pin`, `btn`, ...) as the account of one carrier.
-pub fn flat_account(carrier: &str, flat: &AccountForm, problems: &mut Vec<String>) -> CarrierAccount {
-    read_one(carrier, flat, problems)
-}
-
-fn read_one(carrier: &str, entry: &AccountForm, problems: &mut Vec<String>) -> CarrierAccount {
+/// One carrier's account: an `accounts` entry, or the flat fields as the form's carrier's.
+pub fn read_one(carrier: &str, entry: &AccountForm, problems: &mut Vec<String>) -> CarrierAccount {
     let btn = filled(&entry.btn).and_then(|b| {
         b.parse::<PhoneNumber>()
             .map_err(|e| problems.push(format!("{carrier}: btn: {e}")))
