@@ -5,6 +5,7 @@
 mod auth;
 mod inbox;
 mod outbox;
+mod web;
 
 use chrono_tz::Tz;
 pub use inbox::{AfterTaking, ImapSettings, InboxSettings, InboxSource, Security};
@@ -12,6 +13,7 @@ pub use outbox::{OutboxSettings, ReminderSettings, SmtpSettings, Transport, LOCA
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
+pub use web::WebSettings;
 
 /// Where the config is looked for when neither `--config` nor `$PORTBOT_CONFIG` says.
 pub const DEFAULT_PATH: &str = "bot.toml";
@@ -43,6 +45,8 @@ pub struct Settings {
     pub reminders: ReminderSettings,
     /// The HTTP API (portal intake, health, metrics), when enabled.
     pub api: Option<ApiSettings>,
+    /// The staff board and the customers' status pages, when enabled.
+    pub web: Option<WebSettings>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +171,8 @@ struct RawSettings {
     #[serde(default)]
     api: RawApi,
     #[serde(default)]
+    web: web::RawWeb,
+    #[serde(default)]
     discord: Option<RawDiscord>,
 }
 
@@ -180,13 +186,7 @@ struct RawApi {
 
 impl RawApi {
     fn check(self) -> Result<Option<ApiSettings>, String> {
-        let enabled = match self.enabled {
-            None => false,
-            Some(toml::Value::Boolean(b)) => b,
-            Some(toml::Value::String(s)) => matches!(s.trim(), "true" | "1" | "yes"),
-            Some(other) => return Err(format!("api.enabled must be true or false, not {other}")),
-        };
-        if !enabled {
+        if !switched_on(self.enabled, "api.enabled")? {
             return Ok(None);
         }
         let listen = self.listen.unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -201,6 +201,16 @@ impl RawApi {
             listen,
             token: Secret(token),
         }))
+    }
+}
+
+/// An `enabled` key: true or false (from the environment: "true", "1" or "yes").
+fn switched_on(value: Option<toml::Value>, key: &str) -> Result<bool, String> {
+    match value {
+        None => Ok(false),
+        Some(toml::Value::Boolean(b)) => Ok(b),
+        Some(toml::Value::String(s)) => Ok(matches!(s.trim(), "true" | "1" | "yes")),
+        Some(other) => Err(format!("{key} must be true or false, not {other}")),
     }
 }
 
@@ -319,6 +329,7 @@ impl Settings {
         let outbox = outbox::check(raw.outbox, raw.smtp).map_err(invalid)?;
         let reminders = outbox::check_reminders(raw.reminders).map_err(invalid)?;
         let api = raw.api.check().map_err(invalid)?;
+        let web = web::check(raw.web, &outbox.signing_key).map_err(invalid)?;
         Ok(Self {
             store_url: Secret(url),
             time_zone,
@@ -329,6 +340,7 @@ impl Settings {
             outbox,
             reminders,
             api,
+            web,
         })
     }
 }

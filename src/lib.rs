@@ -18,4 +18,5 @@ pub mod run;
 pub mod store;
 pub mod texts;
 pub mod views;
+pub mod web;
 pub mod worker;

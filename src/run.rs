@@ -106,6 +106,27 @@ async fn background(app: &App, shutdown: &CancellationToken) -> anyhow::Result<V
             }),
         ));
     }
+    if let Some(web) = &settings.web {
+        let listener = tokio::net::TcpListener::bind(web.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("web.listen {} cannot be used: {e}", web.listen))?;
+        let board = std::sync::Arc::new(crate::web::Board::new(
+            app.desk.clone(),
+            app.store.clone(),
+            app.chat.clone(),
+            web.clone(),
+            settings.time_zone,
+        ));
+        let stop = shutdown.child_token();
+        tasks.push((
+            "web board",
+            tokio::spawn(async move {
+                if let Err(e) = crate::web::serve(board, listener, stop).await {
+                    tracing::error!(error = %e, "the web board stopped");
+                }
+            }),
+        ));
+    }
     Ok(tasks)
 }
 

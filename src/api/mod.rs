@@ -44,29 +44,44 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
 
 pub fn router(api: Api) -> Router {
+    with_limits(
+        Router::new()
+            .route("/api/port-requests", post(port_request))
+            .route("/healthz", get(healthz))
+            .route("/metrics", get(metrics))
+            .with_state(api),
+    )
+}
+
+/// At most `MAX_IN_FLIGHT` requests of `app` at once, each answered within `REQUEST_TIMEOUT`.
+pub fn with_limits(app: Router) -> Router {
     let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
-    Router::new()
-        .route("/api/port-requests", post(port_request))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .with_state(api)
-        .layer(axum::middleware::from_fn_with_state(in_flight, within_limits))
+    app.layer(axum::middleware::from_fn_with_state(in_flight, within_limits))
 }
 
 /// Serves on `listener` until shutdown.
 pub async fn serve(api: Api, listener: tokio::net::TcpListener, shutdown: CancellationToken) -> std::io::Result<()> {
+    serve_app(router(api), "the HTTP API", listener, shutdown).await
+}
+
+/// Serves `app` on `listener` until shutdown, within the connection limits above.
+pub async fn serve_app(
+    app: Router,
+    what: &'static str,
+    listener: tokio::net::TcpListener,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
     let address = listener.local_addr()?;
-    tracing::info!(%address, "the HTTP API listens");
-    let app = router(api);
+    tracing::info!(%address, "{what} listens");
     let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             _ = shutdown.cancelled() => return Ok(()),
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, most likely: wait for some to free.
-                    tracing::warn!(error = %e, "the HTTP API could not accept a connection");
+                    tracing::warn!(error = %e, "{what} could not accept a connection");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
@@ -76,7 +91,9 @@ pub async fn serve(api: Api, listener: tokio::net::TcpListener, shutdown: Cancel
             tokio::spawn(refuse(stream));
             continue;
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // The peer's address for handlers that ask (`ConnectInfo`: sign-in limits).
+        let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
+        let service = hyper_util::service::TowerToHyperService::new(app);
         let stop = shutdown.clone();
         tokio::spawn(async move {
             let _permit = permit;

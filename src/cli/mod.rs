@@ -77,6 +77,9 @@ pub enum Command {
     /// Customer accounts: add, show, onboard, contacts.
     #[command(subcommand)]
     Customer(CustomerCli),
+    /// The web board's staff accounts: add (asks for the password), list.
+    #[command(subcommand)]
+    Staff(staff::StaffCli),
     /// Messages waiting to be sent.
     Outbox {
         /// Sent ones too.
@@ -282,6 +285,7 @@ pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failu
         Command::Ingest { files } => ingest::ingest_files(&app, &files, json, out).await,
         Command::Customer(command) => printed::customer(&app, command, json, out).await,
         Command::Tick => printed::tick(&app, json, out).await,
+        Command::Staff(command) => staff::staff(&app, command, json, out).await,
         Command::Outbox { all } => printed::outbox(&app, all, json, out).await,
     }
 }
@@ -291,6 +295,7 @@ mod ingest;
 mod open;
 mod parse;
 mod printed;
+mod staff;
 
 pub use failure::Failure;
 

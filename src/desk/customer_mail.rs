@@ -26,6 +26,8 @@ pub struct MailSettings {
     pub default_estimate: (i64, i64),
     /// The time zone of a new customer account that names none.
     pub default_time_zone: chrono_tz::Tz,
+    /// Each customer e-mail links to the order's status page, when the board serves them.
+    pub status_pages: Option<crate::domain::status_link::StatusPages>,
 }
 
 impl Default for MailSettings {
@@ -37,6 +39,7 @@ impl Default for MailSettings {
             cadence: Cadence::default(),
             default_estimate: (3, 14),
             default_time_zone: chrono_tz::America::New_York,
+            status_pages: None,
         }
     }
 }
@@ -77,6 +80,8 @@ struct MailContext {
     order: MailOrder,
     /// "reminder 2 of 3", for reminders.
     reminder: Option<ReminderCount>,
+    /// The order's status page for this contact (the footer links to it).
+    status_page: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,7 +167,13 @@ impl Desk {
                 continue;
             }
             let language = order.language_of(&to);
-            let letter = render(&self.texts, order, mail, language, &facts.estimate).map_err(DeskError::Text)?;
+            let status_page = self
+                .mail
+                .status_pages
+                .as_ref()
+                .map(|p| p.url(&order.reference, language, now));
+            let letter = render_linked(&self.texts, order, mail, language, &facts.estimate, status_page)
+                .map_err(DeskError::Text)?;
             let calendar = calendar_for(mail).zip(order.foc_date).map(|(invitation, foc)| {
                 crate::domain::ics::port_day(
                     order,
@@ -298,9 +309,22 @@ pub fn render(
     language: Language,
     estimate: &str,
 ) -> anyhow::Result<Letter> {
+    render_linked(texts, order, mail, language, estimate, None)
+}
+
+/// The same, with the link to the order's status page in the footer.
+pub fn render_linked(
+    texts: &crate::texts::Texts,
+    order: &Order,
+    mail: CustomerMail,
+    language: Language,
+    estimate: &str,
+    status_page: Option<String>,
+) -> anyhow::Result<Letter> {
     let context = MailContext {
         order: mail_order(order, language, estimate),
         reminder: mail.reminder().map(|(n, of)| ReminderCount { n, of }),
+        status_page,
     };
     let rendered = texts.message(&format!("email/{}/{}", language.as_str(), mail.template()), &context)?;
     let footer = texts.render(&format!("email/{}/footer", language.as_str()), &context)?;

@@ -60,3 +60,20 @@ pub fn long_date(date: NaiveDate, language: Language) -> String {
         }
     }
 }
+
+impl super::Desk {
+    /// The order's port-day calendar file, as its FOC e-mail carries it (one UID per
+    /// order), when it has a port date.
+    pub fn port_day_calendar(&self, order: &crate::domain::Order) -> Option<String> {
+        order.foc_date.map(|foc| {
+            crate::domain::ics::port_day(
+                order,
+                foc,
+                crate::domain::ics::Invitation::PortDay,
+                self.mail.ids.domain(),
+                &self.mail.inbox_address,
+                self.now(),
+            )
+        })
+    }
+}

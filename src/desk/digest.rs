@@ -18,7 +18,6 @@ impl Desk {
         let now = self.clock.now();
         let today = now.with_timezone(&self.mail.default_time_zone).date_naive();
         let tomorrow = add_business_days(today, 1);
-        let c = &self.mail.cadence;
         // Only the orders it may list, read through the state index: the port days of
         // today and tomorrow, every rejection, and documents or carriers late enough.
         let foc = self
@@ -28,6 +27,55 @@ impl Desk {
             })
             .await?;
         let rejected = self.orders_in(in_state(OrderState::Rejected)).await?;
+        let on = |day: NaiveDate| -> Vec<DigestLine> {
+            foc.iter()
+                .filter(|o| o.foc_date == Some(day))
+                .map(|o| line(o, String::new()))
+                .collect()
+        };
+        let stuck = self
+            .stuck_orders_on(today)
+            .await?
+            .iter()
+            .map(|(o, why)| line(o, why.clone()))
+            .collect();
+        let unhandled = self.store.metrics().await?.staff_queue_open;
+        let rejected = rejected
+            .iter()
+            .map(|o| {
+                line(
+                    o,
+                    o.rejection
+                        .as_ref()
+                        .map(|r| r.code.meaning().to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        self.post(StaffPost::Digest {
+            date: super::long_date(today, crate::domain::Language::En),
+            today: on(today),
+            tomorrow: on(tomorrow),
+            rejected,
+            stuck,
+            unhandled,
+        })
+    }
+
+    /// Orders stuck as of today, each with why: documents late, the carrier silent, the
+    /// FOC date passed with no completion, ready and not submitted (the digest's "Stuck"
+    /// lines and the board's "stuck" filter).
+    pub async fn stuck_orders(&self) -> Result<Vec<(Order, String)>, DeskError> {
+        let today = self
+            .clock
+            .now()
+            .with_timezone(&self.mail.default_time_zone)
+            .date_naive();
+        self.stuck_orders_on(today).await
+    }
+
+    async fn stuck_orders_on(&self, today: NaiveDate) -> Result<Vec<(Order, String)>, DeskError> {
+        let c = &self.mail.cadence;
         let awaiting = self
             .orders_in(OrderFilter {
                 opened_before: Some(loose_cutoff(today, c.documents_alert_day)),
@@ -52,32 +100,26 @@ impl Desk {
                 ..in_state(OrderState::Ready)
             })
             .await?;
-        let on = |day: NaiveDate| -> Vec<DigestLine> {
-            foc.iter()
-                .filter(|o| o.foc_date == Some(day))
-                .map(|o| line(o, String::new()))
-                .collect()
-        };
         let mut stuck = Vec::new();
         for o in &awaiting {
             let days = business_days_between(o.opened_at.with_timezone(&o.time_zone).date_naive(), today);
             if days >= i64::from(c.documents_alert_day) {
-                stuck.push(line(o, format!("documents missing for {days} business days")));
+                stuck.push((o.clone(), format!("documents missing for {days} business days")));
             }
         }
         for o in &submitted {
             if let Some(at) = o.submitted_at {
                 let days = business_days_between(at.with_timezone(&o.time_zone).date_naive(), today);
                 if days >= i64::from(c.carrier_silent_after) {
-                    stuck.push(line(o, format!("{} silent for {days} business days", o.carrier)));
+                    stuck.push((o.clone(), format!("{} silent for {days} business days", o.carrier)));
                 }
             }
         }
         for o in &foc_passed {
             if let Some(foc) = o.foc_date {
                 let days = business_days_between(foc, today).max(1);
-                stuck.push(line(
-                    o,
+                stuck.push((
+                    o.clone(),
                     format!("FOC date {foc} passed {days} business day(s) ago, no completion"),
                 ));
             }
@@ -85,30 +127,10 @@ impl Desk {
         for o in &ready {
             let days = ready_since(o).map_or(0, |since| business_days_between(since, today));
             if days >= i64::from(c.ready_alert_days) {
-                stuck.push(line(o, format!("ready for {days} business days, not submitted")));
+                stuck.push((o.clone(), format!("ready for {days} business days, not submitted")));
             }
         }
-        let unhandled = self.store.metrics().await?.staff_queue_open;
-        let rejected = rejected
-            .iter()
-            .map(|o| {
-                line(
-                    o,
-                    o.rejection
-                        .as_ref()
-                        .map(|r| r.code.meaning().to_string())
-                        .unwrap_or_default(),
-                )
-            })
-            .collect();
-        self.post(StaffPost::Digest {
-            date: super::long_date(today, crate::domain::Language::En),
-            today: on(today),
-            tomorrow: on(tomorrow),
-            rejected,
-            stuck,
-            unhandled,
-        })
+        Ok(stuck)
     }
 
     async fn orders_in(&self, filter: OrderFilter) -> Result<Vec<Order>, DeskError> {

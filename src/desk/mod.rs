@@ -25,7 +25,9 @@ mod trust;
 pub use crate::domain::customer_mail::{Addressing, CustomerMail};
 pub use crate::domain::inbound::Taken;
 use customer_mail::MailFacts;
-pub use customer_mail::{render as render_customer_mail, Letter, MailSettings};
+pub use customer_mail::{
+    render as render_customer_mail, render_linked as render_customer_mail_linked, Letter, MailSettings,
+};
 pub use customers::CustomerChange;
 pub use dates::long_date;
 pub use email::Origin;

@@ -25,6 +25,8 @@ pub mod reminders;
 mod reopen;
 pub mod request;
 pub mod route;
+pub mod staff;
+pub mod status_link;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod untrusted;

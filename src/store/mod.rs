@@ -16,7 +16,10 @@ mod sql;
 mod sqlite;
 /// The SQL the store runs (public so that tests can ask each database how it runs it).
 pub mod statements;
+mod web_rows;
+mod web_sql;
 
+use crate::domain::staff::{CarrierTurn, StaffAccount, WebSession};
 use crate::domain::{
     Customer, DocumentInfo, EmailAddress, Order, OrderRef, OrderState, OutboxDraft, OutboxMessage, PhoneNumber,
     StaffItem, TimelineEntry,
@@ -74,6 +77,14 @@ pub struct OrderFilter {
     pub foc_on: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     /// Only orders whose FOC date is before this day.
     pub foc_before: Option<chrono::NaiveDate>,
+    /// Only orders whose FOC date is in this range (both days included).
+    pub foc_between: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// Only orders from this losing carrier (its exact name).
+    pub carrier: Option<String>,
+    /// Only orders of this customer account.
+    pub customer: Option<String>,
+    /// Only orders with a number whose route is not confirmed yet.
+    pub routing_unconfirmed: bool,
 }
 
 /// Orders: opening and saving them (the one write path), reading them and their timelines and files.
@@ -250,9 +261,45 @@ pub trait MetricsStore: Send + Sync {
     async fn metrics(&self) -> Result<StoreMetrics, StoreError>;
 }
 
+/// One day's moves into and out of a state (the board's "orders per state" chart).
+#[derive(Debug, Clone)]
+pub struct StateDay {
+    pub day: chrono::NaiveDate,
+    pub state: String,
+    pub entered: i64,
+    pub exited: i64,
+}
+
+/// What the web board keeps and reads beyond orders.
+#[async_trait]
+pub trait WebStore: Send + Sync {
+    /// Adds the account, or gives it a new password and role (ending its sessions).
+    async fn save_staff_account(&self, account: &StaffAccount) -> Result<(), StoreError>;
+    async fn staff_account(&self, name: &str) -> Result<Option<StaffAccount>, StoreError>;
+    async fn staff_accounts(&self) -> Result<Vec<StaffAccount>, StoreError>;
+    async fn open_session(&self, session: &WebSession) -> Result<(), StoreError>;
+    /// The session with this id hash and its account, while it has not expired at `now`.
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(WebSession, StaffAccount)>, StoreError>;
+    async fn close_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    /// The order's e-mails and posts, newest first.
+    async fn order_emails(&self, reference: &OrderRef, limit: i64) -> Result<Vec<OutboxMessage>, StoreError>;
+    /// The order's `index`th document (0: the oldest) with its bytes.
+    async fn document(&self, reference: &OrderRef, index: i64) -> Result<Option<(DocumentInfo, Vec<u8>)>, StoreError>;
+    /// Each day's moves between states since `since`, oldest first.
+    async fn state_days(&self, since: chrono::NaiveDate) -> Result<Vec<StateDay>, StoreError>;
+    /// The desk's newest `limit` FOC confirmations and completions, by order.
+    async fn carrier_history(&self, limit: i64) -> Result<Vec<CarrierTurn>, StoreError>;
+}
+
 /// The whole store, as the desk holds it: every aggregate's trait, and the schema.
 #[async_trait]
-pub trait Store: OrderStore + InboundStore + OutboxStore + CustomerStore + PortRequestStore + MetricsStore {
+pub trait Store:
+    OrderStore + InboundStore + OutboxStore + CustomerStore + PortRequestStore + MetricsStore + WebStore
+{
     /// Creates or upgrades the schema; returns the migrations it applied.
     async fn migrate(&self) -> Result<Vec<String>, StoreError>;
 }

@@ -129,6 +129,23 @@ macro_rules! impl_orders_sql {
                 if let Some(before) = filter.foc_before {
                     q.push(" AND o.foc_date < ").push_bind(before);
                 }
+                if let Some((first, last)) = filter.foc_between {
+                    q.push(" AND o.foc_date >= ").push_bind(first);
+                    q.push(" AND o.foc_date <= ").push_bind(last);
+                }
+                if let Some(carrier) = &filter.carrier {
+                    q.push(" AND o.carrier = ").push_bind(carrier.clone());
+                }
+                if let Some(customer) = &filter.customer {
+                    q.push(" AND o.customer = ").push_bind(customer.clone());
+                }
+                if filter.routing_unconfirmed {
+                    q.push(
+                        " AND o.state IN ('awaiting_documents', 'ready', 'submitted', 'rejected', 'foc_confirmed') \
+                         AND EXISTS (SELECT 1 FROM order_numbers n WHERE n.order_id = o.id \
+                         AND n.route IS NULL AND n.status = 'pending')",
+                    );
+                }
                 q.push(" ORDER BY o.id DESC LIMIT ").push_bind(filter.limit);
                 let rows: Vec<crate::store::rows::OrderRow> = q.build_query_as().fetch_all(&self.pool).await?;
                 self.hydrate(rows).await

@@ -103,3 +103,11 @@ pub const CARRIER_FOCS: &str = "SELECT o.id, o.submitted_at, t.at FROM \
     (SELECT id, order_id, at FROM timeline WHERE event = 'foc_confirmed' ORDER BY id DESC LIMIT 2000) t \
     JOIN orders o ON o.id = t.order_id WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL \
     ORDER BY t.id DESC LIMIT 200";
+
+/// The desk's newest FOC confirmations and completions ($1 of each), with their orders'
+/// carrier and submission: what the turnaround chart measures. Served by
+/// `timeline_by_event`, then the orders by key.
+pub const CARRIER_HISTORY: &str = "SELECT o.id, o.carrier, o.submitted_at, t.event, t.at FROM \
+    (SELECT * FROM (SELECT id, order_id, event, at FROM timeline WHERE event = 'foc_confirmed' ORDER BY id DESC LIMIT $1) f \
+     UNION ALL SELECT * FROM (SELECT id, order_id, event, at FROM timeline WHERE event = 'completed' ORDER BY id DESC LIMIT $1) c) t \
+    JOIN orders o ON o.id = t.order_id WHERE o.submitted_at IS NOT NULL ORDER BY t.id";
