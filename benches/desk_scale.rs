@@ -7,7 +7,8 @@
 //! - a tick with nothing due (before the sending window, and after the digest is out);
 //! - a business-morning tick with a batch of orders due (two reminders each), and on
 //!   PostgreSQL the same batch size taken by two replicas at once;
-//! - `/metrics` (the store's tallies), `order show`, `status NUMBER`, the digest.
+//! - `/metrics` (the store's tallies), `order show`, `status NUMBER`, the digest;
+//! - each page of the web board, over HTTP (issue #17: under 50 ms at 100,000 orders).
 //!
 //! Run it so:
 //!
@@ -29,6 +30,9 @@ use portbot::views::order_view;
 use sqlx::{Connection, Executor, Row};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "support/board_pages.rs"]
+mod board_pages;
 
 /// Where clones start: far above the references the desk hands out.
 const BASE: i64 = 10_000_000;
@@ -210,6 +214,9 @@ async fn measure(backend: Backend, orders: i64) {
     println!("  order show --json:                    {}", ms(show));
     println!("  chat status NUMBER:                   {}", ms(status));
     println!("  digest:                               {}", ms(digest));
+    for (page, time) in board_pages::measure(&app, &middle, &number.e164()).await {
+        println!("  web board GET {page:<48} {}", ms(time));
+    }
 }
 
 fn ms(d: Duration) -> String {
@@ -465,7 +472,10 @@ async fn seed(db: &mut Db, backend: Backend, templates: &[(Template, i64)], orde
 }
 
 /// The tallies counted afresh from the tables (as migration 8 first counts them).
-const RECOUNT: [&str; 6] = [
+const RECOUNT: [&str; 8] = [
+    "DELETE FROM state_days",
+    "INSERT INTO state_days (day, state, entered) SELECT CAST(updated_at AS DATE), state, COUNT(*) FROM orders \
+     GROUP BY 1, 2",
     "DELETE FROM tallies",
     "INSERT INTO tallies (metric, label, value) SELECT 'orders', state, COUNT(*) FROM orders GROUP BY state",
     "INSERT INTO tallies (metric, label, value) SELECT 'inbound', kind, COUNT(*) FROM inbound_messages GROUP BY kind",

@@ -20,7 +20,8 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_by_staff ON web_sessions (staff_name);
 
 CREATE INDEX orders_by_customer ON orders (customer, id);
-CREATE INDEX orders_by_foc_date ON orders (foc_date, id) WHERE foc_date IS NOT NULL;
+-- The calendar: open orders by port date.
+CREATE INDEX orders_by_port_day ON orders (state, foc_date, id) WHERE foc_date IS NOT NULL;
 
 -- How many orders entered and left each state on each day (UTC).
 CREATE TABLE state_days (

@@ -34,7 +34,7 @@ impl Desk {
                 .collect()
         };
         let stuck = self
-            .stuck_orders_on(today)
+            .stuck_orders_on(today, i64::MAX)
             .await?
             .iter()
             .map(|(o, why)| line(o, why.clone()))
@@ -64,17 +64,21 @@ impl Desk {
 
     /// Orders stuck as of today, each with why: documents late, the carrier silent, the
     /// FOC date passed with no completion, ready and not submitted (the digest's "Stuck"
-    /// lines and the board's "stuck" filter).
-    pub async fn stuck_orders(&self) -> Result<Vec<(Order, String)>, DeskError> {
+    /// lines and the board's "stuck" filter): at most `limit` of each kind, newest first.
+    pub async fn stuck_orders(&self, limit: i64) -> Result<Vec<(Order, String)>, DeskError> {
         let today = self
             .clock
             .now()
             .with_timezone(&self.mail.default_time_zone)
             .date_naive();
-        self.stuck_orders_on(today).await
+        self.stuck_orders_on(today, limit).await
     }
 
-    async fn stuck_orders_on(&self, today: NaiveDate) -> Result<Vec<(Order, String)>, DeskError> {
+    async fn stuck_orders_on(&self, today: NaiveDate, limit: i64) -> Result<Vec<(Order, String)>, DeskError> {
+        let in_state = |state| OrderFilter {
+            limit,
+            ..in_state(state)
+        };
         let c = &self.mail.cadence;
         let awaiting = self
             .orders_in(OrderFilter {

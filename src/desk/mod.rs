@@ -8,6 +8,7 @@ use crate::store::{OrderChange, OrderFilter, Store, StoreError};
 use crate::texts::{StaffPost, Texts};
 
 mod bills;
+mod customer_letter;
 mod customer_mail;
 mod customers;
 mod dates;
@@ -24,10 +25,9 @@ mod staff_queue;
 mod trust;
 pub use crate::domain::customer_mail::{Addressing, CustomerMail};
 pub use crate::domain::inbound::Taken;
+pub use customer_letter::{render as render_customer_mail, render_linked as render_customer_mail_linked, Letter};
 use customer_mail::MailFacts;
-pub use customer_mail::{
-    render as render_customer_mail, render_linked as render_customer_mail_linked, Letter, MailSettings,
-};
+pub use customer_mail::MailSettings;
 pub use customers::CustomerChange;
 pub use dates::long_date;
 pub use email::Origin;

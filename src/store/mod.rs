@@ -16,10 +16,10 @@ mod sql;
 mod sqlite;
 /// The SQL the store runs (public so that tests can ask each database how it runs it).
 pub mod statements;
+mod web;
 mod web_rows;
 mod web_sql;
 
-use crate::domain::staff::{CarrierTurn, StaffAccount, WebSession};
 use crate::domain::{
     Customer, DocumentInfo, EmailAddress, Order, OrderRef, OrderState, OutboxDraft, OutboxMessage, PhoneNumber,
     StaffItem, TimelineEntry,
@@ -30,6 +30,7 @@ use std::sync::Arc;
 pub use postgres::PgStore;
 pub use records::{Checkpoint, InboundRecord, OrderChange, Resolution};
 pub use sqlite::SqliteStore;
+pub use web::{PortDay, StateDay, WebStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -259,40 +260,6 @@ pub trait MetricsStore: Send + Sync {
 
     /// Counts for `/metrics`.
     async fn metrics(&self) -> Result<StoreMetrics, StoreError>;
-}
-
-/// One day's moves into and out of a state (the board's "orders per state" chart).
-#[derive(Debug, Clone)]
-pub struct StateDay {
-    pub day: chrono::NaiveDate,
-    pub state: String,
-    pub entered: i64,
-    pub exited: i64,
-}
-
-/// What the web board keeps and reads beyond orders.
-#[async_trait]
-pub trait WebStore: Send + Sync {
-    /// Adds the account, or gives it a new password and role (ending its sessions).
-    async fn save_staff_account(&self, account: &StaffAccount) -> Result<(), StoreError>;
-    async fn staff_account(&self, name: &str) -> Result<Option<StaffAccount>, StoreError>;
-    async fn staff_accounts(&self) -> Result<Vec<StaffAccount>, StoreError>;
-    async fn open_session(&self, session: &WebSession) -> Result<(), StoreError>;
-    /// The session with this id hash and its account, while it has not expired at `now`.
-    async fn session(
-        &self,
-        id_hash: &str,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<(WebSession, StaffAccount)>, StoreError>;
-    async fn close_session(&self, id_hash: &str) -> Result<(), StoreError>;
-    /// The order's e-mails and posts, newest first.
-    async fn order_emails(&self, reference: &OrderRef, limit: i64) -> Result<Vec<OutboxMessage>, StoreError>;
-    /// The order's `index`th document (0: the oldest) with its bytes.
-    async fn document(&self, reference: &OrderRef, index: i64) -> Result<Option<(DocumentInfo, Vec<u8>)>, StoreError>;
-    /// Each day's moves between states since `since`, oldest first.
-    async fn state_days(&self, since: chrono::NaiveDate) -> Result<Vec<StateDay>, StoreError>;
-    /// The desk's newest `limit` FOC confirmations and completions, by order.
-    async fn carrier_history(&self, limit: i64) -> Result<Vec<CarrierTurn>, StoreError>;
 }
 
 /// The whole store, as the desk holds it: every aggregate's trait, and the schema.

@@ -104,10 +104,14 @@ pub const CARRIER_FOCS: &str = "SELECT o.id, o.submitted_at, t.at FROM \
     JOIN orders o ON o.id = t.order_id WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL \
     ORDER BY t.id DESC LIMIT 200";
 
-/// The desk's newest FOC confirmations and completions ($1 of each), with their orders'
-/// carrier and submission: what the turnaround chart measures. Served by
-/// `timeline_by_event`, then the orders by key.
-pub const CARRIER_HISTORY: &str = "SELECT o.id, o.carrier, o.submitted_at, t.event, t.at FROM \
-    (SELECT * FROM (SELECT id, order_id, event, at FROM timeline WHERE event = 'foc_confirmed' ORDER BY id DESC LIMIT $1) f \
-     UNION ALL SELECT * FROM (SELECT id, order_id, event, at FROM timeline WHERE event = 'completed' ORDER BY id DESC LIMIT $1) c) t \
-    JOIN orders o ON o.id = t.order_id WHERE o.submitted_at IS NOT NULL ORDER BY t.id";
+/// An event's newest $2 entries, (order id, event, at), through `timeline_by_event`
+/// (the ORDER BY is the index's, so that each backend walks it).
+pub const NEWEST_OF_EVENT: &str = "SELECT order_id, event, at FROM timeline WHERE event = $1 \
+    ORDER BY event DESC, id DESC LIMIT $2";
+
+/// The calendar's open orders from $1 to $2 by port date, at most $3, through
+/// `orders_by_port_day`; whether a live number still has no route.
+pub const PORT_DAYS: &str = "SELECT o.id, o.customer, o.state, o.foc_date, \
+    EXISTS (SELECT 1 FROM order_numbers n WHERE n.order_id = o.id AND n.route IS NULL AND n.status = 'pending') \
+    FROM orders o WHERE o.state IN ('submitted', 'rejected', 'foc_confirmed') \
+    AND o.foc_date >= $1 AND o.foc_date <= $2 ORDER BY o.foc_date, o.id LIMIT $3";

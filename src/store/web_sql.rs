@@ -173,6 +173,31 @@ macro_rules! impl_web_sql {
                 }))
             }
 
+            async fn port_days(
+                &self,
+                first: chrono::NaiveDate,
+                last: chrono::NaiveDate,
+                limit: i64,
+            ) -> Result<Vec<crate::store::PortDay>, crate::store::StoreError> {
+                let rows: Vec<(i64, String, String, chrono::NaiveDate, bool)> =
+                    sqlx::query_as(crate::store::statements::PORT_DAYS)
+                        .bind(first)
+                        .bind(last)
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, customer, state, foc_date, routing_unconfirmed)| crate::store::PortDay {
+                        order: crate::domain::OrderRef::from_number(id).to_string(),
+                        customer,
+                        state,
+                        foc_date,
+                        routing_unconfirmed,
+                    })
+                    .collect())
+            }
+
             async fn state_days(
                 &self,
                 since: chrono::NaiveDate,
@@ -199,10 +224,37 @@ macro_rules! impl_web_sql {
                 &self,
                 limit: i64,
             ) -> Result<Vec<crate::domain::staff::CarrierTurn>, crate::store::StoreError> {
-                let rows: Vec<crate::store::web_rows::HistoryRow> = sqlx::query_as(crate::store::statements::CARRIER_HISTORY)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
+                // The newest of each event through `timeline_by_event`, then their orders
+                // by key (one join would let PostgreSQL hash every order).
+                let mut events: Vec<(i64, String, chrono::DateTime<chrono::Utc>)> = Vec::new();
+                for event in ["foc_confirmed", "completed"] {
+                    let rows: Vec<(i64, String, chrono::DateTime<chrono::Utc>)> =
+                        sqlx::query_as(crate::store::statements::NEWEST_OF_EVENT)
+                            .bind(event)
+                            .bind(limit)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    events.extend(rows);
+                }
+                let mut ids: Vec<i64> = events.iter().map(|(id, _, _)| *id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let mut orders = std::collections::HashMap::new();
+                for chunk in ids.chunks(crate::store::statements::IDS_PER_QUERY) {
+                    let rows: Vec<(i64, String, Option<chrono::DateTime<chrono::Utc>>)> =
+                        in_ids("SELECT id, carrier, submitted_at FROM orders WHERE id IN (", chunk, "")
+                            .build_query_as()
+                            .fetch_all(&self.pool)
+                            .await?;
+                    orders.extend(rows.into_iter().map(|(id, carrier, submitted)| (id, (carrier, submitted))));
+                }
+                let rows = events
+                    .into_iter()
+                    .filter_map(|(id, event, at)| {
+                        let (carrier, submitted) = orders.get(&id)?;
+                        Some((id, carrier.clone(), (*submitted)?, event, at))
+                    })
+                    .collect();
                 Ok(crate::store::web_rows::carrier_turns(rows))
             }
         }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// Days the state chart shows.
 const DAYS: i64 = 60;
 /// FOC confirmations and completions the carrier chart reads (newest).
-const HISTORY: i64 = 2_000;
+const HISTORY: i64 = 1_000;
 /// Carriers the carrier chart shows (those with most orders in the history).
 const CARRIERS: usize = 8;
 
@@ -132,6 +132,7 @@ fn draw_states(
             .configure_mesh()
             .x_labels(8)
             .x_label_formatter(&|d: &NaiveDate| d.format("%b %d").to_string())
+            .label_style(("sans-serif", 14))
             .y_desc("orders")
             .draw()
             .map_err(|e| e.to_string())?;
@@ -237,6 +238,7 @@ fn draw_carriers(rows: &[(String, f64, f64)]) -> Result<String, String> {
                     String::new()
                 }
             })
+            .label_style(("sans-serif", 14))
             .y_desc("business days")
             .draw()
             .map_err(|e| e.to_string())?;

@@ -30,6 +30,9 @@ pub struct BoardQuery {
     /// A reference (PORT-1001), a phone number, or a customer account.
     #[serde(default)]
     pub q: String,
+    /// YYYY-MM-DD: only orders with this port date.
+    #[serde(default)]
+    pub foc: String,
 }
 
 /// One order as a board row.
@@ -113,8 +116,13 @@ async fn orders_for(board: &Board, query: &BoardQuery) -> Result<(Vec<Row>, Opti
         });
     }
     if query.stuck == "1" {
-        let stuck = board.desk.stuck_orders().await.map_err(unavailable)?;
-        return Ok((stuck.iter().map(|(o, why)| row(o, why.clone())).collect(), None));
+        let stuck = board.desk.stuck_orders(PAGE_ROWS).await.map_err(unavailable)?;
+        let rows = stuck
+            .iter()
+            .take(PAGE_ROWS as usize)
+            .map(|(o, why)| row(o, why.clone()))
+            .collect();
+        return Ok((rows, None));
     }
     let mut problem = None;
     let state = match query.state.trim() {
@@ -133,6 +141,7 @@ async fn orders_for(board: &Board, query: &BoardQuery) -> Result<(Vec<Row>, Opti
         carrier: Some(query.carrier.trim().to_string()).filter(|c| !c.is_empty()),
         customer: Some(query.customer.trim().to_string()).filter(|c| !c.is_empty()),
         routing_unconfirmed: query.routing == "1",
+        foc_between: query.foc.trim().parse::<NaiveDate>().ok().map(|day| (day, day)),
         ..OrderFilter::default()
     };
     let orders = board.desk.list(&filter).await.map_err(unavailable)?;
@@ -166,6 +175,11 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
+/// Port days a calendar cell lists; the rest are a link to the board.
+const PER_DAY: usize = 6;
+/// Orders a month's calendar reads at most.
+const PER_MONTH: i64 = 3_000;
+
 #[derive(Serialize)]
 struct Day {
     date: String,
@@ -173,7 +187,8 @@ struct Day {
     in_month: bool,
     today: bool,
     tomorrow: bool,
-    orders: Vec<Row>,
+    orders: Vec<crate::store::PortDay>,
+    more: usize,
 }
 
 pub async fn calendar(State(board): Shared, headers: HeaderMap, Query(query): Query<MonthQuery>) -> Response {
@@ -193,30 +208,30 @@ pub async fn calendar(State(board): Shared, headers: HeaderMap, Query(query): Qu
     let start = first - Duration::days(i64::from(first.weekday().num_days_from_monday()));
     let last = next_month - Duration::days(1);
     let end = last + Duration::days(i64::from(6 - last.weekday().num_days_from_monday()));
-    let filter = OrderFilter {
-        foc_between: Some((start, end)),
-        limit: 5_000,
-        ..OrderFilter::default()
-    };
-    let orders = match board.desk.list(&filter).await {
-        Ok(orders) => orders,
+    let port_days = match board.store.port_days(start, end, PER_MONTH).await {
+        Ok(found) => found,
         Err(e) => return unavailable(e),
     };
     let tomorrow = crate::domain::calendar::add_business_days(today, 1);
+    let soon = match board.store.port_days(today, tomorrow, PER_MONTH).await {
+        Ok(found) => found,
+        Err(e) => return unavailable(e),
+    };
+    let (due_today, due_tomorrow): (Vec<_>, Vec<_>) = soon.into_iter().partition(|p| p.foc_date == today);
     let days: Vec<Day> = start
         .iter_days()
         .take_while(|d| *d <= end)
-        .map(|date| Day {
-            date: date.to_string(),
-            day: date.day(),
-            in_month: date.month() == first.month(),
-            today: date == today,
-            tomorrow: date == tomorrow,
-            orders: orders
-                .iter()
-                .filter(|o| o.foc_date == Some(date) && o.state != OrderState::Cancelled)
-                .map(|o| row(o, String::new()))
-                .collect(),
+        .map(|date| {
+            let on: Vec<_> = port_days.iter().filter(|p| p.foc_date == date).cloned().collect();
+            Day {
+                date: date.to_string(),
+                day: date.day(),
+                in_month: date.month() == first.month(),
+                today: date == today,
+                tomorrow: date == tomorrow,
+                more: on.len().saturating_sub(PER_DAY),
+                orders: on.into_iter().take(PER_DAY).collect(),
+            }
         })
         .collect();
     let weeks: Vec<&[Day]> = days.chunks(7).collect();
@@ -227,7 +242,8 @@ pub async fn calendar(State(board): Shared, headers: HeaderMap, Query(query): Qu
             month => first.format("%B %Y").to_string(),
             previous => previous_month.format("%Y-%m").to_string(),
             next => next_month.format("%Y-%m").to_string(),
-            weeks => weeks,
+            weeks => weeks, due_today => due_today, due_tomorrow => due_tomorrow,
+            today => today.format("%A %B %-d").to_string(), tomorrow => tomorrow.format("%A %B %-d").to_string(),
         },
     )
 }

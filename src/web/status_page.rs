@@ -26,6 +26,7 @@ struct Words {
     send_bill: &'static str,
     checking_bill: &'static str,
     correction: &'static str,
+    routing: &'static str,
     port_date: &'static str,
     add_to_calendar: &'static str,
     numbers: &'static str,
@@ -49,6 +50,7 @@ const ENGLISH: Words = Words {
     checking_bill: "We are checking your bill against the request; we may write to you.",
     correction:
         "{carrier} asked for a correction. Our team has written to you with what to change; reply to that e-mail.",
+    routing: "Tell us where each number should ring on the port date (a person, a ring group, the main menu, a fax): reply to any of our e-mails.",
     port_date: "Port date",
     add_to_calendar: "Add it to your calendar",
     numbers: "Your numbers",
@@ -70,6 +72,7 @@ const SPANISH: Words = Words {
     send_bill: "Responda a cualquiera de nuestros correos con su factura más reciente de {carrier} adjunta (un PDF o una foto).",
     checking_bill: "Estamos revisando su factura contra la solicitud; quizá le escribamos.",
     correction: "{carrier} pidió una corrección. Nuestro equipo le escribió qué cambiar; responda a ese correo.",
+    routing: "Díganos dónde debe sonar cada número el día de la portabilidad (una persona, un grupo de timbrado, el menú principal, un fax): responda a cualquiera de nuestros correos.",
     port_date: "Fecha de portabilidad",
     add_to_calendar: "Agréguela a su calendario",
     numbers: "Sus números",
@@ -122,7 +125,7 @@ fn steps(order: &Order, w: &Words) -> Vec<Step> {
         Step {
             label: w.steps[4],
             done: order.foc_date.is_some() && order.state != OrderState::Rejected,
-            todo: None,
+            todo: (past(OrderState::FocConfirmed) && !order.routing_confirmed()).then(|| w.routing.to_string()),
         },
         Step {
             label: w.steps[5],

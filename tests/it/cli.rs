@@ -329,7 +329,8 @@ fn migrate_reports_what_it_applied() {
             "8 tallies",
             "9 carrier history",
             "10 supplements",
-            "11 held requests"
+            "11 held requests",
+            "12 web board"
         ])
     );
     assert!(dir.path().join("data/portbot.db").exists());

@@ -40,6 +40,11 @@ impl TestDesk {
 
     /// The same with its own `[inbox]` (and `[imap]`) sections.
     pub async fn start_with(backend: Backend, inbox_toml: Option<&str>) -> Self {
+        Self::start_configured(backend, inbox_toml, "").await
+    }
+
+    /// The same with more sections after the rest (`[web]`, say).
+    pub async fn start_configured(backend: Backend, inbox_toml: Option<&str>, more_toml: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, pg_database) = match backend {
             Backend::Sqlite => (format!("sqlite://{}", dir.path().join("portbot.db").display()), None),
@@ -70,6 +75,7 @@ impl TestDesk {
                 dir.path().join("outbox").display()
             ));
         }
+        toml.push_str(more_toml);
         let settings = Settings::from_toml(&toml, std::iter::empty(), "test.toml").expect("test settings");
         let clock = Arc::new(FixedClock::new("2026-11-23T15:00:00Z".parse().unwrap()));
         let app = App::start(settings.clone(), clock.clone())
