@@ -51,5 +51,8 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER state_day_orders AFTER INSERT OR UPDATE OF state ON orders
+-- Only a real move runs the function: most saves (a reminder, a note) keep the state.
+CREATE TRIGGER state_day_opened AFTER INSERT ON orders
     FOR EACH ROW EXECUTE FUNCTION state_day_change();
+CREATE TRIGGER state_day_moved AFTER UPDATE OF state ON orders
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION state_day_change();

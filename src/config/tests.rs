@@ -82,3 +82,39 @@ fn a_bad_config_names_the_key() {
     let err = load("[store]\nurl = \"sqlite://x.db\"", &[("PORTBOT_NOSUCHKEY", "1")]).unwrap_err();
     assert!(err.contains("PORTBOT_NOSUCHKEY"), "{err}");
 }
+
+#[test]
+fn the_web_board_is_off_as_shipped_and_checked_when_on() {
+    let text = include_str!("../../bot.toml.example");
+    assert!(load(text, &[]).unwrap().web.is_none(), "off in the example");
+    let on = "[store]\nurl = \"sqlite://x.db\"\n[web]\nenabled = true\n";
+    let web = load(on, &[]).unwrap().web.unwrap();
+    assert_eq!(web.listen.to_string(), "127.0.0.1:8090");
+    assert_eq!(web.public_url, "http://127.0.0.1:8090");
+    assert!(!web.secure_cookies, "plain loopback");
+    assert_eq!(
+        web.secret.expose(),
+        LOCAL_SIGNING_KEY,
+        "the outbox key signs links when web.secret is not set"
+    );
+    let proxied = load(
+        on,
+        &[
+            ("PORTBOT_WEB_PUBLIC_URL", "https://porting.voip.example/"),
+            ("PORTBOT_WEB_SECRET", "a secret of sixteen+"),
+        ],
+    )
+    .unwrap()
+    .web
+    .unwrap();
+    assert_eq!(proxied.public_url, "https://porting.voip.example");
+    assert!(proxied.secure_cookies, "https: cookies only over TLS");
+    for (key, value, named) in [
+        ("PORTBOT_WEB_SECRET", "short", "web.secret"),
+        ("PORTBOT_WEB_PUBLIC_URL", "porting.voip.example", "web.public_url"),
+        ("PORTBOT_WEB_LISTEN", "8090", "web.listen"),
+    ] {
+        let err = load(on, &[(key, value)]).unwrap_err();
+        assert!(err.contains(named), "{key}={value}: {err}");
+    }
+}
