@@ -315,6 +315,11 @@ impl Desk {
                     kind: o.kind.as_str(),
                     numbers: o.numbers.iter().map(|n| n.number.pretty()).collect(),
                     missing: o.missing_details().into_iter().map(|(key, _)| key).collect(),
+                    status_page: self
+                        .mail
+                        .status_pages
+                        .as_ref()
+                        .map(|p| p.url(&o.reference, language, now)),
                 })
                 .collect(),
             carriers: carriers.join(" / "),

@@ -69,6 +69,8 @@ pub struct AcknowledgedOrder {
     /// What the request left out of this carrier's account (`account`, `name`,
     /// `address`): the customer is asked for it.
     pub missing: Vec<&'static str>,
+    /// The order's status page, when the web board serves them.
+    pub status_page: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -208,6 +208,7 @@ fn every_customer_email_reads_as_its_golden_file_in_both_languages() {
                 kind: "local",
                 numbers: vec!["(305) 555-0100".into()],
                 missing: vec![],
+                status_page: Some("https://porting.voip.example/p/1042.1798761600.en.sg9V3wWq0f8kB4ZfZ1r2Aw".into()),
             },
             portbot::texts::AcknowledgedOrder {
                 reference: "PORT-1043".into(),
@@ -215,6 +216,7 @@ fn every_customer_email_reads_as_its_golden_file_in_both_languages() {
                 kind: "local",
                 numbers: vec!["(305) 555-0300".into()],
                 missing: vec!["account", "address"],
+                status_page: Some("https://porting.voip.example/p/1043.1798761600.en.Qm1pX8tRk2nB5vYc7dLa0w".into()),
             },
         ],
         carriers: "Comcast Business / AT&T".into(),
@@ -367,4 +369,31 @@ fn a_mail_without_a_footer_has_no_empty_footer_paragraph() {
         )
         .unwrap();
     assert!(with.contains("This is an automatic message."));
+}
+
+#[test]
+fn a_customer_email_ends_with_its_status_page_link_in_the_contacts_language() {
+    let texts = Texts::new();
+    let (_, order, mail) = moments()
+        .into_iter()
+        .find(|(name, _, _)| *name == "foc_confirmed")
+        .unwrap();
+    let link = "https://porting.voip.example/p/1042.1798761600.es.sg9V3wWq0f8kB4ZfZ1r2Aw";
+    let letter =
+        portbot::desk::render_customer_mail_linked(&texts, &order, mail, Language::Es, "3–14", Some(link.into()))
+            .unwrap();
+    let footer = letter.text.rsplit("-- \n").next().unwrap();
+    assert!(
+        footer.contains(&format!("El estado de su portabilidad, en cualquier momento: {link}")),
+        "{footer}"
+    );
+    assert!(
+        letter.html.contains("El estado de su portabilidad"),
+        "the HTML part too"
+    );
+    let english = render_customer_mail(&texts, &order, mail, Language::En, "3–14").unwrap();
+    assert!(
+        !english.text.contains("/p/"),
+        "no link when the board does not serve status pages"
+    );
 }
