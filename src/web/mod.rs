@@ -46,6 +46,9 @@ pub struct Board {
 
 type Shared = State<Arc<Board>>;
 
+/// Commands' answers waiting to be shown, at most (one a session).
+const MAX_FLASHES: usize = 10_000;
+
 impl Board {
     pub fn new(
         desk: Arc<Desk>,
@@ -107,10 +110,12 @@ impl Board {
     }
 
     fn flash(&self, who: &SignedIn, ok: bool, text: String) {
-        self.flashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(who.id_hash.clone(), (ok, text));
+        let mut flashes = self.flashes.lock().unwrap_or_else(|p| p.into_inner());
+        // Answers nobody came back for do not pile up.
+        if flashes.len() >= MAX_FLASHES {
+            flashes.clear();
+        }
+        flashes.insert(who.id_hash.clone(), (ok, text));
     }
 
     fn take_flash(&self, who: &SignedIn) -> Option<(bool, String)> {
@@ -249,6 +254,9 @@ async fn sign_in(
         Ok(account) => account,
         Err(e) => return unavailable(e),
     };
+    if account.is_none() {
+        session::check_nothing(&form.password);
+    }
     let Some(account) = account.filter(|a| session::password_matches(a, &form.password)) else {
         board.limiter.failed(name, Some(peer.ip()), now);
         let why =

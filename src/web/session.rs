@@ -52,8 +52,19 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 }
 
 pub fn password_matches(account: &StaffAccount, password: &str) -> bool {
-    PasswordHash::new(&account.password_hash)
-        .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    verifies(&account.password_hash, password)
+}
+
+/// Spends the time a password check takes for a name with no account, so that the
+/// answer's time does not tell a guesser which names exist.
+pub fn check_nothing(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default());
+    verifies(hash, password);
+}
+
+fn verifies(phc: &str, password: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
 /// A new session for `account`; the id goes in the cookie, the rest to the store.

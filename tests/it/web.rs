@@ -3,7 +3,7 @@
 //! customer's link opens their order in their language while a tampered one shows
 //! nothing. Each page's screenshot is saved under target/screenshots.
 
-use crate::browser::{Browser, Served};
+use crate::browser::{raw_request, set_cookie, Browser, Served};
 use crate::harness::Backend;
 use crate::letters::bill_from_customer;
 use crate::partial::{staff_do, submitted_with};
@@ -243,3 +243,41 @@ async fn the_charts_read_each_days_moves_and_each_carriers_history(backend: Back
     served.finish().await;
 }
 on_both_backends!(the_charts_read_each_days_moves_and_each_carriers_history);
+
+async fn a_guesser_is_made_to_wait_and_a_form_from_elsewhere_changes_nothing(backend: Backend) {
+    let (served, [_, submitted, _]) = seeded(backend).await;
+    let base = &served.base;
+    let (_, page) = raw_request(base, "GET", "/sign-in", "", "").await;
+    let token = set_cookie(&page, "portbot_sign_in").expect("the sign-in form's own token");
+    let cookie = format!("portbot_sign_in={token}");
+    let attempt = |password: &str, csrf: &str| format!("name=dana&password={password}&csrf={csrf}");
+
+    // A form without the page's token is refused before the password is looked at.
+    let (status, _) = raw_request(base, "POST", "/sign-in", &cookie, &attempt("x", "forged")).await;
+    assert_eq!(status, 403);
+    // Five wrong passwords, then even the right one waits.
+    for _ in 0..5 {
+        let (status, _) = raw_request(base, "POST", "/sign-in", &cookie, &attempt("guess", &token)).await;
+        assert_eq!(status, 401);
+    }
+    let right = DANA.replace(' ', "+").replace('\'', "%27");
+    let (status, answer) = raw_request(base, "POST", "/sign-in", &cookie, &attempt(&right, &token)).await;
+    assert_eq!(status, 429, "{answer}");
+    assert!(answer.contains("try again in 15 minutes"), "{answer}");
+
+    // Sam's session, but a form without its CSRF token (a page elsewhere posting it).
+    let (_, page) = raw_request(base, "GET", "/sign-in", "", "").await;
+    let token = set_cookie(&page, "portbot_sign_in").unwrap();
+    let sam = SAM.replace(' ', "+").replace('\'', "%27");
+    let login = format!("name=sam&password={sam}&csrf={token}");
+    let (status, answer) = raw_request(base, "POST", "/sign-in", &format!("portbot_sign_in={token}"), &login).await;
+    assert_eq!(status, 303, "{answer}");
+    let session = set_cookie(&answer, "portbot_session").expect("a session cookie");
+    assert!(answer.contains("HttpOnly; SameSite=Strict"), "{answer}");
+    let forged = format!("csrf=nope&command=status+{submitted}");
+    let path = format!("/orders/{submitted}/command");
+    let (status, _) = raw_request(base, "POST", &path, &format!("portbot_session={session}"), &forged).await;
+    assert_eq!(status, 403);
+    served.finish().await;
+}
+on_both_backends!(a_guesser_is_made_to_wait_and_a_form_from_elsewhere_changes_nothing);
