@@ -2,7 +2,8 @@
 //! replicas never send the same one), hands each to the `Mailer`, and records how it
 //! went. A temporary failure is retried with backoff; a permanent one (or too many
 //! temporary ones) marks the message failed and alerts staff. A message is marked sent
-//! only after the server took it; after a crash an unsettled claim runs out and the
+//! only after the server took it (tried again while the database is away, so that a
+//! restart does not send it twice); after a crash an unsettled claim runs out and the
 //! message goes again with the same Message-ID.
 
 pub mod compose;
@@ -101,7 +102,7 @@ impl EmailSender {
                 Err(_) => {}
             }
             match result {
-                Ok(()) => self.outbox.sent(message.id).await?,
+                Ok(()) => self.record_sent(message.id, shutdown).await?,
                 Err(e) if e.permanent || self.gives_up(&message, now) => {
                     tracing::error!(id = message.id, error = %e.text, "an e-mail failed for good");
                     self.outbox.email_failed(&message, &e.text).await?;
@@ -144,6 +145,27 @@ impl crate::worker::Worker for EmailSender {
 }
 
 impl EmailSender {
+    /// Records that the server took the message, trying again while the database is
+    /// away (a restart): given up, the message would go a second time once its claim
+    /// runs out.
+    async fn record_sent(&self, id: i64, shutdown: &CancellationToken) -> Result<(), crate::desk::DeskError> {
+        let started = std::time::Instant::now();
+        let mut wait = Duration::from_millis(250);
+        loop {
+            match self.outbox.sent(id).await {
+                Ok(()) => return Ok(()),
+                Err(e)
+                    if e.is_dependency_failure() && started.elapsed() < RECORD_PATIENCE && !shutdown.is_cancelled() =>
+                {
+                    tracing::warn!(id, error = %e, "an e-mail the server took is not recorded yet: trying again");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// A temporary failure ends the message's retries only past the time horizon (or
     /// the attempts, when they are capped).
     fn gives_up(&self, message: &crate::domain::OutboxMessage, now: chrono::DateTime<chrono::Utc>) -> bool {
@@ -151,6 +173,9 @@ impl EmailSender {
         waited >= self.give_up_after || self.max_attempts.is_some_and(|max| message.attempts + 1 >= max)
     }
 }
+
+/// How long a sender keeps trying to record a message the server took.
+const RECORD_PATIENCE: Duration = Duration::from_secs(120);
 
 /// Staff are told of a message that has waited this long for the mail server.
 const WAITED_TOO_LONG: Duration = Duration::from_secs(3600);

@@ -306,3 +306,74 @@ async fn two_senders_and_a_slow_server_still_send_each_email_once() {
     );
     t.finish().await;
 }
+
+/// Loses the desk's PostgreSQL database the moment the server has taken the message:
+/// every connection to it is cut and new ones are refused for two seconds.
+struct DatabaseGoesAwayOnSend {
+    database: String,
+    sent: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl portbot::outbox::mailer::Mailer for DatabaseGoesAwayOnSend {
+    async fn send(&self, _message: &lettre::Message, _name: &str) -> Result<(), portbot::outbox::mailer::SendError> {
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let db = &self.database;
+        crate::harness::run_admin(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false")).await;
+        crate::harness::run_admin(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid()"
+        ))
+        .await;
+        let db = db.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            crate::harness::run_admin(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).await;
+        });
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "a server that takes the message while the database restarts".into()
+    }
+}
+
+#[tokio::test]
+async fn a_message_the_server_took_while_the_database_restarted_is_recorded_not_sent_again() {
+    let t = TestDesk::start(Backend::Postgres).await;
+    let r = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap()
+        .reference;
+    assert!(t.staff_says(&format!("remind {r}")).await.ok);
+    let mailer = std::sync::Arc::new(DatabaseGoesAwayOnSend {
+        database: t.store_url.rsplit('/').next().unwrap().to_string(),
+        sent: Default::default(),
+    });
+    let settings = Settings::from_toml(
+        "[store]\nurl = \"sqlite::memory:\"\n[inbox]\naddress = \"porting@voip.example\"\n",
+        std::iter::empty(),
+        "test.toml",
+    )
+    .unwrap();
+    let from = portbot::outbox::compose::Sender::new("Porting desk", "porting@voip.example").unwrap();
+    let sender = EmailSender::new(t.app.desk.sending(), mailer.clone(), from, &settings.outbox);
+    let stop = CancellationToken::new();
+    let settled = sender.run_once(&stop).await.expect("the sender waits for the database");
+    assert!(settled >= 1);
+    let sent = mailer.sent.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(t
+        .app
+        .desk
+        .outbox(false)
+        .await
+        .unwrap()
+        .iter()
+        .all(|m| m.channel != portbot::domain::Channel::Email));
+    // Nothing is left to send: the message the server took is not sent again.
+    assert_eq!(sender.run_once(&stop).await.unwrap(), 0);
+    assert_eq!(mailer.sent.load(std::sync::atomic::Ordering::SeqCst), sent);
+    t.finish().await;
+}
