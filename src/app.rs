@@ -60,14 +60,7 @@ impl App {
             cadence: settings.reminders.cadence.clone(),
             default_estimate: settings.reminders.default_estimate,
             default_time_zone: settings.time_zone,
-            status_pages: settings
-                .web
-                .as_ref()
-                .map(|web| crate::domain::status_link::StatusPages {
-                    links: crate::domain::status_link::StatusLinks::new(web.secret.expose()),
-                    public_url: web.public_url.clone(),
-                    days: i64::from(web.link_days),
-                }),
+            status_pages: settings.web.as_ref().map(|web| web.status_pages()),
         };
         let desk = Arc::new(
             Desk::new(store.clone(), clock)

@@ -165,7 +165,7 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default()
         .trim();
-    given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    crate::domain::message_id::constant_time_eq(given.as_bytes(), token.as_bytes())
 }
 
 async fn port_request(State(api): State<Api>, headers: HeaderMap, body: Bytes) -> Response {

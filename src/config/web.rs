@@ -17,6 +17,17 @@ pub struct WebSettings {
     pub secure_cookies: bool,
 }
 
+impl WebSettings {
+    /// The links customer e-mails and the staff pages give to each order's status page.
+    pub fn status_pages(&self) -> crate::domain::status_link::StatusPages {
+        crate::domain::status_link::StatusPages {
+            links: crate::domain::status_link::StatusLinks::new(self.secret.expose()),
+            public_url: self.public_url.clone(),
+            days: i64::from(self.link_days),
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawWeb {

@@ -15,7 +15,7 @@ mod status_page;
 use crate::chat::ChatCore;
 use crate::config::WebSettings;
 use crate::desk::Desk;
-use crate::domain::status_link::StatusLinks;
+use crate::domain::status_link::StatusPages;
 use crate::store::Store;
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -37,7 +37,7 @@ pub struct Board {
     pub chat: Arc<ChatCore>,
     pub settings: WebSettings,
     pub desk_tz: chrono_tz::Tz,
-    links: StatusLinks,
+    pages: StatusPages,
     limiter: SignInLimiter,
     /// The answer to a session's last command, shown once on the next page.
     flashes: Mutex<HashMap<String, (bool, String)>>,
@@ -58,7 +58,7 @@ impl Board {
         desk_tz: chrono_tz::Tz,
     ) -> Self {
         Self {
-            links: StatusLinks::new(settings.secret.expose()),
+            pages: settings.status_pages(),
             desk,
             store,
             chat,

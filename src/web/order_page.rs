@@ -4,7 +4,6 @@
 //! with chat's permission rule.
 
 use super::{problem, unavailable, Shared};
-use crate::domain::status_link::StatusLink;
 use crate::domain::{Channel, OrderRef};
 use axum::extract::{Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -73,12 +72,7 @@ pub async fn show(State(board): Shared, headers: HeaderMap, Path(reference): Pat
         })
         .collect();
     let language = order.languages.values().next().copied().unwrap_or_default();
-    let link = StatusLink {
-        order: reference.clone(),
-        language,
-        expires_at: board.desk.now() + chrono::Duration::days(i64::from(board.settings.link_days)),
-    };
-    let customer_page = format!("/p/{}", board.links.token(&link));
+    let customer_page = board.pages.url(&reference, language, board.desk.now());
     let flash = board.take_flash(&who);
     board.page(
         "order.html",

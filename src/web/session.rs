@@ -114,7 +114,7 @@ impl SignedIn {
 }
 
 pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    crate::domain::message_id::constant_time_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// The value of cookie `name` in the request.

@@ -156,7 +156,7 @@ fn nothing() -> Response {
 }
 
 pub async fn show(State(board): Shared, Path(token): Path<String>) -> Response {
-    let Some(link) = board.links.open(&token, board.desk.now()) else {
+    let Some(link) = board.pages.links.open(&token, board.desk.now()) else {
         return nothing();
     };
     let order = match board.store.order(&link.order).await {
@@ -187,7 +187,7 @@ pub async fn show(State(board): Shared, Path(token): Path<String>) -> Response {
 }
 
 pub async fn calendar_file(State(board): Shared, Path(token): Path<String>) -> Response {
-    let Some(link) = board.links.open(&token, board.desk.now()) else {
+    let Some(link) = board.pages.links.open(&token, board.desk.now()) else {
         return nothing();
     };
     let order = match board.store.order(&link.order).await {
