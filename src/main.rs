@@ -30,18 +30,12 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("portbot: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
-    };
     let mut stdout = std::io::stdout();
-    let result = runtime.block_on(portbot::cli::execute(cli, &mut stdout));
-    // The terminal chat's stdin reader can sit in a blocking read forever: every unit
-    // of work has finished by now, so do not wait for it.
-    runtime.shutdown_timeout(Duration::from_millis(500));
+    // `parse` reads files on threads of its own: no runtime to start and stop.
+    let result = match portbot::cli::execute_offline(&cli, &mut stdout) {
+        Some(result) => result,
+        None => run_on_runtime(cli, &mut stdout),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.message.is_empty() => ExitCode::from(failure.code),
@@ -50,4 +44,22 @@ fn main() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// Every other command, on a multi-threaded async runtime.
+fn run_on_runtime(cli: portbot::cli::Cli, stdout: &mut std::io::Stdout) -> Result<(), portbot::cli::Failure> {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(portbot::cli::Failure {
+                message: format!("cannot start the async runtime: {e}"),
+                code: 2,
+            })
+        }
+    };
+    let result = runtime.block_on(portbot::cli::execute(cli, stdout));
+    // The terminal chat's stdin reader can sit in a blocking read forever: every unit
+    // of work has finished by now, so do not wait for it.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result
 }

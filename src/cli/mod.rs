@@ -227,15 +227,24 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| format!("'{s}' is not an RFC 3339 time: write it as 2026-11-23T15:00:00Z"))
 }
 
+/// Carries out a command that needs no desk and no async runtime (`parse`): none when
+/// the command is another.
+pub fn execute_offline(cli: &Cli, out: &mut (dyn Write + Send)) -> Option<Result<(), Failure>> {
+    let Command::Parse { files, text, explain } = &cli.command else {
+        return None;
+    };
+    let show = parse::Show {
+        json: cli.json,
+        text: *text,
+        explain: *explain,
+    };
+    Some(parse::parse_files(files, show, out))
+}
+
 /// Carries out a parsed command line, writing what it shows to `out`.
 pub async fn execute(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
-    if let Command::Parse { files, text, explain } = &cli.command {
-        let show = parse::Show {
-            json: cli.json,
-            text: *text,
-            explain: *explain,
-        };
-        return parse::parse_files(files, show, out);
+    if let Some(done) = execute_offline(&cli, out) {
+        return done;
     }
     let settings = Settings::load(&Settings::path(cli.config.clone())).map_err(Failure::input)?;
     let clock: Arc<dyn Clock> = match (cli.now, &cli.command) {

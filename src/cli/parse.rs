@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::Mutex;
 
 /// How `portbot parse` shows each file.
 #[derive(Debug, Clone, Copy)]
@@ -20,36 +20,48 @@ pub(super) struct Show {
 /// `portbot parse`: one line per file, in the order given. A file that cannot be read as
 /// a message still gets its line; a missing file is an error (exit 1) after the others
 /// are printed. Files are read on every core, and each line is printed as soon as the
-/// ones before it are.
+/// ones before it are, by the worker that finished the last of them (no thread waits to
+/// print, so a thousand small files do not cost a thousand wake-ups).
 pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, files.len().max(1));
     let next = AtomicUsize::new(0);
-    let (lines, printed) = mpsc::channel::<(usize, Line)>();
-    let mut missing = Vec::new();
-    let written = std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let lines = lines.clone();
-            let next = &next;
-            scope.spawn(move || loop {
-                let at = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = files.get(at) else { break };
-                if lines.send((at, line_for(path, show))).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(lines);
-        // When the output goes away (a closed pipe), the receiver is dropped with it and
-        // every worker stops at its next line.
-        print_in_order(printed, out, &mut missing)
+    let printer = Mutex::new(Printer {
+        out,
+        waiting: BTreeMap::new(),
+        due: 0,
+        missing: Vec::new(),
+        failed: None,
     });
-    written?;
-    if missing.is_empty() {
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(|| work(files, show, &next, &printer));
+        }
+        work(files, show, &next, &printer);
+    });
+    let printer = printer.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(failed) = printer.failed {
+        return Err(failed);
+    }
+    if printer.missing.is_empty() {
         Ok(())
     } else {
-        Err(Failure::input(format!("cannot read {}", missing.join("; "))))
+        Err(Failure::input(format!("cannot read {}", printer.missing.join("; "))))
+    }
+}
+
+/// One worker: takes the next file until there are none, or the output has gone away
+/// (a closed pipe), and hands each line to the printer.
+fn work(files: &[PathBuf], show: Show, next: &AtomicUsize, printer: &Mutex<Printer<'_>>) {
+    loop {
+        let at = next.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = files.get(at) else { break };
+        let line = line_for(path, show);
+        let mut printer = printer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !printer.take(at, line) {
+            break;
+        }
     }
 }
 
@@ -59,25 +71,39 @@ enum Line {
     Missing(String),
 }
 
-/// Prints each line once every line before it is printed.
-fn print_in_order(
-    printed: mpsc::Receiver<(usize, Line)>,
-    out: &mut (dyn Write + Send),
-    missing: &mut Vec<String>,
-) -> Result<(), Failure> {
-    let mut waiting = BTreeMap::new();
-    let mut due = 0;
-    for (at, line) in printed {
-        waiting.insert(at, line);
-        while let Some(line) = waiting.remove(&due) {
-            due += 1;
+/// The lines read so far: each printed once every line before it is.
+struct Printer<'o> {
+    out: &'o mut (dyn Write + Send),
+    /// Lines read before one of those ahead of them.
+    waiting: BTreeMap<usize, Line>,
+    /// The next line to print.
+    due: usize,
+    missing: Vec<String>,
+    /// The output failed: nothing more is read.
+    failed: Option<Failure>,
+}
+
+impl Printer<'_> {
+    /// Takes line `at` and prints what is now in order; false once the output failed.
+    fn take(&mut self, at: usize, line: Line) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
+        self.waiting.insert(at, line);
+        while let Some(line) = self.waiting.remove(&self.due) {
+            self.due += 1;
             match line {
-                Line::Shown(text) => writeln!(out, "{text}").map_err(Failure::output)?,
-                Line::Missing(why) => missing.push(why),
+                Line::Shown(text) => {
+                    if let Err(e) = writeln!(self.out, "{text}") {
+                        self.failed = Some(Failure::output(e));
+                        return false;
+                    }
+                }
+                Line::Missing(why) => self.missing.push(why),
             }
         }
+        true
     }
-    Ok(())
 }
 
 fn line_for(path: &Path, show: Show) -> Line {
