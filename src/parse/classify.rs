@@ -350,14 +350,17 @@ fn is_bounce(mail: &Mail, subject: &str, text: &str) -> bool {
     }
     let daemon = DAEMON_SENDER.is_match(&mail.from_address) || DAEMON_SENDER.is_match(&mail.from_name);
     let subject_says = BOUNCE_SUBJECT.is_match(subject);
-    let head: String = text.chars().take(4000).collect();
-    let body_says = BOUNCE_BODY.is_match(&head);
+    let body_says = BOUNCE_BODY.is_match(first_chars(text, 4000));
     (daemon && (subject_says || body_says)) || (subject_says && body_says) || (daemon && mail.returned.is_some())
 }
 
 fn is_auto_reply(subject: &str, text: &str) -> bool {
-    let head: String = text.chars().take(1500).collect();
-    AUTO_SUBJECT.is_match(subject) || AUTO_BODY.is_match(&head)
+    AUTO_SUBJECT.is_match(subject) || AUTO_BODY.is_match(first_chars(text, 1500))
+}
+
+/// The first `count` characters of `text`.
+fn first_chars(text: &str, count: usize) -> &str {
+    &text[..text.char_indices().nth(count).map_or(text.len(), |(at, _)| at)]
 }
 
 /// Sentences and lines that are not questions: a notice states, a customer asks.

@@ -30,8 +30,8 @@ fn word_language(word: &str) -> Option<Language> {
     const ENGLISH_STEMS: &[&str] = &["please", "thank"];
     let spanish = SPANISH.contains(&word)
         || SPANISH_STEMS.iter().any(|s| word.starts_with(s))
-        || word.contains("número")
-        || word.contains("portabilidad");
+        || contains_long(word, "número")
+        || contains_long(word, "portabilidad");
     if spanish {
         Some(Language::Spanish)
     } else if ENGLISH.contains(&word) || ENGLISH_STEMS.iter().any(|s| word.starts_with(s)) {
@@ -39,6 +39,11 @@ fn word_language(word: &str) -> Option<Language> {
     } else {
         None
     }
+}
+
+/// `word` holds `part`: most words are shorter than it, and a search is not started.
+fn contains_long(word: &str, part: &str) -> bool {
+    word.len() >= part.len() && word.contains(part)
 }
 
 #[cfg(test)]

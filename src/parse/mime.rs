@@ -5,7 +5,8 @@
 
 use super::html;
 use chrono::{DateTime, FixedOffset, TimeZone};
-use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+use mail_parser::{HeaderName, Message, MessageParser, MimeHeaders, PartType};
+use std::sync::LazyLock;
 
 /// How deep forwarded messages inside messages are followed.
 const MAX_DEPTH: usize = 4;
@@ -50,9 +51,34 @@ pub struct Attachment {
 #[error("not an e-mail message: no header or body could be read")]
 pub struct NotAMessage;
 
+/// mail-parser's own choice of how to read each header, but for `Received:`, kept raw:
+/// tokenizing the relays' trace fields was a twelfth of reading a message, and nothing
+/// here reads them (sender authentication reads the raw fields itself).
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_date_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .header_id(HeaderName::ReturnPath)
+        .header_text(HeaderName::Subject)
+        .header_text(HeaderName::Comments)
+        .header_address(HeaderName::ListArchive)
+        .header_address(HeaderName::ListHelp)
+        .header_address(HeaderName::ListId)
+        .header_address(HeaderName::ListOwner)
+        .header_address(HeaderName::ListPost)
+        .header_address(HeaderName::ListSubscribe)
+        .header_address(HeaderName::ListUnsubscribe)
+        .header_comma_separated(HeaderName::Keywords)
+        .header_comma_separated(HeaderName::ContentLanguage)
+        .header_raw(HeaderName::Received)
+        .default_header_raw()
+});
+
 /// Reads a message. Only bytes with nothing that looks like a message are refused.
 pub fn read(bytes: &[u8]) -> Result<Mail, NotAMessage> {
-    let message = MessageParser::default().parse(bytes).ok_or(NotAMessage)?;
+    let message = PARSER.parse(bytes).ok_or(NotAMessage)?;
     if message.headers().is_empty() && message.text_body_count() == 0 && message.attachment_count() == 0 {
         return Err(NotAMessage);
     }

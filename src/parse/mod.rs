@@ -12,6 +12,7 @@ pub mod notice;
 pub mod numbers;
 pub mod outcomes;
 pub mod pattern;
+mod phrases;
 pub mod quote;
 pub mod refs;
 pub mod reject;

@@ -13,16 +13,20 @@
 //! in full, while the texts searched are a few kilobytes, where the lazy DFA alone is as
 //! quick.
 //!
-//! Most patterns only ever answer "does this text say it?". That takes one forward lazy
-//! DFA; the full regex (a reverse automaton to find where a match starts, and the
+//! Most patterns only ever answer "does this text say it?". A pattern that is a list of
+//! phrases answers it with Aho-Corasick (`phrases`); any other with one forward lazy
+//! DFA. The full regex (a reverse automaton to find where a match starts, and the
 //! engines that resolve groups) is built the first time a pattern is asked where or
 //! what it matched.
 
+use super::phrases::Phrases;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::meta;
+use regex_automata::nfa::thompson;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::pool::Pool;
 use regex_automata::Input;
+use regex_syntax::hir::Hir;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -32,9 +36,17 @@ type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + 
 pub struct Pattern {
     /// As compiled: classes made ASCII.
     source: String,
-    says_it: DFA,
-    caches: Pool<Cache, MakeCache>,
+    /// As parsed: the full regex is built from it, without parsing it again.
+    hir: Hir,
+    says_it: SaysIt,
     full: OnceLock<meta::Regex>,
+}
+
+/// What answers "does this text say it?": the pattern's branches that are phrases, and a
+/// forward lazy DFA of the others with its caches (one a thread at a time).
+struct SaysIt {
+    phrases: Option<Phrases>,
+    others: Option<(DFA, Pool<Cache, MakeCache>)>,
 }
 
 impl std::fmt::Debug for Pattern {
@@ -46,13 +58,23 @@ impl std::fmt::Debug for Pattern {
 /// `source` compiled as written, with its classes made ASCII.
 pub fn compiled(source: &str) -> Pattern {
     let source = ascii_classes(source);
-    let says_it = DFA::new(&source).unwrap_or_else(|e| panic!("parser pattern {source:?}: {e}"));
-    let for_caches = says_it.clone();
-    let make: MakeCache = Box::new(move || for_caches.create_cache());
+    let broken = |e: &dyn std::fmt::Display| -> ! { panic!("parser pattern {source:?}: {e}") };
+    let hir = regex_automata::util::syntax::parse(&source).unwrap_or_else(|e| broken(&e));
+    let (phrases, others) = Phrases::split(&hir);
+    let others = others.map(|others| {
+        let nfa = thompson::Compiler::new()
+            .build_from_hir(&others)
+            .unwrap_or_else(|e| broken(&e));
+        let dfa = DFA::builder().build_from_nfa(nfa).unwrap_or_else(|e| broken(&e));
+        let for_caches = dfa.clone();
+        let make: MakeCache = Box::new(move || for_caches.create_cache());
+        (dfa, Pool::new(make))
+    });
+    let says_it = SaysIt { phrases, others };
     Pattern {
         source,
+        hir,
         says_it,
-        caches: Pool::new(make),
         full: OnceLock::new(),
     }
 }
@@ -63,16 +85,25 @@ pub fn caseless(source: &str) -> Pattern {
 }
 
 impl Pattern {
-    /// Whether `text` says it anywhere: the forward lazy DFA alone, stopping at the
-    /// first match.
+    /// Whether `text` says it anywhere: its phrases, else the forward lazy DFA of its
+    /// other branches, stopping at the first match.
     pub fn is_match(&self, text: &str) -> bool {
-        let input = Input::new(text).earliest(true);
-        let mut cache = self.caches.get();
-        match self.says_it.try_search_fwd(&mut cache, &input) {
-            Ok(found) => found.is_some(),
-            // The lazy DFA may give up on some inputs; the full regex never does.
-            Err(_) => self.regex().is_match(text),
-        }
+        let in_phrases = self.says_it.phrases.as_ref().map(|p| p.found_in(text));
+        let said = match in_phrases {
+            Some(Some(true)) => Some(true),
+            Some(None) => None,
+            None | Some(Some(false)) => match &self.says_it.others {
+                Some((dfa, caches)) => {
+                    let input = Input::new(text).earliest(true);
+                    dfa.try_search_fwd(&mut caches.get(), &input)
+                        .ok()
+                        .map(|found| found.is_some())
+                }
+                None => Some(false),
+            },
+        };
+        // Only the full regex answers every text: the lazy DFA may give up on some.
+        said.unwrap_or_else(|| self.regex().is_match(text))
     }
 
     /// The full regex, built on first use.
@@ -80,7 +111,7 @@ impl Pattern {
         self.full.get_or_init(|| {
             meta::Regex::builder()
                 .configure(meta::Config::new().auto_prefilter(false))
-                .build(&self.source)
+                .build_from_hir(&self.hir)
                 .unwrap_or_else(|e| panic!("parser pattern {:?}: {e}", self.source))
         })
     }
@@ -342,6 +373,94 @@ mod tests {
         assert_eq!(money.blank_out("nothing owed"), "nothing owed");
         let cells: Vec<_> = compiled(r"\s{2,}").split("BTN  555-0100   active").collect();
         assert_eq!(cells, ["BTN", "555-0100", "active"]);
+    }
+
+    /// A tiny deterministic generator: the same texts every run.
+    struct Texts(u64);
+
+    impl Texts {
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            from[(self.0 % from.len() as u64) as usize]
+        }
+    }
+
+    #[test]
+    fn saying_it_by_phrases_agrees_with_the_regex() {
+        let sources = [
+            r"could not be delivered|delivery to the following recipient|5\.\d\.\d{1,3}|550[ -]",
+            r"\bpin\b|passcode|pass code|account code|authori[sz]ed (user|person)",
+            r"(?m)^\s*(completed|live)\s*[:\-]|\bsv activated\b|\bported (successfully|in|over)\b|^done$",
+            r"undeliver(ed|able)|delivery (status notification|failure)",
+            r"portabilidad (ha sido |fue )?(completada|exitosa)|se complet[oó]|n[uú]mero",
+            r"(\bfoc\b|firm order|port(ing)? date)",
+        ];
+        let words = [
+            "pin",
+            "PIN",
+            "passcode",
+            "pass",
+            "code",
+            "account",
+            "authorised",
+            "authorized",
+            "user",
+            "pinned",
+            "spin",
+            "could",
+            "not",
+            "be",
+            "delivered",
+            "5.1.1",
+            "550",
+            "550-",
+            "completed",
+            "LIVE",
+            "sv",
+            "activated",
+            "ported",
+            "successfully",
+            "over",
+            "in",
+            "undeliverable",
+            "delivery",
+            "status notification",
+            "portabilidad",
+            "ha sido",
+            "completada",
+            "se",
+            "completó",
+            "número",
+            "numero",
+            "ſ",
+            "\u{212A}it",
+            "Kit",
+            "done",
+            "FOC",
+            "firm order",
+            "porting date",
+            "é",
+        ];
+        let gaps = ["", " ", "  ", "\n", "_", ".", ":", "-", "é"];
+        let mut texts = Texts(0x9E37_79B9_7F4A_7C15);
+        for source in sources {
+            for pattern in [compiled(source), caseless(source)] {
+                assert!(pattern.says_it.phrases.is_some(), "{source} has phrases");
+                for _ in 0..3000 {
+                    let count = 1 + texts.0 as usize % 6;
+                    let text: String = (0..count)
+                        .map(|_| format!("{}{}", texts.pick(&words), texts.pick(&gaps)))
+                        .collect();
+                    assert_eq!(
+                        pattern.is_match(&text),
+                        pattern.regex().is_match(&text),
+                        "{source:?} on {text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -50,21 +50,31 @@ pub fn split(text: &str) -> Split {
 
 /// The first line of quoted history, if any.
 fn quote_start(lines: &[&str]) -> Option<usize> {
+    // Each line lower-cased once: the checks below look at the lines around each one.
+    let lowered: Vec<String> = lines.iter().map(|l| l.to_lowercase()).collect();
+    let lower_at = |i: usize| lowered[i].trim();
+    let separators: Vec<bool> = lowered.iter().map(|l| is_forward_separator(l)).collect();
     for i in 0..lines.len() {
         let line = lines[i].trim();
-        let lower = line.to_lowercase();
-        let joined = match lines.get(i + 1) {
-            Some(next) => format!("{lower} {}", next.trim().to_lowercase()),
-            None => lower.clone(),
-        };
+        let lower = lower_at(i);
         let attribution = |l: &str| {
             (l.starts_with("on ") && l.ends_with("wrote:"))
                 || (l.starts_with("el ") && (l.ends_with("escribió:") || l.ends_with("escribio:")))
                 || (l.starts_with("le ") && l.ends_with("a écrit :"))
                 || (l.starts_with("am ") && l.ends_with("schrieb:"))
         };
-        if attribution(&lower) || (lower.len() < 200 && attribution(&joined) && !attribution_line_ends(&lower)) {
+        if attribution(lower) {
             return Some(i);
+        }
+        // An attribution a mail client folded onto two lines.
+        if lower.len() < 200 && !attribution_line_ends(lower) {
+            let joined = match lines.get(i + 1) {
+                Some(_) => format!("{lower} {}", lower_at(i + 1)),
+                None => lower.to_string(),
+            };
+            if attribution(&joined) {
+                return Some(i);
+            }
         }
         let dashed = lower.trim_matches(|c: char| c == '-' || c == ' ' || c == '_');
         if line.starts_with("---")
@@ -74,12 +84,10 @@ fn quote_start(lines: &[&str]) -> Option<usize> {
         }
         // Outlook: a rule or not, then From: with Sent:/Date: and To:/Subject: close below.
         // The same block under a "Forwarded message" line is forwarded content, kept.
-        let forwarded_above = lines[i.saturating_sub(3)..i]
-            .iter()
-            .any(|l| is_forward_separator(&l.to_lowercase()));
-        if !forwarded_above && is_header_line(&lower, &["from:", "de:"]) {
-            let below: Vec<String> = lines[i + 1..].iter().take(5).map(|l| l.trim().to_lowercase()).collect();
-            let has = |names: &[&str]| below.iter().any(|l| is_header_line(l, names));
+        let forwarded_above = separators[i.saturating_sub(3)..i].contains(&true);
+        if !forwarded_above && is_header_line(lower, &["from:", "de:"]) {
+            let below = (i + 1..lines.len()).take(5).map(lower_at);
+            let has = |names: &[&str]| below.clone().any(|l| is_header_line(l, names));
             if has(&["sent:", "date:", "enviado:", "fecha:", "enviado el:"])
                 && has(&["to:", "subject:", "para:", "asunto:"])
             {
