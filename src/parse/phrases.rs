@@ -80,7 +80,7 @@ impl Phrases {
         let searcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(reading.caseless_letters)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .build(&texts)
             .ok()?;
         Some(Phrases {
@@ -148,28 +148,23 @@ struct Spelt {
 }
 
 impl Spelt {
-    fn text(text: String) -> Spelt {
-        Spelt {
-            text,
-            ..Spelt::default()
-        }
-    }
-
-    /// `tail` written after this; `None` when that puts a boundary inside the phrase.
-    fn then(&mut self, tail: &Spelt) -> Option<()> {
-        if tail.text.is_empty() {
-            let at_start = self.text.is_empty();
-            let edge = if at_start { &mut self.before } else { &mut self.after };
-            edge.extend(&tail.before);
-            return Some(());
-        }
-        if !self.after.is_empty() || (!self.text.is_empty() && !tail.before.is_empty()) {
+    /// `text` written after this; `None` when that puts a boundary inside the phrase.
+    fn then_text(&mut self, text: &str) -> Option<()> {
+        if !text.is_empty() && !self.after.is_empty() {
             return None;
         }
-        self.before.extend(&tail.before);
-        self.text.push_str(&tail.text);
-        self.after.clone_from(&tail.after);
+        self.text.push_str(text);
         Some(())
+    }
+
+    /// A boundary after this: at the phrase's start while it has no text yet.
+    fn then_boundary(&mut self, look: Look) {
+        let edge = if self.text.is_empty() {
+            &mut self.before
+        } else {
+            &mut self.after
+        };
+        edge.push(look);
     }
 }
 
@@ -186,21 +181,45 @@ struct Reading {
 impl Reading {
     /// Every phrase `hir` matches, or `None` when it is more than a list.
     fn spell(&mut self, hir: &Hir) -> Option<Vec<Spelt>> {
-        let spelt = match hir.kind() {
-            HirKind::Empty => vec![Spelt::default()],
+        self.spell_after(hir, vec![Spelt::default()])
+    }
+
+    /// Each of `heads` followed by each phrase `hir` matches.
+    fn spell_after(&mut self, hir: &Hir, mut heads: Vec<Spelt>) -> Option<Vec<Spelt>> {
+        match hir.kind() {
+            HirKind::Empty => Some(heads),
             HirKind::Literal(literal) => {
                 let text = std::str::from_utf8(&literal.0).ok()?;
                 if text.chars().any(|c| c.is_ascii_alphabetic()) {
                     self.exact_letters = true;
                 }
-                vec![Spelt::text(text.to_string())]
+                for head in &mut heads {
+                    head.then_text(text)?;
+                }
+                Some(heads)
             }
-            HirKind::Class(Class::Unicode(class)) => self
-                .spell_class(class.iter().flat_map(|r| r.start()..=r.end()))?
-                .into_iter()
-                .map(Spelt::text)
-                .collect(),
-            HirKind::Class(Class::Bytes(_)) => return None,
+            HirKind::Class(Class::Unicode(class)) => {
+                let texts = self.spell_class(class.iter().flat_map(|r| r.start()..=r.end()))?;
+                if let [text] = texts.as_slice() {
+                    for head in &mut heads {
+                        head.then_text(text)?;
+                    }
+                    return Some(heads);
+                }
+                if heads.len() * texts.len() > MOST_PHRASES {
+                    return None;
+                }
+                let mut spelt = Vec::with_capacity(heads.len() * texts.len());
+                for head in &heads {
+                    for text in &texts {
+                        let mut phrase = head.clone();
+                        phrase.then_text(text)?;
+                        spelt.push(phrase);
+                    }
+                }
+                Some(spelt)
+            }
+            HirKind::Class(Class::Bytes(_)) => None,
             HirKind::Look(look) => {
                 let checked = matches!(
                     look,
@@ -209,55 +228,35 @@ impl Reading {
                 if !checked {
                     return None;
                 }
-                vec![Spelt {
-                    before: vec![*look],
-                    ..Spelt::default()
-                }]
+                for head in &mut heads {
+                    head.then_boundary(*look);
+                }
+                Some(heads)
             }
             HirKind::Repetition(rep) if rep.min == 0 && rep.max == Some(1) => {
-                let mut spelt = vec![Spelt::default()];
-                spelt.extend(self.spell(&rep.sub)?);
-                spelt
+                let mut spelt = heads.clone();
+                spelt.extend(self.spell_after(&rep.sub, heads)?);
+                (spelt.len() <= MOST_PHRASES).then_some(spelt)
             }
-            HirKind::Repetition(_) => return None,
-            HirKind::Capture(capture) => self.spell(&capture.sub)?,
+            HirKind::Repetition(_) => None,
+            HirKind::Capture(capture) => self.spell_after(&capture.sub, heads),
             HirKind::Concat(parts) => {
-                let mut spelt = vec![Spelt::default()];
                 for part in parts {
-                    let next = self.spell(part)?;
-                    if let [only] = next.as_slice() {
-                        for head in &mut spelt {
-                            head.then(only)?;
-                        }
-                        continue;
-                    }
-                    if spelt.len() * next.len() > MOST_PHRASES {
-                        return None;
-                    }
-                    let mut joined = Vec::with_capacity(spelt.len() * next.len());
-                    for head in &spelt {
-                        for tail in &next {
-                            let mut phrase = head.clone();
-                            phrase.then(tail)?;
-                            joined.push(phrase);
-                        }
-                    }
-                    spelt = joined;
+                    heads = self.spell_after(part, heads)?;
                 }
-                spelt
+                Some(heads)
             }
             HirKind::Alternation(branches) => {
                 let mut spelt = Vec::new();
                 for branch in branches {
-                    spelt.extend(self.spell(branch)?);
+                    spelt.extend(self.spell_after(branch, heads.clone())?);
                     if spelt.len() > MOST_PHRASES {
                         return None;
                     }
                 }
-                spelt
+                Some(spelt)
             }
-        };
-        Some(spelt)
+        }
     }
 
     /// A small class as the texts it stands for: a letter in both cases as its lower

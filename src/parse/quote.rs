@@ -54,6 +54,7 @@ fn quote_start(lines: &[&str]) -> Option<usize> {
     let lowered: Vec<String> = lines.iter().map(|l| l.to_lowercase()).collect();
     let lower_at = |i: usize| lowered[i].trim();
     let separators: Vec<bool> = lowered.iter().map(|l| is_forward_separator(l)).collect();
+    let mut joined = String::new();
     for i in 0..lines.len() {
         let line = lines[i].trim();
         let lower = lower_at(i);
@@ -68,10 +69,12 @@ fn quote_start(lines: &[&str]) -> Option<usize> {
         }
         // An attribution a mail client folded onto two lines.
         if lower.len() < 200 && !attribution_line_ends(lower) {
-            let joined = match lines.get(i + 1) {
-                Some(_) => format!("{lower} {}", lower_at(i + 1)),
-                None => lower.to_string(),
-            };
+            joined.clear();
+            joined.push_str(lower);
+            if i + 1 < lines.len() {
+                joined.push(' ');
+                joined.push_str(lower_at(i + 1));
+            }
             if attribution(&joined) {
                 return Some(i);
             }
