@@ -23,6 +23,9 @@ pub(super) struct Show {
 /// ones before it are, by the worker that finished the last of them (no thread waits to
 /// print, so a thousand small files do not cost a thousand wake-ups).
 pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + Send)) -> Result<(), Failure> {
+    if files.len() == 1 {
+        crate::parse::pattern::reading_one_message();
+    }
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, files.len().max(1));
