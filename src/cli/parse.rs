@@ -39,7 +39,10 @@ pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + 
     });
     std::thread::scope(|scope| {
         for _ in 1..workers {
-            scope.spawn(|| work(files, show, &next, &printer));
+            scope.spawn(|| {
+                crate::parse::compile_patterns();
+                work(files, show, &next, &printer)
+            });
         }
         work(files, show, &next, &printer);
     });

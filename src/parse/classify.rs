@@ -397,3 +397,29 @@ fn is_question_only(text: &str) -> bool {
 #[cfg(test)]
 #[path = "classify_tests.rs"]
 mod tests;
+
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [
+        &DAEMON_SENDER,
+        &BOUNCE_SUBJECT,
+        &BOUNCE_BODY,
+        &AUTO_SUBJECT,
+        &AUTO_BODY,
+        &ESIGN_SERVICE,
+        &SIGNING_WORDS,
+        &SIGNERS_DONE,
+        &AUTOMATED_SENDER,
+        &ESIGN_DONE,
+        &ESIGN_NOT_DONE,
+        &CANCEL,
+        &ROUTING,
+        &QUESTION,
+        &STRONG_QUESTION,
+        &MARKETING,
+        &PORT_TALK,
+        &JSON_BOUNCE,
+    ] {
+        pattern.prepare();
+    }
+}

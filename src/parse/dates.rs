@@ -181,6 +181,13 @@ fn first_of_overlapping(mut found: Vec<FoundDate>) -> Vec<FoundDate> {
     kept
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [&ISO, &NUMERIC, &MONTH_FIRST, &DAY_FIRST, &COMPACT, &LSR_DUE] {
+        pattern.prepare();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

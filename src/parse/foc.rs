@@ -151,6 +151,20 @@ fn around(text: &str, found: &FoundDate, since: usize) -> Around {
     }
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [
+        &CONFIRMED_BEFORE,
+        &ARROW_BEFORE,
+        &ARROW_AFTER,
+        &TIME_AFTER,
+        &CONFIRMED_AFTER,
+        &NOT_CONFIRMED,
+    ] {
+        pattern.prepare();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

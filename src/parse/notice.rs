@@ -194,6 +194,14 @@ fn taken_back(statement: &str, at: usize) -> bool {
     TAKEN_BACK.is_match(&window)
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for cue in CUES.iter() {
+        cue.pattern.prepare();
+    }
+    TAKEN_BACK.prepare();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,6 +154,13 @@ fn expand(first: PhoneNumber, last: PhoneNumber) -> Option<Vec<PhoneNumber>> {
     (a..=b).map(|n| PhoneNumber::from_national(n, "range").ok()).collect()
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [&NUMBER, &RANGE_TAIL, &RANGE_FULL, &CONTACT_CUE, &ID_CUE] {
+        pattern.prepare();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

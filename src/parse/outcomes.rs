@@ -81,6 +81,13 @@ fn clauses(line: &str) -> Vec<&str> {
     out
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [&STAYS, &PORTED, &CLAUSE_BREAK] {
+        pattern.prepare();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,6 +167,18 @@ impl Pattern {
         said.unwrap_or_else(|| self.regex().is_match(text))
     }
 
+    /// Builds now what answering "does it say it?" takes, for a thread that compiles the
+    /// patterns ahead of the threads reading messages.
+    pub fn prepare(&self) {
+        let split = match self.split_after {
+            0 => self.split.get_or_init(|| Split::of(&self.hir)).as_ref(),
+            _ => None,
+        };
+        if split.is_none() {
+            self.whole();
+        }
+    }
+
     fn whole(&self) -> &LazyDfa {
         self.whole
             .get_or_init(|| LazyDfa::of(&self.hir).unwrap_or_else(|e| panic!("parser pattern {:?}: {e}", self.source)))

@@ -32,6 +32,13 @@ pub fn order_ref(text: &str) -> Option<String> {
     None
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [&REF, &QUANTITY_AFTER, &PHONE_AFTER] {
+        pattern.prepare();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

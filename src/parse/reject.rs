@@ -179,6 +179,23 @@ fn split_cells(line: &str) -> Vec<&str> {
     GAP.split(line.trim()).filter(|c| !c.is_empty()).collect()
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for (_, rule) in RULES.iter() {
+        rule.prepare();
+    }
+    for pattern in [
+        &REASON_LABEL,
+        &UNWORKED,
+        &XML_REASON,
+        &JSON_REASON,
+        &COLUMN_HEADING,
+        &REJECTION_WORDS,
+    ] {
+        pattern.prepare();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,3 +219,10 @@ pub fn account_name(lines: &[Line<'_>], carrier: Option<&str>) -> Option<String>
         .filter(|c| name_like(c) && !is_label(c) && labels_at_start(c).is_empty())
         .find_map(|c| name_value(c, carrier))
 }
+
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [&CITY_LINE, &STREET, &UNIT, &GREETING] {
+        pattern.prepare();
+    }
+}

@@ -48,6 +48,11 @@ pub fn lines_of(text: &str) -> Vec<Line<'_>> {
     text.lines().map(Line::new).collect()
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    CELL_BREAK.prepare();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -298,6 +298,21 @@ fn billed_numbers(lines: &[Line<'_>], carrier: Option<&str>) -> Vec<PhoneNumber>
     out
 }
 
+/// This module's patterns compiled now (`parse::compile_patterns`).
+pub(in crate::parse) fn compile_patterns() {
+    for pattern in [
+        &MONEY,
+        &BILL_WORDS,
+        &BILL_CONTACT_CUE,
+        &STARTS_WITH_DATE,
+        &CALLS_HEADING,
+        &CALL_PRODUCTS,
+        &NEVER,
+    ] {
+        pattern.prepare();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
