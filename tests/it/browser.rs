@@ -104,14 +104,26 @@ impl Browser {
         self.client.goto(url).await.unwrap();
     }
 
+    /// The text of the element `css` finds. A page that a submitted form is replacing
+    /// can hand out an element that is gone before its text is read: it is found again
+    /// on the new page.
     pub async fn text_of(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .text()
-            .await
-            .unwrap()
+        let mut tries = 0;
+        loop {
+            let element = self
+                .client
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css}: {e}"));
+            match element.text().await {
+                Ok(text) => return text,
+                Err(e) if is_stale(&e) && tries < 50 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("{css}: {e}"),
+            }
+        }
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
@@ -207,4 +219,13 @@ pub fn set_cookie(answer: &str, name: &str) -> Option<String> {
         .filter_map(|l| l.strip_prefix("set-cookie: "))
         .find_map(|c| c.strip_prefix(&format!("{name}=")))
         .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+}
+
+/// The element was on a page the browser has since left.
+fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    matches!(
+        error,
+        fantoccini::error::CmdError::Standard(e)
+            if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+    )
 }
