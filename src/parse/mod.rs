@@ -20,8 +20,10 @@ pub mod reject;
 /// Every pattern of the parser compiled now, module by module in the reverse of the
 /// order a message is read in: a thread doing this while another reads the first
 /// messages meets it half-way, and each pattern is compiled once (by whichever comes
-/// first) instead of every reader waiting on the one compiling it.
-pub fn compile_patterns() {
+/// first) instead of every reader waiting on the one compiling it. It stops between
+/// modules once `needed` says no (no message is left to read): a few files need few
+/// patterns.
+pub fn compile_patterns(needed: impl Fn() -> bool) {
     let modules: [fn(); 11] = [
         bill::address::compile_patterns,
         bill::layout::compile_patterns,
@@ -36,6 +38,9 @@ pub fn compile_patterns() {
         classify::compile_patterns,
     ];
     for compile in modules {
+        if !needed() {
+            return;
+        }
         compile();
     }
 }

@@ -54,15 +54,15 @@ pub struct Pattern {
 }
 
 /// After how much text a pattern's phrase branches are split off and searched by
-/// Aho-Corasick: at once, unless the process reads one message and ends. Over many
+/// Aho-Corasick: at once, unless the process reads a few messages and ends. Over many
 /// messages, growing the lazy DFA costs more than building the phrases' automaton; on
 /// one message, less (`portbot parse` of one message took 2.5 ms more when every
 /// pattern split at once, and one of a thousand 12 % less).
 static SPLIT_AFTER: AtomicUsize = AtomicUsize::new(0);
 
-/// This process reads one message and ends: only a pattern asked about much text (a
+/// This process reads a few messages and ends: only a pattern asked about much text (a
 /// long message) has its phrases split off. Patterns compiled later take it.
-pub fn reading_one_message() {
+pub fn reading_few_messages() {
     SPLIT_AFTER.store(64 * 1024, Ordering::Relaxed);
 }
 
