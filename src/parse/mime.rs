@@ -310,6 +310,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fields_read_only_raw_are_still_there() {
+        let raw = "Received: from mx.example (mx.example [192.0.2.1]) by in.example; Mon, 30 Nov 2026 10:00:00 +0000\r\nFrom: Out Of Office <ooo@customer.example>\r\nSubject: Away\r\nX-Autoreply: yes\r\nAuto-Submitted: auto-replied\r\nList-Id: <team.customer.example>\r\n\r\nI am away.\r\n";
+        let mail = read(raw.as_bytes()).unwrap();
+        assert!(mail.has_autoreply_header);
+        assert_eq!(mail.auto_submitted, "auto-replied");
+        assert!(mail.is_list);
+        assert_eq!(
+            (mail.from_address.as_str(), mail.subject.as_str()),
+            ("ooo@customer.example", "Away")
+        );
+    }
+
+    #[test]
     fn a_bounce_keeps_the_returned_original_apart() {
         let raw = "From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered Mail\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nCould not deliver.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nAction: failed\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: Sign your LOA (PORT-1897)\r\n\r\nHi, order PORT-1897.\r\n--b--\r\n";
         let mail = read(raw.as_bytes()).unwrap();

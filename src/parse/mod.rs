@@ -1,6 +1,7 @@
 //! `portbot parse`: what a message (or a bill on its own) says, as `spec/parse.md`
 //! defines it. Pure: bytes in, meaning out; no database, no network.
 
+mod ahead;
 pub mod bill;
 pub mod classify;
 pub mod dates;
@@ -13,37 +14,11 @@ pub mod numbers;
 pub mod outcomes;
 pub mod pattern;
 mod phrases;
+pub use ahead::compile_patterns;
 pub mod quote;
 pub mod refs;
 pub mod reject;
-
-/// Every pattern of the parser compiled now, module by module in the reverse of the
-/// order a message is read in: a thread doing this while another reads the first
-/// messages meets it half-way, and each pattern is compiled once (by whichever comes
-/// first) instead of every reader waiting on the one compiling it. It stops between
-/// modules once `needed` says no (no message is left to read): a few files need few
-/// patterns.
-pub fn compile_patterns(needed: impl Fn() -> bool) {
-    let modules: [fn(); 11] = [
-        bill::address::compile_patterns,
-        bill::layout::compile_patterns,
-        bill::compile_patterns,
-        dates::compile_patterns,
-        refs::compile_patterns,
-        reject::compile_patterns,
-        outcomes::compile_patterns,
-        foc::compile_patterns,
-        numbers::compile_patterns,
-        notice::compile_patterns,
-        classify::compile_patterns,
-    ];
-    for compile in modules {
-        if !needed() {
-            return;
-        }
-        compile();
-    }
-}
+mod says_it;
 
 use crate::domain::{Bill, OrderRef, PhoneNumber, RejectCode};
 use chrono::NaiveDate;
@@ -399,48 +374,4 @@ fn filled_fields(b: &Bill) -> usize {
     .iter()
     .filter(|x| **x)
     .count()
-}
-
-#[cfg(test)]
-mod compile_patterns_tests {
-    /// Every pattern a module keeps in a `static` is in its `compile_patterns`: one left
-    /// out is still compiled when first used, by a reader, while the others wait.
-    #[test]
-    fn every_module_pattern_is_compiled_ahead() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/parse");
-        let mut files = vec![root.clone()];
-        let mut checked = 0;
-        while let Some(path) = files.pop() {
-            if path.is_dir() {
-                files.extend(
-                    std::fs::read_dir(&path)
-                        .expect("src/parse")
-                        .map(|e| e.expect("an entry").path()),
-                );
-                continue;
-            }
-            let source = std::fs::read_to_string(&path).expect("a source file");
-            let ahead = source.split("fn compile_patterns()").nth(1).unwrap_or("");
-            let ahead = &ahead[..ahead.find("\n}").unwrap_or(ahead.len())];
-            let listed =
-                |name: &str| ahead.contains(&format!("&{name}")) || ahead.contains(&format!("{name}.prepare()"));
-            for line in source.lines() {
-                let Some(rest) = line.strip_prefix("static ") else {
-                    continue;
-                };
-                let Some((name, kind)) = rest.split_once(": LazyLock<") else {
-                    continue;
-                };
-                if kind.starts_with("Pattern>") {
-                    assert!(
-                        listed(name),
-                        "{name} of {} is not in its compile_patterns",
-                        path.display()
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert!(checked > 50, "only {checked} patterns found");
-    }
 }

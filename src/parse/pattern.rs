@@ -20,111 +20,24 @@
 //! engines that resolve groups) is built the first time a pattern is asked where or
 //! what it matched.
 
-use super::phrases::Phrases;
-use regex_automata::hybrid::dfa::{Cache, DFA};
+pub use super::says_it::reading_few_messages;
+use super::says_it::SaysIt;
 use regex_automata::meta;
-use regex_automata::nfa::thompson;
 use regex_automata::util::captures::Captures;
-use regex_automata::util::pool::Pool;
 use regex_automata::Input;
 use regex_syntax::hir::Hir;
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-
-type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
 /// One of the parser's patterns: the methods of `regex::Regex` the parser uses, on text.
 pub struct Pattern {
     /// As compiled: classes made ASCII.
     source: String,
-    /// As parsed: the full regex and the split are built from it, without parsing it
-    /// again.
+    /// As parsed: what answers "does it say it?" and the full regex are built from it,
+    /// without parsing it again.
     hir: Hir,
-    /// The whole pattern's forward lazy DFA, built on first use: what answers "does it
-    /// say it?" until the pattern has been asked about `split_after` bytes, and after
-    /// when it has no phrases.
-    whole: OnceLock<LazyDfa>,
-    split_after: usize,
-    /// Bytes of text asked about so far.
-    asked: AtomicUsize,
-    /// The phrases split off (`None`: the pattern has none, the whole DFA goes on).
-    split: OnceLock<Option<Split>>,
+    says_it: SaysIt,
     full: OnceLock<meta::Regex>,
-}
-
-/// After how much text a pattern's phrase branches are split off and searched by
-/// Aho-Corasick: at once, unless the process reads a few messages and ends. Over many
-/// messages, growing the lazy DFA costs more than building the phrases' automaton; on
-/// one message, less (`portbot parse` of one message took 2.5 ms more when every
-/// pattern split at once, and one of a thousand 12 % less).
-static SPLIT_AFTER: AtomicUsize = AtomicUsize::new(0);
-
-/// This process reads a few messages and ends: only a pattern asked about much text (a
-/// long message) has its phrases split off. Patterns compiled later take it.
-pub fn reading_few_messages() {
-    SPLIT_AFTER.store(64 * 1024, Ordering::Relaxed);
-}
-
-/// A forward lazy DFA and its caches (one a thread at a time).
-struct LazyDfa {
-    dfa: DFA,
-    caches: Pool<Cache, MakeCache>,
-}
-
-impl LazyDfa {
-    fn of(hir: &Hir) -> Result<LazyDfa, Box<dyn std::error::Error>> {
-        // One compiler a thread: a new one sets up (and clears) its UTF-8 tables for
-        // every pattern, 7 % of `portbot parse` of one message.
-        thread_local! {
-            static COMPILER: thompson::Compiler = thompson::Compiler::new();
-        }
-        let nfa = COMPILER.with(|compiler| compiler.build_from_hir(hir).map_err(Box::new))?;
-        let dfa = DFA::builder().build_from_nfa(nfa)?;
-        let for_caches = dfa.clone();
-        let make: MakeCache = Box::new(move || for_caches.create_cache());
-        Ok(LazyDfa {
-            dfa,
-            caches: Pool::new(make),
-        })
-    }
-
-    /// Whether `text` holds a match, stopping at the first; `None` when the lazy DFA
-    /// gives up on the text.
-    fn says(&self, text: &str) -> Option<bool> {
-        let input = Input::new(text).earliest(true);
-        self.dfa
-            .try_search_fwd(&mut self.caches.get(), &input)
-            .ok()
-            .map(|found| found.is_some())
-    }
-}
-
-/// A pattern's phrase branches, and a lazy DFA of its other branches.
-struct Split {
-    phrases: Phrases,
-    others: Option<LazyDfa>,
-}
-
-impl Split {
-    fn of(hir: &Hir) -> Option<Split> {
-        let (phrases, others) = Phrases::split(hir);
-        let others = match others {
-            Some(others) => Some(LazyDfa::of(&others).ok()?),
-            None => None,
-        };
-        Some(Split {
-            phrases: phrases?,
-            others,
-        })
-    }
-
-    fn says(&self, text: &str) -> Option<bool> {
-        match self.phrases.found_in(text)? {
-            true => Some(true),
-            false => self.others.as_ref().map_or(Some(false), |others| others.says(text)),
-        }
-    }
 }
 
 impl std::fmt::Debug for Pattern {
@@ -141,10 +54,7 @@ pub fn compiled(source: &str) -> Pattern {
     Pattern {
         source,
         hir,
-        whole: OnceLock::new(),
-        split_after: SPLIT_AFTER.load(Ordering::Relaxed),
-        asked: AtomicUsize::new(0),
-        split: OnceLock::new(),
+        says_it: SaysIt::new(),
         full: OnceLock::new(),
     }
 }
@@ -155,19 +65,9 @@ pub fn caseless(source: &str) -> Pattern {
 }
 
 impl Pattern {
-    /// Whether `text` says it anywhere: the whole pattern's lazy DFA, or once the
-    /// pattern has been asked about enough text, its phrases and then the lazy DFA of
-    /// its other branches; each stops at the first match.
+    /// Whether `text` says it anywhere (`says_it`), stopping at the first match.
     pub fn is_match(&self, text: &str) -> bool {
-        let asked = self.asked.fetch_add(text.len(), Ordering::Relaxed);
-        let split = match asked >= self.split_after {
-            true => self.split.get_or_init(|| Split::of(&self.hir)).as_ref(),
-            false => None,
-        };
-        let said = match split {
-            Some(split) => split.says(text),
-            None => self.whole().says(text),
-        };
+        let said = self.says_it.says(&self.hir, text).unwrap_or_else(|e| self.broken(e));
         // Only the full regex answers every text: the lazy DFA may give up on some.
         said.unwrap_or_else(|| self.regex().is_match(text))
     }
@@ -175,18 +75,13 @@ impl Pattern {
     /// Builds now what answering "does it say it?" takes, for a thread that compiles the
     /// patterns ahead of the threads reading messages.
     pub fn prepare(&self) {
-        let split = match self.split_after {
-            0 => self.split.get_or_init(|| Split::of(&self.hir)).as_ref(),
-            _ => None,
-        };
-        if split.is_none() {
-            self.whole();
+        if let Err(e) = self.says_it.prepare(&self.hir) {
+            self.broken(e)
         }
     }
 
-    fn whole(&self) -> &LazyDfa {
-        self.whole
-            .get_or_init(|| LazyDfa::of(&self.hir).unwrap_or_else(|e| panic!("parser pattern {:?}: {e}", self.source)))
+    fn broken(&self, e: impl std::fmt::Display) -> ! {
+        panic!("parser pattern {:?}: {e}", self.source)
     }
 
     /// The full regex, built on first use.
@@ -195,7 +90,7 @@ impl Pattern {
             meta::Regex::builder()
                 .configure(meta::Config::new().auto_prefilter(false))
                 .build_from_hir(&self.hir)
-                .unwrap_or_else(|e| panic!("parser pattern {:?}: {e}", self.source))
+                .unwrap_or_else(|e| self.broken(e))
         })
     }
 
@@ -207,7 +102,7 @@ impl Pattern {
     /// The first match at or after `start`; what comes before still counts for `\b`
     /// and `^`.
     pub fn find_at<'t>(&self, text: &'t str, start: usize) -> Option<Found<'t>> {
-        let input = regex_automata::Input::new(text).range(start..);
+        let input = Input::new(text).range(start..);
         self.regex().search(&input).map(|m| Found {
             text,
             start: m.start(),
@@ -456,100 +351,6 @@ mod tests {
         assert_eq!(money.blank_out("nothing owed"), "nothing owed");
         let cells: Vec<_> = compiled(r"\s{2,}").split("BTN  555-0100   active").collect();
         assert_eq!(cells, ["BTN", "555-0100", "active"]);
-    }
-
-    /// A tiny deterministic generator: the same texts every run.
-    struct Texts(u64);
-
-    impl Texts {
-        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            from[(self.0 % from.len() as u64) as usize]
-        }
-    }
-
-    #[test]
-    fn saying_it_by_phrases_agrees_with_the_regex() {
-        let sources = [
-            r"could not be delivered|delivery to the following recipient|5\.\d\.\d{1,3}|550[ -]",
-            r"\bpin\b|passcode|pass code|account code|authori[sz]ed (user|person)",
-            r"(?m)^\s*(completed|live)\s*[:\-]|\bsv activated\b|\bported (successfully|in|over)\b|^done$",
-            r"undeliver(ed|able)|delivery (status notification|failure)",
-            r"portabilidad (ha sido |fue )?(completada|exitosa)|se complet[oó]|n[uú]mero",
-            r"(\bfoc\b|firm order|port(ing)? date)",
-        ];
-        let words = [
-            "pin",
-            "PIN",
-            "passcode",
-            "pass",
-            "code",
-            "account",
-            "authorised",
-            "authorized",
-            "user",
-            "pinned",
-            "spin",
-            "could",
-            "not",
-            "be",
-            "delivered",
-            "5.1.1",
-            "550",
-            "550-",
-            "completed",
-            "LIVE",
-            "sv",
-            "activated",
-            "ported",
-            "successfully",
-            "over",
-            "in",
-            "undeliverable",
-            "delivery",
-            "status notification",
-            "portabilidad",
-            "ha sido",
-            "completada",
-            "se",
-            "completó",
-            "número",
-            "numero",
-            "ſ",
-            "\u{212A}it",
-            "Kit",
-            "done",
-            "FOC",
-            "firm order",
-            "porting date",
-            "é",
-        ];
-        let gaps = ["", " ", "  ", "\n", "_", ".", ":", "-", "é"];
-        let mut texts = Texts(0x9E37_79B9_7F4A_7C15);
-        for source in sources {
-            for (mut pattern, split_after) in [
-                (compiled(source), 0),
-                (caseless(source), 0),
-                (compiled(source), usize::MAX),
-                (caseless(source), usize::MAX),
-            ] {
-                assert!(Split::of(&pattern.hir).is_some(), "{source} has phrases");
-                pattern.split_after = split_after;
-                for _ in 0..3000 {
-                    let count = 1 + texts.0 as usize % 6;
-                    let text: String = (0..count)
-                        .map(|_| format!("{}{}", texts.pick(&words), texts.pick(&gaps)))
-                        .collect();
-                    assert_eq!(
-                        pattern.is_match(&text),
-                        pattern.regex().is_match(&text),
-                        "{source:?} on {text:?}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]
