@@ -102,7 +102,8 @@ fn main() {
 
 /// The batch of due orders a morning tick takes: 5,000 (10,000 reminders) on a big desk,
 /// or `PORTBOT_SCALE_BATCH` (to compare one reminder's cost on desks of different sizes
-/// with the same batch: it grows with the batch on PostgreSQL).
+/// with the same batch: on PostgreSQL it grew with the batch before the daily limit's
+/// count had its own index).
 fn batch_for(orders: i64, batches: i64) -> i64 {
     let chosen = std::env::var("PORTBOT_SCALE_BATCH")
         .ok()
@@ -150,7 +151,7 @@ async fn timed(ticks: Vec<Tick>) -> (Morning, Vec<portbot::desk::TickReport>) {
         reports.push(tick.await.expect("the tick ran").expect("the morning tick"));
     }
     let elapsed = started.elapsed();
-    let (busy, all) = cpu_times().zip_sub(before);
+    let (busy, all) = cpu_times().since(before);
     let busy = if all > 0 { busy as f64 / all as f64 } else { 0.0 };
     (Morning { elapsed, busy }, reports)
 }
@@ -167,7 +168,8 @@ fn reminders(reports: &[portbot::desk::TickReport]) -> i64 {
 struct CpuTimes(u64, u64);
 
 impl CpuTimes {
-    fn zip_sub(self, before: CpuTimes) -> (u64, u64) {
+    /// (busy, all) ticks between `before` and these.
+    fn since(self, before: CpuTimes) -> (u64, u64) {
         (self.0.saturating_sub(before.0), self.1.saturating_sub(before.1))
     }
 }

@@ -330,7 +330,8 @@ fn migrate_reports_what_it_applied() {
             "9 carrier history",
             "10 supplements",
             "11 held requests",
-            "12 web board"
+            "12 web board",
+            "13 daily limit index"
         ])
     );
     assert!(dir.path().join("data/portbot.db").exists());
