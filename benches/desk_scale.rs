@@ -80,6 +80,10 @@ fn clone_number(i: i64) -> i64 {
     (302 + i / 800_000) * 10_000_000 + (220 + (i / 10_000) % 80) * 10_000 + i % 10_000
 }
 
+/// The contact of the i-th clone (`s.i`), written the same way for its contacts, the
+/// e-mails it was sent and (from its id) the messages it sent.
+const CLONE_CONTACT_SQL: &str = "'ops' || CAST(s.i AS TEXT) || '@customer.example'";
+
 const CLONE_NUMBER_SQL: &str = "'+1' || CAST((302 + s.i / 800000) * 10000000 + (220 + (s.i / 10000) % 80) * 10000 \
     + s.i % 10000 AS TEXT)";
 
@@ -151,7 +155,8 @@ async fn timed(ticks: Vec<Tick>) -> (Morning, Vec<portbot::desk::TickReport>) {
         reports.push(tick.await.expect("the tick ran").expect("the morning tick"));
     }
     let elapsed = started.elapsed();
-    let (busy, all) = cpu_times().since(before);
+    let after = cpu_times();
+    let (busy, all) = (after.0.saturating_sub(before.0), after.1.saturating_sub(before.1));
     let busy = if all > 0 { busy as f64 / all as f64 } else { 0.0 };
     (Morning { elapsed, busy }, reports)
 }
@@ -164,17 +169,7 @@ fn reminders(reports: &[portbot::desk::TickReport]) -> i64 {
 }
 
 /// The machine's CPU time so far (`/proc/stat`, in ticks): (busy, all).
-#[derive(Debug, Clone, Copy, Default)]
-struct CpuTimes(u64, u64);
-
-impl CpuTimes {
-    /// (busy, all) ticks between `before` and these.
-    fn since(self, before: CpuTimes) -> (u64, u64) {
-        (self.0.saturating_sub(before.0), self.1.saturating_sub(before.1))
-    }
-}
-
-fn cpu_times() -> CpuTimes {
+fn cpu_times() -> (u64, u64) {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
     let fields: Vec<u64> = stat
         .lines()
@@ -187,7 +182,7 @@ fn cpu_times() -> CpuTimes {
     // user nice system idle iowait irq softirq steal: idle and iowait are the unused.
     let all: u64 = fields.iter().take(8).sum();
     let unused = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
-    CpuTimes(all - unused, all)
+    (all - unused, all)
 }
 
 async fn measure(backend: Backend, orders: i64) {
@@ -674,7 +669,7 @@ async fn clone(db: &mut Db, template: i64, from: i64, to: i64) {
         to,
     )
     .await;
-    let email = "'ops' || CAST(s.i AS TEXT) || '@customer.example'".to_string();
+    let email = CLONE_CONTACT_SQL.to_string();
     copy_rows(
         db,
         "order_contacts",
@@ -688,9 +683,8 @@ async fn clone(db: &mut Db, template: i64, from: i64, to: i64) {
     copy_rows(db, "timeline", "order_id", &[], template, from, to).await;
     // The e-mails the template's contact was sent, as sent (a desk's history): what the
     // daily limit's count looks through. Short bodies keep the bulk load small.
-    let email = "'ops' || CAST(s.i AS TEXT) || '@customer.example'".to_string();
     let history = [
-        ("recipient", email),
+        ("recipient", CLONE_CONTACT_SQL.to_string()),
         ("status", "'sent'".to_string()),
         ("sent_at", "t.created_at".to_string()),
         ("body", "'(sent)'".to_string()),
