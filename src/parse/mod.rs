@@ -8,6 +8,7 @@ pub mod dates;
 pub mod foc;
 pub mod html;
 pub mod language;
+mod lowered;
 pub mod mime;
 pub mod notice;
 pub mod numbers;

@@ -19,7 +19,11 @@
 //! regex (a reverse automaton to find where a match starts, and the
 //! engines that resolve groups) is built the first time a pattern is asked where or
 //! what it matched.
+//!
+//! A caseless pattern is compiled in lower case where it can be (`lowered`), and reads
+//! each text with its ASCII letters lowered.
 
+use super::lowered::{lowered_source, lowered_text};
 pub use super::says_it::reading_few_messages;
 use super::says_it::SaysIt;
 use regex_automata::meta;
@@ -38,6 +42,26 @@ pub struct Pattern {
     hir: Hir,
     says_it: SaysIt,
     full: OnceLock<meta::Regex>,
+    /// Set when the pattern is caseless and compiled in lower case.
+    caseless: Option<Caseless>,
+}
+
+/// A caseless pattern compiled in lower case: it reads texts lowered, and the few
+/// texts that lowering cannot serve are read by the pattern as written, compiled when
+/// first needed.
+struct Caseless {
+    as_written: String,
+    compiled: OnceLock<Box<Pattern>>,
+}
+
+/// Which text a pattern reads, and how.
+enum Reading<'p, 't> {
+    /// The text as given, by the pattern as compiled.
+    AsGiven(&'t str),
+    /// The text with its ASCII letters lowered, by the pattern said in lower case.
+    Lowered(std::rc::Rc<str>),
+    /// The text as given, by the caseless pattern as written.
+    AsWritten(&'p Pattern),
 }
 
 impl std::fmt::Debug for Pattern {
@@ -46,9 +70,29 @@ impl std::fmt::Debug for Pattern {
     }
 }
 
-/// `source` compiled as written, with its classes made ASCII.
+/// `source` compiled with its classes made ASCII; in lower case when it is caseless
+/// and lower case can say it.
 pub fn compiled(source: &str) -> Pattern {
     let source = ascii_classes(source);
+    #[cfg(test)]
+    tests::SOURCES_COMPILED
+        .lock()
+        .expect("the sources")
+        .push(source.clone());
+    match lowered_source(&source) {
+        Some(lowered) => Pattern {
+            caseless: Some(Caseless {
+                as_written: source,
+                compiled: OnceLock::new(),
+            }),
+            ..as_written(lowered)
+        },
+        None => as_written(source),
+    }
+}
+
+/// `source` (its classes already ASCII) compiled as it is.
+fn as_written(source: String) -> Pattern {
     let broken = |e: &dyn std::fmt::Display| -> ! { panic!("parser pattern {source:?}: {e}") };
     let hir = regex_automata::util::syntax::parse(&source).unwrap_or_else(|e| broken(&e));
     Pattern {
@@ -56,6 +100,7 @@ pub fn compiled(source: &str) -> Pattern {
         hir,
         says_it: SaysIt::new(),
         full: OnceLock::new(),
+        caseless: None,
     }
 }
 
@@ -65,8 +110,31 @@ pub fn caseless(source: &str) -> Pattern {
 }
 
 impl Pattern {
+    /// How this pattern reads `text`.
+    fn reading<'p, 't>(&'p self, text: &'t str) -> Reading<'p, 't> {
+        let Some(caseless) = &self.caseless else {
+            return Reading::AsGiven(text);
+        };
+        let lowered = lowered_text(text);
+        if lowered.folds_beyond_ascii {
+            let pattern = caseless
+                .compiled
+                .get_or_init(|| Box::new(as_written(caseless.as_written.clone())));
+            return Reading::AsWritten(pattern);
+        }
+        Reading::Lowered(lowered.text)
+    }
+
     /// Whether `text` says it anywhere (`says_it`), stopping at the first match.
     pub fn is_match(&self, text: &str) -> bool {
+        match self.reading(text) {
+            Reading::AsGiven(text) => self.says(text),
+            Reading::Lowered(lowered) => self.says(&lowered),
+            Reading::AsWritten(pattern) => pattern.is_match(text),
+        }
+    }
+
+    fn says(&self, text: &str) -> bool {
         let said = self.says_it.says(&self.hir, text).unwrap_or_else(|e| self.broken(e));
         // Only the full regex answers every text: the lazy DFA may give up on some.
         said.unwrap_or_else(|| self.regex().is_match(text))
@@ -102,46 +170,85 @@ impl Pattern {
     /// The first match at or after `start`; what comes before still counts for `\b`
     /// and `^`.
     pub fn find_at<'t>(&self, text: &'t str, start: usize) -> Option<Found<'t>> {
-        let input = Input::new(text).range(start..);
-        self.regex().search(&input).map(|m| Found {
-            text,
-            start: m.start(),
-            end: m.end(),
-        })
+        let search = |pattern: &Pattern, read: &str| {
+            let input = Input::new(read).range(start..);
+            pattern.regex().search(&input).map(|m| Found {
+                text,
+                start: m.start(),
+                end: m.end(),
+            })
+        };
+        match self.reading(text) {
+            Reading::AsGiven(text) => search(self, text),
+            Reading::Lowered(lowered) => search(self, &lowered),
+            Reading::AsWritten(pattern) => search(pattern, text),
+        }
     }
 
-    pub fn find_iter<'p, 't>(&'p self, text: &'t str) -> impl Iterator<Item = Found<'t>> + 'p
+    /// Every match, in order.
+    pub fn find_iter<'p, 't>(&'p self, text: &'t str) -> Box<dyn Iterator<Item = Found<'t>> + 'p>
     where
         't: 'p,
     {
-        self.regex().find_iter(text).map(move |m| Found {
+        let found = move |m: regex_automata::Match| Found {
             text,
             start: m.start(),
             end: m.end(),
-        })
+        };
+        match self.reading(text) {
+            Reading::AsGiven(text) => Box::new(self.regex().find_iter(text).map(found)),
+            Reading::AsWritten(pattern) => Box::new(pattern.regex().find_iter(text).map(found)),
+            // The lowered text is the thread's: its matches are taken now.
+            Reading::Lowered(lowered) => {
+                let all: Vec<_> = self.regex().find_iter(&*lowered).map(found).collect();
+                Box::new(all.into_iter())
+            }
+        }
     }
 
     pub fn captures<'t>(&self, text: &'t str) -> Option<Groups<'t>> {
-        let mut groups = self.regex().create_captures();
-        self.regex().captures(text, &mut groups);
-        groups.is_match().then_some(Groups { text, groups })
+        let groups_in = |pattern: &Pattern, read: &str| {
+            let mut groups = pattern.regex().create_captures();
+            pattern.regex().captures(read, &mut groups);
+            groups.is_match().then_some(Groups { text, groups })
+        };
+        match self.reading(text) {
+            Reading::AsGiven(text) => groups_in(self, text),
+            Reading::Lowered(lowered) => groups_in(self, &lowered),
+            Reading::AsWritten(pattern) => groups_in(pattern, text),
+        }
     }
 
-    pub fn captures_iter<'p, 't>(&'p self, text: &'t str) -> impl Iterator<Item = Groups<'t>> + 'p
+    /// Every match and its groups, in order.
+    pub fn captures_iter<'p, 't>(&'p self, text: &'t str) -> Box<dyn Iterator<Item = Groups<'t>> + 'p>
     where
         't: 'p,
     {
-        self.regex()
-            .captures_iter(text)
-            .map(move |groups| Groups { text, groups })
+        let groups = move |groups: Captures| Groups { text, groups };
+        match self.reading(text) {
+            Reading::AsGiven(text) => Box::new(self.regex().captures_iter(text).map(groups)),
+            Reading::AsWritten(pattern) => Box::new(pattern.regex().captures_iter(text).map(groups)),
+            Reading::Lowered(lowered) => {
+                let all: Vec<_> = self.regex().captures_iter(&*lowered).map(groups).collect();
+                Box::new(all.into_iter())
+            }
+        }
     }
 
     /// The pieces of `text` between the matches.
-    pub fn split<'p, 't>(&'p self, text: &'t str) -> impl Iterator<Item = &'t str> + 'p
+    pub fn split<'p, 't>(&'p self, text: &'t str) -> Box<dyn Iterator<Item = &'t str> + 'p>
     where
         't: 'p,
     {
-        self.regex().split(text).map(move |span| &text[span])
+        let piece = move |span: regex_automata::Span| &text[span];
+        match self.reading(text) {
+            Reading::AsGiven(text) => Box::new(self.regex().split(text).map(piece)),
+            Reading::AsWritten(pattern) => Box::new(pattern.regex().split(text).map(piece)),
+            Reading::Lowered(lowered) => {
+                let all: Vec<_> = self.regex().split(&*lowered).map(piece).collect();
+                Box::new(all.into_iter())
+            }
+        }
     }
 
     /// `text` with every match blanked out by as many spaces, so that what is left keeps
@@ -288,6 +395,68 @@ fn escape(escaped: char, in_class: bool, rest: &mut std::iter::Peekable<std::str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every source compiled by this test process, as made ASCII.
+    pub static SOURCES_COMPILED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+    /// Message texts to read: sample mail and porting mail of other carriers, each also
+    /// in capitals, and with the two characters Unicode folds to ASCII letters.
+    fn shared_texts() -> Vec<String> {
+        let shared = std::env::var_os("PORTBOT_SHARED")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+        let mut texts = Vec::new();
+        for folder in ["samples/mail", "corpora/porting-c/mail"] {
+            let Ok(entries) = std::fs::read_dir(shared.join(folder)) else {
+                continue;
+            };
+            let mut paths: Vec<_> = entries.map(|e| e.expect("an entry").path()).collect();
+            paths.sort();
+            for path in paths.iter().take(40) {
+                let bytes = std::fs::read(path).expect("a message");
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                texts.push(text.to_uppercase());
+                texts.push(text.replace('s', "\u{17F}").replace('K', "\u{212A}"));
+                texts.push(text);
+            }
+        }
+        assert!(texts.len() >= 120, "the shared messages are in {}", shared.display());
+        texts
+    }
+
+    fn spans(groups: Option<Groups>) -> Vec<Option<std::ops::Range<usize>>> {
+        groups.map_or(Vec::new(), |g| {
+            (0..g.group_count()).map(|i| g.get(i).map(|f| f.range())).collect()
+        })
+    }
+
+    /// Each of the parser's caseless patterns that is compiled in lower case finds what
+    /// it finds as written, where it finds it, with the same groups.
+    #[test]
+    fn every_parser_pattern_lowered_reads_as_written() {
+        crate::parse::compile_patterns(|| true);
+        let sources = SOURCES_COMPILED.lock().expect("the sources").clone();
+        let lowered: Vec<_> = sources.iter().filter(|s| lowered_source(s).is_some()).collect();
+        assert!(lowered.len() >= 40, "only {} patterns are lowered", lowered.len());
+        let texts = shared_texts();
+        for source in lowered {
+            let (ours, theirs) = (compiled(source), as_written(source.clone()));
+            assert!(ours.caseless.is_some(), "{source}");
+            for text in &texts {
+                let said = |p: &Pattern| p.is_match(text);
+                assert_eq!(said(&ours), said(&theirs), "{source} on {text:.80}");
+                let all = |p: &Pattern| p.find_iter(text).map(|f| f.range()).collect::<Vec<_>>();
+                assert_eq!(all(&ours), all(&theirs), "{source}");
+                assert_eq!(spans(ours.captures(text)), spans(theirs.captures(text)), "{source}");
+                let mut middle = text.len() / 2;
+                while !text.is_char_boundary(middle) {
+                    middle += 1;
+                }
+                let from = |p: &Pattern| p.find_at(text, middle).map(|f| f.range());
+                assert_eq!(from(&ours), from(&theirs), "{source}");
+            }
+        }
+    }
 
     #[test]
     fn classes_outside_brackets_become_ascii() {
