@@ -8,7 +8,9 @@
 //! - a tick with nothing due (before the sending window, and after the digest is out);
 //! - business-morning ticks with a batch of orders due (two reminders each), and on
 //!   PostgreSQL the same batch size taken by two replicas at once, in alternating rounds
-//!   (three; the medians are reported), with how busy the machine's cores were;
+//!   (three; the medians are reported), with how busy the machine's cores were, how
+//!   the reminders split between the two replicas, and so the most a second replica
+//!   could add on these cores;
 //! - `/metrics` (the store's tallies), `order show`, `status NUMBER`, the digest;
 //! - each page of the web board, over HTTP (issue #17: under 50 ms at 100,000 orders).
 //!
@@ -233,6 +235,8 @@ async fn measure(backend: Backend, orders: i64) {
     };
     let mut batches = ranges.batches.iter().cloned();
     let (mut ones, mut twos) = (Vec::new(), Vec::new());
+    // How many reminders each of the two replicas sent, a morning.
+    let mut shares: Vec<Vec<i64>> = Vec::new();
     for _ in 0..rounds {
         let due = batches.next().expect("a batch for the round");
         come_due(&mut db, due, ranges.due_template).await;
@@ -256,6 +260,12 @@ async fn measure(backend: Backend, orders: i64) {
             ];
             let (morning, reports) = timed(ticks).await;
             assert_eq!(reminders(&reports), 2 * batch, "each reminder once between the two");
+            shares.push(
+                reports
+                    .iter()
+                    .map(|r| reminders(std::slice::from_ref(r)))
+                    .collect::<Vec<_>>(),
+            );
             twos.push(morning);
         }
     }
@@ -313,6 +323,18 @@ async fn measure(backend: Backend, orders: i64) {
     );
     if !twos.is_empty() {
         println!("  mornings, two replicas:               {}", each(&twos));
+        let split: Vec<String> = shares
+            .iter()
+            .map(|s| s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" + "))
+            .collect();
+        println!("  reminders each replica sent:          {}", split.join(", "));
+        // The cores one replica left unused are all a second can add: the ceiling of
+        // the ratio on this machine, with PostgreSQL on the same cores.
+        println!(
+            "  most two replicas can gain here:      {:.2}x (one replica left {:.0} % of the cores unused)",
+            1.0 / one.busy.max(0.01),
+            (1.0 - one.busy) * 100.0
+        );
     }
     println!("  /metrics (store tallies):             {}", ms(metrics));
     println!("  order show --json:                    {}", ms(show));
