@@ -97,14 +97,14 @@ pub const INBOUND_TALLY: &str = "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) 
 
 /// A carrier's ($1) FOC confirmations among the desk's latest 2,000, with their
 /// orders' submissions: the estimate in status answers and reminders. Bounded whatever
-/// the history: the newest FOC entries through `timeline_by_event`, then their orders
+/// the history: the newest FOC entries through the timeline's index by event, then their orders
 /// by key.
 pub const CARRIER_FOCS: &str = "SELECT o.id, o.submitted_at, t.at FROM \
     (SELECT id, order_id, at FROM timeline WHERE event = 'foc_confirmed' ORDER BY id DESC LIMIT 2000) t \
     JOIN orders o ON o.id = t.order_id WHERE o.carrier = $1 AND o.submitted_at IS NOT NULL \
     ORDER BY t.id DESC LIMIT 200";
 
-/// An event's newest $2 entries, (order id, event, at), through `timeline_by_event`
+/// An event's newest $2 entries, (order id, event, at), through the timeline's index by event
 /// (the ORDER BY is the index's, so that each backend walks it).
 pub const NEWEST_OF_EVENT: &str = "SELECT order_id, event, at FROM timeline WHERE event = $1 \
     ORDER BY event DESC, id DESC LIMIT $2";

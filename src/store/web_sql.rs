@@ -224,7 +224,7 @@ macro_rules! impl_web_sql {
                 &self,
                 limit: i64,
             ) -> Result<Vec<crate::domain::staff::CarrierTurn>, crate::store::StoreError> {
-                // The newest of each event through `timeline_by_event`, then their orders
+                // The newest of each event through the timeline's index by event, then their orders
                 // by key (one join would let PostgreSQL hash every order).
                 let mut events: Vec<(i64, String, chrono::DateTime<chrono::Utc>)> = Vec::new();
                 for event in ["foc_confirmed", "completed"] {
