@@ -65,7 +65,9 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 /// Timeline entries by order.
 pub type Timelines = std::collections::HashMap<OrderRef, Vec<TimelineEntry>>;
 
-/// Which orders to list, newest first.
+/// Which orders to list: the newest first, or, cut off by when they were opened or
+/// submitted (stuck orders), the longest waiting first, so that a page holds the most
+/// stuck.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
     pub state: Option<OrderState>,

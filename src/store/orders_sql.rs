@@ -146,7 +146,16 @@ macro_rules! impl_orders_sql {
                          AND n.route IS NULL AND n.status = 'pending')",
                     );
                 }
-                q.push(" ORDER BY o.id DESC LIMIT ").push_bind(filter.limit);
+                // Orders cut off by age (stuck orders) the longest waiting first, read in
+                // order off the index of their state and age; the rest the newest first.
+                if filter.opened_before.is_some() {
+                    q.push(" ORDER BY o.opened_at, o.id");
+                } else if filter.submitted_before.is_some() {
+                    q.push(" ORDER BY o.submitted_at, o.id");
+                } else {
+                    q.push(" ORDER BY o.id DESC");
+                }
+                q.push(" LIMIT ").push_bind(filter.limit);
                 let rows: Vec<crate::store::rows::OrderRow> = q.build_query_as().fetch_all(&self.pool).await?;
                 self.hydrate(rows).await
             }

@@ -331,7 +331,8 @@ fn migrate_reports_what_it_applied() {
             "10 supplements",
             "11 held requests",
             "12 web board",
-            "13 daily limit index"
+            "13 daily limit index",
+            "16 orders by state age"
         ])
     );
     assert!(dir.path().join("data/portbot.db").exists());

@@ -145,6 +145,16 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
             &["'rejected'"],
         ),
         hot("the metrics", statements::TALLIES, &[]),
+        hot(
+            "the orders awaiting documents too long (the digest, the board's stuck orders)",
+            "SELECT o.id FROM orders o WHERE TRUE AND o.state = $1 AND o.opened_at < $2 ORDER BY o.opened_at, o.id LIMIT 100",
+            &["'awaiting_documents'", now],
+        ),
+        hot(
+            "the orders the carrier is silent on",
+            "SELECT o.id FROM orders o WHERE TRUE AND o.state = $1 AND o.submitted_at < $2 ORDER BY o.submitted_at, o.id LIMIT 100",
+            &["'submitted'", now],
+        ),
     ];
     // The check itself sees a whole-table read: a lookup by a column with no index.
     let unindexed = hot(
@@ -173,6 +183,22 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
         .iter()
         .find(|q| q.what == "the daily limit")
         .expect("the daily limit");
+    // Stuck orders are found by their age, not by reading every order of their state.
+    for query in queries.iter().filter(|q| q.what.starts_with("the orders")) {
+        let steps = plan(&t, backend, query).await;
+        let by_age = match backend {
+            Backend::Sqlite => steps
+                .iter()
+                .any(|s| s.contains("INDEX orders_by_state_") && s.contains("_at<?")),
+            Backend::Postgres => steps.iter().any(|s| s.contains("Index Cond") && s.contains("_at < ")),
+        };
+        assert!(
+            by_age,
+            "{} are not found by their age on {backend:?}:\n{}",
+            query.what,
+            steps.join("\n")
+        );
+    }
     let daily = plan(&t, backend, daily).await;
     assert!(
         daily.iter().any(|s| s.contains("outbox_daily_limit")) && !daily.iter().any(|s| s.contains("outbox_by")),
