@@ -66,8 +66,8 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 pub type Timelines = std::collections::HashMap<OrderRef, Vec<TimelineEntry>>;
 
 /// Which orders to list: the newest first, or, cut off by when they were opened or
-/// submitted (stuck orders), the longest waiting first, so that a page holds the most
-/// stuck.
+/// submitted or by a port date passed (stuck orders), the longest waiting first, so
+/// that a page holds the most stuck.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
     pub state: Option<OrderState>,

@@ -152,6 +152,8 @@ macro_rules! impl_orders_sql {
                     q.push(" ORDER BY o.opened_at, o.id");
                 } else if filter.submitted_before.is_some() {
                     q.push(" ORDER BY o.submitted_at, o.id");
+                } else if filter.foc_before.is_some() {
+                    q.push(" ORDER BY o.foc_date, o.id");
                 } else {
                     q.push(" ORDER BY o.id DESC");
                 }
