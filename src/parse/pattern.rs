@@ -109,18 +109,29 @@ pub fn caseless(source: &str) -> Pattern {
     compiled(&format!("(?i){source}"))
 }
 
+/// The longest text a caseless pattern reads lowered (64 KiB).
+const LOWERED_TEXTS_UP_TO: usize = 64 * 1024;
+
 impl Pattern {
     /// How this pattern reads `text`.
     fn reading<'p, 't>(&'p self, text: &'t str) -> Reading<'p, 't> {
         let Some(caseless) = &self.caseless else {
             return Reading::AsGiven(text);
         };
-        let lowered = lowered_text(text);
-        if lowered.folds_beyond_ascii {
+        let as_written = || {
             let pattern = caseless
                 .compiled
                 .get_or_init(|| Box::new(as_written(caseless.as_written.clone())));
-            return Reading::AsWritten(pattern);
+            Reading::AsWritten(pattern)
+        };
+        // A long text is read as written: a lowered copy of it, and comparing it with
+        // the kept ones at every pattern, would cost more than compiling the pattern.
+        if text.len() > LOWERED_TEXTS_UP_TO {
+            return as_written();
+        }
+        let lowered = lowered_text(text);
+        if lowered.folds_beyond_ascii {
+            return as_written();
         }
         Reading::Lowered(lowered.text)
     }
