@@ -34,9 +34,14 @@ pub(super) fn parse_files(files: &[PathBuf], show: Show, out: &mut (dyn Write + 
     if !many {
         crate::parse::pattern::reading_few_messages();
     }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, files.len().max(1));
+    // One file is read on this thread, without asking how many cores there are (which
+    // reads the process's cgroup files).
+    let workers = match files.len() {
+        0 | 1 => 1,
+        n => std::thread::available_parallelism()
+            .map_or(1, |cores| cores.get())
+            .min(n),
+    };
     let next = AtomicUsize::new(0);
     let printer = Mutex::new(Printer {
         out,

@@ -46,6 +46,9 @@ mod tests {
                 );
                 continue;
             }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
             let source = std::fs::read_to_string(&path).expect("a source file");
             if source
                 .lines()

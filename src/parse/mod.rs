@@ -13,6 +13,7 @@ pub mod mime;
 pub mod notice;
 pub mod numbers;
 pub mod outcomes;
+mod parsed_ahead;
 pub mod pattern;
 mod phrases;
 pub use ahead::compile_patterns;

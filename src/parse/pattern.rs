@@ -94,7 +94,8 @@ pub fn compiled(source: &str) -> Pattern {
 /// `source` (its classes already ASCII) compiled as it is.
 fn as_written(source: String) -> Pattern {
     let broken = |e: &dyn std::fmt::Display| -> ! { panic!("parser pattern {source:?}: {e}") };
-    let hir = regex_automata::util::syntax::parse(&source).unwrap_or_else(|e| broken(&e));
+    let hir = super::parsed_ahead::parsed(&source)
+        .unwrap_or_else(|| regex_automata::util::syntax::parse(&source).unwrap_or_else(|e| broken(&e)));
     Pattern {
         source,
         hir,
@@ -405,4 +406,4 @@ fn escape(escaped: char, in_class: bool, rest: &mut std::iter::Peekable<std::str
 
 #[cfg(test)]
 #[path = "pattern_tests.rs"]
-mod tests;
+pub(super) mod tests;
