@@ -140,11 +140,7 @@ macro_rules! impl_orders_sql {
                     q.push(" AND o.customer = ").push_bind(customer.clone());
                 }
                 if filter.routing_unconfirmed {
-                    q.push(
-                        " AND o.state IN ('awaiting_documents', 'ready', 'submitted', 'rejected', 'foc_confirmed') \
-                         AND EXISTS (SELECT 1 FROM order_numbers n WHERE n.order_id = o.id \
-                         AND n.route IS NULL AND n.status = 'pending')",
-                    );
+                    q.push(Self::ROUTING_UNCONFIRMED);
                 }
                 // Orders cut off by age (stuck orders) the longest waiting first, read in
                 // order off the index of their state and age; the rest the newest first.

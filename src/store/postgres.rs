@@ -33,6 +33,9 @@ impl PgStore {
         SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
         ORDER BY attention_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id";
 
+    /// Read newest first off the table, stopping at the page.
+    const ROUTING_UNCONFIRMED: &'static str = super::statements::ROUTING_UNCONFIRMED;
+
     /// An order's change, once-key and timeline entry in one round trip.
     const UPDATE_WITH_ENTRY: Option<&'static str> = Some(super::statements::UPDATE_ORDER_WITH_ENTRY);
 

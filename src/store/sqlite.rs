@@ -23,6 +23,8 @@ impl SqliteStore {
     /// One writer at a time: the claim's transaction is enough.
     const DUE_OUTBOX: &'static str = super::statements::DUE_OUTBOX;
     const CLAIM_ATTENTION: &'static str = super::statements::CLAIM_ATTENTION;
+    /// Not looked up by state: read newest first, as PostgreSQL does.
+    pub const ROUTING_UNCONFIRMED: &'static str = super::statements::ROUTING_UNCONFIRMED_SQLITE;
     /// Writers take turns: a second one would only wait.
     const WRITERS: usize = 1;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.

@@ -111,6 +111,26 @@ pub const NEWEST_OF_EVENT: &str = "SELECT order_id, event, at FROM timeline WHER
 
 /// The calendar's open orders from $1 to $2 by port date, at most $3, through
 /// `orders_by_port_day`; whether a live number still has no route.
+/// What follows the state in the condition of the orders whose routing is not confirmed.
+macro_rules! before_port_with_a_number_unrouted {
+    () => {
+        " IN ('awaiting_documents', 'ready', 'submitted', 'rejected', 'foc_confirmed') \
+         AND EXISTS (SELECT 1 FROM order_numbers n WHERE n.order_id = o.id \
+         AND n.route IS NULL AND n.status = 'pending')"
+    };
+}
+
+/// The orders whose routing is not confirmed (the board's `?routing=1`): before their
+/// port, with a pending number that has no route. PostgreSQL reads the orders newest
+/// first and stops at the page.
+pub const ROUTING_UNCONFIRMED: &str = concat!(" AND o.state", before_port_with_a_number_unrouted!());
+
+/// The same for SQLite, its state written `+o.state` so that SQLite does not look the
+/// orders up by state: it would read every open order that way and sort them all for
+/// the newest page (39.6 ms at 100,000 orders in `desk_scale`, 16,700 of them open),
+/// where reading the orders newest first stops at the page, as PostgreSQL does.
+pub const ROUTING_UNCONFIRMED_SQLITE: &str = concat!(" AND +o.state", before_port_with_a_number_unrouted!());
+
 pub const PORT_DAYS: &str = "SELECT o.id, o.customer, o.state, o.foc_date, \
     EXISTS (SELECT 1 FROM order_numbers n WHERE n.order_id = o.id AND n.route IS NULL AND n.status = 'pending') \
     FROM orders o WHERE o.state IN ('submitted', 'rejected', 'foc_confirmed') \

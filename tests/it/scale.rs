@@ -502,3 +502,53 @@ async fn the_newest_focs_are_found_by_their_event_after_a_morning_of_reminders(b
 }
 
 on_both_backends!(the_newest_focs_are_found_by_their_event_after_a_morning_of_reminders);
+
+/// The board's routing list (`/?routing=1`): the orders before their port with a number
+/// whose routing is not confirmed, the newest first. On SQLite it is read newest first
+/// off the table and stops at the page, as on PostgreSQL, instead of reading every open
+/// order by its state and sorting them all (39.6 ms at 100,000 orders in `desk_scale`).
+async fn the_orders_whose_routing_waits_are_listed_newest_first(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let first = opened(&t, "305-555-0100").await;
+    let routed = opened(&t, "305-555-0200").await;
+    let cancelled = opened(&t, "305-555-0300").await;
+    let newest = opened(&t, "305-555-0400").await;
+    t.staff_says(&format!("route {} all ring-group Sales", routed.reference))
+        .await;
+    let cancel = Event::Cancelled {
+        reason: "the customer stays".into(),
+    };
+    t.app
+        .desk
+        .act(&cancelled.reference, cancel, Source::Chat("dana".into()))
+        .await
+        .unwrap();
+    let filter = portbot::store::OrderFilter {
+        routing_unconfirmed: true,
+        limit: 100,
+        ..Default::default()
+    };
+    let listed: Vec<_> = t.app.desk.list(&filter).await.unwrap();
+    let listed: Vec<_> = listed.iter().map(|o| o.reference.to_string()).collect();
+    assert_eq!(listed, [newest.reference.to_string(), first.reference.to_string()]);
+
+    if matches!(backend, Backend::Sqlite) {
+        let page = |condition: &str| {
+            let sql = format!("SELECT o.id FROM orders o WHERE TRUE{condition} ORDER BY o.id DESC LIMIT 100");
+            hot("the orders whose routing waits", sql, &[])
+        };
+        let sorted = |steps: &[String]| steps.iter().any(|s| s.contains("TEMP B-TREE"));
+        // Looked up by state, SQLite would sort every open order for the page.
+        let by_state = plan(&t, backend, &page(statements::ROUTING_UNCONFIRMED)).await;
+        assert!(sorted(&by_state), "{by_state:?}");
+        let steps = plan(&t, backend, &page(portbot::store::SqliteStore::ROUTING_UNCONFIRMED)).await;
+        assert!(
+            !sorted(&steps),
+            "the routing list is sorted on SQLite:\n{}",
+            steps.join("\n")
+        );
+    }
+    t.finish().await;
+}
+
+on_both_backends!(the_orders_whose_routing_waits_are_listed_newest_first);
