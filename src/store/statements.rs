@@ -109,8 +109,6 @@ pub const CARRIER_FOCS: &str = "SELECT o.id, o.submitted_at, t.at FROM \
 pub const NEWEST_OF_EVENT: &str = "SELECT order_id, event, at FROM timeline WHERE event = $1 \
     ORDER BY event DESC, id DESC LIMIT $2";
 
-/// The calendar's open orders from $1 to $2 by port date, at most $3, through
-/// `orders_by_port_day`; whether a live number still has no route.
 /// What follows the state in the condition of the orders whose routing is not confirmed.
 macro_rules! before_port_with_a_number_unrouted {
     () => {
@@ -131,6 +129,8 @@ pub const ROUTING_UNCONFIRMED: &str = concat!(" AND o.state", before_port_with_a
 /// where reading the orders newest first stops at the page, as PostgreSQL does.
 pub const ROUTING_UNCONFIRMED_SQLITE: &str = concat!(" AND +o.state", before_port_with_a_number_unrouted!());
 
+/// The calendar's open orders from $1 to $2 by port date, at most $3, through
+/// `orders_by_port_day`; whether a live number still has no route.
 pub const PORT_DAYS: &str = "SELECT o.id, o.customer, o.state, o.foc_date, \
     EXISTS (SELECT 1 FROM order_numbers n WHERE n.order_id = o.id AND n.route IS NULL AND n.status = 'pending') \
     FROM orders o WHERE o.state IN ('submitted', 'rejected', 'foc_confirmed') \
