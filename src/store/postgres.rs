@@ -10,7 +10,7 @@ use super::web_sql::impl_web_sql;
 use super::StoreError;
 use crate::domain::OrderRef;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::Connection;
+use sqlx::{Connection, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -53,6 +53,12 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection.execute(super::statements::TAKE_TALLY_SHARD).await?;
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         Ok(Self { pool })

@@ -88,6 +88,12 @@ pub const CLAIM_ATTENTION: &str = "UPDATE orders SET attention_at = $2 WHERE id 
     SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
     ORDER BY attention_at, id LIMIT $3) RETURNING id";
 
+/// A new PostgreSQL connection's tally shard: the next of 64, so that a desk's
+/// connections do not wait on each other to count (migration 17); none before that
+/// migration has run, when `tally()` takes the backend's pid instead.
+pub const TAKE_TALLY_SHARD: &str = "SELECT set_config('portbot.tally_shard', \
+    COALESCE(CAST(nextval(to_regclass('tally_shards')) % 64 AS TEXT), ''), false)";
+
 /// Every tally, its shards added up (migration 8: kept by triggers with each change).
 pub const TALLIES: &str =
     "SELECT metric, label, CAST(SUM(value) AS BIGINT) FROM tallies GROUP BY metric, label ORDER BY metric, label";

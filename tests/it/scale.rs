@@ -552,3 +552,61 @@ async fn the_orders_whose_routing_waits_are_listed_newest_first(backend: Backend
 }
 
 on_both_backends!(the_orders_whose_routing_waits_are_listed_newest_first);
+
+/// On PostgreSQL each of the desk's connections counts its tallies into a shard of its
+/// own (migration 17). Shards were the backend's pid modulo 16: two connections often
+/// shared one, and then each waited for the other's commit to count every reminder.
+#[tokio::test]
+async fn each_postgres_connection_counts_into_a_tally_shard_of_its_own() {
+    let t = TestDesk::start(Backend::Postgres).await;
+    // The desk's own pool takes its shards as it opens connections.
+    let filter = portbot::store::OrderFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    let desk = &t.app.desk;
+    let lists = tokio::join!(
+        desk.list(&filter),
+        desk.list(&filter),
+        desk.list(&filter),
+        desk.list(&filter)
+    );
+    for listed in [lists.0, lists.1, lists.2, lists.3] {
+        listed.unwrap();
+    }
+    let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
+    let taken: bool = sqlx::query_scalar("SELECT is_called FROM tally_shards")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert!(taken, "the desk's connections took no tally shard");
+
+    // Sixteen connections (two replicas' pools) opened as the desk opens its own count
+    // into sixteen shards, and `/metrics` adds them all up.
+    let mut connections = vec![c];
+    for _ in 1..16 {
+        connections.push(sqlx::PgConnection::connect(&t.store_url).await.unwrap());
+    }
+    let mut taken = Vec::new();
+    for c in &mut connections {
+        c.execute(statements::TAKE_TALLY_SHARD).await.unwrap();
+        c.execute("SELECT tally('timeline', 'reminder_sent', 1)").await.unwrap();
+        let shard: String = sqlx::query_scalar("SELECT current_setting('portbot.tally_shard')")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        taken.push(shard.parse::<i32>().expect("a shard taken"));
+    }
+    taken.sort();
+    let shards: Vec<i32> = sqlx::query_scalar("SELECT shard FROM tallies WHERE label = 'reminder_sent' ORDER BY shard")
+        .fetch_all(&mut connections[0])
+        .await
+        .unwrap();
+    assert_eq!(shards, taken, "each connection counts into the shard it took");
+    assert_eq!(shards.len(), 16, "{shards:?}");
+    assert_eq!(t.app.store.metrics().await.unwrap().reminders_sent, 16);
+    for c in connections {
+        c.close().await.unwrap();
+    }
+    t.finish().await;
+}
