@@ -166,9 +166,15 @@ impl Browser {
 
     /// Types `command` into the order page's command box, runs it, and reads the answer.
     pub async fn run_command(&self, command: &str) -> String {
+        // The page before sending is marked, so that its reply (to an earlier command)
+        // is not read for this one's: only the page the form brings back has none.
+        self.client
+            .execute("document.documentElement.dataset.sent = 'yes'", vec![])
+            .await
+            .unwrap();
         self.type_into("#command", command).await;
         self.click("#run").await;
-        self.wait_for("#reply").await;
+        self.wait_for("html:not([data-sent]) #reply").await;
         self.text_of("#reply").await
     }
 
