@@ -23,7 +23,11 @@ static TABLE: &[u8] = include_bytes!("parsed_ahead.bin");
 /// What parsing `source` gives, from the table; `None` when the table does not hold it.
 pub fn parsed(source: &str) -> Option<Hir> {
     static ENTRIES: OnceLock<Vec<(&'static str, &'static [u8])>> = OnceLock::new();
-    let entries = ENTRIES.get_or_init(|| entries(TABLE).unwrap_or_default());
+    held(ENTRIES.get_or_init(|| entries(TABLE).unwrap_or_default()), source)
+}
+
+/// What `entries` hold for `source`, read.
+fn held(entries: &[(&str, &[u8])], source: &str) -> Option<Hir> {
     let at = entries.binary_search_by(|(s, _)| (*s).cmp(source)).ok()?;
     read_hir(entries[at].1)
 }
@@ -170,9 +174,7 @@ pub fn table(sources: &std::collections::BTreeMap<String, Hir>) -> Vec<u8> {
 /// What the table holds for `source` in `table`, read back.
 #[cfg(test)]
 pub fn parsed_in(table: &[u8], source: &str) -> Option<Hir> {
-    let entries = entries(table)?;
-    let at = entries.binary_search_by(|(s, _)| (*s).cmp(source)).ok()?;
-    read_hir(entries[at].1)
+    held(&entries(table)?, source)
 }
 
 #[cfg(test)]
