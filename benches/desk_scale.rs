@@ -9,8 +9,9 @@
 //! - business-morning ticks with a batch of orders due (two reminders each), and on
 //!   PostgreSQL the same batch size taken by two replicas at once, in alternating rounds
 //!   (three; the medians are reported), with how busy the machine's cores were, how
-//!   the reminders split between the two replicas, and so the most a second replica
-//!   could add on these cores;
+//!   much CPU a reminder took in the desk's process and in the rest of the machine (the
+//!   database), how the reminders split between the two replicas, and so the most a
+//!   second replica could add on these cores;
 //! - `/metrics` (the store's tallies), `order show`, `status NUMBER`, the digest;
 //! - each page of the web board, over HTTP (issue #17: under 50 ms at 100,000 orders).
 //!
@@ -136,6 +137,10 @@ fn rounds() -> i64 {
 struct Morning {
     elapsed: Duration,
     busy: f64,
+    /// The CPU time the desk's own process took (both replicas, when two), and the rest
+    /// of the machine's busy time (PostgreSQL, mostly).
+    desk_cpu: Duration,
+    other_cpu: Duration,
 }
 
 impl Morning {
@@ -151,6 +156,7 @@ type Tick = tokio::task::JoinHandle<Result<portbot::desk::TickReport, portbot::d
 /// Waits for the ticks started, timing them together.
 async fn timed(ticks: Vec<Tick>) -> (Morning, Vec<portbot::desk::TickReport>) {
     let before = cpu_times();
+    let own_before = own_cpu_ticks();
     let started = Instant::now();
     let mut reports = Vec::new();
     for tick in ticks {
@@ -158,9 +164,17 @@ async fn timed(ticks: Vec<Tick>) -> (Morning, Vec<portbot::desk::TickReport>) {
     }
     let elapsed = started.elapsed();
     let after = cpu_times();
-    let (busy, all) = (after.0.saturating_sub(before.0), after.1.saturating_sub(before.1));
-    let busy = if all > 0 { busy as f64 / all as f64 } else { 0.0 };
-    (Morning { elapsed, busy }, reports)
+    let own = own_cpu_ticks().saturating_sub(own_before);
+    let (busy_ticks, all) = (after.0.saturating_sub(before.0), after.1.saturating_sub(before.1));
+    let busy = if all > 0 { busy_ticks as f64 / all as f64 } else { 0.0 };
+    let tick = |n: u64| Duration::from_millis(n * 1000 / TICKS_A_SECOND);
+    let morning = Morning {
+        elapsed,
+        busy,
+        desk_cpu: tick(own),
+        other_cpu: tick(busy_ticks.saturating_sub(own)),
+    };
+    (morning, reports)
 }
 
 fn reminders(reports: &[portbot::desk::TickReport]) -> i64 {
@@ -168,6 +182,19 @@ fn reminders(reports: &[portbot::desk::TickReport]) -> i64 {
         .iter()
         .map(|r| (r.customer_reminders + r.staff_alerts) as i64)
         .sum()
+}
+
+/// The kernel's clock ticks a second in `/proc` (`USER_HZ`, 100 on Linux).
+const TICKS_A_SECOND: u64 = 100;
+
+/// This process's CPU time so far (`/proc/self/stat`: user and system, in ticks).
+fn own_cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after_name.split_whitespace().map(|f| f.parse().unwrap_or(0)).collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0)
 }
 
 /// The machine's CPU time so far (`/proc/stat`, in ticks): (busy, all).
@@ -300,6 +327,14 @@ async fn measure(backend: Backend, orders: i64) {
         us(per_reminder),
         one.busy * 100.0
     );
+    let cpu_split = |m: &Morning| {
+        format!(
+            "{} of the desk's CPU and {} of the rest's (the database) a reminder",
+            us(m.desk_cpu / reminders as u32),
+            us(m.other_cpu / reminders as u32)
+        )
+    };
+    println!("  CPU, one replica:                     {}", cpu_split(&one));
     if !twos.is_empty() {
         let two = Morning::median(&twos);
         println!(
@@ -309,6 +344,7 @@ async fn measure(backend: Backend, orders: i64) {
             one.elapsed.as_secs_f64() / two.elapsed.as_secs_f64(),
             two.busy * 100.0
         );
+        println!("  CPU, two replicas:                    {}", cpu_split(&two));
     }
     let each = |mornings: &[Morning]| {
         let times: Vec<String> = mornings
