@@ -610,3 +610,80 @@ async fn each_postgres_connection_counts_into_a_tally_shard_of_its_own() {
     }
     t.finish().await;
 }
+
+/// A deployment whose database user was granted the tables and their id sequences but
+/// not the tally-shard sequence: the desk still connects (warning that it counts into a
+/// shared shard), takes no shard, and what it counts lands in its connection's pid's
+/// shard, which `/metrics` adds up with the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_user_who_may_not_take_a_tally_shard_still_counts() {
+    let t = TestDesk::start(Backend::Postgres).await;
+    let user = format!("portbot_no_shard_{}", std::process::id());
+    crate::harness::run_admin(&format!("DROP ROLE IF EXISTS {user}")).await;
+    crate::harness::run_admin(&format!("CREATE ROLE {user} LOGIN PASSWORD 'no-shard'")).await;
+    for grant in [
+        format!("GRANT USAGE ON SCHEMA public TO {user}"),
+        format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {user}"),
+        format!("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {user}"),
+        format!("REVOKE ALL ON SEQUENCE tally_shards FROM {user}"),
+    ] {
+        t.execute(&grant).await;
+    }
+    let shards_taken = || async {
+        let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
+        let last: i64 = sqlx::query_scalar("SELECT last_value FROM tally_shards")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        last
+    };
+    let before = shards_taken().await;
+
+    let store = portbot::store::PgStore::connect(&as_user(&t.store_url, &user, "no-shard"))
+        .await
+        .expect("the desk connects without a shard of its own");
+    let post = portbot::domain::OutboxDraft {
+        channel: portbot::domain::Channel::Chat,
+        to: "staff".into(),
+        template: "test".into(),
+        subject: "a post".into(),
+        body: "counted in a shared shard".into(),
+        email: None,
+    };
+    use portbot::store::{MetricsStore, OutboxStore};
+    store
+        .queue_once("no-shard-of-its-own", &[post], t.clock.now())
+        .await
+        .expect("the post is queued");
+
+    assert_eq!(shards_taken().await, before, "a user without the sequence took a shard");
+    let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
+    let counted: Vec<(i32, i64)> =
+        sqlx::query_as("SELECT shard, value FROM tallies WHERE metric = 'outbox' AND label = 'chat:pending'")
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
+    assert!(
+        matches!(counted.as_slice(), [(shard, 1)] if (0..64).contains(shard)),
+        "the post counted once, in a pid's shard: {counted:?}"
+    );
+    let pending = |m: portbot::store::StoreMetrics| {
+        m.outbox
+            .into_iter()
+            .find(|(channel, status, _)| channel == "chat" && status == "pending")
+            .map(|(_, _, n)| n)
+    };
+    assert_eq!(pending(store.metrics().await.unwrap()), Some(1));
+    assert_eq!(pending(t.app.store.metrics().await.unwrap()), Some(1));
+    c.close().await.unwrap();
+    drop(store);
+    t.finish().await;
+    crate::harness::run_admin(&format!("DROP ROLE IF EXISTS {user}")).await;
+}
+
+/// The same database URL, signing in as another user.
+fn as_user(url: &str, user: &str, password: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let server = rest.rsplit_once('@').map_or(rest, |(_, server)| server);
+    format!("{scheme}://{user}:{password}@{server}")
+}
