@@ -166,16 +166,22 @@ impl Browser {
 
     /// Types `command` into the order page's command box, runs it, and reads the answer.
     pub async fn run_command(&self, command: &str) -> String {
-        // The page before sending is marked, so that its reply (to an earlier command)
-        // is not read for this one's: only the page the form brings back has none.
+        self.type_into("#command", command).await;
+        self.click_to_new_page("#run", "#reply").await;
+        self.text_of("#reply").await
+    }
+
+    /// Clicks `css` (a link or a form's button) and waits for the page it brings, with
+    /// `shown` on it. The page before is marked first, so that an element of the same
+    /// name it already shows (the board's list, an earlier command's reply) is not taken
+    /// for the new page's: only the page brought back is unmarked.
+    pub async fn click_to_new_page(&self, css: &str, shown: &str) {
         self.client
             .execute("document.documentElement.dataset.sent = 'yes'", vec![])
             .await
             .unwrap();
-        self.type_into("#command", command).await;
-        self.click("#run").await;
-        self.wait_for("html:not([data-sent]) #reply").await;
-        self.text_of("#reply").await
+        self.click(css).await;
+        self.wait_for(&format!("html:not([data-sent]) {shown}")).await;
     }
 
     /// Saves a PNG of the page as `target/screenshots/NAME.png` (the README shows them).

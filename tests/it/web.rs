@@ -71,8 +71,7 @@ async fn staff_sign_in_and_see_the_desk_by_state_and_its_port_days(backend: Back
     browser.screenshot("board").await;
 
     // One state at a time, and a search by number.
-    browser.click("a[data-state=submitted]").await;
-    browser.wait_for("#orders").await;
+    browser.click_to_new_page("a[data-state=submitted]", "#orders").await;
     let only = browser.text_of("#orders tbody").await;
     assert!(
         only.contains(&submitted.to_string()) && !only.contains(&waiting.to_string()),
