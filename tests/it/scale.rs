@@ -503,6 +503,80 @@ async fn the_newest_focs_are_found_by_their_event_after_a_morning_of_reminders(b
 
 on_both_backends!(the_newest_focs_are_found_by_their_event_after_a_morning_of_reminders);
 
+/// The calendar's month: whether each port day's order still has a number without a
+/// route is looked up by that order's numbers, however many port days the month holds.
+/// With the planner's statistics of a busy month (3,000 port days), PostgreSQL had
+/// planned the question as a hash of every unrouted number on the desk, read whole.
+async fn a_busy_months_calendar_looks_up_each_orders_numbers(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let template = opened(&t, "305-555-0100").await;
+    let id = template.reference.number().expect("a desk reference");
+    let columns: Vec<&str> = statements::ORDER_COLUMNS
+        .split(',')
+        .map(|c| c.trim().trim_start_matches("o."))
+        .collect();
+    let copied = columns[1..].join(", ");
+    // The template's port day is in December; 3,000 orders like it, a number each.
+    let seed = [
+        format!("UPDATE orders SET state = 'foc_confirmed', foc_date = '2026-12-15' WHERE id = {id}"),
+        format!(
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) \
+             INSERT INTO orders ({}) SELECT {id} + i, {copied} FROM orders, s WHERE id = {id}",
+            columns.join(", ")
+        ),
+        format!(
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) \
+             INSERT INTO order_numbers (order_id, position, number, number_type, status, route, active) \
+             SELECT {id} + i, position, '+1' || (3020000000 + i), number_type, status, route, active \
+             FROM order_numbers, s WHERE order_id = {id}"
+        ),
+        "ANALYZE".to_string(),
+    ];
+    for statement in &seed {
+        t.execute(statement).await;
+    }
+    let sql = with(statements::PORT_DAYS, &["'2026-11-30'", "'2027-01-03'", "3000"]);
+    // The plan for these values (as each connection's first calls take), from the
+    // statistics of the month just seeded.
+    let plan = match backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&t.store_url).await.unwrap();
+            let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
+            rows.iter().map(|r| r.get::<String, _>("detail")).collect::<Vec<_>>()
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
+            let rows = sqlx::query(&format!("EXPLAIN {sql}")).fetch_all(&mut c).await.unwrap();
+            rows.iter().map(|r| r.get::<String, _>(0)).collect()
+        }
+    }
+    .join("\n");
+    let by_order = match backend {
+        Backend::Sqlite => plan.contains("SEARCH n USING") && plan.contains("(order_id=?)"),
+        Backend::Postgres => {
+            plan.contains("Index Cond: (order_id = o.id)") && !plan.contains("Seq Scan on order_numbers")
+        }
+    };
+    assert!(
+        by_order && !plan.contains("hashed"),
+        "the month's numbers are not looked up by order on {backend:?}:\n{plan}"
+    );
+    let days = t
+        .app
+        .store
+        .port_days("2026-11-30".parse().unwrap(), "2027-01-03".parse().unwrap(), 5000)
+        .await
+        .unwrap();
+    assert_eq!(days.len(), 3001);
+    assert!(days.iter().all(|d| d.routing_unconfirmed), "no number is routed yet");
+    t.finish().await;
+}
+
+on_both_backends!(a_busy_months_calendar_looks_up_each_orders_numbers);
+
 /// The board's routing list (`/?routing=1`): the orders before their port with a number
 /// whose routing is not confirmed, the newest first. On SQLite it is read newest first
 /// off the table and stops at the page, as on PostgreSQL, instead of reading every open
