@@ -327,12 +327,18 @@ async fn measure(backend: Backend, orders: i64) {
         us(per_reminder),
         one.busy * 100.0
     );
-    let cpu_split = |m: &Morning| {
-        format!(
-            "{} of the desk's CPU and {} of the rest's (the database) a reminder",
+    let cpu_split = |m: &Morning| match backend {
+        // SQLite runs inside the desk's process.
+        Backend::Sqlite => format!(
+            "{} of the desk's CPU (SQLite's included), {} of the rest's a reminder",
             us(m.desk_cpu / reminders as u32),
             us(m.other_cpu / reminders as u32)
-        )
+        ),
+        Backend::Postgres => format!(
+            "{} of the desk's CPU and {} of the rest's (PostgreSQL) a reminder",
+            us(m.desk_cpu / reminders as u32),
+            us(m.other_cpu / reminders as u32)
+        ),
     };
     println!("  CPU, one replica:                     {}", cpu_split(&one));
     if !twos.is_empty() {
