@@ -530,6 +530,11 @@ async fn a_busy_months_calendar_looks_up_each_orders_numbers(backend: Backend) {
              SELECT {id} + i, position, '+1' || (3020000000 + i), number_type, status, route, active \
              FROM order_numbers, s WHERE order_id = {id}"
         ),
+        // One of them has its routing confirmed.
+        format!(
+            "UPDATE order_numbers SET route = 'ring-group Sales' WHERE order_id = {}",
+            id + 1
+        ),
         "ANALYZE".to_string(),
     ];
     for statement in &seed {
@@ -571,7 +576,10 @@ async fn a_busy_months_calendar_looks_up_each_orders_numbers(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(days.len(), 3001);
-    assert!(days.iter().all(|d| d.routing_unconfirmed), "no number is routed yet");
+    let routed = portbot::domain::OrderRef::from_number(id + 1).to_string();
+    for day in &days {
+        assert_eq!(day.routing_unconfirmed, day.order != routed, "{}", day.order);
+    }
     t.finish().await;
 }
 
