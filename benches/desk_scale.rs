@@ -13,7 +13,9 @@
 //!   database), how the reminders split between the two replicas, and so the most a
 //!   second replica could add on these cores;
 //! - `/metrics` (the store's tallies), `order show`, `status NUMBER`, the digest;
-//! - each page of the web board, over HTTP (issue #17: under 50 ms at 100,000 orders).
+//! - each page of the web board, over HTTP (issue #17: under 50 ms at 100,000 orders);
+//! - whether each hot statement's plan for a real call, from this desk's statistics,
+//!   looks up or reads a whole table (`support/hot_plans.rs`).
 //!
 //! Run it so:
 //!
@@ -39,6 +41,8 @@ use std::time::{Duration, Instant};
 
 #[path = "support/board_pages.rs"]
 mod board_pages;
+#[path = "support/hot_plans.rs"]
+mod hot_plans;
 
 /// Where clones start: far above the references the desk hands out.
 const BASE: i64 = 10_000_000;
@@ -384,6 +388,15 @@ async fn measure(backend: Backend, orders: i64) {
     println!("  digest:                               {}", ms(digest));
     for (page, time) in board_pages::measure(&app, &middle, &number.e164()).await {
         println!("  web board GET {page:<48} {}", ms(time));
+    }
+    for (what, sql) in hot_plans::queries() {
+        let plan = db.plan(&sql).await;
+        let whole = hot_plans::whole_table_steps(&plan);
+        let verdict = match whole.is_empty() {
+            true => "looked up".to_string(),
+            false => format!("READS A WHOLE TABLE: {}", whole.join("; ").trim()),
+        };
+        println!("  plan for a real call, {what:<26} {verdict}");
     }
 }
 
@@ -806,6 +819,21 @@ impl Db {
         if std::env::var_os("PORTBOT_SCALE_VERBOSE").is_some() {
             eprintln!("{:>8.1?}  {}", started.elapsed(), &sql[..sql.len().min(90)]);
         }
+    }
+
+    /// What the database would do for `sql`, a line a step (its plan for these values).
+    async fn plan(&mut self, sql: &str) -> Vec<String> {
+        let rows = match self {
+            Db::Sqlite(c) => sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .fetch_all(c)
+                .await
+                .map(|rows| rows.iter().map(|r| r.get::<String, _>("detail")).collect()),
+            Db::Postgres(c) => sqlx::query(&format!("EXPLAIN {sql}"))
+                .fetch_all(c)
+                .await
+                .map(|rows| rows.iter().map(|r| r.get::<String, _>(0)).collect()),
+        };
+        rows.unwrap_or_else(|e| panic!("{e}: EXPLAIN {sql}"))
     }
 
     /// The columns of `table` (read off one of its rows), but those named in `without`.
