@@ -20,6 +20,11 @@ pub fn queries() -> Vec<(&'static str, String)> {
             statements::EMAILS_TO_SINCE,
             vec!["'ops@acme.example'", day_before],
         ),
+        (
+            "the contacts' last message and e-mails today",
+            statements::mail_history(1, 1).as_str(),
+            vec!["7", day_before, "'ops@acme.example'", "'ops@acme.example'"],
+        ),
         ("a carrier's history", statements::CARRIER_FOCS, vec!["'AT&T'"]),
         (
             "an event's newest entries",

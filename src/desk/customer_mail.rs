@@ -75,19 +75,20 @@ impl Desk {
         now: DateTime<Utc>,
         estimate: String,
     ) -> Result<MailFacts, DeskError> {
-        let answers = self.store.last_message_from(&order.reference, &order.contacts).await?;
-        let mut sent_today = std::collections::HashMap::new();
-        for to in order.working_contacts() {
-            let sent = self
-                .store
-                .emails_to_since(to.as_str(), now - chrono::Duration::hours(24))
-                .await?;
-            sent_today.insert(to.clone(), sent);
-        }
+        let working: Vec<EmailAddress> = order.working_contacts().cloned().collect();
+        let history = self
+            .store
+            .mail_history(
+                &order.reference,
+                &order.contacts,
+                &working,
+                now - chrono::Duration::hours(24),
+            )
+            .await?;
         Ok(MailFacts {
-            answers,
+            answers: history.last_message,
             estimate,
-            sent_today,
+            sent_today: working.into_iter().zip(history.sent_since).collect(),
         })
     }
 

@@ -229,26 +229,31 @@ macro_rules! impl_inbound_sql {
                 Ok(())
             }
 
-            async fn last_message_from(
+            async fn mail_history(
                 &self,
                 reference: &crate::domain::OrderRef,
                 contacts: &[crate::domain::EmailAddress],
-            ) -> Result<Option<String>, crate::store::StoreError> {
-                let Some(id) = crate::store::rows::order_id(reference) else {
-                    return Ok(None);
-                };
-                if contacts.is_empty() {
-                    return Ok(None);
+                working: &[crate::domain::EmailAddress],
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<crate::store::MailHistory, crate::store::StoreError> {
+                let id = crate::store::rows::order_id(reference);
+                let contacts = if id.is_some() { contacts } else { &[] };
+                if contacts.is_empty() && working.is_empty() {
+                    return Ok(crate::store::MailHistory::default());
                 }
-                let mut q = sqlx::QueryBuilder::<$db>::new("SELECT message_id FROM inbound_messages WHERE order_id = ");
-                q.push_bind(id);
-                q.push(" AND sender IN (");
-                let mut sep = q.separated(", ");
-                for c in contacts {
-                    sep.push_bind(c.as_str().to_string());
+                let sql = crate::store::statements::mail_history(contacts.len(), working.len());
+                let mut q = sqlx::query(&sql).bind(id.unwrap_or_default()).bind(since);
+                for address in contacts.iter().chain(working) {
+                    q = q.bind(address.as_str());
                 }
-                q.push(") ORDER BY id DESC LIMIT 1");
-                Ok(q.build_query_scalar().fetch_optional(&self.pool).await?)
+                let row = q.fetch_one(&self.pool).await?;
+                let sent_since = (1..=working.len())
+                    .map(|column| sqlx::Row::try_get::<i64, _>(&row, column))
+                    .collect::<Result<_, _>>()?;
+                Ok(crate::store::MailHistory {
+                    last_message: sqlx::Row::try_get(&row, 0)?,
+                    sent_since,
+                })
             }
         }
     };

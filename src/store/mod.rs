@@ -188,12 +188,38 @@ pub trait InboundStore: Send + Sync {
     /// An item someone already closed is `AlreadyResolved`.
     async fn resolve_staff_item(&self, resolution: Resolution) -> Result<(), StoreError>;
 
-    /// The Message-ID of the last message any of `contacts` sent about the order.
-    async fn last_message_from(
+    /// What writing to an order's contacts needs, in one round trip: the last message
+    /// any of `contacts` sent about the order, and the e-mails queued to each of
+    /// `working` since `since` (the flood guard's count).
+    async fn mail_history(
         &self,
         reference: &OrderRef,
         contacts: &[EmailAddress],
-    ) -> Result<Option<String>, StoreError>;
+        working: &[EmailAddress],
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<MailHistory, StoreError>;
+}
+
+/// The recipients whose daily limit `drafts` count, sorted and once each: the order
+/// their locks are taken in, so that two transactions never wait on each other.
+pub(crate) fn limited_recipients(drafts: &[OutboxDraft]) -> Vec<String> {
+    let mut recipients: Vec<String> = drafts
+        .iter()
+        .filter(|d| d.email.as_ref().is_some_and(|e| e.daily_limit.is_some()))
+        .map(|d| d.to.clone())
+        .collect();
+    recipients.sort_unstable();
+    recipients.dedup();
+    recipients
+}
+
+/// What an order's contacts last said and were lately sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailHistory {
+    /// The Message-ID of the last message any contact sent about the order.
+    pub last_message: Option<String>,
+    /// The e-mails queued to each working contact asked about, in the order asked.
+    pub sent_since: Vec<i64>,
 }
 
 /// The outbox: messages queued, claimed by a sender for a lease, settled.
@@ -221,9 +247,6 @@ pub trait OutboxStore: Send + Sync {
 
     /// Whether something was already queued under `key` (a cheap look before building it).
     async fn queued_once(&self, key: &str) -> Result<bool, StoreError>;
-
-    /// How many e-mails were queued to this address since a time (the flood guard).
-    async fn emails_to_since(&self, address: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, StoreError>;
 }
 
 /// Customer accounts.

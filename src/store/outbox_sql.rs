@@ -5,7 +5,6 @@
 macro_rules! impl_outbox_sql {
     ($store:ty, $db:ty) => {
         impl $store {
-
             /// Queues messages to send, in the caller's transaction.
             /// Withdraws the order's e-mails of these templates that have not left yet
             /// (a short, fixed list of templates: never more binds than the templates).
@@ -32,82 +31,80 @@ macro_rules! impl_outbox_sql {
                 Ok(())
             }
 
+            /// Queues messages to send, in the caller's transaction, the e-mails under a
+            /// daily limit counted with their recipients locked.
             async fn queue(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 drafts: &[crate::domain::OutboxDraft],
                 order_id: Option<i64>,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::store::StoreError> {
-                let drafts = Self::within_daily_limits(tx, drafts, at).await?;
+                if let Some(lock) = Self::LOCK_RECIPIENT {
+                    for to in crate::store::limited_recipients(drafts) {
+                        sqlx::query(lock).bind(to).execute(&mut **tx).await?;
+                    }
+                }
+                Self::queue_held(tx, drafts, order_id, at).await
+            }
+
+            /// The same, once the caller's transaction holds the recipients (an earlier
+            /// statement took their locks): one statement, which keeps an e-mail under a
+            /// daily limit only while its recipient's count, with the change's e-mails to
+            /// it before it, is under the limit.
+            async fn queue_held(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                drafts: &[crate::domain::OutboxDraft],
+                order_id: Option<i64>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::store::StoreError> {
                 if drafts.is_empty() {
                     return Ok(());
                 }
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO outbox (channel, recipient, order_id, template, subject, body, status, created_at, \
-                     html, message_id, in_reply_to, refs, calendar, send_after) ",
-                );
-                q.push_values(drafts, |mut b, m| {
+                let sql = crate::store::statements::queue_outbox(drafts.len());
+                let mut q = sqlx::query(&sql);
+                let mut before = std::collections::HashMap::<&str, i64>::new();
+                for m in drafts {
                     let e = m.email.as_ref();
-                    b.push_bind(m.channel.as_str())
-                        .push_bind(m.to.clone())
-                        .push_bind(order_id)
-                        .push_bind(m.template.clone())
-                        .push_bind(m.subject.clone())
-                        .push_bind(m.body.clone())
-                        .push_bind("pending")
-                        .push_bind(at)
-                        .push_bind(e.map(|e| e.html.clone()))
-                        .push_bind(e.map(|e| e.message_id.clone()))
-                        .push_bind(e.and_then(|e| e.in_reply_to.clone()))
-                        .push_bind(e.map(|e| e.references.join(" ")))
-                        .push_bind(e.and_then(|e| e.calendar.clone()))
-                        .push_bind(e.and_then(|e| e.send_after));
-                });
-                q.build().execute(&mut **tx).await?;
-                Ok(())
-            }
-
-            /// The drafts, less the e-mails that would take their recipient over its daily
-            /// limit, counted in the caller's transaction with the recipient locked.
-            async fn within_daily_limits<'d>(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                drafts: &'d [crate::domain::OutboxDraft],
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<Vec<&'d crate::domain::OutboxDraft>, crate::store::StoreError> {
-                let limited = |d: &crate::domain::OutboxDraft| d.email.as_ref().and_then(|e| e.daily_limit);
-                let mut recipients: Vec<&str> = drafts.iter().filter(|d| limited(d).is_some()).map(|d| d.to.as_str()).collect();
-                if recipients.is_empty() {
-                    return Ok(drafts.iter().collect());
+                    let limit = e.and_then(|e| e.daily_limit);
+                    let before_it = match limit {
+                        Some(_) => {
+                            let n = before.entry(m.to.as_str()).or_default();
+                            *n += 1;
+                            *n - 1
+                        }
+                        None => 0,
+                    };
+                    q = q
+                        .bind(m.channel.as_str())
+                        .bind(m.to.clone())
+                        .bind(order_id)
+                        .bind(m.template.clone())
+                        .bind(m.subject.clone())
+                        .bind(m.body.clone())
+                        .bind("pending")
+                        .bind(at)
+                        .bind(e.map(|e| e.html.clone()))
+                        .bind(e.map(|e| e.message_id.clone()))
+                        .bind(e.and_then(|e| e.in_reply_to.clone()))
+                        .bind(e.map(|e| e.references.join(" ")))
+                        .bind(e.and_then(|e| e.calendar.clone()))
+                        .bind(e.and_then(|e| e.send_after))
+                        .bind(limit)
+                        .bind(before_it);
                 }
-                // In one order everywhere, so that two transactions never wait on each other.
-                recipients.sort_unstable();
-                recipients.dedup();
-                let mut queued = std::collections::HashMap::new();
-                for to in recipients {
-                    if let Some(lock) = Self::LOCK_RECIPIENT {
-                        sqlx::query(lock).bind(to).execute(&mut **tx).await?;
-                    }
-                    let sent: i64 = sqlx::query_scalar(crate::store::statements::EMAILS_TO_SINCE)
-                    .bind(to)
+                let queued = q
                     .bind(at - chrono::Duration::hours(24))
-                    .fetch_one(&mut **tx)
-                    .await?;
-                    queued.insert(to, sent);
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected();
+                let held_back = drafts.len() as u64 - queued;
+                if held_back > 0 {
+                    tracing::warn!(
+                        held_back,
+                        "daily e-mail limit reached for a recipient: not queued"
+                    );
                 }
-                let mut kept = Vec::new();
-                for draft in drafts {
-                    match (limited(draft), queued.get_mut(draft.to.as_str())) {
-                        (Some(limit), Some(sent)) if *sent >= limit => {
-                            tracing::warn!(template = %draft.template, "daily e-mail limit reached for a recipient: not queued");
-                        }
-                        (Some(_), Some(sent)) => {
-                            *sent += 1;
-                            kept.push(draft);
-                        }
-                        _ => kept.push(draft),
-                    }
-                }
-                Ok(kept)
+                Ok(())
             }
         }
 
@@ -117,8 +114,10 @@ macro_rules! impl_outbox_sql {
                 &self,
                 include_sent: bool,
             ) -> Result<Vec<crate::domain::OutboxMessage>, crate::store::StoreError> {
-                let rows: Vec<crate::store::rows::OutboxRow> =
-                    sqlx::query_as(crate::store::statements::OUTBOX).bind(include_sent).fetch_all(&self.pool).await?;
+                let rows: Vec<crate::store::rows::OutboxRow> = sqlx::query_as(crate::store::statements::OUTBOX)
+                    .bind(include_sent)
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.into_iter()
                     .map(|r| r.into_message().map_err(crate::store::StoreError::Unavailable))
                     .collect()
@@ -229,18 +228,6 @@ macro_rules! impl_outbox_sql {
                 Self::queue(&mut tx, drafts, None, at).await?;
                 tx.commit().await?;
                 Ok(())
-            }
-
-            async fn emails_to_since(
-                &self,
-                address: &str,
-                since: chrono::DateTime<chrono::Utc>,
-            ) -> Result<i64, crate::store::StoreError> {
-                Ok(sqlx::query_scalar(crate::store::statements::EMAILS_TO_SINCE)
-                .bind(address)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?)
             }
         }
     };

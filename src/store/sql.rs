@@ -221,7 +221,7 @@ macro_rules! impl_store {
                     Self::write_children(tx, change, id).await?;
                     return Ok(id);
                 };
-                // The order, its once-key and its timeline entry in one statement.
+                // The order, its once-key, its timeline entry and its recipients' locks in one statement.
                 let e = &change.entry;
                 let updated: Result<i64, sqlx::Error> = bind_order(sqlx::query(with_entry), row)
                     .bind(change.attention_at)
@@ -230,6 +230,7 @@ macro_rules! impl_store {
                     .bind(&e.source)
                     .bind(&e.event)
                     .bind(&e.text)
+                    .bind(crate::store::limited_recipients(&change.outbox).join("\n"))
                     .fetch_one(&mut **tx)
                     .await
                     .and_then(|r| sqlx::Row::try_get(&r, 0));
@@ -242,7 +243,8 @@ macro_rules! impl_store {
                     Err(err) => return Err(err.into()),
                 }
                 Self::write_files_and_lines(tx, change, id).await?;
-                Self::queue(tx, &change.outbox, Some(id), e.at).await?;
+                // The statement took the recipients' locks.
+                Self::queue_held(tx, &change.outbox, Some(id), e.at).await?;
                 Ok(id)
             }
 

@@ -31,14 +31,17 @@ pub const UPDATE_ORDER: &str = update_order!();
 
 /// `UPDATE_ORDER` ($1–$28) with the change's once-key ($29, or none) and timeline entry
 /// ($30 at, $31 source, $32 event, $33 text) written by the same statement (PostgreSQL's
-/// data-modifying `WITH`): the number of orders updated, 0 when the version moved on.
+/// data-modifying `WITH`), which also takes the advisory lock of each recipient in $34
+/// (a line each, sorted, so that two transactions never wait on each other) whose daily
+/// limit the change's e-mails count next: the number of orders updated, 0 when the version moved on.
 pub const UPDATE_ORDER_WITH_ENTRY: &str = concat!(
     "WITH o AS (",
     update_order!(),
     " RETURNING id), \
     k AS (INSERT INTO once_keys (key, order_id, at) SELECT CAST($29 AS TEXT), id, $30 FROM o WHERE $29 IS NOT NULL), \
-    t AS (INSERT INTO timeline (order_id, at, source, event, text) SELECT id, $30, $31, $32, $33 FROM o) \
-    SELECT COUNT(*) FROM o"
+    t AS (INSERT INTO timeline (order_id, at, source, event, text) SELECT id, $30, $31, $32, $33 FROM o), \
+    l AS (SELECT pg_advisory_xact_lock(hashtext(r)) FROM unnest(string_to_array(CAST($34 AS TEXT), chr(10))) AS r) \
+    SELECT (SELECT COUNT(*) FROM o), (SELECT COUNT(*) FROM l)"
 );
 
 pub const INSERT_TIMELINE: &str =
@@ -77,9 +80,79 @@ pub const OUTBOX: &str = "SELECT id, channel, recipient, order_id, template, sub
     last_error, created_at, sent_at, html, message_id, in_reply_to, refs, calendar, send_after, next_attempt_at \
     FROM outbox WHERE ($1 OR status NOT IN ('sent', 'withdrawn')) ORDER BY id";
 
-/// E-mails to one recipient ($1) queued since $2 and not withdrawn: the daily limit's count.
-pub const EMAILS_TO_SINCE: &str = "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = 'email' \
-    AND created_at >= $2 AND status <> 'withdrawn'";
+/// E-mails to one recipient queued since a time and not withdrawn: the daily limit's
+/// count, served by `outbox_daily_limit` alone.
+macro_rules! emails_to_since {
+    ($recipient:literal, $since:literal) => {
+        concat!(
+            "SELECT COUNT(*) FROM outbox WHERE recipient = ",
+            $recipient,
+            " AND channel = 'email' AND created_at >= ",
+            $since,
+            " AND status <> 'withdrawn'"
+        )
+    };
+}
+
+/// The daily limit's count for one recipient ($1) since $2.
+pub const EMAILS_TO_SINCE: &str = emails_to_since!("$1", "$2");
+
+/// What writing to an order's contacts needs, in one round trip: the last message of
+/// any of its `contacts` on the order (or NULL), then the e-mails each of `working`
+/// contacts got since then, a column each. $1 the order's id, $2 since when, then the
+/// contacts' addresses, then the working contacts' addresses.
+pub fn mail_history(contacts: usize, working: usize) -> String {
+    let address = |n: usize| format!("${}", n + 3);
+    let last = match contacts {
+        0 => "CAST(NULL AS TEXT)".to_string(),
+        _ => format!(
+            "(SELECT message_id FROM inbound_messages WHERE order_id = $1 AND sender IN ({}) ORDER BY id DESC LIMIT 1)",
+            (0..contacts).map(address).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let mut columns = vec![last];
+    for n in contacts..contacts + working {
+        columns.push(format!(
+            "({})",
+            emails_to_since!("RECIPIENT", "$2").replace("RECIPIENT", &address(n))
+        ));
+    }
+    format!("SELECT {}", columns.join(", "))
+}
+
+/// The columns of an outbox row a change queues, in the order `queue_outbox` binds them.
+const QUEUED_COLUMNS: &str =
+    "channel, recipient, order_id, template, subject, body, status, created_at, html, message_id, in_reply_to, refs, \
+    calendar, send_after";
+
+/// Binds a queued draft takes: its columns, then its recipient's daily limit (or NULL)
+/// and how many e-mails to that recipient under the limit come before it in the change.
+pub const QUEUED_BINDS: usize = 16;
+
+/// Queues `drafts` outbox rows in one statement, each bound as `QUEUED_BINDS` values,
+/// then since when the daily limit counts. A draft under a daily limit is kept only if
+/// its recipient's count since then, plus the e-mails to it before it in the change,
+/// is below the limit: the caller counts in a transaction that holds the recipient
+/// (SQLite's one writer, PostgreSQL's advisory lock taken by an earlier statement, so
+/// that this statement sees every e-mail queued before the lock was had).
+pub fn queue_outbox(drafts: usize) -> String {
+    let rows: Vec<String> = (0..drafts)
+        .map(|d| {
+            let binds: Vec<String> = (1..=QUEUED_BINDS)
+                .map(|b| format!("${}", d * QUEUED_BINDS + b))
+                .collect();
+            format!("({})", binds.join(", "))
+        })
+        .collect();
+    let since = format!("${}", drafts * QUEUED_BINDS + 1);
+    format!(
+        "WITH d ({QUEUED_COLUMNS}, daily_limit, before_it) AS (VALUES {}) \
+         INSERT INTO outbox ({QUEUED_COLUMNS}) SELECT {QUEUED_COLUMNS} FROM d \
+         WHERE d.daily_limit IS NULL OR d.before_it + ({}) < d.daily_limit",
+        rows.join(", "),
+        emails_to_since!("d.recipient", "SINCE").replace("SINCE", &since)
+    )
+}
 
 /// A page of the tick's queue taken: open orders whose attention time has come ($1),
 /// earliest first, at most $3, held until $2; `orders_by_attention` serves it. SQLite

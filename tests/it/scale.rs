@@ -75,8 +75,9 @@ fn full_scans(plan: &[String]) -> Vec<String> {
         // PostgreSQL writes a nested step "->  Seq Scan ...": the arrow, then two spaces.
         let step_text = step.trim_start().trim_start_matches("->").trim_start();
         // SQLite: SEARCH looks up, SCAN reads everything (a temporary B-tree is sorting),
-        // but for the rows of a subquery, which it made by looking up.
-        if let Some(scanned) = step_text.strip_prefix("SCAN ") {
+        // but for the rows of a subquery, which it made by looking up, and the one row
+        // of a SELECT with no table.
+        if let Some(scanned) = step_text.strip_prefix("SCAN ").filter(|s| *s != "CONSTANT ROW") {
             let subquery = |l: &String| {
                 l.ends_with(&format!("CO-ROUTINE {scanned}")) || l.ends_with(&format!("MATERIALIZE {scanned}"))
             };
@@ -100,11 +101,40 @@ fn full_scans(plan: &[String]) -> Vec<String> {
     scans
 }
 
+/// The values of one e-mail `queue_outbox` queues, then since when its recipient's
+/// daily limit counts: on PostgreSQL typed, as the store binds them.
+fn queued_email(backend: Backend, now: &str) -> Vec<String> {
+    let typed = |value: &str, kind: &str| match backend {
+        Backend::Sqlite => value.to_string(),
+        Backend::Postgres => format!("CAST({value} AS {kind})"),
+    };
+    let text = |value: &str| typed(value, "TEXT");
+    vec![
+        text("'email'"),
+        text("'ops@acme.example'"),
+        typed("7", "BIGINT"),
+        text("'loa_reminder'"),
+        text("'Your LOA'"),
+        text("'Please sign'"),
+        text("'pending'"),
+        typed(now, "TIMESTAMPTZ"),
+        text("'<p>Please sign</p>'"),
+        text("'<r1@portbot.invalid>'"),
+        text("NULL"),
+        text("''"),
+        text("NULL"),
+        typed("NULL", "TIMESTAMPTZ"),
+        typed("6", "BIGINT"),
+        typed("0", "BIGINT"),
+        typed(now, "TIMESTAMPTZ"),
+    ]
+}
+
 /// `sql` with its parameters written in.
-fn with(sql: &str, values: &[&str]) -> String {
+fn with(sql: &str, values: &[impl AsRef<str>]) -> String {
     let mut out = sql.to_string();
     for (n, value) in values.iter().enumerate().rev() {
-        out = out.replace(&format!("${}", n + 1), value);
+        out = out.replace(&format!("${}", n + 1), value.as_ref());
     }
     out
 }
@@ -115,9 +145,14 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
     let queries = [
         hot("the tick's queue", statements::CLAIM_ATTENTION, &[now, now, "500"]),
         hot(
-            "the contact's last message",
-            "SELECT message_id FROM inbound_messages WHERE order_id = $1 AND sender IN ($2) ORDER BY id DESC LIMIT 1",
-            &["7", "'ops@acme.example'"],
+            "the contacts' last message and e-mails today",
+            statements::mail_history(2, 1),
+            &["7", now, "'ops@acme.example'", "'ap@acme.example'", "'ops@acme.example'"],
+        ),
+        hot(
+            "a reminder's e-mail queued under the daily limit",
+            with(&statements::queue_outbox(1), &queued_email(backend, now)),
+            &[],
         ),
         hot("a carrier's history", statements::CARRIER_FOCS, &["'AT&T'"]),
         hot(
@@ -193,12 +228,6 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
             steps.join("\n")
         );
     }
-    // The daily limit is counted before every customer e-mail: from its own index alone,
-    // which holds only the e-mails it counts.
-    let daily = queries
-        .iter()
-        .find(|q| q.what == "the daily limit")
-        .expect("the daily limit");
     // Stuck orders are found by their age, not by reading every order of their state.
     for query in queries.iter().filter(|q| q.what.starts_with("the orders")) {
         let steps = plan(&t, backend, query).await;
@@ -213,12 +242,17 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
             steps.join("\n")
         );
     }
-    let daily = plan(&t, backend, daily).await;
-    assert!(
-        daily.iter().any(|s| s.contains("outbox_daily_limit")) && !daily.iter().any(|s| s.contains("outbox_by")),
-        "the daily limit's count reads other indexes on {backend:?}:\n{}",
-        daily.join("\n")
-    );
+    // The daily limit is counted before every customer e-mail and again as it is queued:
+    // from its own index alone, which holds only the e-mails it counts.
+    for query in queries.iter().filter(|q| q.what.contains("daily limit")) {
+        let steps = plan(&t, backend, query).await;
+        assert!(
+            steps.iter().any(|s| s.contains("outbox_daily_limit")) && !steps.iter().any(|s| s.contains("outbox_by")),
+            "{}: the daily limit's count reads other indexes on {backend:?}:\n{}",
+            query.what,
+            steps.join("\n")
+        );
+    }
     t.finish().await;
 }
 

@@ -240,6 +240,83 @@ async fn a_reminder_saved_twice_under_its_key_is_refused_the_second_time(backend
 
 on_both_backends!(a_reminder_saved_twice_under_its_key_is_refused_the_second_time);
 
+async fn one_change_queues_a_contacts_emails_only_up_to_the_daily_limit(backend: Backend) {
+    use portbot::domain::{Channel, EmailParts, OutboxDraft};
+    let t = TestDesk::start(backend).await;
+    let opened = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let now = t.app.desk.now();
+    let since = now - chrono::Duration::hours(24);
+    let ops: portbot::domain::EmailAddress = "ops@acme.example".parse().unwrap();
+    let before = t
+        .app
+        .store
+        .mail_history(&opened.reference, &opened.contacts, std::slice::from_ref(&ops), since)
+        .await
+        .unwrap();
+    // Room for two more e-mails to ops@ today, whatever opening the order sent.
+    let limit = before.sent_since[0] + 2;
+    let email = |to: &str, n: usize| OutboxDraft {
+        channel: Channel::Email,
+        to: to.into(),
+        template: format!("note_{n}"),
+        subject: format!("Note {n}"),
+        body: "About your port".into(),
+        email: Some(EmailParts {
+            html: "<p>About your port</p>".into(),
+            message_id: format!("<note-{n}@portbot.invalid>"),
+            in_reply_to: None,
+            references: Vec::new(),
+            calendar: None,
+            send_after: None,
+            daily_limit: Some(limit),
+        }),
+    };
+    let change = OrderChange {
+        outbox: vec![
+            email("ops@acme.example", 1),
+            email("ops@acme.example", 2),
+            email("ops@acme.example", 3),
+            email("ap@acme.example", 4),
+        ],
+        ..change_with_entry(opened.clone(), entry_at(now, "test", "note", "four e-mails"))
+    };
+    t.app.store.save(change).await.unwrap();
+    let queued: Vec<String> = t
+        .app
+        .desk
+        .outbox(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.template.starts_with("note_"))
+        .map(|m| format!("{} to {}", m.template, m.to))
+        .collect();
+    assert_eq!(
+        queued,
+        [
+            "note_1 to ops@acme.example",
+            "note_2 to ops@acme.example",
+            "note_4 to ap@acme.example"
+        ],
+        "the third e-mail to ops@ would pass the limit; ap@ has its own"
+    );
+    let after = t
+        .app
+        .store
+        .mail_history(&opened.reference, &opened.contacts, std::slice::from_ref(&ops), since)
+        .await
+        .unwrap();
+    assert_eq!(after.sent_since, [limit], "ops@ is at the limit now");
+    t.finish().await;
+}
+
+on_both_backends!(one_change_queues_a_contacts_emails_only_up_to_the_daily_limit);
+
 /// A change that only adds `entry` to `order`'s timeline: no e-mail, no key, no files.
 fn change_with_entry(order: portbot::domain::Order, entry: TimelineEntry) -> OrderChange {
     OrderChange {
