@@ -326,11 +326,13 @@ async fn chaos_everything_goes_wrong_at_once_and_nothing_is_lost() {
     let dovecot = (at(DOVECOT_STOPPED.0), at(DOVECOT_STOPPED.1));
     let overlaps = |a: &Asked, (from, to): (Instant, Instant)| a.asked <= to && a.answered >= from;
     let excused = |a: &&Asked| overlaps(a, down) || overlaps(a, dovecot);
-    let slowest = asked.iter().filter(|a| !excused(a)).map(|a| a.waited).max().unwrap();
+    let slowest = asked.iter().filter(|a| !excused(a)).max_by_key(|a| a.waited).unwrap();
+    let (slowest_at, slowest) = (slowest.asked - day, slowest.waited);
     let waited_out = asked.iter().filter(excused).count();
     let tries: usize = portal.iter().map(|(_, tries)| tries).sum();
     eprintln!(
-        "chaos: {} questions (slowest answer {slowest:?}; {waited_out} asked while PostgreSQL or Dovecot was down), \
+        "chaos: {} questions (slowest answer {slowest:?}, asked {slowest_at:.1?} into the day; {waited_out} asked \
+         while PostgreSQL or Dovecot was down), \
          {} port requests ({tries} tries), {} e-mails each delivered once; peak memory {peak:.0} MB",
         asked.len(),
         portal.len(),
