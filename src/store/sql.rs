@@ -221,7 +221,8 @@ macro_rules! impl_store {
                     Self::write_children(tx, change, id).await?;
                     return Ok(id);
                 };
-                // The order, its once-key, its timeline entry and its recipients' locks in one statement.
+                // The order, its once-key, its timeline entry and its recipients' locks in one
+                // statement.
                 let e = &change.entry;
                 let updated: Result<i64, sqlx::Error> = bind_order(sqlx::query(with_entry), row)
                     .bind(change.attention_at)

@@ -33,7 +33,8 @@ pub const UPDATE_ORDER: &str = update_order!();
 /// ($30 at, $31 source, $32 event, $33 text) written by the same statement (PostgreSQL's
 /// data-modifying `WITH`), which also takes the advisory lock of each recipient in $34
 /// (a line each, sorted, so that two transactions never wait on each other) whose daily
-/// limit the change's e-mails count next: the number of orders updated, 0 when the version moved on.
+/// limit the change's e-mails count next: the number of orders updated, 0 when the
+/// version moved on.
 pub const UPDATE_ORDER_WITH_ENTRY: &str = concat!(
     "WITH o AS (",
     update_order!(),

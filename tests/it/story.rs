@@ -312,6 +312,18 @@ async fn one_change_queues_a_contacts_emails_only_up_to_the_daily_limit(backend:
         .await
         .unwrap();
     assert_eq!(after.sent_since, [limit], "ops@ is at the limit now");
+    // Every contact bounced: nobody to count for, the last message still looked for.
+    let bounced = t
+        .app
+        .store
+        .mail_history(&opened.reference, &opened.contacts, &[], since)
+        .await
+        .unwrap();
+    assert_eq!(
+        bounced,
+        portbot::store::MailHistory::default(),
+        "no message from them yet"
+    );
     t.finish().await;
 }
 
