@@ -181,7 +181,11 @@ impl Desk {
                 1 => first.clone(),
                 _ => self.order(&first.reference).await?,
             };
-            let mail = self.mail_facts_with(&order, now, estimate.to_string()).await?;
+            let mail = match item.reminder.to_customer() {
+                true => self.mail_facts_with(&order, now, estimate.to_string()).await?,
+                // A staff alert writes to no contact: their mail history is not read.
+                false => MailFacts::default(),
+            };
             let (text, outbox) = self.reminder_messages(&order, item.reminder, &mail, now)?;
             let event = if item.reminder.to_customer() {
                 "reminder_sent"
