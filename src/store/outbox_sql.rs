@@ -61,7 +61,7 @@ macro_rules! impl_outbox_sql {
                     return Ok(());
                 }
                 let sql = crate::store::statements::queue_outbox(drafts.len());
-                let mut q = sqlx::query(&sql);
+                let mut q = sqlx::query_as::<_, (String, String)>(&sql);
                 let mut before = std::collections::HashMap::<&str, i64>::new();
                 for m in drafts {
                     let e = m.email.as_ref();
@@ -92,17 +92,18 @@ macro_rules! impl_outbox_sql {
                         .bind(limit)
                         .bind(before_it);
                 }
-                let queued = q
-                    .bind(at - chrono::Duration::hours(24))
-                    .execute(&mut **tx)
-                    .await?
-                    .rows_affected();
-                let held_back = drafts.len() as u64 - queued;
-                if held_back > 0 {
-                    tracing::warn!(
-                        held_back,
-                        "daily e-mail limit reached for a recipient: not queued"
-                    );
+                let mut queued = q.bind(at - chrono::Duration::hours(24)).fetch_all(&mut **tx).await?;
+                for draft in drafts {
+                    let this = |(template, to): &(String, String)| *template == draft.template && *to == draft.to;
+                    match queued.iter().position(this) {
+                        Some(found) => {
+                            queued.swap_remove(found);
+                        }
+                        None => tracing::warn!(
+                            template = %draft.template,
+                            "daily e-mail limit reached for a recipient: not queued"
+                        ),
+                    }
                 }
                 Ok(())
             }

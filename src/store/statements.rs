@@ -135,7 +135,8 @@ pub const QUEUED_BINDS: usize = 16;
 /// its recipient's count since then, plus the e-mails to it before it in the change,
 /// is below the limit: the caller counts in a transaction that holds the recipient
 /// (SQLite's one writer, PostgreSQL's advisory lock taken by an earlier statement, so
-/// that this statement sees every e-mail queued before the lock was had).
+/// that this statement sees every e-mail queued before the lock was had). Returns the
+/// (template, recipient) of each row queued.
 pub fn queue_outbox(drafts: usize) -> String {
     let rows: Vec<String> = (0..drafts)
         .map(|d| {
@@ -149,7 +150,7 @@ pub fn queue_outbox(drafts: usize) -> String {
     format!(
         "WITH d ({QUEUED_COLUMNS}, daily_limit, before_it) AS (VALUES {}) \
          INSERT INTO outbox ({QUEUED_COLUMNS}) SELECT {QUEUED_COLUMNS} FROM d \
-         WHERE d.daily_limit IS NULL OR d.before_it + ({}) < d.daily_limit",
+         WHERE d.daily_limit IS NULL OR d.before_it + ({}) < d.daily_limit RETURNING template, recipient",
         rows.join(", "),
         emails_to_since!("d.recipient", "SINCE").replace("SINCE", &since)
     )
