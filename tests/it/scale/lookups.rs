@@ -2,12 +2,12 @@
 //! morning's reminders, a busy month's calendar, the board's routing list.
 
 use super::opened;
-use super::plans::{hot, plan, with};
+use super::plans::{hot, plan, plan_for_values, with};
 use crate::harness::{Backend, TestDesk};
 use portbot::clock::Clock;
 use portbot::domain::{Event, Source};
 use portbot::store::statements;
-use sqlx::{Connection, Executor, Row};
+use sqlx::{Connection, Executor};
 
 /// A carrier's history and the carriers chart read the newest FOC confirmations (and
 /// completions) through their event's index, however many entries of other kinds were
@@ -47,21 +47,7 @@ async fn the_newest_focs_are_found_by_their_event_after_a_morning_of_reminders(b
     ];
     for sql in queries {
         // The plan for these values, from the statistics of the history just logged.
-        let steps: Vec<String> = match backend {
-            Backend::Sqlite => {
-                let mut c = sqlx::SqliteConnection::connect(&t.store_url).await.unwrap();
-                let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-                    .fetch_all(&mut c)
-                    .await
-                    .unwrap();
-                rows.iter().map(|r| r.get::<String, _>("detail")).collect()
-            }
-            Backend::Postgres => {
-                let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
-                let rows = sqlx::query(&format!("EXPLAIN {sql}")).fetch_all(&mut c).await.unwrap();
-                rows.iter().map(|r| r.get::<String, _>(0)).collect()
-            }
-        };
+        let steps = plan_for_values(&t, backend, &sql).await;
         let plan = steps.join("\n");
         let by_event = match backend {
             Backend::Sqlite => plan.contains("INDEX timeline_by_event (event=?"),
@@ -117,22 +103,7 @@ async fn a_busy_months_calendar_looks_up_each_orders_numbers(backend: Backend) {
     let sql = with(statements::PORT_DAYS, &["'2026-11-30'", "'2027-01-03'", "3000"]);
     // The plan for these values (as each connection's first calls take), from the
     // statistics of the month just seeded.
-    let plan = match backend {
-        Backend::Sqlite => {
-            let mut c = sqlx::SqliteConnection::connect(&t.store_url).await.unwrap();
-            let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .fetch_all(&mut c)
-                .await
-                .unwrap();
-            rows.iter().map(|r| r.get::<String, _>("detail")).collect::<Vec<_>>()
-        }
-        Backend::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
-            let rows = sqlx::query(&format!("EXPLAIN {sql}")).fetch_all(&mut c).await.unwrap();
-            rows.iter().map(|r| r.get::<String, _>(0)).collect()
-        }
-    }
-    .join("\n");
+    let plan = plan_for_values(&t, backend, &sql).await.join("\n");
     let by_order = match backend {
         Backend::Sqlite => plan.contains("SEARCH n USING") && plan.contains("(order_id=?)"),
         Backend::Postgres => {

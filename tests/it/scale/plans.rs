@@ -20,20 +20,35 @@ pub(super) fn hot(what: &'static str, sql: impl Into<String>, values: &[&'static
     }
 }
 
+/// What the database says it would do for `sql`, its values written in, a line a step:
+/// the plan for these values, from the tables' statistics as they are (as each
+/// connection's first calls of a prepared statement take it on PostgreSQL).
+pub(super) async fn plan_for_values(t: &TestDesk, backend: Backend, sql: &str) -> Vec<String> {
+    let explain = match backend {
+        Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+        Backend::Postgres => format!("EXPLAIN {sql}"),
+    };
+    let rows = match backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&t.store_url).await.unwrap();
+            let rows = sqlx::query(&explain).fetch_all(&mut c).await.unwrap();
+            rows.iter().map(|r| r.get::<String, _>("detail")).collect()
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
+            let rows = sqlx::query(&explain).fetch_all(&mut c).await.unwrap();
+            rows.iter().map(|r| r.get::<String, _>(0)).collect()
+        }
+    };
+    rows
+}
+
 /// What the database says it would do for a hot query, a line a step. On PostgreSQL the
 /// plan is the generic one of the prepared statement, as the desk runs it: made once a
 /// connection and kept, whatever the values (or the table's size) later.
 pub(super) async fn plan(t: &TestDesk, backend: Backend, query: &Hot) -> Vec<String> {
     match backend {
-        Backend::Sqlite => {
-            let mut c = sqlx::SqliteConnection::connect(&t.store_url).await.unwrap();
-            let sql = with(&query.sql, &query.values);
-            let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .fetch_all(&mut c)
-                .await
-                .unwrap();
-            rows.iter().map(|r| r.get::<String, _>("detail")).collect()
-        }
+        Backend::Sqlite => plan_for_values(t, backend, &with(&query.sql, &query.values)).await,
         Backend::Postgres => {
             let mut c = sqlx::PgConnection::connect(&t.store_url).await.unwrap();
             // A near-empty table is read whole whatever its indexes: ask for the plan
