@@ -64,7 +64,8 @@ impl Desk {
                 c
             }
             (Some(mut c), CustomerChange::Contact { email, name, language }) => {
-                c.set_contact(CustomerContact { email, name, language });
+                c.set_contact(CustomerContact { email, name, language })
+                    .map_err(DeskError::BadCustomer)?;
                 c
             }
             (Some(mut c), CustomerChange::TemporaryNumbers(numbers)) => {

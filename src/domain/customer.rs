@@ -60,15 +60,62 @@ impl Customer {
         }
     }
 
-    /// Adds a contact, or updates the one with that address.
-    pub fn set_contact(&mut self, contact: CustomerContact) {
+    /// Adds a contact, or updates the one with that address; refused, with what to do,
+    /// when the account already keeps as many contacts as an order can take.
+    pub fn set_contact(&mut self, contact: CustomerContact) -> Result<(), String> {
+        let kept = self.contacts.len();
         match self.contacts.iter_mut().find(|c| c.email == contact.email) {
             Some(existing) => *existing = contact,
+            None if kept >= super::limits::MAX_ACCOUNT_CONTACTS => {
+                return Err(format!(
+                    "{} keeps {kept} contacts, the most an account can: its orders are written to each of them",
+                    self.account
+                ))
+            }
             None => self.contacts.push(contact),
         }
+        Ok(())
     }
 
     pub fn language_of(&self, email: &EmailAddress) -> Option<Language> {
         self.contacts.iter().find(|c| &c.email == email).map(|c| c.language)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(email: &str) -> CustomerContact {
+        CustomerContact {
+            email: email.parse().unwrap(),
+            name: None,
+            language: Language::En,
+        }
+    }
+
+    #[test]
+    fn an_account_keeps_as_many_contacts_as_its_orders_can_take_with_the_requester() {
+        let mut acme = Customer::new(
+            "ACME-001".into(),
+            "Acme Dental Group".into(),
+            chrono_tz::America::New_York,
+            "2026-11-01T12:00:00Z".parse().unwrap(),
+        );
+        for i in 0..super::super::limits::MAX_ACCOUNT_CONTACTS {
+            acme.set_contact(contact(&format!("staff{i}@acme.example"))).unwrap();
+        }
+        assert_eq!(
+            acme.set_contact(contact("one-more@acme.example")).unwrap_err(),
+            "ACME-001 keeps 24 contacts, the most an account can: its orders are written to each of them"
+        );
+        // A contact it has can still change language.
+        let mut spanish = contact("staff3@acme.example");
+        spanish.language = Language::Es;
+        acme.set_contact(spanish).unwrap();
+        assert_eq!(
+            acme.language_of(&"staff3@acme.example".parse().unwrap()),
+            Some(Language::Es)
+        );
     }
 }

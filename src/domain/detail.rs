@@ -46,6 +46,14 @@ fn set_contacts(order: &mut Order, list: Vec<super::email::EmailAddress>) -> Res
     if list.is_empty() {
         return Err(NotAllowed::Empty("an order needs at least one contact"));
     }
+    let list = super::email::each_once(list);
+    if list.len() > super::limits::MAX_CONTACTS {
+        return Err(NotAllowed::TooLong(format!(
+            "{} contacts on one order: at most {}; name the people who act on the port",
+            list.len(),
+            super::limits::MAX_CONTACTS
+        )));
+    }
     let text = format!(
         "contacts set to {}",
         list.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")

@@ -20,6 +20,12 @@ impl EmailAddress {
     }
 }
 
+/// The addresses, each once, in the order first written.
+pub fn each_once(list: Vec<EmailAddress>) -> Vec<EmailAddress> {
+    let mut seen = std::collections::HashSet::new();
+    list.into_iter().filter(|a| seen.insert(a.clone())).collect()
+}
+
 impl FromStr for EmailAddress {
     type Err = EmailAddressError;
 
@@ -86,6 +92,22 @@ mod tests {
             "mailto:ops+port@acme.example".parse::<EmailAddress>().unwrap().as_str(),
             "ops+port@acme.example"
         );
+    }
+
+    #[test]
+    fn an_address_written_twice_is_kept_once_where_it_first_came() {
+        let list: Vec<EmailAddress> = [
+            "ops@acme.example",
+            "ap@acme.example",
+            "OPS@acme.example",
+            "ap@acme.example",
+        ]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+        let once = each_once(list);
+        let written: Vec<&str> = once.iter().map(|a| a.as_str()).collect();
+        assert_eq!(written, ["ops@acme.example", "ap@acme.example"]);
     }
 
     #[test]

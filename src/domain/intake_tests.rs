@@ -12,7 +12,8 @@ fn acme() -> Customer {
         email: "ops@acme.example".parse().unwrap(),
         name: Some("Ops".into()),
         language: crate::domain::Language::En,
-    });
+    })
+    .unwrap();
     c
 }
 

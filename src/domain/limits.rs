@@ -4,6 +4,12 @@
 
 /// Numbers on one order, and in one port request.
 pub const MAX_NUMBERS: usize = 1_000;
+/// Contacts on one order: everyone the desk writes to about it. An account keeps one
+/// fewer (`MAX_ACCOUNT_CONTACTS`), so that its contacts and whoever sends a request fit
+/// on the order it opens.
+pub const MAX_CONTACTS: usize = 25;
+/// Contacts an account keeps (see `MAX_CONTACTS`).
+pub const MAX_ACCOUNT_CONTACTS: usize = MAX_CONTACTS - 1;
 /// A name or an address: customer, carrier, account name, service address, signer.
 pub const MAX_NAME: usize = 200;
 /// A note, or a reason (cancellation, rejection, reopening).

@@ -2,7 +2,7 @@
 //! rules an order must meet to open: one losing carrier, one kind of number, contacts.
 
 use super::bill::AccountDetails;
-use super::email::EmailAddress;
+use super::email::{each_once, EmailAddress};
 use super::limits;
 use super::order::{NumberStatus, Order, OrderKind, OrderNumber, OrderState, Pin};
 use super::order_ref::OrderRef;
@@ -41,6 +41,8 @@ pub enum RequestError {
     MixedKinds { toll_free: String, local: String },
     #[error("{count} numbers on one order: at most {max}; split them over several requests")]
     TooManyNumbers { count: usize, max: usize },
+    #[error("{count} contacts on one order: at most {max}; name the people who act on the port")]
+    TooManyContacts { count: usize, max: usize },
     #[error("{0}")]
     TooLong(String),
     #[error("{0}")]
@@ -88,6 +90,13 @@ impl PortRequest {
         if self.contacts.is_empty() {
             return Err(RequestError::NoContacts);
         }
+        let contacts = each_once(self.contacts.clone()).len();
+        if contacts > limits::MAX_CONTACTS {
+            return Err(RequestError::TooManyContacts {
+                count: contacts,
+                max: limits::MAX_CONTACTS,
+            });
+        }
         let (toll_free, local): (Vec<_>, Vec<_>) = self.numbers.iter().partition(|n| n.is_toll_free());
         if !toll_free.is_empty() && !local.is_empty() {
             let show = |v: &[&PhoneNumber]| v.iter().map(|n| n.e164()).collect::<Vec<_>>().join(", ");
@@ -113,8 +122,7 @@ impl PortRequest {
         let kind = self.check()?;
         let customer = self.customer.trim().to_string();
         let carrier = self.carrier.trim().to_string();
-        let mut contacts = self.contacts;
-        contacts.dedup();
+        let contacts = each_once(self.contacts);
         Ok(Order {
             reference,
             version: 0,

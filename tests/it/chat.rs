@@ -52,7 +52,7 @@ async fn staff_walk_an_order_through_every_command() {
             "PORT-1001: customer will email the bill today",
         ),
         (
-            "set PORT-1001 contacts ops@acme.example, maria@acme.example",
+            "set PORT-1001 contacts ops@acme.example, maria@acme.example, OPS@acme.example",
             "contacts set to ops@acme.example, maria@acme.example",
         ),
         ("set PORT-1001 btn (305) 555-0101", "BTN set to +13055550101"),
@@ -77,6 +77,19 @@ async fn staff_walk_an_order_through_every_command() {
             reply.text
         );
     }
+    let contacts = t
+        .app
+        .desk
+        .order_file(&"PORT-1001".parse().unwrap())
+        .await
+        .unwrap()
+        .order
+        .contacts;
+    assert_eq!(
+        contacts.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        ["ops@acme.example", "maria@acme.example"],
+        "a contact written twice is kept once"
+    );
 }
 
 #[tokio::test]
@@ -139,6 +152,16 @@ async fn mistakes_get_a_reply_that_says_what_to_do() {
             reply.text
         );
     }
+    let crowd: Vec<String> = (0..26).map(|i| format!("staff{i}@acme.example")).collect();
+    let reply = t
+        .staff_says(&format!("set PORT-1001 contacts {}", crowd.join(", ")))
+        .await;
+    assert!(!reply.ok, "{}", reply.text);
+    assert!(
+        reply.text.contains("26 contacts on one order: at most 25"),
+        "{}",
+        reply.text
+    );
     // Nothing above changed the order.
     let timeline = t
         .app
