@@ -48,17 +48,46 @@ macro_rules! impl_outbox_sql {
             }
 
             /// The same, once the caller's transaction holds the recipients (an earlier
-            /// statement took their locks): one statement, which keeps an e-mail under a
-            /// daily limit only while its recipient's count, with the change's e-mails to
-            /// it before it, is under the limit.
+            /// statement took their locks): a statement for each `DRAFTS_PER_STATEMENT`
+            /// drafts, which keeps an e-mail under a daily limit only while its
+            /// recipient's count, with the change's e-mails to it before it, is under the
+            /// limit.
             async fn queue_held(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 drafts: &[crate::domain::OutboxDraft],
                 order_id: Option<i64>,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::store::StoreError> {
+                let mut queued = Vec::new();
+                for some in drafts.chunks(crate::store::statements::DRAFTS_PER_STATEMENT) {
+                    queued.extend(Self::queue_statement(tx, some, order_id, at).await?);
+                }
+                for draft in drafts {
+                    let this = |(template, to): &(String, String)| *template == draft.template && *to == draft.to;
+                    match queued.iter().position(this) {
+                        Some(found) => {
+                            queued.swap_remove(found);
+                        }
+                        None => tracing::warn!(
+                            template = %draft.template,
+                            "daily e-mail limit reached for a recipient: not queued"
+                        ),
+                    }
+                }
+                Ok(())
+            }
+
+            /// One statement of `queue_held`; returns the (template, recipient) of each
+            /// row it queued. A draft counts the e-mails before it in this statement
+            /// only: those an earlier statement queued are in the table, and counted.
+            async fn queue_statement(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                drafts: &[crate::domain::OutboxDraft],
+                order_id: Option<i64>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<(String, String)>, crate::store::StoreError> {
                 if drafts.is_empty() {
-                    return Ok(());
+                    return Ok(Vec::new());
                 }
                 let sql = crate::store::statements::queue_outbox(drafts.len());
                 let mut q = sqlx::query_as::<_, (String, String)>(&sql);
@@ -92,20 +121,7 @@ macro_rules! impl_outbox_sql {
                         .bind(limit)
                         .bind(before_it);
                 }
-                let mut queued = q.bind(at - chrono::Duration::hours(24)).fetch_all(&mut **tx).await?;
-                for draft in drafts {
-                    let this = |(template, to): &(String, String)| *template == draft.template && *to == draft.to;
-                    match queued.iter().position(this) {
-                        Some(found) => {
-                            queued.swap_remove(found);
-                        }
-                        None => tracing::warn!(
-                            template = %draft.template,
-                            "daily e-mail limit reached for a recipient: not queued"
-                        ),
-                    }
-                }
-                Ok(())
+                Ok(q.bind(at - chrono::Duration::hours(24)).fetch_all(&mut **tx).await?)
             }
         }
 

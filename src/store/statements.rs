@@ -128,7 +128,11 @@ const QUEUED_COLUMNS: &str =
 
 /// Binds a queued draft takes: its columns, then its recipient's daily limit (or NULL)
 /// and how many e-mails to that recipient under the limit come before it in the change.
-pub const QUEUED_BINDS: usize = 16;
+const QUEUED_BINDS: usize = 16;
+
+/// Drafts queued by one statement at most: 16,000 binds, under SQLite's 32,766 and
+/// PostgreSQL's 65,535 whatever a change carries.
+pub const DRAFTS_PER_STATEMENT: usize = 1_000;
 
 /// Queues `drafts` outbox rows in one statement, each bound as `QUEUED_BINDS` values,
 /// then since when the daily limit counts. A draft under a daily limit is kept only if

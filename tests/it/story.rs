@@ -329,6 +329,83 @@ async fn one_change_queues_a_contacts_emails_only_up_to_the_daily_limit(backend:
 
 on_both_backends!(one_change_queues_a_contacts_emails_only_up_to_the_daily_limit);
 
+/// More e-mails than one statement binds (`DRAFTS_PER_STATEMENT`): all are queued,
+/// the daily limit counted across the statements, in the one transaction.
+async fn a_change_with_thousands_of_emails_is_queued_in_several_statements(backend: Backend) {
+    use portbot::domain::{Channel, EmailParts, OutboxDraft};
+    let t = TestDesk::start(backend).await;
+    let opened = t
+        .app
+        .desk
+        .open_order(acme_request("305-555-0100"), Source::Cli)
+        .await
+        .unwrap();
+    let now = t.app.desk.now();
+    let ops: portbot::domain::EmailAddress = "ops@acme.example".parse().unwrap();
+    let sent = t
+        .app
+        .store
+        .mail_history(
+            &opened.reference,
+            &opened.contacts,
+            std::slice::from_ref(&ops),
+            now - chrono::Duration::hours(24),
+        )
+        .await
+        .unwrap()
+        .sent_since[0];
+    let per_statement = portbot::store::statements::DRAFTS_PER_STATEMENT as i64;
+    // Room for two and a half statements' worth to ops@, four statements' worth asked.
+    let room = 2 * per_statement + per_statement / 2;
+    let email = |to: &str, n: i64, daily_limit: Option<i64>| OutboxDraft {
+        channel: Channel::Email,
+        to: to.into(),
+        template: format!("bulk_{n}"),
+        subject: format!("Bulk {n}"),
+        body: "About your port".into(),
+        email: Some(EmailParts {
+            html: "<p>About your port</p>".into(),
+            message_id: format!("<bulk-{n}@portbot.invalid>"),
+            in_reply_to: None,
+            references: Vec::new(),
+            calendar: None,
+            send_after: None,
+            daily_limit,
+        }),
+    };
+    let mut outbox: Vec<OutboxDraft> = (0..4 * per_statement)
+        .map(|n| email("ops@acme.example", n, Some(sent + room)))
+        .collect();
+    outbox.extend((0..200).map(|n| email("ap@acme.example", 100_000 + n, None)));
+    let change = OrderChange {
+        outbox,
+        ..change_with_entry(opened.clone(), entry_at(now, "test", "note", "thousands of e-mails"))
+    };
+    t.app.store.save(change).await.unwrap();
+    let bulk: Vec<_> = t
+        .app
+        .desk
+        .outbox(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.template.starts_with("bulk_"))
+        .collect();
+    let to = |who: &str| bulk.iter().filter(|m| m.to == who).count() as i64;
+    assert_eq!(
+        to("ops@acme.example"),
+        room,
+        "ops@ gets what its limit has room for, no more"
+    );
+    assert_eq!(to("ap@acme.example"), 200, "ap@ has no limit");
+    assert!(
+        bulk.iter().any(|m| m.template == format!("bulk_{}", room - 1))
+            && !bulk.iter().any(|m| m.template == format!("bulk_{room}")),
+        "the first e-mails are the ones kept"
+    );
+}
+on_both_backends!(a_change_with_thousands_of_emails_is_queued_in_several_statements);
+
 /// A change that only adds `entry` to `order`'s timeline: no e-mail, no key, no files.
 fn change_with_entry(order: portbot::domain::Order, entry: TimelineEntry) -> OrderChange {
     OrderChange {
