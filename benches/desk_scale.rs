@@ -207,6 +207,7 @@ async fn measure(backend: Backend, orders: i64) {
         orders * 5,
         started.elapsed()
     );
+    println!("  size of the desk:                     {}", db.size().await);
 
     // Nothing due: 07:00 in New York, before the sending window and the digest.
     clock.set(at("2026-11-24T12:00:00Z"));

@@ -45,6 +45,33 @@ impl Db {
         rows.unwrap_or_else(|e| panic!("{e}: EXPLAIN {sql}"))
     }
 
+    /// How big the desk's database is, and (PostgreSQL) the server's own cache beside it:
+    /// a desk that does not fit in `shared_buffers` reads and writes through the kernel.
+    pub(crate) async fn size(&mut self) -> String {
+        let mb = |bytes: i64| format!("{} MB", bytes / (1024 * 1024));
+        match self {
+            Db::Sqlite(c) => {
+                let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+                    .fetch_one(&mut *c)
+                    .await
+                    .expect("page_count");
+                let size: i64 = sqlx::query_scalar("PRAGMA page_size")
+                    .fetch_one(c)
+                    .await
+                    .expect("page_size");
+                format!("file {}", mb(pages * size))
+            }
+            Db::Postgres(c) => {
+                let (database, buffers): (i64, String) =
+                    sqlx::query_as("SELECT pg_database_size(current_database()), current_setting('shared_buffers')")
+                        .fetch_one(c)
+                        .await
+                        .expect("the database's size");
+                format!("database {}, shared_buffers {buffers}", mb(database))
+            }
+        }
+    }
+
     /// The columns of `table` (read off one of its rows), but those named in `without`.
     pub(crate) async fn columns(&mut self, table: &str, without: &[&str]) -> Vec<String> {
         let probe = format!("SELECT * FROM {table} LIMIT 1");
