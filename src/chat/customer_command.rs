@@ -7,7 +7,7 @@ use crate::domain::{parse_number_list, EmailAddress, Language};
 
 pub const USAGE_CUSTOMER: &str = "customer add ACME-001 company=\"Acme Dental\" [time-zone=America/Chicago] | \
     customer show ACME-001 | customer onboard ACME-001 | customer contact ACME-001 EMAIL [name=\"...\"] [language=es] | \
-    customer temporary ACME-001 NUMBERS";
+    customer remove-contact ACME-001 EMAIL | customer temporary ACME-001 NUMBERS";
 
 #[derive(Debug, Clone)]
 pub enum CustomerCommand {
@@ -60,6 +60,17 @@ pub fn parse(text: &str) -> Result<CustomerCommand, CommandError> {
                 }
             }
             CustomerChange::Contact { email, name, language }
+        }
+        "remove-contact" | "uncontact" => {
+            let (email, extra) = split_word(rest);
+            if !extra.trim().is_empty() {
+                return Err(bad(format!("'{}' is more than the command takes", extra.trim())));
+            }
+            CustomerChange::RemoveContact(
+                email
+                    .parse()
+                    .map_err(|e: crate::domain::email::EmailAddressError| bad(e.to_string()))?,
+            )
         }
         "temporary" | "temporary-numbers" => {
             CustomerChange::TemporaryNumbers(parse_number_list(rest).map_err(|e| bad(e.to_string()))?)

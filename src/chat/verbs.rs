@@ -268,10 +268,11 @@ pub const VERBS: &[Verb] = &[
         aliases: &["customers"],
         description: "Customer accounts",
         help: "`customer add ACME-001 company=\"Acme Dental\" [time-zone=America/Chicago]`, `customer show ACME-001`, \
-               `customer contact ACME-001 EMAIL [name=\"...\"] [language=es]`, `customer temporary ACME-001 NUMBERS`, \
+               `customer contact ACME-001 EMAIL [name=\"...\"] [language=es]`, `customer remove-contact ACME-001 EMAIL`, \
+               `customer temporary ACME-001 NUMBERS`, \
                `customer onboard ACME-001`: customer accounts (only onboarded ones' portal requests open orders)",
         options: &[
-            opt("action", "add, show, onboard, contact, temporary", true),
+            opt("action", "add, show, onboard, contact, remove-contact, temporary", true),
             opt("account", "ACME-001", true),
             opt("rest", "company=\"...\", EMAIL language=es, numbers...", false),
         ],

@@ -113,6 +113,8 @@ pub enum CustomerCli {
         #[arg(long, default_value = "en")]
         language: String,
     },
+    /// Remove a contact (not an onboarded account's last).
+    RemoveContact { account: String, email: String },
     /// The temporary numbers the customer uses while ports run.
     Temporary { account: String, numbers: String },
 }
@@ -212,6 +214,9 @@ impl CustomerCli {
                     language: language.parse().map_err(Failure::input)?,
                 },
             ),
+            CustomerCli::RemoveContact { account, email } => {
+                (account, C::RemoveContact(email.parse().map_err(Failure::input)?))
+            }
             CustomerCli::Temporary { account, numbers } => (
                 account,
                 C::TemporaryNumbers(crate::domain::parse_number_list(&numbers).map_err(Failure::input)?),

@@ -20,6 +20,7 @@ pub enum CustomerChange {
         name: Option<String>,
         language: Language,
     },
+    RemoveContact(EmailAddress),
     TemporaryNumbers(Vec<PhoneNumber>),
 }
 
@@ -66,6 +67,10 @@ impl Desk {
             (Some(mut c), CustomerChange::Contact { email, name, language }) => {
                 c.set_contact(CustomerContact { email, name, language })
                     .map_err(DeskError::BadCustomer)?;
+                c
+            }
+            (Some(mut c), CustomerChange::RemoveContact(email)) => {
+                c.remove_contact(&email).map_err(DeskError::BadCustomer)?;
                 c
             }
             (Some(mut c), CustomerChange::TemporaryNumbers(numbers)) => {

@@ -68,12 +68,37 @@ impl Customer {
             Some(existing) => *existing = contact,
             None if kept >= super::limits::MAX_ACCOUNT_CONTACTS => {
                 return Err(format!(
-                    "{} keeps {kept} contacts, the most an account can: its orders are written to each of them",
-                    self.account
+                    "{a} keeps {kept} contacts, the most an account can: its orders are written to each of them; \
+                     remove one first (`customer remove-contact {a} EMAIL`)",
+                    a = self.account
                 ))
             }
             None => self.contacts.push(contact),
         }
+        Ok(())
+    }
+
+    /// Removes a contact: refused when the account has no such contact, or when it is
+    /// an onboarded account's only one (its requests would open orders nobody hears of).
+    pub fn remove_contact(&mut self, email: &EmailAddress) -> Result<(), String> {
+        let Some(at) = self.contacts.iter().position(|c| &c.email == email) else {
+            let kept: Vec<&str> = self.contacts.iter().map(|c| c.email.as_str()).collect();
+            return Err(match kept.is_empty() {
+                true => format!("{} has no contacts", self.account),
+                false => format!(
+                    "{} has no contact {email}: its contacts are {}",
+                    self.account,
+                    kept.join(", ")
+                ),
+            });
+        };
+        if self.onboarded && self.contacts.len() == 1 {
+            return Err(format!(
+                "{email} is {}'s only contact: add another first (`customer contact {} ops@company.com`)",
+                self.account, self.account
+            ));
+        }
+        self.contacts.remove(at);
         Ok(())
     }
 
@@ -107,7 +132,8 @@ mod tests {
         }
         assert_eq!(
             acme.set_contact(contact("one-more@acme.example")).unwrap_err(),
-            "ACME-001 keeps 24 contacts, the most an account can: its orders are written to each of them"
+            "ACME-001 keeps 24 contacts, the most an account can: its orders are written to each of them; \
+             remove one first (`customer remove-contact ACME-001 EMAIL`)"
         );
         // A contact it has can still change language.
         let mut spanish = contact("staff3@acme.example");
@@ -117,5 +143,33 @@ mod tests {
             acme.language_of(&"staff3@acme.example".parse().unwrap()),
             Some(Language::Es)
         );
+    }
+
+    #[test]
+    fn a_contact_is_removed_but_never_an_onboarded_accounts_last() {
+        let mut acme = Customer::new(
+            "ACME-001".into(),
+            "Acme Dental Group".into(),
+            chrono_tz::America::New_York,
+            "2026-11-01T12:00:00Z".parse().unwrap(),
+        );
+        acme.set_contact(contact("ops@acme.example")).unwrap();
+        acme.set_contact(contact("ap@acme.example")).unwrap();
+        acme.onboarded = true;
+        let ops: EmailAddress = "ops@acme.example".parse().unwrap();
+        let ap: EmailAddress = "ap@acme.example".parse().unwrap();
+        assert_eq!(
+            acme.remove_contact(&"maria@acme.example".parse().unwrap()).unwrap_err(),
+            "ACME-001 has no contact maria@acme.example: its contacts are ops@acme.example, ap@acme.example"
+        );
+        acme.remove_contact(&ops).unwrap();
+        assert_eq!(acme.contacts.len(), 1);
+        assert_eq!(
+            acme.remove_contact(&ap).unwrap_err(),
+            "ap@acme.example is ACME-001's only contact: add another first (`customer contact ACME-001 ops@company.com`)"
+        );
+        acme.onboarded = false;
+        acme.remove_contact(&ap).unwrap();
+        assert!(acme.contacts.is_empty());
     }
 }

@@ -245,6 +245,36 @@ async fn staff_set_up_a_customer_account_in_chat() {
         "{}",
         onboarded.text
     );
+    // Maria is the only contact: she stays until someone else is named.
+    let alone = t
+        .staff_says("customer remove-contact ACME-001 maria@acme.example")
+        .await;
+    assert!(
+        !alone.ok
+            && alone
+                .text
+                .contains("maria@acme.example is ACME-001's only contact: add another first"),
+        "{}",
+        alone.text
+    );
+    assert!(t.staff_says("customer contact ACME-001 ap@acme.example").await.ok);
+    let removed = t
+        .staff_says("customer remove-contact ACME-001 maria@acme.example")
+        .await;
+    assert!(
+        removed.ok && removed.text.contains("ap@acme.example") && !removed.text.contains("maria@"),
+        "{}",
+        removed.text
+    );
+    let stranger = t.staff_says("customer remove-contact ACME-001 bob@acme.example").await;
+    assert!(
+        !stranger.ok
+            && stranger
+                .text
+                .contains("ACME-001 has no contact bob@acme.example: its contacts are ap@acme.example"),
+        "{}",
+        stranger.text
+    );
     let guest = portbot::chat::Caller {
         name: "guest".into(),
         is_staff: false,

@@ -460,6 +460,15 @@ fn customers_are_added_given_contacts_and_onboarded_from_the_command_line() {
     assert_eq!(shown["onboarded"], true);
     assert_eq!(shown["time_zone"], "America/Chicago");
     assert_eq!(shown["contacts"][0]["language"], "es");
+    run(&["customer", "contact", "ACME-001", "ap@acme.example"]);
+    let removed = run(&["customer", "remove-contact", "ACME-001", "maria@acme.example"]);
+    assert!(removed.contains("contacts: ap@acme.example [en]"), "{removed}");
+    let last = portbot(
+        dir.path(),
+        &["customer", "remove-contact", "ACME-001", "ap@acme.example"],
+    );
+    assert_eq!(last.status.code(), Some(1));
+    assert!(stderr(&last).contains("only contact"), "{}", stderr(&last));
     let again = portbot(dir.path(), &["customer", "add", "ACME-001", "--company", "Other"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"));
