@@ -119,14 +119,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_account_keeps_as_many_contacts_as_its_orders_can_take_with_the_requester() {
-        let mut acme = Customer::new(
+    fn acme() -> Customer {
+        Customer::new(
             "ACME-001".into(),
             "Acme Dental Group".into(),
             chrono_tz::America::New_York,
             "2026-11-01T12:00:00Z".parse().unwrap(),
-        );
+        )
+    }
+
+    #[test]
+    fn an_account_keeps_as_many_contacts_as_its_orders_can_take_with_the_requester() {
+        let mut acme = acme();
         for i in 0..super::super::limits::MAX_ACCOUNT_CONTACTS {
             acme.set_contact(contact(&format!("staff{i}@acme.example"))).unwrap();
         }
@@ -147,12 +151,7 @@ mod tests {
 
     #[test]
     fn a_contact_is_removed_but_never_an_onboarded_accounts_last() {
-        let mut acme = Customer::new(
-            "ACME-001".into(),
-            "Acme Dental Group".into(),
-            chrono_tz::America::New_York,
-            "2026-11-01T12:00:00Z".parse().unwrap(),
-        );
+        let mut acme = acme();
         acme.set_contact(contact("ops@acme.example")).unwrap();
         acme.set_contact(contact("ap@acme.example")).unwrap();
         acme.onboarded = true;
