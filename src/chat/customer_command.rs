@@ -1,7 +1,7 @@
 //! `customer ...` commands: staff manage customer accounts from the chat.
 
 use super::command::CommandError;
-use super::words::{key_values_for, split_word, usage};
+use super::words::{key_values_for, nothing_more, split_word, usage};
 use crate::desk::CustomerChange;
 use crate::domain::{parse_number_list, EmailAddress, Language};
 
@@ -19,6 +19,10 @@ pub fn parse(text: &str) -> Result<CustomerCommand, CommandError> {
     let (verb, rest) = split_word(text);
     let (account, rest) = split_word(rest);
     let bad = |e: String| usage(e, USAGE_CUSTOMER);
+    let address = |word: &str| {
+        word.parse::<EmailAddress>()
+            .map_err(|e: crate::domain::email::EmailAddressError| bad(e.to_string()))
+    };
     if account.is_empty() {
         return Err(bad("name the customer account, e.g. ACME-001".into()));
     }
@@ -47,9 +51,7 @@ pub fn parse(text: &str) -> Result<CustomerCommand, CommandError> {
         "onboard" | "onboarded" => CustomerChange::Onboard,
         "contact" => {
             let (email, rest) = split_word(rest);
-            let email: EmailAddress = email
-                .parse()
-                .map_err(|e: crate::domain::email::EmailAddressError| bad(e.to_string()))?;
+            let email = address(email)?;
             let mut name = None;
             let mut language = Language::En;
             for (key, value) in key_values_for(rest, USAGE_CUSTOMER)? {
@@ -63,14 +65,8 @@ pub fn parse(text: &str) -> Result<CustomerCommand, CommandError> {
         }
         "remove-contact" | "uncontact" => {
             let (email, extra) = split_word(rest);
-            if !extra.trim().is_empty() {
-                return Err(bad(format!("'{}' is more than the command takes", extra.trim())));
-            }
-            CustomerChange::RemoveContact(
-                email
-                    .parse()
-                    .map_err(|e: crate::domain::email::EmailAddressError| bad(e.to_string()))?,
-            )
+            nothing_more(extra, USAGE_CUSTOMER)?;
+            CustomerChange::RemoveContact(address(email)?)
         }
         "temporary" | "temporary-numbers" => {
             CustomerChange::TemporaryNumbers(parse_number_list(rest).map_err(|e| bad(e.to_string()))?)

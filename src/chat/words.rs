@@ -32,13 +32,16 @@ pub(super) fn order_and_rest<'t>(text: &'t str, usage_line: &'static str) -> Res
 /// An order and nothing else.
 pub(super) fn only_ref(text: &str, usage_line: &'static str) -> Result<OrderRef, CommandError> {
     let (order, rest) = order_and_rest(text, usage_line)?;
-    if !rest.trim().is_empty() {
-        return Err(usage(
-            format!("'{}' is more than the command takes", rest.trim()),
-            usage_line,
-        ));
-    }
+    nothing_more(rest, usage_line)?;
     Ok(order)
+}
+
+/// What is left of a command that has taken all it needs: nothing, or the usage line.
+pub(super) fn nothing_more(rest: &str, usage_line: &'static str) -> Result<(), CommandError> {
+    match rest.trim() {
+        "" => Ok(()),
+        extra => Err(usage(format!("'{extra}' is more than the command takes"), usage_line)),
+    }
 }
 
 pub(super) fn parse_date(text: &str, usage_line: &'static str) -> Result<NaiveDate, CommandError> {

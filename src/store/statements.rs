@@ -136,8 +136,8 @@ pub const DRAFTS_PER_STATEMENT: usize = 1_000;
 
 /// Queues `drafts` outbox rows in one statement, each bound as `QUEUED_BINDS` values,
 /// then since when the daily limit counts. A draft under a daily limit is kept only if
-/// its recipient's count since then, plus the e-mails to it before it in the change,
-/// is below the limit: the caller counts in a transaction that holds the recipient
+/// its recipient's count since then, plus the e-mails to it before it in the statement,
+/// is below the limit (those of the change's earlier statements are in the table): the caller counts in a transaction that holds the recipient
 /// (SQLite's one writer, PostgreSQL's advisory lock taken by an earlier statement, so
 /// that this statement sees every e-mail queued before the lock was had). Returns the
 /// (template, recipient) of each row queued.

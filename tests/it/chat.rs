@@ -266,6 +266,17 @@ async fn staff_set_up_a_customer_account_in_chat() {
         "{}",
         removed.text
     );
+    let extra = t
+        .staff_says("customer remove-contact ACME-001 ap@acme.example maria@acme.example")
+        .await;
+    assert!(
+        !extra.ok
+            && extra
+                .text
+                .contains("'maria@acme.example' is more than the command takes"),
+        "{}",
+        extra.text
+    );
     let stranger = t.staff_says("customer remove-contact ACME-001 bob@acme.example").await;
     assert!(
         !stranger.ok

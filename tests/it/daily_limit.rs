@@ -11,6 +11,16 @@ use portbot::domain::EmailAddress;
 use portbot::domain::Source;
 use portbot::store::{MailHistory, OrderChange};
 
+/// The e-mails queued (sent or not) whose template starts with `template`, in the
+/// order queued.
+async fn queued(t: &TestDesk, template: &str) -> Vec<portbot::domain::OutboxMessage> {
+    let outbox = t.app.desk.outbox(true).await.unwrap();
+    outbox
+        .into_iter()
+        .filter(|m| m.template.starts_with(template))
+        .collect()
+}
+
 async fn a_chatty_contact_gets_no_more_than_the_daily_limit_and_list_mail_gets_nothing(backend: Backend) {
     let t = TestDesk::start(backend).await;
     let order = opened(&t).await;
@@ -30,15 +40,8 @@ async fn a_chatty_contact_gets_no_more_than_the_daily_limit_and_list_mail_gets_n
         "Any news?",
     );
     arrives(&t, &bulk).await;
-    let replies = t
-        .app
-        .desk
-        .outbox(true)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.template == "status_reply");
-    assert_eq!(replies.count(), 6, "outbox.daily_limit_per_address is 6 by default");
+    let replies = queued(&t, "status_reply").await;
+    assert_eq!(replies.len(), 6, "outbox.daily_limit_per_address is 6 by default");
     let timeline = t.app.store.timeline(&order.reference).await.unwrap();
     assert_eq!(
         timeline.iter().filter(|e| e.event == "status_question").count(),
@@ -100,8 +103,7 @@ async fn two_replicas_answering_one_contact_at_once_keep_to_the_daily_limit() {
         a.unwrap();
         b.unwrap();
     }
-    let outbox = t.app.desk.outbox(true).await.unwrap();
-    let replies = outbox.iter().filter(|m| m.template == "status_reply").count();
+    let replies = queued(&t, "status_reply").await.len();
     assert_eq!(
         replies, 6,
         "outbox.daily_limit_per_address is 6, whichever replica answers"
@@ -137,12 +139,6 @@ fn note(to: &str, n: i64, daily_limit: Option<i64>) -> portbot::domain::OutboxDr
     }
 }
 
-/// The notes queued, in the order queued.
-async fn notes_queued(t: &TestDesk) -> Vec<portbot::domain::OutboxMessage> {
-    let outbox = t.app.desk.outbox(true).await.unwrap();
-    outbox.into_iter().filter(|m| m.template.starts_with("note_")).collect()
-}
-
 /// What the store counts of ops@ on `order` since a day before the desk's clock.
 async fn ops_history(t: &TestDesk, order: &portbot::domain::Order, working: &[EmailAddress]) -> MailHistory {
     let since = t.app.desk.now() - chrono::Duration::hours(24);
@@ -172,13 +168,13 @@ async fn one_change_queues_a_contacts_emails_only_up_to_the_daily_limit(backend:
         )
     };
     t.app.store.save(change).await.unwrap();
-    let queued: Vec<String> = notes_queued(&t)
+    let notes: Vec<String> = queued(&t, "note_")
         .await
         .into_iter()
         .map(|m| format!("{} to {}", m.template, m.to))
         .collect();
     assert_eq!(
-        queued,
+        notes,
         [
             "note_1 to ops@acme.example",
             "note_2 to ops@acme.example",
@@ -218,15 +214,15 @@ async fn a_change_with_thousands_of_emails_is_queued_in_several_statements(backe
         )
     };
     t.app.store.save(change).await.unwrap();
-    let queued = notes_queued(&t).await;
-    let to = |who: &str| queued.iter().filter(|m| m.to == who).count() as i64;
+    let notes = queued(&t, "note_").await;
+    let to = |who: &str| notes.iter().filter(|m| m.to == who).count() as i64;
     assert_eq!(
         to("ops@acme.example"),
         room,
         "ops@ gets what its limit has room for, no more"
     );
     assert_eq!(to("ap@acme.example"), 200, "ap@ has no limit");
-    let kept = |n: i64| queued.iter().any(|m| m.template == format!("note_{n}"));
+    let kept = |n: i64| notes.iter().any(|m| m.template == format!("note_{n}"));
     assert!(kept(room - 1) && !kept(room), "the first e-mails are the ones kept");
     t.finish().await;
 }

@@ -5,10 +5,16 @@ use crate::harness::{Backend, TestDesk};
 use crate::inbox::opened;
 use crate::letters::{loa_signed, mail};
 use portbot::desk::Taken;
+use portbot::inbox::folder::FolderWatcher;
+
+/// A watcher of `folder` for the test's desk, and the token that would stop it.
+fn watching(t: &TestDesk, folder: &std::path::Path) -> (FolderWatcher, tokio_util::sync::CancellationToken) {
+    let watcher = FolderWatcher::new(t.app.desk.clone(), folder.into(), std::time::Duration::from_secs(1));
+    (watcher, tokio_util::sync::CancellationToken::new())
+}
 
 #[tokio::test]
 async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
-    use portbot::inbox::folder::FolderWatcher;
     let t = TestDesk::start(Backend::Sqlite).await;
     let order = opened(&t).await;
     let folder = tempfile::tempdir().unwrap();
@@ -25,12 +31,7 @@ async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
          Service Address: 100 Main St, Miami, FL 33130\nTotal due $109.05\n",
     )
     .unwrap();
-    let watcher = FolderWatcher::new(
-        t.app.desk.clone(),
-        folder.path().into(),
-        std::time::Duration::from_secs(1),
-    );
-    let stop = tokio_util::sync::CancellationToken::new();
+    let (watcher, stop) = watching(&t, folder.path());
     let taken = watcher.run_once(&stop).await.unwrap();
     assert_eq!(taken.len(), 3);
     assert!(matches!(taken[0].1, Taken::Applied { .. }), "{taken:?}");
@@ -80,7 +81,6 @@ async fn the_local_inbox_folder_takes_each_file_once_and_keeps_it() {
 
 #[tokio::test]
 async fn a_file_the_folder_cannot_read_is_told_to_staff_and_blocks_nothing() {
-    use portbot::inbox::folder::FolderWatcher;
     let t = TestDesk::start(Backend::Sqlite).await;
     let order = opened(&t).await;
     let folder = tempfile::tempdir().unwrap();
@@ -91,12 +91,7 @@ async fn a_file_the_folder_cannot_read_is_told_to_staff_and_blocks_nothing() {
         loa_signed(&order.reference.to_string()),
     )
     .unwrap();
-    let watcher = FolderWatcher::new(
-        t.app.desk.clone(),
-        folder.path().into(),
-        std::time::Duration::from_secs(1),
-    );
-    let stop = tokio_util::sync::CancellationToken::new();
+    let (watcher, stop) = watching(&t, folder.path());
     let taken = watcher.run_once(&stop).await.unwrap();
     assert_eq!(taken.len(), 2, "{taken:?}");
     assert!(
