@@ -162,3 +162,33 @@ impl PortRequest {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opened(request: PortRequest) -> Result<Order, RequestError> {
+        request.open(OrderRef::from_number(1), "2026-11-23T15:00:00Z".parse().unwrap())
+    }
+
+    #[test]
+    fn an_order_takes_at_most_twenty_five_contacts() {
+        let mut crowd = crate::domain::testing::request("305-555-0100", "ops@acme.example");
+        crowd.contacts = (0..=limits::MAX_CONTACTS)
+            .map(|i| format!("staff{i}@acme.example").parse().unwrap())
+            .collect();
+        assert_eq!(
+            opened(crowd).unwrap_err().to_string(),
+            "26 contacts on one order: at most 25; name the people who act on the port"
+        );
+    }
+
+    #[test]
+    fn a_contact_written_twice_is_written_to_once() {
+        let mut twice = crate::domain::testing::request("305-555-0100", "ops@acme.example");
+        twice.contacts.push("ap@acme.example".parse().unwrap());
+        twice.contacts.push("OPS@acme.example".parse().unwrap());
+        let contacts: Vec<String> = opened(twice).unwrap().contacts.iter().map(|c| c.to_string()).collect();
+        assert_eq!(contacts, ["ops@acme.example", "ap@acme.example"]);
+    }
+}

@@ -2,9 +2,8 @@
 
 use super::{parse_number_list, AccountDetails, NumberType, Order, OrderRef, PortRequest};
 
-/// Acme's order `PORT-{n}` for `numbers`, with `contact`, opened Monday 23 November
-/// 2026 at 10:00 in New York.
-pub(crate) fn order(n: i64, numbers: &str, contact: &str) -> Order {
+/// Acme's port request for `numbers`, with `contact`, as the portal would send it.
+pub(crate) fn request(numbers: &str, contact: &str) -> PortRequest {
     PortRequest {
         customer: "ACME-001".into(),
         carrier: "Comcast Business".into(),
@@ -18,6 +17,12 @@ pub(crate) fn order(n: i64, numbers: &str, contact: &str) -> Order {
         contract_end: None,
         time_zone: chrono_tz::America::New_York,
     }
-    .open(OrderRef::from_number(n), "2026-11-23T15:00:00Z".parse().unwrap())
-    .unwrap()
+}
+
+/// Acme's order `PORT-{n}` for `numbers`, with `contact`, opened Monday 23 November
+/// 2026 at 10:00 in New York.
+pub(crate) fn order(n: i64, numbers: &str, contact: &str) -> Order {
+    request(numbers, contact)
+        .open(OrderRef::from_number(n), "2026-11-23T15:00:00Z".parse().unwrap())
+        .unwrap()
 }

@@ -295,26 +295,6 @@ fn the_seed_rules_hold_when_an_order_opens() {
         RequestError::NoContacts
     );
 
-    let mut crowd = request();
-    crowd.contacts = (0..=crate::domain::limits::MAX_CONTACTS)
-        .map(|i| format!("staff{i}@acme.example").parse().unwrap())
-        .collect();
-    assert_eq!(
-        crowd.open(OrderRef::from_number(1), now()).unwrap_err().to_string(),
-        "26 contacts on one order: at most 25; name the people who act on the port"
-    );
-
-    let mut twice = request();
-    let first = twice.contacts[0].clone();
-    twice.contacts.push("ap@acme.example".parse().unwrap());
-    twice.contacts.push(first.clone());
-    let order = twice.open(OrderRef::from_number(1), now()).unwrap();
-    assert_eq!(
-        order.contacts,
-        [first, "ap@acme.example".parse().unwrap()],
-        "a contact written twice is written to once"
-    );
-
     let mut toll_free = request();
     toll_free.numbers = vec![n("1-800-555-0199")];
     assert_eq!(
