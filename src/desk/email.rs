@@ -44,24 +44,58 @@ impl Origin {
     }
 }
 
+/// A message read and its sender's authentication checked: all the desk learns of it
+/// before it looks at the store. An inbox reads the next messages while the desk takes
+/// this one (`Desk::read_email`, then `Desk::take_read` in mailbox order).
+pub struct ReadEmail {
+    letter: Letter,
+    authentication: Authentication,
+}
+
 impl Desk {
     /// Takes one inbound message: applies it to its order, or hands it to staff, exactly
     /// once. Only a failing database is an error; nothing the message says is.
-    #[tracing::instrument(name = "email", skip_all, fields(mailbox = %origin.mailbox, uid = origin.uid))]
     pub async fn take_email(&self, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
+        let read = self.read_email(raw).await;
+        self.take_read(read, origin).await
+    }
+
+    /// Reads a message and authenticates its sender, without the store: safe to run
+    /// ahead of, and beside, the taking of earlier messages.
+    pub async fn read_email(&self, raw: &[u8]) -> ReadEmail {
         let letter = Letter::read_within(raw, &self.reading).await;
         if let Some(elapsed) = letter.read_in {
             self.health.message_read(elapsed);
         }
-        self.take_letter(letter, raw, origin).await
+        let authentication = crate::auth::authenticate(&self.verifier, raw).await;
+        ReadEmail { letter, authentication }
     }
 
     /// A message too large to fetch whole (`size` bytes), known by its header block:
     /// handed to a person like any message the bot does not read.
-    #[tracing::instrument(name = "email", skip_all, fields(mailbox = %origin.mailbox, uid = origin.uid, size = size))]
-    pub async fn take_too_large(&self, header: &[u8], size: usize, origin: Origin) -> Result<Taken, DeskError> {
+    pub async fn read_too_large(&self, header: &[u8], size: usize) -> ReadEmail {
         let letter = Letter::too_large(header, size, self.reading.max_bytes);
-        self.take_letter(letter, header, origin).await
+        let authentication = crate::auth::authenticate(&self.verifier, header).await;
+        ReadEmail { letter, authentication }
+    }
+
+    /// A message whose reading failed outright (the reader panicked): kept whole and
+    /// handed to a person.
+    pub fn read_failed(&self, raw: &[u8]) -> ReadEmail {
+        ReadEmail {
+            letter: Letter::not_read(raw.to_vec(), "the bot failed while reading it"),
+            authentication: Authentication::Unverified {
+                domain: None,
+                why: "the message could not be read, so its sender was not checked".into(),
+                dmarc_failed: false,
+            },
+        }
+    }
+
+    /// Takes a message read by `read_email`: exactly once, in one transaction.
+    #[tracing::instrument(name = "email", skip_all, fields(mailbox = %origin.mailbox, uid = origin.uid))]
+    pub async fn take_read(&self, read: ReadEmail, origin: Origin) -> Result<Taken, DeskError> {
+        self.take_letter(read.letter, read.authentication, origin).await
     }
 
     /// The largest message the inbox fetches whole.
@@ -72,10 +106,14 @@ impl Desk {
     /// Load, decide, render, save: the order the letter is about and what writing to
     /// its contacts needs, then the pure `plan`, its messages rendered, and all of it
     /// saved in one transaction (which re-checks the order's version and the daily limits).
-    async fn take_letter(&self, letter: Letter, raw: &[u8], origin: Origin) -> Result<Taken, DeskError> {
+    async fn take_letter(
+        &self,
+        letter: Letter,
+        authentication: Authentication,
+        origin: Origin,
+    ) -> Result<Taken, DeskError> {
         let mut letter = self.fitting_bill_first(letter).await?;
         letter.parsed.invoice = letter.parsed.invoice.take().map(|b| self.stamped(b));
-        let authentication = crate::auth::authenticate(&self.verifier, raw).await;
         let (letter, authentication, origin) = (&letter, &authentication, &origin);
         super::on_fresh_state(move |_| async move {
             let now = self.clock.now();

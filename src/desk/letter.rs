@@ -110,7 +110,7 @@ impl Letter {
     }
 
     /// A message kept as it is, for a person, with why the bot did not read it.
-    fn not_read(raw: Vec<u8>, why: &str) -> Self {
+    pub(super) fn not_read(raw: Vec<u8>, why: &str) -> Self {
         let message_id = format!("<sha256-{:x}@no-message-id.invalid>", Sha256::digest(&raw));
         // The headers say who sent it and what it is about, even unread.
         let mail = crate::parse::mime::read(&header_block(&raw)).ok();

@@ -30,7 +30,7 @@ use customer_mail::MailFacts;
 pub use customer_mail::MailSettings;
 pub use customers::CustomerChange;
 pub use dates::long_date;
-pub use email::Origin;
+pub use email::{Origin, ReadEmail};
 pub use error::DeskError;
 pub use outbox::Sending;
 pub use scheduler::TickReport;

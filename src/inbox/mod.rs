@@ -1,9 +1,11 @@
 //! Where inbound mail comes from: an IMAP mailbox, the local inbox folder, or files
 //! given to `portbot ingest`. Each only fetches; the desk takes every message the same
-//! way (`Desk::take_email`).
+//! way (`Desk::take_email`; IMAP reads a few messages ahead of the one taken,
+//! `read_ahead`).
 
 pub mod folder;
 pub mod imap;
+mod read_ahead;
 mod tls;
 
 use crate::config::InboxSource;

@@ -70,6 +70,16 @@ impl WatchedDesk {
     }
 }
 
+/// One pass of `watcher` over the INBOX, on a connection of its own: how many it took.
+async fn drain_once(watcher: &ImapWatcher, settings: &portbot::config::ImapSettings) -> usize {
+    let mut session = connect(settings).await.unwrap();
+    let selected = session.select("INBOX").await.unwrap();
+    watcher
+        .drain(&mut session, selected.uid_validity.unwrap(), &CancellationToken::new())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_porting_story_by_real_email_through_postfix_and_dovecot() {
     let w = WatchedDesk::start("").await;
@@ -186,12 +196,7 @@ async fn a_renumbered_mailbox_is_read_again_without_applying_anything_twice() {
         .advance_checkpoint(&watcher.mailbox_key(), 1, 999)
         .await
         .unwrap();
-    let mut session = connect(&settings).await.unwrap();
-    let selected = session.select("INBOX").await.unwrap();
-    let taken = watcher
-        .drain(&mut session, selected.uid_validity.unwrap(), &CancellationToken::new())
-        .await
-        .unwrap();
+    let taken = drain_once(&watcher, &settings).await;
     assert_eq!(taken, 0, "the message was recognised by its Message-ID");
     let timeline = t.app.store.timeline(&order.reference).await.unwrap();
     assert_eq!(timeline.iter().filter(|e| e.event == "loa_signed").count(), 1);
@@ -350,4 +355,57 @@ async fn a_server_that_stops_answering_is_left_and_mail_is_taken_once_it_is_back
     }
     assert_eq!(imap_up(t), Some(true));
     w.stop().await.finish().await;
+}
+
+#[tokio::test]
+async fn a_backlog_is_taken_in_mailbox_order_while_the_next_messages_are_read_ahead() {
+    mailstack::ensure_running();
+    let address = new_address("porting");
+    let t = TestDesk::start_with(Backend::Sqlite, Some(&imap_toml(&address, ""))).await;
+    let r = crate::partial::submitted_with(&t, "305-555-0103").await;
+    // The carrier moves the port day eight times while the bot is down: more notices
+    // than the watcher reads ahead, each meaningful only after the one before.
+    let days = [
+        "2026-12-07",
+        "2026-12-08",
+        "2026-12-09",
+        "2026-12-10",
+        "2026-12-11",
+        "2026-12-14",
+        "2026-12-15",
+        "2026-12-16",
+    ];
+    // One at a time: Postfix delivers what it holds in any order.
+    for (sent, day) in days.iter().enumerate() {
+        send(&address, &foc(&r.to_string(), day)).await;
+        let delivered = Instant::now();
+        while search(&address, "INBOX", "ALL").await.len() <= sent {
+            assert!(
+                delivered.elapsed() < Duration::from_secs(20),
+                "Postfix did not deliver the notice"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let settings = imap_settings(&address, Security::Plain);
+    let watcher = ImapWatcher::new(t.app.desk.clone(), settings.clone());
+    let taken = drain_once(&watcher, &settings).await;
+    assert_eq!(taken, days.len());
+    let order = t.app.desk.order(&r).await.unwrap();
+    assert_eq!(order.foc_date.unwrap().to_string(), "2026-12-16");
+    let moves: Vec<String> = t
+        .app
+        .store
+        .timeline(&r)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.starts_with("foc_"))
+        .map(|e| e.text)
+        .collect();
+    let expected: Vec<String> = std::iter::once("FOC 2026-12-07".to_string())
+        .chain(days.windows(2).map(|w| format!("FOC moved from {} to {}", w[0], w[1])))
+        .collect();
+    assert_eq!(moves, expected);
+    t.finish().await;
 }

@@ -8,6 +8,7 @@
 
 use crate::config::{AfterTaking, ImapSettings};
 use crate::desk::{Desk, Origin, Taken};
+use crate::inbox::read_ahead::{Fetched, ReadAhead};
 use anyhow::{anyhow, Context};
 use futures::TryStreamExt;
 use std::sync::Arc;
@@ -209,16 +210,26 @@ impl ImapWatcher {
         };
         let mut fetched: Vec<(u32, Vec<u8>)> = answered(self.settings.command_timeout * 5, "FETCH", fetch).await?;
         fetched.sort_by_key(|(uid, _)| *uid);
+        let fetched = fetched
+            .into_iter()
+            .map(|(uid, raw)| match group {
+                FetchGroup::Whole(_) => (uid, Fetched::Whole(raw)),
+                FetchGroup::HeaderOnly(_, size) => (
+                    uid,
+                    Fetched::HeaderOnly {
+                        header: raw,
+                        size: *size,
+                    },
+                ),
+            })
+            .collect();
+        let mut messages = ReadAhead::new(self.desk.clone(), fetched);
         let mut done = Vec::new();
-        for (uid, raw) in fetched {
+        while let Some((uid, read)) = messages.next().await {
             if shutdown.is_cancelled() {
                 break;
             }
-            let origin = Origin::imap(&key, uidvalidity, uid);
-            let outcome = match group {
-                FetchGroup::Whole(_) => self.desk.take_email(&raw, origin).await?,
-                FetchGroup::HeaderOnly(_, size) => self.desk.take_too_large(&raw, *size, origin).await?,
-            };
+            let outcome = self.desk.take_read(read, Origin::imap(&key, uidvalidity, uid)).await?;
             if outcome != Taken::AlreadySeen {
                 *taken += 1;
             }
