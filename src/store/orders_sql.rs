@@ -11,30 +11,34 @@ macro_rules! impl_orders_sql {
                 &self,
                 rows: Vec<crate::store::rows::OrderRow>,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                use crate::store::rows::{group_by_order, ContactRow, NumberRow};
+                use crate::store::rows::{group_by_order, LineRow};
                 if rows.is_empty() {
                     return Ok(Vec::new());
                 }
                 let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                let (mut numbers, mut contacts): (Vec<NumberRow>, Vec<ContactRow>) = (Vec::new(), Vec::new());
+                let mut lines = Vec::new();
                 // In chunks: a list of ids never outgrows the database's bind limit.
                 for chunk in ids.chunks(crate::store::statements::IDS_PER_QUERY) {
-                    let mut q = in_ids(
-                        "SELECT order_id, position, number, number_type, status, route, active FROM order_numbers WHERE order_id IN (",
-                        chunk,
-                        "",
-                    );
-                    numbers.extend(q.build_query_as::<NumberRow>().fetch_all(&self.pool).await?);
-                    let mut q = in_ids("SELECT order_id, position, email, failing, language FROM order_contacts WHERE order_id IN (", chunk, "");
-                    contacts.extend(q.build_query_as::<ContactRow>().fetch_all(&self.pool).await?);
+                    use crate::store::statements::{AND_CONTACTS_OF_ORDERS, NUMBERS_OF_ORDERS};
+                    let mut q = in_ids(NUMBERS_OF_ORDERS, chunk, AND_CONTACTS_OF_ORDERS);
+                    let mut same_ids = q.separated(", ");
+                    for id in chunk {
+                        same_ids.push_bind(*id);
+                    }
+                    q.push(")");
+                    lines.extend(q.build_query_as::<LineRow>().fetch_all(&self.pool).await?);
                 }
+                let (numbers, contacts) = LineRow::split(lines);
                 let mut numbers = group_by_order(numbers, |r| (r.order_id, r.position));
                 let mut contacts = group_by_order(contacts, |r| (r.order_id, r.position));
                 rows.into_iter()
                     .map(|row| {
                         let id = row.id;
-                        row.into_order(numbers.remove(&id).unwrap_or_default(), contacts.remove(&id).unwrap_or_default())
-                            .map_err(crate::store::StoreError::Unavailable)
+                        row.into_order(
+                            numbers.remove(&id).unwrap_or_default(),
+                            contacts.remove(&id).unwrap_or_default(),
+                        )
+                        .map_err(crate::store::StoreError::Unavailable)
                     })
                     .collect()
             }
@@ -43,12 +47,18 @@ macro_rules! impl_orders_sql {
             async fn orders_by_ids(&self, ids: &[i64]) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
                 let mut out = Vec::new();
                 for chunk in ids.chunks(crate::store::statements::IDS_PER_QUERY) {
-                    let sql = format!("SELECT {} FROM orders o WHERE o.id IN (", crate::store::statements::ORDER_COLUMNS);
+                    let sql = format!(
+                        "SELECT {} FROM orders o WHERE o.id IN (",
+                        crate::store::statements::ORDER_COLUMNS
+                    );
                     let mut q = in_ids(&sql, chunk, "");
                     let rows: Vec<crate::store::rows::OrderRow> = q.build_query_as().fetch_all(&self.pool).await?;
                     out.extend(self.hydrate(rows).await?);
                 }
-                out.sort_by_key(|o| ids.iter().position(|id| Some(*id) == crate::store::rows::order_id(&o.reference)));
+                out.sort_by_key(|o| {
+                    ids.iter()
+                        .position(|id| Some(*id) == crate::store::rows::order_id(&o.reference))
+                });
                 Ok(out)
             }
 
@@ -58,7 +68,10 @@ macro_rules! impl_orders_sql {
                 joined: &str,
                 key: &str,
             ) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
-                let sql = format!("SELECT {} FROM orders o {joined}", crate::store::statements::ORDER_COLUMNS);
+                let sql = format!(
+                    "SELECT {} FROM orders o {joined}",
+                    crate::store::statements::ORDER_COLUMNS
+                );
                 let rows = sqlx::query_as(&sql).bind(key).fetch_all(&self.pool).await?;
                 self.hydrate(rows).await
             }
@@ -88,9 +101,15 @@ macro_rules! impl_orders_sql {
                 &self,
                 reference: &crate::domain::OrderRef,
             ) -> Result<Option<crate::domain::Order>, crate::store::StoreError> {
-                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(None) };
-                let sql = format!("SELECT {} FROM orders o WHERE o.id = $1", crate::store::statements::ORDER_COLUMNS);
-                let row: Option<crate::store::rows::OrderRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                let Some(id) = crate::store::rows::order_id(reference) else {
+                    return Ok(None);
+                };
+                let sql = format!(
+                    "SELECT {} FROM orders o WHERE o.id = $1",
+                    crate::store::statements::ORDER_COLUMNS
+                );
+                let row: Option<crate::store::rows::OrderRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
                 Ok(self.hydrate(row.into_iter().collect()).await?.pop())
             }
 
@@ -162,7 +181,10 @@ macro_rules! impl_orders_sql {
                 &self,
                 references: &[crate::domain::OrderRef],
             ) -> Result<crate::store::Timelines, crate::store::StoreError> {
-                let ids: Vec<i64> = references.iter().filter_map(crate::store::rows::order_id).collect();
+                let ids: Vec<i64> = references
+                    .iter()
+                    .filter_map(crate::store::rows::order_id)
+                    .collect();
                 let mut out = crate::store::Timelines::new();
                 if ids.is_empty() {
                     return Ok(out);
@@ -175,7 +197,9 @@ macro_rules! impl_orders_sql {
                     );
                     let rows: Vec<crate::store::rows::TimelineRow> = q.build_query_as().fetch_all(&self.pool).await?;
                     for row in rows {
-                        out.entry(crate::domain::OrderRef::from_number(row.order_id)).or_default().push(row.into());
+                        out.entry(crate::domain::OrderRef::from_number(row.order_id))
+                            .or_default()
+                            .push(row.into());
                     }
                 }
                 Ok(out)
@@ -206,7 +230,9 @@ macro_rules! impl_orders_sql {
                 version: i64,
                 at: Option<chrono::DateTime<chrono::Utc>>,
             ) -> Result<bool, crate::store::StoreError> {
-                let Some(id) = crate::store::rows::order_id(reference) else { return Ok(false) };
+                let Some(id) = crate::store::rows::order_id(reference) else {
+                    return Ok(false);
+                };
                 let done = sqlx::query("UPDATE orders SET attention_at = $3 WHERE id = $1 AND version = $2")
                     .bind(id)
                     .bind(version)
@@ -249,9 +275,9 @@ macro_rules! impl_orders_sql {
             {
                 type Row = (i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
                 let rows: Vec<Row> = sqlx::query_as(crate::store::statements::CARRIER_FOCS)
-                .bind(carrier)
-                .fetch_all(&self.pool)
-                .await?;
+                    .bind(carrier)
+                    .fetch_all(&self.pool)
+                    .await?;
                 // Each order's first FOC confirmation after its (last) submission, the
                 // orders with the latest FOCs first.
                 let mut turnarounds: Vec<Row> = Vec::new();

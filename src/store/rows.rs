@@ -60,6 +60,52 @@ pub struct ContactRow {
     pub language: Option<String>,
 }
 
+/// A number or a contact of an order: both kinds come back in one statement
+/// (`statements::NUMBERS_OF_ORDERS`), told apart by `contact`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LineRow {
+    pub order_id: i64,
+    pub position: i64,
+    pub contact: bool,
+    /// The number (E.164) or the e-mail address.
+    pub value: String,
+    pub number_type: Option<String>,
+    pub status: Option<String>,
+    /// A number's route, a contact's language.
+    pub note: Option<String>,
+    /// A number is on an open order; mail to a contact bounces.
+    pub flag: bool,
+}
+
+impl LineRow {
+    /// The numbers and the contacts.
+    pub fn split(rows: Vec<LineRow>) -> (Vec<NumberRow>, Vec<ContactRow>) {
+        let (mut numbers, mut contacts) = (Vec::new(), Vec::new());
+        for r in rows {
+            if r.contact {
+                contacts.push(ContactRow {
+                    order_id: r.order_id,
+                    position: r.position,
+                    email: r.value,
+                    failing: r.flag,
+                    language: r.note,
+                });
+            } else {
+                numbers.push(NumberRow {
+                    order_id: r.order_id,
+                    position: r.position,
+                    number: r.value,
+                    number_type: r.number_type.unwrap_or_default(),
+                    status: r.status.unwrap_or_default(),
+                    route: r.note,
+                    active: r.flag,
+                });
+            }
+        }
+        (numbers, contacts)
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TimelineRow {
     pub order_id: i64,

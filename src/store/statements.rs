@@ -57,6 +57,15 @@ pub const UPSERT_CHECKPOINT: &str = "INSERT INTO mailbox_checkpoints (mailbox, u
     last_uid = excluded.last_uid WHERE mailbox_checkpoints.uidvalidity <> excluded.uidvalidity \
     OR mailbox_checkpoints.last_uid < excluded.last_uid";
 
+/// An order's numbers and contacts in one statement (`rows::LineRow`): this, the ids,
+/// `)`, `AND_CONTACTS_OF_ORDERS`, the same ids again and `)`.
+pub const NUMBERS_OF_ORDERS: &str =
+    "SELECT order_id, position, FALSE AS contact, number AS value, number_type, status, \
+     route AS note, active AS flag FROM order_numbers WHERE order_id IN (";
+pub const AND_CONTACTS_OF_ORDERS: &str =
+    " UNION ALL SELECT order_id, position, TRUE, email, NULL, NULL, language, failing \
+     FROM order_contacts WHERE order_id IN (";
+
 /// Ids bound in one `IN (...)`: far under SQLite's 32,766 and PostgreSQL's 65,535.
 pub const IDS_PER_QUERY: usize = 1_000;
 

@@ -176,6 +176,15 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
             &["7", "8"],
         ),
         hot(
+            "an order's numbers and contacts",
+            format!(
+                "{}$1, $2){}$3, $4)",
+                statements::NUMBERS_OF_ORDERS,
+                statements::AND_CONTACTS_OF_ORDERS
+            ),
+            &["7", "8", "7", "8"],
+        ),
+        hot(
             "the daily limit",
             statements::EMAILS_TO_SINCE,
             &["'ops@acme.example'", now],
