@@ -49,7 +49,7 @@ macro_rules! impl_inbound_sql {
                     .as_ref()
                     .and_then(|c| crate::store::rows::order_id(&c.order.reference));
                 let mut tx = self.begin_write().await?;
-                let inserted = sqlx::query(crate::store::statements::INSERT_INBOUND)
+                let inserted = sqlx::query(Self::INBOUND_AND_CHECKPOINT)
                     .bind(&key.mailbox)
                     .bind(key.uidvalidity)
                     .bind(key.uid)
@@ -85,14 +85,6 @@ macro_rules! impl_inbound_sql {
                     None => posts,
                 };
                 Self::queue(&mut tx, &posts, handoff_order.or(order_id), message.received_at).await?;
-                if key.uidvalidity != 0 {
-                    sqlx::query(crate::store::statements::UPSERT_CHECKPOINT)
-                        .bind(&key.mailbox)
-                        .bind(key.uidvalidity)
-                        .bind(key.uid)
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 tx.commit().await?;
                 Ok(())
             }

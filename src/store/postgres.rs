@@ -37,7 +37,9 @@ impl PgStore {
     const ROUTING_UNCONFIRMED: &'static str = super::statements::ROUTING_UNCONFIRMED;
 
     /// An order's change, once-key and timeline entry in one round trip.
-    const UPDATE_WITH_ENTRY: Option<&'static str> = Some(super::statements::UPDATE_ORDER_WITH_ENTRY);
+    const UPDATE_WITH_ENTRY: &'static str = super::statements::UPDATE_ORDER_WITH_ENTRY;
+    /// The message and the mailbox checkpoint in one round trip.
+    const INBOUND_AND_CHECKPOINT: &'static str = super::statements::INSERT_INBOUND_AND_CHECKPOINT;
 
     /// Saves at once, leaving the pool's other connections to the rest of the bot.
     const WRITERS: usize = 4;

@@ -210,21 +210,10 @@ macro_rules! impl_store {
                 use crate::store::StoreError;
                 let row = crate::store::rows::OrderRow::from_order(&change.order).map_err(StoreError::Unavailable)?;
                 let id = row.id;
-                let Some(with_entry) = Self::UPDATE_WITH_ENTRY else {
-                    let updated = bind_order(sqlx::query(crate::store::statements::UPDATE_ORDER), row)
-                        .bind(change.attention_at)
-                        .execute(&mut **tx)
-                        .await?;
-                    if updated.rows_affected() != 1 {
-                        return Err(StoreError::Conflict(change.order.reference.clone()));
-                    }
-                    Self::write_children(tx, change, id).await?;
-                    return Ok(id);
-                };
                 // The order, its once-key, its timeline entry and its recipients' locks in one
                 // statement.
                 let e = &change.entry;
-                let updated: Result<i64, sqlx::Error> = bind_order(sqlx::query(with_entry), row)
+                let updated: Result<Vec<_>, sqlx::Error> = bind_order(sqlx::query(Self::UPDATE_WITH_ENTRY), row)
                     .bind(change.attention_at)
                     .bind(change.once.as_deref())
                     .bind(e.at)
@@ -232,9 +221,13 @@ macro_rules! impl_store {
                     .bind(&e.event)
                     .bind(&e.text)
                     .bind(crate::store::limited_recipients(&change.outbox).join("\n"))
-                    .fetch_one(&mut **tx)
-                    .await
-                    .and_then(|r| sqlx::Row::try_get(&r, 0));
+                    .fetch_all(&mut **tx)
+                    .await;
+                // Its first row counts the orders updated; no row is none.
+                let updated: Result<i64, sqlx::Error> = updated.and_then(|rows| match rows.first() {
+                    Some(r) => sqlx::Row::try_get(r, 0),
+                    None => Ok(0),
+                });
                 match updated {
                     Err(err) if is_unique_violation(&err) => {
                         return Err(StoreError::AlreadyApplied(change.once.clone().unwrap_or_default()))

@@ -29,8 +29,11 @@ impl SqliteStore {
     const WRITERS: usize = 1;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
     const LOCK_RECIPIENT: Option<&'static str> = None;
-    /// No data-modifying `WITH` in SQLite: the order, then its entry, statement by statement.
-    const UPDATE_WITH_ENTRY: Option<&'static str> = None;
+    /// No data-modifying `WITH` in SQLite: the order, its entry and once-key as three
+    /// statements in one round trip.
+    const UPDATE_WITH_ENTRY: &'static str = super::statements::UPDATE_ORDER_WITH_ENTRY_SQLITE;
+    /// The message and the mailbox checkpoint: two statements in one round trip.
+    const INBOUND_AND_CHECKPOINT: &'static str = super::statements::INSERT_INBOUND_AND_CHECKPOINT_SQLITE;
 
     /// Opens (creating if needed) the database file of a `sqlite://FILE` URL.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
@@ -43,6 +46,9 @@ impl SqliteStore {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A file on this machine does not go away under an open connection; pinging
+            // it at every acquire was a round trip to its thread for each statement.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Self { pool })

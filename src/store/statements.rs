@@ -45,17 +45,56 @@ pub const UPDATE_ORDER_WITH_ENTRY: &str = concat!(
     SELECT (SELECT COUNT(*) FROM o), (SELECT COUNT(*) FROM l)"
 );
 
+/// The same binds and result as `UPDATE_ORDER_WITH_ENTRY`, in SQLite's words: three
+/// statements sent as one (no data-modifying `WITH` there), each after the first written
+/// only when the one before it changed a row (`changes()`), so the entry and the once-key
+/// are written only with the order. No locks: SQLite's writers take turns. A row (1)
+/// when the order was updated, none when its version moved on.
+pub const UPDATE_ORDER_WITH_ENTRY_SQLITE: &str = concat!(
+    update_order!(),
+    "; INSERT INTO timeline (order_id, at, source, event, text) SELECT $1, $30, $31, $32, $33 \
+    WHERE changes() = 1 RETURNING 1; \
+    INSERT INTO once_keys (key, order_id, at) SELECT CAST($29 AS TEXT), $1, $30 \
+    WHERE $29 IS NOT NULL AND changes() = 1"
+);
+
 pub const INSERT_TIMELINE: &str =
     "INSERT INTO timeline (order_id, at, source, event, text) VALUES ($1, $2, $3, $4, $5)";
 
-pub const INSERT_INBOUND: &str = "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, \
-    received_at, sender, subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-
-/// Moves forward within one UIDVALIDITY; a new UIDVALIDITY starts over.
-pub const UPSERT_CHECKPOINT: &str = "INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) \
-    VALUES ($1, $2, $3) ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, \
+/// How a mailbox checkpoint moves: forward within one UIDVALIDITY; a new UIDVALIDITY
+/// starts over.
+macro_rules! checkpoint_moves {
+    () => {
+        "ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, \
     last_uid = excluded.last_uid WHERE mailbox_checkpoints.uidvalidity <> excluded.uidvalidity \
-    OR mailbox_checkpoints.last_uid < excluded.last_uid";
+    OR mailbox_checkpoints.last_uid < excluded.last_uid"
+    };
+}
+
+/// A mailbox's checkpoint moved to a UID.
+pub const UPSERT_CHECKPOINT: &str = concat!(
+    "INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3) ",
+    checkpoint_moves!()
+);
+
+/// The message recorded and, for one from a mailbox (a UIDVALIDITY, $2, not 0), the
+/// mailbox's checkpoint moved to its UID, in one statement (PostgreSQL's data-modifying
+/// `WITH`). A message already recorded fails it
+/// with a unique violation (its mailbox and UID, or its Message-ID).
+pub const INSERT_INBOUND_AND_CHECKPOINT: &str = concat!(
+    "WITH m AS (INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at, sender, \
+    subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING 1) \
+    INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) SELECT $1, $2, $3 FROM m WHERE $2 <> 0 ",
+    checkpoint_moves!()
+);
+
+/// The same in SQLite's words: two statements sent as one.
+pub const INSERT_INBOUND_AND_CHECKPOINT_SQLITE: &str = concat!(
+    "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at, sender, \
+    subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10); \
+    INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) SELECT $1, $2, $3 WHERE $2 <> 0 ",
+    checkpoint_moves!()
+);
 
 /// An order's numbers and contacts in one statement (`rows::LineRow`): this, the ids,
 /// `)`, `AND_CONTACTS_OF_ORDERS`, the same ids again and `)`.

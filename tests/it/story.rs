@@ -301,6 +301,65 @@ async fn an_inbound_message_is_applied_once(backend: Backend) {
 
 on_both_backends!(an_inbound_message_is_applied_once);
 
+async fn the_mailbox_checkpoint_moves_with_each_message_recorded(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let stranger = |n: u32| {
+        format!(
+            "From: someone@else.example\nTo: porting@voip.example\nMessage-ID: <toner-{n}@else.example>\n\
+             Subject: Toner {n}\n\nDo you sell toner?\n"
+        )
+    };
+    let checkpoint = || async {
+        t.app
+            .store
+            .checkpoint("INBOX")
+            .await
+            .unwrap()
+            .map(|c| (c.uidvalidity, c.last_uid))
+    };
+    // A file dropped in the inbox folder has no mailbox place: no checkpoint.
+    let dropped = stranger(1);
+    t.app
+        .desk
+        .take_email(dropped.as_bytes(), Origin::file(dropped.as_bytes()))
+        .await
+        .unwrap();
+    assert_eq!(checkpoint().await, None);
+    assert!(t.app.store.checkpoint("file").await.unwrap().is_none());
+    // Each message handed to staff is recorded with the checkpoint at its UID.
+    t.app
+        .desk
+        .take_email(stranger(2).as_bytes(), Origin::imap("INBOX", 7, 42))
+        .await
+        .unwrap();
+    assert_eq!(checkpoint().await, Some((7, 42)));
+    t.app
+        .desk
+        .take_email(stranger(3).as_bytes(), Origin::imap("INBOX", 7, 44))
+        .await
+        .unwrap();
+    assert_eq!(checkpoint().await, Some((7, 44)));
+    // A message found again below the checkpoint does not move it back.
+    t.app
+        .desk
+        .take_email(stranger(4).as_bytes(), Origin::imap("INBOX", 7, 43))
+        .await
+        .unwrap();
+    assert_eq!(checkpoint().await, Some((7, 44)));
+    // A new UIDVALIDITY (the mailbox was rebuilt) starts over.
+    t.app
+        .desk
+        .take_email(stranger(5).as_bytes(), Origin::imap("INBOX", 8, 3))
+        .await
+        .unwrap();
+    assert_eq!(checkpoint().await, Some((8, 3)));
+    assert_eq!(t.app.store.inbound_count().await.unwrap(), 5);
+    assert_eq!(t.app.store.staff_queue(false, 10).await.unwrap().len(), 5);
+    t.finish().await;
+}
+
+on_both_backends!(the_mailbox_checkpoint_moves_with_each_message_recorded);
+
 async fn timelines_of_several_orders_come_back_each_to_its_own_order(backend: Backend) {
     let t = TestDesk::start(backend).await;
     let a = t
