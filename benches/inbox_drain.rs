@@ -5,6 +5,7 @@
 //!     cargo bench --bench inbox_drain
 //!
 //! Prints the drain rate; the target is 1,000 messages a second or better (#18).
+//! `PORTBOT_BENCH_STATEMENTS=1` also counts the statements a message takes (slower).
 
 use futures::TryStreamExt;
 use portbot::app::App;
@@ -96,6 +97,25 @@ fn ensure_mailstack() {
     }
 }
 
+/// With `PORTBOT_BENCH_STATEMENTS=1`, counts the statements sent to SQLite (sqlx logs
+/// each one; BEGIN and COMMIT are not logged). Off by default: the logging costs time.
+fn count_statements() -> Option<Arc<std::sync::atomic::AtomicUsize>> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::Layer;
+    struct Counter(Arc<std::sync::atomic::AtomicUsize>);
+    impl<S: tracing::Subscriber> Layer<S> for Counter {
+        fn on_event(&self, _: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    std::env::var_os("PORTBOT_BENCH_STATEMENTS")?;
+    let counted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let only_statements = tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::DEBUG);
+    let subscriber = tracing_subscriber::registry().with(Counter(counted.clone()).with_filter(only_statements));
+    tracing::subscriber::set_global_default(subscriber).expect("no other subscriber in the bench");
+    Some(counted)
+}
+
 fn main() {
     ensure_mailstack();
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -124,6 +144,7 @@ fn main() {
         eprintln!("backlog of {BACKLOG} messages appended in {:.1?}", loading.elapsed());
         let selected = session.select("INBOX").await.unwrap();
         let watcher = ImapWatcher::new(app.desk.clone(), imap);
+        let statements = count_statements();
         let started = Instant::now();
         let taken = watcher
             .drain(&mut session, selected.uid_validity.unwrap(), &CancellationToken::new())
@@ -137,6 +158,13 @@ fn main() {
             "inbox_drain: {BACKLOG} messages from Dovecot into SQLite in {:.2} s: {rate:.0} messages/s (target 1000)",
             took.as_secs_f64()
         );
+        if let Some(counted) = statements {
+            let counted = counted.load(std::sync::atomic::Ordering::Relaxed);
+            println!(
+                "inbox_drain: {:.1} statements a message, besides BEGIN and COMMIT ({counted} in all)",
+                counted as f64 / BACKLOG as f64
+            );
+        }
         // The share of that time the server and the wire take: fetching alone.
         let started = Instant::now();
         let mut fetched = 0;
