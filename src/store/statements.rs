@@ -71,6 +71,14 @@ macro_rules! checkpoint_moves {
     };
 }
 
+/// A message recorded ($1 mailbox, $2 UIDVALIDITY, $3 UID, then what it was).
+macro_rules! insert_inbound {
+    () => {
+        "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at, sender, \
+    subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    };
+}
+
 /// A mailbox's checkpoint moved to a UID.
 pub const UPSERT_CHECKPOINT: &str = concat!(
     "INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3) ",
@@ -82,17 +90,16 @@ pub const UPSERT_CHECKPOINT: &str = concat!(
 /// `WITH`). A message already recorded fails it
 /// with a unique violation (its mailbox and UID, or its Message-ID).
 pub const INSERT_INBOUND_AND_CHECKPOINT: &str = concat!(
-    "WITH m AS (INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at, sender, \
-    subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING 1) \
-    INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) SELECT $1, $2, $3 FROM m WHERE $2 <> 0 ",
+    "WITH m AS (",
+    insert_inbound!(),
+    " RETURNING 1) INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) SELECT $1, $2, $3 FROM m WHERE $2 <> 0 ",
     checkpoint_moves!()
 );
 
 /// The same in SQLite's words: two statements sent as one.
 pub const INSERT_INBOUND_AND_CHECKPOINT_SQLITE: &str = concat!(
-    "INSERT INTO inbound_messages (mailbox, uidvalidity, uid, message_id, order_id, received_at, sender, \
-    subject, kind, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10); \
-    INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) SELECT $1, $2, $3 WHERE $2 <> 0 ",
+    insert_inbound!(),
+    "; INSERT INTO mailbox_checkpoints (mailbox, uidvalidity, last_uid) SELECT $1, $2, $3 WHERE $2 <> 0 ",
     checkpoint_moves!()
 );
 

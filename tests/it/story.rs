@@ -326,32 +326,23 @@ async fn the_mailbox_checkpoint_moves_with_each_message_recorded(backend: Backen
         .unwrap();
     assert_eq!(checkpoint().await, None);
     assert!(t.app.store.checkpoint("file").await.unwrap().is_none());
+    let take = |n: u32, uidvalidity: u32, uid: u32| {
+        let desk = t.app.desk.clone();
+        async move {
+            let origin = Origin::imap("INBOX", uidvalidity, uid);
+            desk.take_email(stranger(n).as_bytes(), origin).await.unwrap()
+        }
+    };
     // Each message handed to staff is recorded with the checkpoint at its UID.
-    t.app
-        .desk
-        .take_email(stranger(2).as_bytes(), Origin::imap("INBOX", 7, 42))
-        .await
-        .unwrap();
+    take(2, 7, 42).await;
     assert_eq!(checkpoint().await, Some((7, 42)));
-    t.app
-        .desk
-        .take_email(stranger(3).as_bytes(), Origin::imap("INBOX", 7, 44))
-        .await
-        .unwrap();
+    take(3, 7, 44).await;
     assert_eq!(checkpoint().await, Some((7, 44)));
-    // A message found again below the checkpoint does not move it back.
-    t.app
-        .desk
-        .take_email(stranger(4).as_bytes(), Origin::imap("INBOX", 7, 43))
-        .await
-        .unwrap();
+    // A message at a lower UID, taken after, does not move it back.
+    take(4, 7, 43).await;
     assert_eq!(checkpoint().await, Some((7, 44)));
     // A new UIDVALIDITY (the mailbox was rebuilt) starts over.
-    t.app
-        .desk
-        .take_email(stranger(5).as_bytes(), Origin::imap("INBOX", 8, 3))
-        .await
-        .unwrap();
+    take(5, 8, 3).await;
     assert_eq!(checkpoint().await, Some((8, 3)));
     assert_eq!(t.app.store.inbound_count().await.unwrap(), 5);
     assert_eq!(t.app.store.staff_queue(false, 10).await.unwrap().len(), 5);
