@@ -25,6 +25,11 @@ pub fn queries() -> Vec<(&'static str, String)> {
             statements::mail_history(1, 1).as_str(),
             vec!["7", day_before, "'ops@acme.example'", "'ops@acme.example'"],
         ),
+        (
+            "an order, its lines and its mail history",
+            statements::ORDER_WITH_MAIL.as_str(),
+            vec!["7", day_before],
+        ),
         ("a carrier's history", statements::CARRIER_FOCS, vec!["'AT&T'"]),
         (
             "an event's newest entries",

@@ -10,6 +10,7 @@ use crate::domain::customer_mail::{Addressing, CustomerMail};
 use crate::domain::message_id::MessageIds;
 use crate::domain::reminders::Cadence;
 use crate::domain::{Channel, EmailAddress, EmailParts, Language, Order, OutboxDraft};
+use crate::store::MailHistory;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -61,6 +62,22 @@ pub struct MailFacts {
     pub(super) sent_today: std::collections::HashMap<EmailAddress, i64>,
 }
 
+impl MailFacts {
+    /// `history` answers for the order's working contacts, in their order.
+    fn from_history(order: &Order, history: MailHistory, estimate: String) -> Self {
+        MailFacts {
+            answers: history.last_message,
+            estimate,
+            sent_today: order.working_contacts().cloned().zip(history.sent_since).collect(),
+        }
+    }
+}
+
+/// Since when the daily limit counts a contact's e-mails.
+pub(super) fn daily_limit_since(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::hours(24)
+}
+
 impl Desk {
     /// Loads what `customer_mail` needs to write about `order` now.
     pub(super) async fn mail_facts(&self, order: &Order, now: DateTime<Utc>) -> Result<MailFacts, DeskError> {
@@ -78,18 +95,15 @@ impl Desk {
         let working: Vec<EmailAddress> = order.working_contacts().cloned().collect();
         let history = self
             .store
-            .mail_history(
-                &order.reference,
-                &order.contacts,
-                &working,
-                now - chrono::Duration::hours(24),
-            )
+            .mail_history(&order.reference, &order.contacts, &working, daily_limit_since(now))
             .await?;
-        Ok(MailFacts {
-            answers: history.last_message,
-            estimate,
-            sent_today: working.into_iter().zip(history.sent_since).collect(),
-        })
+        Ok(MailFacts::from_history(order, history, estimate))
+    }
+
+    /// The same from the history read with the order (`order_with_mail_history`).
+    pub(super) async fn mail_facts_from(&self, order: &Order, history: MailHistory) -> Result<MailFacts, DeskError> {
+        let estimate = self.estimate(&order.carrier).await?;
+        Ok(MailFacts::from_history(order, history, estimate))
     }
 
     /// Drafts `mail` for the order's contacts (those under the daily limit), rendered

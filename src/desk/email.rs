@@ -3,13 +3,14 @@
 //! checkpoint in one transaction. IMAP, the local inbox folder and `portbot ingest`
 //! all end here after fetching.
 
+use super::customer_mail::daily_limit_since;
 use super::letter::Letter;
 use super::{Desk, DeskError, MailFacts};
 use crate::auth::Authentication;
 use crate::domain::inbound::{match_order, plan, Facts, Match, Message, Plan, Sender, Taken};
 use crate::domain::{EmailAddress, Handoff, InboundMessage, Order, OutboxDraft, Source, StaffItem, StaffItemStatus};
 use crate::parse::classify::Kind;
-use crate::store::{InboundRecord, OrderChange, StoreError};
+use crate::store::{InboundRecord, MailHistory, OrderChange, StoreError};
 use crate::texts::StaffPost;
 use sha2::{Digest, Sha256};
 
@@ -176,20 +177,21 @@ impl Desk {
         authentication: &Authentication,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<LetterContext, DeskError> {
-        let (matched, order, named) = self.match_letter(letter).await?;
+        let (matched, order, named, history) = self.match_letter(letter, now).await?;
         let sender = match &letter.sender {
             Some(from) => self.trust.sender(from, authentication, order.as_ref()),
             None => Sender::Stranger,
         };
-        let mail = match &order {
-            Some(order) => self.mail_facts(order, now).await?,
-            None => MailFacts::default(),
+        let mail = match (&order, history) {
+            (Some(order), Some(history)) => self.mail_facts_from(order, history).await?,
+            (Some(order), None) => self.mail_facts(order, now).await?,
+            (None, _) => MailFacts::default(),
         };
         // A question past the daily limit already waiting for a person today: one is enough.
         let at_limit = |from: &EmailAddress| mail.sent_today.get(from).is_some_and(|n| *n >= self.mail.daily_limit);
         let question_waiting = match (&order, letter.parsed.kind, &letter.sender) {
             (Some(order), Kind::StatusQuestion, Some(from)) if at_limit(from) => {
-                let since = now - chrono::Duration::hours(24);
+                let since = daily_limit_since(now);
                 self.store
                     .open_items_on(&order.reference, "status_question", since)
                     .await?
@@ -293,27 +295,43 @@ impl Desk {
     /// Our reference (subject, body, PON), our own Message-IDs in the thread, then the
     /// sender's open orders (or, for a trusted sender, the orders holding the numbers)
     /// narrowed by the numbers named.
-    /// Also says whether a reference named the order (not only its numbers).
-    async fn match_letter(&self, letter: &Letter) -> Result<(Match, Option<Order>, bool), DeskError> {
-        let (matched, order, named) = self.match_by_reference(letter).await?;
-        self.refile_bill(letter, matched, order, named).await
+    /// Also says whether a reference named the order (not only its numbers), and the
+    /// order's mail history when it was read with the order.
+    async fn match_letter(
+        &self,
+        letter: &Letter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Match, Option<Order>, bool, Option<MailHistory>), DeskError> {
+        let (matched, order, named, history) = self.match_by_reference(letter, now).await?;
+        let kept = order.as_ref().map(|o| o.reference.clone());
+        let (matched, order, named) = self.refile_bill(letter, matched, order, named).await?;
+        // A bill refiled on another order leaves the history read with the first behind.
+        let history = history.filter(|_| order.as_ref().map(|o| &o.reference) == kept.as_ref());
+        Ok((matched, order, named, history))
     }
 
-    /// The order the letter's reference, thread or numbers name.
-    async fn match_by_reference(&self, letter: &Letter) -> Result<(Match, Option<Order>, bool), DeskError> {
+    /// The order the letter's reference, thread or numbers name; with its mail history
+    /// (since the daily limit's start) when a reference named it, read in the same
+    /// round trip.
+    async fn match_by_reference(
+        &self,
+        letter: &Letter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Match, Option<Order>, bool, Option<MailHistory>), DeskError> {
         let named = letter.parsed.order_ref.clone();
         let threaded = letter
             .mail
             .as_ref()
             .and_then(|m| self.trust.reference_in_thread(&m.thread_ids));
+        let since = daily_limit_since(now);
         for reference in named.into_iter().chain(threaded) {
-            if let Some(order) = self.store.order(&reference).await? {
-                return Ok((match_order(Some(&order), &[], &[]), Some(order), true));
+            if let Some((order, history)) = self.store.order_with_mail_history(&reference, since).await? {
+                return Ok((match_order(Some(&order), &[], &[]), Some(order), true, Some(history)));
             }
         }
         let numbers = letter.numbers();
         let Some(from) = &letter.sender else {
-            return Ok((Match::Unmatched, None, false));
+            return Ok((Match::Unmatched, None, false, None));
         };
         let mut candidates = self.store.open_orders_of_contact(from).await?;
         if candidates.is_empty() && self.trust.is_trusted(from) {
@@ -327,7 +345,7 @@ impl Desk {
             Match::Found(r) => candidates.into_iter().find(|o| o.reference == *r),
             _ => None,
         };
-        Ok((matched, order, false))
+        Ok((matched, order, false, None))
     }
 
     pub(super) fn needs_person_post(

@@ -7,6 +7,7 @@
 
 mod customers;
 mod inbound_sql;
+mod order_lines;
 mod orders_sql;
 mod outbox_sql;
 mod postgres;
@@ -103,7 +104,17 @@ pub trait OrderStore: Send + Sync {
     /// Saves a change, refusing it when the order moved on since it was loaded.
     async fn save(&self, change: OrderChange) -> Result<(), StoreError>;
 
+    /// An order with its numbers and contacts, in one round trip.
     async fn order(&self, reference: &OrderRef) -> Result<Option<Order>, StoreError>;
+
+    /// An order and what writing to its contacts needs (`mail_history` of all its
+    /// contacts and its working ones, since `since`), in one round trip: what the desk
+    /// reads for a message that names its order.
+    async fn order_with_mail_history(
+        &self,
+        reference: &OrderRef,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(Order, MailHistory)>, StoreError>;
 
     /// Orders that have (or had) this number, open ones first, newest first.
     async fn orders_with_number(&self, number: &PhoneNumber) -> Result<Vec<Order>, StoreError>;

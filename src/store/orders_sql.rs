@@ -43,6 +43,43 @@ macro_rules! impl_orders_sql {
                     .collect()
             }
 
+            /// One order in one statement, with its mail history since `since` when asked
+            /// (an empty one when not).
+            async fn read_order(
+                &self,
+                reference: &crate::domain::OrderRef,
+                since: Option<chrono::DateTime<chrono::Utc>>,
+            ) -> Result<Option<(crate::domain::Order, crate::store::MailHistory)>, crate::store::StoreError> {
+                use crate::store::order_lines::{order_from_rows, LineColumns};
+                use crate::store::statements::{ORDER_WITH_LINES, ORDER_WITH_MAIL};
+                use sqlx::{FromRow, Row};
+                let Some(id) = crate::store::rows::order_id(reference) else {
+                    return Ok(None);
+                };
+                let sql = if since.is_some() {
+                    &ORDER_WITH_MAIL
+                } else {
+                    &ORDER_WITH_LINES
+                };
+                let mut q = sqlx::query(sql.as_str()).bind(id);
+                if let Some(since) = since {
+                    q = q.bind(since);
+                }
+                let rows = q.fetch_all(&self.pool).await?;
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                let order = crate::store::rows::OrderRow::from_row(first)?;
+                let last_message: Option<String> = first.try_get("last_message")?;
+                let lines = rows
+                    .iter()
+                    .map(LineColumns::from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                order_from_rows(order, last_message, lines)
+                    .map(Some)
+                    .map_err(crate::store::StoreError::Unavailable)
+            }
+
             /// The orders with these ids, in the order given.
             async fn orders_by_ids(&self, ids: &[i64]) -> Result<Vec<crate::domain::Order>, crate::store::StoreError> {
                 let mut out = Vec::new();
@@ -101,16 +138,15 @@ macro_rules! impl_orders_sql {
                 &self,
                 reference: &crate::domain::OrderRef,
             ) -> Result<Option<crate::domain::Order>, crate::store::StoreError> {
-                let Some(id) = crate::store::rows::order_id(reference) else {
-                    return Ok(None);
-                };
-                let sql = format!(
-                    "SELECT {} FROM orders o WHERE o.id = $1",
-                    crate::store::statements::ORDER_COLUMNS
-                );
-                let row: Option<crate::store::rows::OrderRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
-                Ok(self.hydrate(row.into_iter().collect()).await?.pop())
+                Ok(self.read_order(reference, None).await?.map(|(order, _)| order))
+            }
+
+            async fn order_with_mail_history(
+                &self,
+                reference: &crate::domain::OrderRef,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<(crate::domain::Order, crate::store::MailHistory)>, crate::store::StoreError> {
+                self.read_order(reference, Some(since)).await
             }
 
             async fn orders_with_number(

@@ -1,6 +1,8 @@
 //! The SQL statements both backends share, by name (`$N` placeholders mean the same on
 //! SQLite and PostgreSQL).
 
+use std::sync::LazyLock;
+
 pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier, o.kind, o.account_number, o.btn, \
     o.pin, o.account_name, o.service_address, o.authorized_name, o.contract_end, o.time_zone, o.loa_signed_at, o.bill, \
     o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at, \
@@ -152,6 +154,36 @@ macro_rules! emails_to_since {
 
 /// The daily limit's count for one recipient ($1) since $2.
 pub const EMAILS_TO_SINCE: &str = emails_to_since!("$1", "$2");
+
+/// One order ($1 its id) and its numbers and contacts in one statement: the order's
+/// columns on each row beside one line (`line_*`: a number or a contact, as in
+/// `NUMBERS_OF_ORDERS`; NULL when the order has none). Read by `rows::OrderLines`.
+pub static ORDER_WITH_LINES: LazyLock<String> = LazyLock::new(|| order_with_lines(false));
+
+/// The same with what writing to the order's contacts needs (`mail_history`'s answer),
+/// $2 since when the daily limit counts: each contact line's e-mails since then
+/// (`line_sent`), and on every row the last message any contact sent about the order.
+pub static ORDER_WITH_MAIL: LazyLock<String> = LazyLock::new(|| order_with_lines(true));
+
+fn order_with_lines(mail: bool) -> String {
+    let (sent, last) = match mail {
+        true => (
+            format!("({})", emails_to_since!("c.email", "$2")),
+            "(SELECT m.message_id FROM inbound_messages m WHERE m.order_id = $1 AND EXISTS (SELECT 1 \
+             FROM order_contacts s WHERE s.order_id = $1 AND s.email = m.sender) ORDER BY m.id DESC LIMIT 1)",
+        ),
+        false => ("CAST(0 AS BIGINT)".to_string(), "CAST(NULL AS TEXT)"),
+    };
+    format!(
+        "SELECT {ORDER_COLUMNS}, l.position AS line_position, l.contact AS line_contact, l.value AS line_value, \
+         l.number_type AS line_number_type, l.status AS line_status, l.note AS line_note, l.flag AS line_flag, \
+         l.sent AS line_sent, {last} AS last_message FROM orders o LEFT JOIN (\
+         SELECT position, FALSE AS contact, number AS value, number_type, status, route AS note, active AS flag, \
+         CAST(0 AS BIGINT) AS sent FROM order_numbers WHERE order_id = $1 \
+         UNION ALL SELECT c.position, TRUE, c.email, NULL, NULL, c.language, c.failing, {sent} \
+         FROM order_contacts c WHERE c.order_id = $1) l ON TRUE WHERE o.id = $1"
+    )
+}
 
 /// What writing to an order's contacts needs, in one round trip: the last message of
 /// any of its `contacts` on the order (or NULL), then the e-mails each of `working`

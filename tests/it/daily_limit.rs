@@ -228,3 +228,80 @@ async fn a_change_with_thousands_of_emails_is_queued_in_several_statements(backe
 }
 
 on_both_backends!(a_change_with_thousands_of_emails_is_queued_in_several_statements);
+
+/// The Message-ID a test letter carries.
+fn message_id_of(letter: &str) -> String {
+    let line = letter.lines().find(|l| l.starts_with("Message-ID: ")).unwrap();
+    line["Message-ID: ".len()..].to_string()
+}
+
+async fn an_order_read_with_its_mail_history_says_what_the_two_reads_say(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    let mut request = acme_request("305-555-0100, 305-555-0101, 305-555-0102");
+    request.contacts = ["ops@acme.example", "ap@acme.example", "it@acme.example"]
+        .map(|a| a.parse().unwrap())
+        .to_vec();
+    let order = t.app.desk.open_order(request, Source::Cli).await.unwrap();
+    let r = order.reference.to_string();
+    for (from, i) in [("ops@acme.example", 1), ("ops@acme.example", 2), ("ap@acme.example", 3)] {
+        arrives(&t, &mail(from, &format!("Where is my port? {r} ({i})"), "Any news?")).await;
+    }
+    let last_question = mail("ap@acme.example", &format!("Re: {r}"), "Thanks, we will wait.");
+    arrives(&t, &last_question).await;
+    // A stranger's word on the order and a bounce come after: neither is a contact's.
+    arrives(&t, &mail("someone@else.example", &format!("About {r}"), "Hello")).await;
+    arrives(&t, &crate::letters::bounce("it@acme.example", &r)).await;
+
+    let since = t.app.desk.now() - chrono::Duration::hours(24);
+    let (read, history) = t
+        .app
+        .store
+        .order_with_mail_history(&order.reference, since)
+        .await
+        .unwrap()
+        .expect("the order is there");
+    let alone = t.app.store.order(&order.reference).await.unwrap().unwrap();
+    assert!(read == alone, "the same order either way");
+    assert_eq!(read.numbers.len(), 3);
+    assert_eq!(
+        read.failing_contacts,
+        vec!["it@acme.example".parse::<EmailAddress>().unwrap()]
+    );
+    let working: Vec<EmailAddress> = read.working_contacts().cloned().collect();
+    assert_eq!(working.len(), 2, "the bounced contact is not written to");
+    let separately = t
+        .app
+        .store
+        .mail_history(&read.reference, &read.contacts, &working, since)
+        .await
+        .unwrap();
+    assert_eq!(history, separately);
+    assert_eq!(
+        history.last_message.as_deref(),
+        Some(message_id_of(&last_question).as_str())
+    );
+    assert!(history.sent_since[0] >= 2, "ops@ was answered twice: {history:?}");
+    assert!(history.sent_since[1] >= 1, "ap@ was answered: {history:?}");
+    // An order that is not there, and one whose history is older than the day.
+    let missing = "PORT-999999".parse().unwrap();
+    assert!(t
+        .app
+        .store
+        .order_with_mail_history(&missing, since)
+        .await
+        .unwrap()
+        .is_none());
+    let an_hour_on = t.app.desk.now() + chrono::Duration::hours(1);
+    let (_, later) = t
+        .app
+        .store
+        .order_with_mail_history(&order.reference, an_hour_on)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(later.sent_since, vec![0, 0], "nothing was sent after the hour to come");
+    assert_eq!(later.last_message, history.last_message);
+    t.finish().await;
+}
+
+on_both_backends!(an_order_read_with_its_mail_history_says_what_the_two_reads_say);

@@ -88,6 +88,8 @@ fn full_scans(plan: &[String]) -> Vec<String> {
         // but for the rows of a subquery, which it made by looking up, and the one row
         // of a SELECT with no table.
         if let Some(scanned) = step_text.strip_prefix("SCAN ").filter(|s| *s != "CONSTANT ROW") {
+            // The name scanned, without what follows it ("SCAN l LEFT-JOIN").
+            let scanned = scanned.split(' ').next().unwrap_or_default();
             let subquery = |l: &String| {
                 l.ends_with(&format!("CO-ROUTINE {scanned}")) || l.ends_with(&format!("MATERIALIZE {scanned}"))
             };
@@ -174,6 +176,12 @@ async fn the_hot_queries_look_up_and_never_read_a_whole_table(backend: Backend) 
             "an order's timeline",
             "SELECT order_id, at, source, event, text FROM timeline WHERE order_id IN ($1, $2)",
             &["7", "8"],
+        ),
+        hot("an order and its lines", statements::ORDER_WITH_LINES.as_str(), &["7"]),
+        hot(
+            "an order, its lines and its mail history",
+            statements::ORDER_WITH_MAIL.as_str(),
+            &["7", now],
         ),
         hot(
             "an order's numbers and contacts",
