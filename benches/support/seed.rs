@@ -211,8 +211,8 @@ pub(crate) async fn seed(
     }
     // The batches wait until the bench brings them due.
     let later = format!(
-        "UPDATE orders SET attention_at = (SELECT attention_at FROM orders WHERE id = {}) \
-         WHERE id BETWEEN {} AND {}",
+        "UPDATE order_attention SET attention_at = (SELECT attention_at FROM order_attention WHERE order_id = {}) \
+         WHERE order_id BETWEEN {} AND {}",
         id_of(Template::Awaiting),
         BASE + 1,
         BASE + due
@@ -318,6 +318,7 @@ async fn clone(db: &mut Db, template: i64, from: i64, to: i64) {
         to,
     )
     .await;
+    copy_rows(db, "order_attention", "order_id", &[], template, from, to).await;
     let number = CLONE_NUMBER_SQL.to_string();
     copy_rows(
         db,
@@ -371,8 +372,8 @@ async fn inbound(db: &mut Db, orders: i64) {
 /// template opened (the day before).
 pub(crate) async fn come_due(db: &mut Db, range: std::ops::Range<i64>, template: i64) {
     let due = format!(
-        "UPDATE orders SET attention_at = (SELECT opened_at FROM orders WHERE id = {template}) \
-         WHERE id >= {} AND id < {}",
+        "UPDATE order_attention SET attention_at = (SELECT opened_at FROM orders WHERE id = {template}) \
+         WHERE order_id >= {} AND order_id < {}",
         range.start, range.end
     );
     db.execute(&due).await;

@@ -269,7 +269,7 @@ macro_rules! impl_orders_sql {
                 let Some(id) = crate::store::rows::order_id(reference) else {
                     return Ok(false);
                 };
-                let done = sqlx::query("UPDATE orders SET attention_at = $3 WHERE id = $1 AND version = $2")
+                let done = sqlx::query(Self::SET_ATTENTION)
                     .bind(id)
                     .bind(version)
                     .bind(at)

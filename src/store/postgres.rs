@@ -29,9 +29,12 @@ impl PgStore {
         AND (claimed_until IS NULL OR claimed_until <= $4) ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED";
 
     /// Replicas share a tick's pages: an order another replica is claiming is skipped.
-    const CLAIM_ATTENTION: &'static str = "UPDATE orders SET attention_at = $2 WHERE id IN (\
-        SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
-        ORDER BY attention_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING id";
+    const CLAIM_ATTENTION: &'static str = "UPDATE order_attention SET attention_at = $2 WHERE order_id IN (\
+        SELECT order_id FROM order_attention WHERE attention_at IS NOT NULL AND attention_at <= $1 \
+        ORDER BY attention_at, order_id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING order_id";
+
+    /// An order's attention time, typed.
+    const SET_ATTENTION: &'static str = super::statements::SET_ATTENTION_POSTGRES;
 
     /// Read newest first off the table, stopping at the page.
     const ROUTING_UNCONFIRMED: &'static str = super::statements::ROUTING_UNCONFIRMED;

@@ -269,6 +269,10 @@ macro_rules! impl_store {
                     });
                 }
                 bind_order(sqlx::query(crate::store::statements::INSERT_ORDER), row)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(crate::store::statements::INSERT_ATTENTION)
+                    .bind(id)
                     .bind(change.attention_at)
                     .execute(&mut **tx)
                     .await?;

@@ -23,13 +23,14 @@ impl SqliteStore {
     /// One writer at a time: the claim's transaction is enough.
     const DUE_OUTBOX: &'static str = super::statements::DUE_OUTBOX;
     const CLAIM_ATTENTION: &'static str = super::statements::CLAIM_ATTENTION;
+    const SET_ATTENTION: &'static str = super::statements::SET_ATTENTION;
     /// Not looked up by state: read newest first, as PostgreSQL does.
     pub const ROUTING_UNCONFIRMED: &'static str = super::statements::ROUTING_UNCONFIRMED_SQLITE;
     /// Writers take turns: a second one would only wait.
     const WRITERS: usize = 1;
     /// Writers take turns already (`BEGIN IMMEDIATE`): nothing more to lock.
     const LOCK_RECIPIENT: Option<&'static str> = None;
-    /// No data-modifying `WITH` in SQLite: the order, its entry and once-key as three
+    /// No data-modifying `WITH` in SQLite: the order, its entry, once-key and attention time as four
     /// statements in one round trip.
     const UPDATE_WITH_ENTRY: &'static str = super::statements::UPDATE_ORDER_WITH_ENTRY_SQLITE;
     /// The message and the mailbox checkpoint: two statements in one round trip.

@@ -8,13 +8,25 @@ pub const ORDER_COLUMNS: &str = "o.id, o.version, o.state, o.customer, o.carrier
     o.bill_received_at, o.submitted_at, o.foc_date, o.reject_code, o.reject_reason, o.opened_at, o.updated_at, o.rejected_at, \
     o.requested_date, o.supplements, o.new_btn";
 
-/// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order, and the
-/// attention time last ($28).
+/// Binds as `bind_order!` binds: $1 id, $2 version, then the columns in order.
 pub const INSERT_ORDER: &str = "INSERT INTO orders (id, version, state, customer, carrier, kind, account_number, btn, \
     pin, account_name, service_address, authorized_name, contract_end, time_zone, loa_signed_at, bill, \
     bill_received_at, submitted_at, foc_date, reject_code, reject_reason, opened_at, updated_at, rejected_at, \
-    requested_date, supplements, new_btn, attention_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)";
+    requested_date, supplements, new_btn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)";
+
+/// A new order's attention time ($2, or none): every order has its row in
+/// `order_attention`, kept off the orders table so that a reminder's update of the
+/// order changes none of its indexed columns (migration 18).
+pub const INSERT_ATTENTION: &str = "INSERT INTO order_attention (order_id, attention_at) VALUES ($1, $2)";
+
+/// How an attention time is written: over the order's row in `order_attention`, or as
+/// its first (an order copied in by SQL may have none yet).
+macro_rules! attention_kept {
+    () => {
+        "ON CONFLICT (order_id) DO UPDATE SET attention_at = excluded.attention_at"
+    };
+}
 
 /// The text of `UPDATE_ORDER`, for the statements built on it.
 macro_rules! update_order {
@@ -24,14 +36,15 @@ macro_rules! update_order {
     authorized_name = $12, contract_end = $13, time_zone = $14, loa_signed_at = $15, bill = $16, \
     bill_received_at = $17, submitted_at = $18, foc_date = $19, reject_code = $20, reject_reason = $21, \
     opened_at = $22, updated_at = $23, rejected_at = $24, requested_date = $25, supplements = $26, \
-    new_btn = $27, attention_at = $28 WHERE id = $1 AND version = $2"
+    new_btn = $27 WHERE id = $1 AND version = $2"
     };
 }
 
-/// The same binds; succeeds only when the order still has the version it was loaded with.
+/// Binds as `INSERT_ORDER`; succeeds only when the order still has the version it was
+/// loaded with.
 pub const UPDATE_ORDER: &str = update_order!();
 
-/// `UPDATE_ORDER` ($1–$28) with the change's once-key ($29, or none) and timeline entry
+/// `UPDATE_ORDER` ($1–$27) with its attention time ($28, in `order_attention`), the change's once-key ($29, or none) and timeline entry
 /// ($30 at, $31 source, $32 event, $33 text) written by the same statement (PostgreSQL's
 /// data-modifying `WITH`), which also takes the advisory lock of each recipient in $34
 /// (a line each, sorted, so that two transactions never wait on each other) whose daily
@@ -41,23 +54,30 @@ pub const UPDATE_ORDER_WITH_ENTRY: &str = concat!(
     "WITH o AS (",
     update_order!(),
     " RETURNING id), \
+    a AS (INSERT INTO order_attention (order_id, attention_at) SELECT id, CAST($28 AS TIMESTAMPTZ) FROM o ",
+    attention_kept!(),
+    "), \
     k AS (INSERT INTO once_keys (key, order_id, at) SELECT CAST($29 AS TEXT), id, $30 FROM o WHERE $29 IS NOT NULL), \
     t AS (INSERT INTO timeline (order_id, at, source, event, text) SELECT id, $30, $31, $32, $33 FROM o), \
     l AS (SELECT pg_advisory_xact_lock(hashtext(r)) FROM unnest(string_to_array(CAST($34 AS TEXT), chr(10))) AS r) \
     SELECT (SELECT COUNT(*) FROM o), (SELECT COUNT(*) FROM l)"
 );
 
-/// The same binds and result as `UPDATE_ORDER_WITH_ENTRY`, in SQLite's words: three
-/// statements sent as one (no data-modifying `WITH` there), each after the first written
-/// only when the one before it changed a row (`changes()`), so the entry and the once-key
-/// are written only with the order. No locks: SQLite's writers take turns. A row (1)
-/// when the order was updated, none when its version moved on.
+/// The same binds and result as `UPDATE_ORDER_WITH_ENTRY`, in SQLite's words: four
+/// statements sent as one (no data-modifying `WITH` there), the entry and the once-key
+/// each written only when the one before it changed a row (`changes()`), so only with
+/// the order, and the attention time only when the order has the new version. No locks:
+/// SQLite's writers take turns. A row (1) when the order was updated, none when its
+/// version moved on (and the caller rolls the transaction back).
 pub const UPDATE_ORDER_WITH_ENTRY_SQLITE: &str = concat!(
     update_order!(),
     "; INSERT INTO timeline (order_id, at, source, event, text) SELECT $1, $30, $31, $32, $33 \
     WHERE changes() = 1 RETURNING 1; \
     INSERT INTO once_keys (key, order_id, at) SELECT CAST($29 AS TEXT), $1, $30 \
-    WHERE $29 IS NOT NULL AND changes() = 1"
+    WHERE $29 IS NOT NULL AND changes() = 1; \
+    INSERT INTO order_attention (order_id, attention_at) SELECT $1, $28 \
+    WHERE EXISTS (SELECT 1 FROM orders WHERE id = $1 AND version = $2 + 1) ",
+    attention_kept!()
 );
 
 pub const INSERT_TIMELINE: &str =
@@ -247,12 +267,26 @@ pub fn queue_outbox(drafts: usize) -> String {
     )
 }
 
-/// A page of the tick's queue taken: open orders whose attention time has come ($1),
-/// earliest first, at most $3, held until $2; `orders_by_attention` serves it. SQLite
+/// A page of the tick's queue taken: orders whose attention time has come ($1),
+/// earliest first, at most $3, held until $2; `order_attention_due` serves it. SQLite
 /// has one writer at a time; PostgreSQL adds `FOR UPDATE SKIP LOCKED` (`claim_attention`).
-pub const CLAIM_ATTENTION: &str = "UPDATE orders SET attention_at = $2 WHERE id IN (\
-    SELECT id FROM orders WHERE attention_at IS NOT NULL AND attention_at <= $1 \
-    ORDER BY attention_at, id LIMIT $3) RETURNING id";
+pub const CLAIM_ATTENTION: &str = "UPDATE order_attention SET attention_at = $2 WHERE order_id IN (\
+    SELECT order_id FROM order_attention WHERE attention_at IS NOT NULL AND attention_at <= $1 \
+    ORDER BY attention_at, order_id LIMIT $3) RETURNING order_id";
+
+/// An order's attention time ($3, or none) set while it still has version $2 (SQLite's
+/// text; PostgreSQL's names the type of $3, which it cannot tell from a `SELECT`).
+pub const SET_ATTENTION: &str = concat!(
+    "INSERT INTO order_attention (order_id, attention_at) SELECT id, $3 FROM orders WHERE id = $1 AND version = $2 ",
+    attention_kept!()
+);
+
+/// The same on PostgreSQL.
+pub const SET_ATTENTION_POSTGRES: &str = concat!(
+    "INSERT INTO order_attention (order_id, attention_at) SELECT id, CAST($3 AS TIMESTAMPTZ) FROM orders \
+    WHERE id = $1 AND version = $2 ",
+    attention_kept!()
+);
 
 /// A new PostgreSQL connection's tally shard: the next of 64, so that a desk's
 /// connections do not wait on each other to count (migration 17); none before that

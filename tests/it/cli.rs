@@ -332,7 +332,8 @@ fn migrate_reports_what_it_applied() {
             "11 held requests",
             "12 web board",
             "13 daily limit index",
-            "16 orders by state age"
+            "16 orders by state age",
+            "18 order attention"
         ])
     );
     assert!(dir.path().join("data/portbot.db").exists());

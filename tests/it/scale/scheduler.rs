@@ -22,7 +22,7 @@ async fn a_failing_tick_sets_the_scheduler_down_and_tells_staff_once(backend: Ba
     t.app.desk.scheduled_tick().await.unwrap();
     assert!(scheduler_up(&t));
     // The tick's queue cannot be read: every tick fails until it can.
-    t.execute("ALTER TABLE orders RENAME COLUMN attention_at TO attention_lost")
+    t.execute("ALTER TABLE order_attention RENAME COLUMN attention_at TO attention_lost")
         .await;
     for at in ["2026-11-24T15:05:00Z", "2026-11-24T15:10:00Z", "2026-11-24T15:15:00Z"] {
         t.at(at);
@@ -46,12 +46,12 @@ async fn a_failing_tick_sets_the_scheduler_down_and_tells_staff_once(backend: Ba
         "the time it went down, in the desk's zone"
     );
     // Mended: up again; broken again later: told again.
-    t.execute("ALTER TABLE orders RENAME COLUMN attention_lost TO attention_at")
+    t.execute("ALTER TABLE order_attention RENAME COLUMN attention_lost TO attention_at")
         .await;
     t.at("2026-11-24T15:20:00Z");
     t.app.desk.scheduled_tick().await.unwrap();
     assert!(scheduler_up(&t));
-    t.execute("ALTER TABLE orders RENAME COLUMN attention_at TO attention_lost")
+    t.execute("ALTER TABLE order_attention RENAME COLUMN attention_at TO attention_lost")
         .await;
     t.at("2026-11-24T16:00:00Z");
     assert!(t.app.desk.scheduled_tick().await.is_err());
