@@ -93,3 +93,42 @@ async fn the_digest_lists_only_what_is_due_for_it(backend: Backend) {
 }
 
 on_both_backends!(the_digest_lists_only_what_is_due_for_it);
+
+/// An order whose attention time is missing (one copied in by SQL, say) is claimed by
+/// no tick, but not lost: its next change writes the time again, and the reminder it is
+/// due goes at the next tick.
+async fn an_order_without_an_attention_time_gets_one_at_its_next_change(backend: Backend) {
+    let t = TestDesk::start(backend).await;
+    t.at("2026-11-23T15:00:00Z");
+    let order = opened(&t, "305-555-0100").await;
+    let id = order.reference.number().expect("a desk reference");
+    t.execute(&format!("DELETE FROM order_attention WHERE order_id = {id}"))
+        .await;
+    let loa_reminders = |outbox: Vec<portbot::domain::OutboxMessage>| {
+        outbox.iter().filter(|m| m.template.contains("loa_reminder")).count()
+    };
+    // A business day later the first LOA reminder is due.
+    t.at("2026-11-24T15:00:00Z");
+    t.app.desk.scheduled_tick().await.unwrap();
+    assert_eq!(
+        loa_reminders(t.app.desk.outbox(true).await.unwrap()),
+        0,
+        "no tick claims it"
+    );
+    let question = crate::letters::mail(
+        "Maria Lopez <ops@acme.example>",
+        &format!("Where is my port? {}", order.reference),
+        "Any news?",
+    );
+    crate::inbox::arrives(&t, &question).await;
+    t.at("2026-11-24T15:05:00Z");
+    t.app.desk.scheduled_tick().await.unwrap();
+    assert_eq!(
+        loa_reminders(t.app.desk.outbox(true).await.unwrap()),
+        1,
+        "the question's change wrote the time again"
+    );
+    t.finish().await;
+}
+
+on_both_backends!(an_order_without_an_attention_time_gets_one_at_its_next_change);
