@@ -148,7 +148,7 @@ macro_rules! impl_inbound_sql {
                     "SELECT {} FROM staff_queue WHERE ($1 OR status = 'open') ORDER BY id LIMIT $2",
                     crate::store::statements::STAFF_ITEM_COLUMNS
                 );
-                let rows: Vec<crate::store::rows::StaffItemRow> = sqlx::query_as(&sql)
+                let rows: Vec<crate::store::trail_rows::StaffItemRow> = sqlx::query_as(&sql)
                     .bind(include_resolved)
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -166,7 +166,7 @@ macro_rules! impl_inbound_sql {
                     "SELECT {} FROM staff_queue WHERE id = $1",
                     crate::store::statements::STAFF_ITEM_COLUMNS
                 );
-                let row: Option<crate::store::rows::StaffItemRow> =
+                let row: Option<crate::store::trail_rows::StaffItemRow> =
                     sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
                 let Some(row) = row else { return Ok(None) };
                 let raw: Vec<u8> = sqlx::query_scalar("SELECT raw FROM staff_queue WHERE id = $1")

@@ -17,6 +17,7 @@ mod sql;
 mod sqlite;
 /// The SQL the store runs (public so that tests can ask each database how it runs it).
 pub mod statements;
+mod trail_rows;
 mod web;
 mod web_rows;
 mod web_sql;

@@ -231,7 +231,8 @@ macro_rules! impl_orders_sql {
                         chunk,
                         " ORDER BY id",
                     );
-                    let rows: Vec<crate::store::rows::TimelineRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                    let rows: Vec<crate::store::trail_rows::TimelineRow> =
+                        q.build_query_as().fetch_all(&self.pool).await?;
                     for row in rows {
                         out.entry(crate::domain::OrderRef::from_number(row.order_id))
                             .or_default()
@@ -294,7 +295,7 @@ macro_rules! impl_orders_sql {
                 let Some(id) = crate::store::rows::order_id(reference) else {
                     return Ok(Vec::new());
                 };
-                let rows: Vec<crate::store::rows::DocumentRow> = sqlx::query_as(
+                let rows: Vec<crate::store::trail_rows::DocumentRow> = sqlx::query_as(
                     "SELECT name, content_type, CAST(LENGTH(bytes) AS BIGINT) AS size, received_at \
                      FROM order_documents WHERE order_id = $1 ORDER BY id",
                 )

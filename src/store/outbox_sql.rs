@@ -131,7 +131,7 @@ macro_rules! impl_outbox_sql {
                 &self,
                 include_sent: bool,
             ) -> Result<Vec<crate::domain::OutboxMessage>, crate::store::StoreError> {
-                let rows: Vec<crate::store::rows::OutboxRow> = sqlx::query_as(crate::store::statements::OUTBOX)
+                let rows: Vec<crate::store::trail_rows::OutboxRow> = sqlx::query_as(crate::store::statements::OUTBOX)
                     .bind(include_sent)
                     .fetch_all(&self.pool)
                     .await?;
@@ -153,7 +153,7 @@ macro_rules! impl_outbox_sql {
                     Self::DUE_OUTBOX,
                     crate::store::statements::OUTBOX_COLUMNS
                 );
-                let rows: Vec<crate::store::rows::OutboxRow> = sqlx::query_as(&sql)
+                let rows: Vec<crate::store::trail_rows::OutboxRow> = sqlx::query_as(&sql)
                     .bind(until)
                     .bind(&claim.worker)
                     .bind(claim.channel.as_str())

@@ -1,10 +1,10 @@
-//! Rows as the database holds them, and their conversion to and from the domain.
-//! Plain data: the same for every backend.
+//! An order's rows as the database holds them (the order, its numbers and contacts),
+//! and their conversion to and from the domain; what an order leaves behind is in
+//! `trail_rows`. Plain data: the same for every backend.
 
 use crate::domain::{
-    AccountDetails, Bill, Channel, DocumentInfo, EmailAddress, EmailParts, NumberStatus, NumberType, Order, OrderKind,
-    OrderNumber, OrderRef, OrderState, OutboxMessage, OutboxStatus, Pin, RejectCode, Rejection, Route, StaffItem,
-    StaffItemStatus, TimelineEntry,
+    AccountDetails, Bill, EmailAddress, NumberStatus, NumberType, Order, OrderKind, OrderNumber, OrderRef, OrderState,
+    Pin, RejectCode, Rejection, Route,
 };
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -40,7 +40,7 @@ pub struct OrderRow {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct NumberRow {
     pub order_id: i64,
     pub position: i64,
@@ -51,7 +51,7 @@ pub struct NumberRow {
     pub active: bool,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ContactRow {
     pub order_id: i64,
     pub position: i64,
@@ -104,38 +104,6 @@ impl LineRow {
         }
         (numbers, contacts)
     }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TimelineRow {
-    pub order_id: i64,
-    pub at: DateTime<Utc>,
-    pub source: String,
-    pub event: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct OutboxRow {
-    pub id: i64,
-    pub channel: String,
-    pub recipient: String,
-    pub order_id: Option<i64>,
-    pub template: String,
-    pub subject: String,
-    pub body: String,
-    pub status: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub html: Option<String>,
-    pub message_id: Option<String>,
-    pub in_reply_to: Option<String>,
-    pub refs: Option<String>,
-    pub calendar: Option<String>,
-    pub send_after: Option<DateTime<Utc>>,
-    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 /// The store's id of an order: the digits of its reference.
@@ -309,53 +277,6 @@ impl NumberRow {
     }
 }
 
-impl From<TimelineRow> for TimelineEntry {
-    fn from(r: TimelineRow) -> Self {
-        TimelineEntry {
-            at: r.at,
-            source: r.source,
-            event: r.event,
-            text: r.text,
-        }
-    }
-}
-
-impl OutboxRow {
-    pub fn into_message(self) -> anyhow::Result<OutboxMessage> {
-        Ok(OutboxMessage {
-            id: self.id,
-            channel: Channel::parse(&self.channel)
-                .ok_or_else(|| anyhow!("outbox row {} has channel '{}'", self.id, self.channel))?,
-            to: self.recipient,
-            order_ref: self.order_id.map(OrderRef::from_number),
-            template: self.template,
-            subject: self.subject,
-            body: self.body,
-            status: OutboxStatus::parse(&self.status)
-                .ok_or_else(|| anyhow!("outbox row {} has status '{}'", self.id, self.status))?,
-            attempts: self.attempts,
-            last_error: self.last_error,
-            created_at: self.created_at,
-            sent_at: self.sent_at,
-            send_after: self.next_attempt_at.max(self.send_after),
-            email: self.message_id.map(|message_id| EmailParts {
-                html: self.html.unwrap_or_default(),
-                message_id,
-                in_reply_to: self.in_reply_to,
-                references: self
-                    .refs
-                    .unwrap_or_default()
-                    .split_whitespace()
-                    .map(str::to_string)
-                    .collect(),
-                calendar: self.calendar,
-                send_after: self.send_after,
-                daily_limit: None,
-            }),
-        })
-    }
-}
-
 /// Groups child rows by order id, keeping their positions.
 pub fn group_by_order<T, F: Fn(&T) -> (i64, i64)>(mut rows: Vec<T>, key: F) -> std::collections::HashMap<i64, Vec<T>> {
     rows.sort_by_key(|r| key(r));
@@ -364,56 +285,4 @@ pub fn group_by_order<T, F: Fn(&T) -> (i64, i64)>(mut rows: Vec<T>, key: F) -> s
         out.entry(key(&row).0).or_default().push(row);
     }
     out
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StaffItemRow {
-    pub id: i64,
-    pub message_id: String,
-    pub order_id: Option<i64>,
-    pub sender: String,
-    pub subject: String,
-    pub kind: String,
-    pub reason: String,
-    pub status: String,
-    pub created_at: DateTime<Utc>,
-    pub resolved_by: Option<String>,
-}
-
-impl StaffItemRow {
-    pub fn into_item(self, raw: Vec<u8>) -> anyhow::Result<StaffItem> {
-        Ok(StaffItem {
-            id: self.id,
-            status: StaffItemStatus::parse(&self.status)
-                .ok_or_else(|| anyhow!("staff queue row {} has status '{}'", self.id, self.status))?,
-            message_id: self.message_id,
-            order_ref: self.order_id.map(OrderRef::from_number),
-            sender: self.sender,
-            subject: self.subject,
-            kind: self.kind,
-            reason: self.reason,
-            created_at: self.created_at,
-            resolved_by: self.resolved_by,
-            raw,
-        })
-    }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DocumentRow {
-    pub name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub received_at: DateTime<Utc>,
-}
-
-impl From<DocumentRow> for DocumentInfo {
-    fn from(r: DocumentRow) -> Self {
-        DocumentInfo {
-            name: r.name,
-            content_type: r.content_type,
-            size: r.size,
-            received_at: r.received_at,
-        }
-    }
 }

@@ -139,7 +139,7 @@ macro_rules! impl_web_sql {
                     "SELECT {} FROM outbox WHERE order_id = $1 ORDER BY id DESC LIMIT $2",
                     crate::store::statements::OUTBOX_COLUMNS
                 );
-                let rows: Vec<crate::store::rows::OutboxRow> =
+                let rows: Vec<crate::store::trail_rows::OutboxRow> =
                     sqlx::query_as(&sql).bind(id).bind(limit).fetch_all(&self.pool).await?;
                 rows.into_iter()
                     .map(|r| r.into_message().map_err(crate::store::StoreError::Unavailable))
