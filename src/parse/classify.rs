@@ -4,6 +4,7 @@
 
 use super::mime::Mail;
 use super::notice::{self, Notice};
+use super::sentences::{first_chars, questions, statements};
 use crate::parse::pattern;
 use crate::parse::pattern::Pattern;
 use serde::Serialize;
@@ -331,15 +332,6 @@ fn denied(statement: &str) -> bool {
     DENIED.is_match(statement)
 }
 
-/// The sentences that end in a question mark (or open with `¿`), from the sentence's
-/// start (a full stop then a space; not the dots inside `813.966.9655`).
-fn questions(text: &str) -> Vec<&str> {
-    text.split_inclusive(['?', '\n'])
-        .filter(|s| s.ends_with('?') || s.contains('¿'))
-        .map(|s| s.rfind(". ").map_or(s, |p| &s[p + 2..]))
-        .collect()
-}
-
 /// Amazon SES and similar services report bounces as JSON.
 static JSON_BOUNCE: LazyLock<Pattern> =
     LazyLock::new(|| re(r#""notificationtype"\s*:\s*"(bounce|complaint)"|"bouncetype"\s*:"#));
@@ -356,37 +348,6 @@ fn is_bounce(mail: &Mail, subject: &str, text: &str) -> bool {
 
 fn is_auto_reply(subject: &str, text: &str) -> bool {
     AUTO_SUBJECT.is_match(subject) || AUTO_BODY.is_match(first_chars(text, 1500))
-}
-
-/// The first `count` characters of `text`.
-fn first_chars(text: &str, count: usize) -> &str {
-    &text[..text.char_indices().nth(count).map_or(text.len(), |(at, _)| at)]
-}
-
-/// Sentences and lines that are not questions: a notice states, a customer asks.
-fn statements(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        // A full stop ends a sentence only before a space and not before a number:
-        // not in `12.04.2026` or `Dec. 18th`.
-        let stop = c == '.'
-            && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
-            && !text[i + 1..].trim_start().starts_with(|n: char| n.is_ascii_digit());
-        if matches!(c, '\n' | '!' | '?') || stop {
-            let sentence = &text[start..i];
-            if c != '?' && !sentence.contains('¿') && !sentence.trim().is_empty() {
-                out.push(sentence);
-            }
-            start = i + c.len_utf8();
-        }
-    }
-    let last = &text[start..];
-    if !last.trim().is_empty() && !last.contains('¿') {
-        out.push(last);
-    }
-    out
 }
 
 fn is_question_only(text: &str) -> bool {

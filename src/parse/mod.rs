@@ -2,6 +2,7 @@
 //! defines it. Pure: bytes in, meaning out; no database, no network.
 
 mod ahead;
+mod ascii_classes;
 pub mod bill;
 pub mod classify;
 pub mod dates;
@@ -21,6 +22,7 @@ pub mod quote;
 pub mod refs;
 pub mod reject;
 mod says_it;
+mod sentences;
 
 use crate::domain::{Bill, OrderRef, PhoneNumber, RejectCode};
 use chrono::NaiveDate;

@@ -23,6 +23,7 @@
 //! A caseless pattern is compiled in lower case where it can be (`lowered`), and reads
 //! each text with its ASCII letters lowered.
 
+use super::ascii_classes::ascii_classes;
 use super::lowered::{lowered_source, lowered_text};
 pub use super::says_it::reading_few_messages;
 use super::says_it::SaysIt;
@@ -341,66 +342,6 @@ impl std::ops::Index<usize> for Groups<'_> {
             Some(found) => &self.text[found.range()],
             None => panic!("no group {index} in this match"),
         }
-    }
-}
-
-/// `source` with `\b \B \d \D \w \W` and `\p{L}` outside brackets, and `\d \w` inside
-/// them, rewritten to their ASCII (or Latin-letter) forms. Other escapes are kept.
-fn ascii_classes(source: &str) -> String {
-    let mut out = String::with_capacity(source.len() + 16);
-    let mut chars = source.chars().peekable();
-    let mut in_class = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let Some(escaped) = chars.next() else {
-                    out.push('\\');
-                    break;
-                };
-                out.push_str(&escape(escaped, in_class, &mut chars));
-            }
-            '[' if !in_class => {
-                in_class = true;
-                out.push('[');
-                // A `]` or `^]` right after the opening bracket is a literal.
-                if chars.peek() == Some(&'^') {
-                    out.push('^');
-                    chars.next();
-                }
-                if chars.peek() == Some(&']') {
-                    out.push(']');
-                    chars.next();
-                }
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(']');
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn escape(escaped: char, in_class: bool, rest: &mut std::iter::Peekable<std::str::Chars>) -> String {
-    match (escaped, in_class) {
-        ('d', false) => "[0-9]".into(),
-        ('d', true) => "0-9".into(),
-        ('w', false) => "[0-9A-Za-z_]".into(),
-        ('w', true) => "0-9A-Za-z_".into(),
-        ('D', false) => "[^0-9]".into(),
-        ('W', false) => "[^0-9A-Za-z_]".into(),
-        ('b', false) => r"(?-u:\b)".into(),
-        ('B', false) => r"(?-u:\B)".into(),
-        ('p', false) if rest.peek() == Some(&'{') => {
-            let name: String = rest.by_ref().take_while(|&c| c != '}').collect();
-            if name == "{L" {
-                r"[A-Za-z\u{C0}-\u{24F}]".into()
-            } else {
-                format!(r"\p{name}}}")
-            }
-        }
-        _ => format!("\\{escaped}"),
     }
 }
 
