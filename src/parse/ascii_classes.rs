@@ -18,15 +18,7 @@ pub(super) fn ascii_classes(source: &str) -> String {
             '[' if !in_class => {
                 in_class = true;
                 out.push('[');
-                // A `]` or `^]` right after the opening bracket is a literal.
-                if chars.peek() == Some(&'^') {
-                    out.push('^');
-                    chars.next();
-                }
-                if chars.peek() == Some(&']') {
-                    out.push(']');
-                    chars.next();
-                }
+                class_opening(&mut chars, &mut out);
             }
             ']' if in_class => {
                 in_class = false;
@@ -57,5 +49,18 @@ fn escape(escaped: char, in_class: bool, rest: &mut std::iter::Peekable<std::str
             }
         }
         _ => format!("\\{escaped}"),
+    }
+}
+
+/// After a class's `[`: copies a `^` and a `]` right after it (that `]` is a literal,
+/// not the class's end).
+pub(super) fn class_opening(chars: &mut std::iter::Peekable<std::str::Chars>, out: &mut String) {
+    if chars.peek() == Some(&'^') {
+        out.push('^');
+        chars.next();
+    }
+    if chars.peek() == Some(&']') {
+        out.push(']');
+        chars.next();
     }
 }

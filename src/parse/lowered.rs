@@ -11,6 +11,7 @@
 //! sign `K` to `k`): a text holding either is read by the pattern as written
 //! (`folds_beyond_ascii`).
 
+use super::ascii_classes::class_opening;
 use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
 use std::cell::RefCell;
 use std::iter::Peekable;
@@ -36,14 +37,7 @@ pub fn lowered_source(source: &str) -> Option<String> {
             '[' if !in_class => {
                 in_class = true;
                 out.push('[');
-                if chars.peek() == Some(&'^') {
-                    out.push('^');
-                    chars.next();
-                }
-                if chars.peek() == Some(&']') {
-                    out.push(']');
-                    chars.next();
-                }
+                class_opening(&mut chars, &mut out);
             }
             ']' if in_class => {
                 in_class = false;
