@@ -212,19 +212,6 @@ pub trait InboundStore: Send + Sync {
     ) -> Result<MailHistory, StoreError>;
 }
 
-/// The recipients whose daily limit `drafts` count, sorted and once each: the order
-/// their locks are taken in, so that two transactions never wait on each other.
-pub(crate) fn limited_recipients(drafts: &[OutboxDraft]) -> Vec<String> {
-    let mut recipients: Vec<String> = drafts
-        .iter()
-        .filter(|d| d.email.as_ref().is_some_and(|e| e.daily_limit.is_some()))
-        .map(|d| d.to.clone())
-        .collect();
-    recipients.sort_unstable();
-    recipients.dedup();
-    recipients
-}
-
 /// What an order's contacts last said and were lately sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MailHistory {

@@ -2,6 +2,19 @@
 //! saving transaction), claiming due messages for a lease, settling them, in SQL both
 //! backends share (stamped out per backend by `impl_outbox_sql!`).
 
+/// The recipients whose daily limit `drafts` count, sorted and once each: the order
+/// their locks are taken in, so that two transactions never wait on each other.
+pub(crate) fn limited_recipients(drafts: &[crate::domain::OutboxDraft]) -> Vec<String> {
+    let mut recipients: Vec<String> = drafts
+        .iter()
+        .filter(|d| d.email.as_ref().is_some_and(|e| e.daily_limit.is_some()))
+        .map(|d| d.to.clone())
+        .collect();
+    recipients.sort_unstable();
+    recipients.dedup();
+    recipients
+}
+
 macro_rules! impl_outbox_sql {
     ($store:ty, $db:ty) => {
         impl $store {
@@ -40,7 +53,7 @@ macro_rules! impl_outbox_sql {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), crate::store::StoreError> {
                 if let Some(lock) = Self::LOCK_RECIPIENT {
-                    for to in crate::store::limited_recipients(drafts) {
+                    for to in crate::store::outbox_sql::limited_recipients(drafts) {
                         sqlx::query(lock).bind(to).execute(&mut **tx).await?;
                     }
                 }

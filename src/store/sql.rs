@@ -220,7 +220,7 @@ macro_rules! impl_store {
                     .bind(&e.source)
                     .bind(&e.event)
                     .bind(&e.text)
-                    .bind(crate::store::limited_recipients(&change.outbox).join("\n"))
+                    .bind(crate::store::outbox_sql::limited_recipients(&change.outbox).join("\n"))
                     .fetch_all(&mut **tx)
                     .await;
                 // Its first row counts the orders updated; no row is none.
