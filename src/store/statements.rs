@@ -28,7 +28,8 @@ macro_rules! attention_kept {
     };
 }
 
-/// The text of `UPDATE_ORDER`, for the statements built on it.
+/// An order's update, bound as `INSERT_ORDER` binds: it changes a row only while the
+/// order still has the version it was loaded with. The statements below are built on it.
 macro_rules! update_order {
     () => {
         "UPDATE orders SET version = $2 + 1, state = $3, customer = $4, carrier = $5, \
@@ -40,11 +41,8 @@ macro_rules! update_order {
     };
 }
 
-/// Binds as `INSERT_ORDER`; succeeds only when the order still has the version it was
-/// loaded with.
-pub const UPDATE_ORDER: &str = update_order!();
-
-/// `UPDATE_ORDER` ($1–$27) with its attention time ($28, in `order_attention`), the change's once-key ($29, or none) and timeline entry
+/// The order's update (`update_order!`, $1–$27) with its attention time ($28, in
+/// `order_attention`), the change's once-key ($29, or none) and timeline entry
 /// ($30 at, $31 source, $32 event, $33 text) written by the same statement (PostgreSQL's
 /// data-modifying `WITH`), which also takes the advisory lock of each recipient in $34
 /// (a line each, sorted, so that two transactions never wait on each other) whose daily
